@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Optimised numerics even in debug builds would hide nothing: the hot loops live in Kernel.
+let numericFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "rnx",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Kernel", targets: ["Kernel"]),
+        .library(name: "Plot", targets: ["Plot"]),
+        .library(name: "DSL", targets: ["DSL"]),
+        .executable(name: "rnx", targets: ["Repl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each behind a module map.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CImageIO", path: "Sources/CImageIO"),
+        .target(
+            name: "CGnuplotIostream",
+            path: "Sources/CGnuplotIostream",
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [
+                .linkedLibrary("boost_iostreams"),
+                .linkedLibrary("boost_system"),
+                .linkedLibrary("boost_filesystem"),
+                .linkedLibrary("stdc++"),
+            ]
+        ),
+
+        // The four modules; dependencies point one way.
+        .target(name: "Kernel", dependencies: ["COpenBLAS", "CZlib", "CImageIO"], swiftSettings: numericFlags),
+        .target(name: "Plot", dependencies: ["CGnuplotIostream"]),
+        .target(name: "DSL", dependencies: ["Kernel", "Plot"]),
+        .executableTarget(
+            name: "Repl",
+            dependencies: ["DSL", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "DSLTests", dependencies: ["DSL"]),
+        .testTarget(name: "ReplTests", dependencies: ["Repl"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,123 @@
+/// Reverse-mode automatic differentiation on a tape of closures.
+///
+/// An op that produces `out` from `inputs` calls `Tensor.record(...)` with a closure that, given
+/// the gradient of the loss with respect to `out`, adds the gradients with respect to each input.
+/// `backward()` visits the graph in reverse topological order and runs those closures.
+
+/// The recorded origin of a non-leaf tensor.
+struct GradFn {
+    /// The op's name, e.g. `conv2d`, shown when printing a tensor.
+    let name: String
+    /// The tensors the op read.
+    let inputs: [Tensor]
+    /// Accumulates input gradients from the output gradient.
+    let backward: ([Float]) -> Void
+}
+
+/// Whether ops record themselves on the tape.
+public enum GradMode {
+    nonisolated(unsafe) static var depthDisabled = 0
+
+    /// True unless inside `noGrad { }`.
+    public static var isEnabled: Bool { depthDisabled == 0 }
+}
+
+/// Runs `body` without recording operations (inference, optimizer updates), like `torch.no_grad()`.
+@discardableResult
+public func noGrad<T>(_ body: () throws -> T) rethrows -> T {
+    GradMode.depthDisabled += 1
+    defer { GradMode.depthDisabled -= 1 }
+    return try body()
+}
+
+extension Tensor {
+    /// Makes `output` a node of the graph when any input requires a gradient; returns `output`.
+    ///
+    /// `backward` receives d(loss)/d(output) as a flat array in `output`'s layout.
+    @discardableResult
+    func record(_ name: String, inputs: [Tensor], backward: @escaping ([Float]) -> Void) -> Tensor {
+        if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+            requiresGrad = true
+            gradFn = GradFn(name: name, inputs: inputs, backward: backward)
+        }
+        return self
+    }
+
+    /// Adds `gradient` (in this tensor's layout) into `grad`; ignored when no gradient is wanted.
+    func accumulateGrad(_ gradient: [Float]) {
+        guard requiresGrad else { return }
+        if let existing = grad {
+            existing.data.withUnsafeMutableBufferPointer { dst in
+                gradient.withUnsafeBufferPointer { src in
+                    for i in 0..<dst.count { dst[i] += src[i] }
+                }
+            }
+        } else {
+            grad = Tensor(unchecked: shape, data: gradient)
+        }
+    }
+
+    /// Whether this tensor was created by the user rather than by an op.
+    public var isLeaf: Bool { gradFn == nil }
+
+    /// Name of the op that produced this tensor, if it is on the tape.
+    public var gradFnName: String? { gradFn?.name }
+
+    /// Computes gradients of this tensor with respect to every leaf that requires one.
+    ///
+    /// A scalar needs no `gradient`; otherwise pass d(loss)/d(self). Gradients accumulate into `grad`
+    /// (call `zeroGrad()` between steps, as in PyTorch). The graph is freed afterwards.
+    public func backward(_ gradient: Tensor? = nil) throws {
+        guard requiresGrad else {
+            throw KernelError.autograd("backward() on a tensor that does not require grad and has no grad_fn")
+        }
+        let seed: [Float]
+        if let gradient {
+            guard gradient.shape == shape else {
+                throw KernelError.shapeMismatch(op: "backward", expected: "gradient of shape \(shapeString(shape))", found: shapeString(gradient.shape))
+            }
+            seed = gradient.data
+        } else {
+            guard count == 1 else {
+                throw KernelError.autograd("backward() without a gradient needs a one-element tensor; this one has shape \(shapeString(shape))")
+            }
+            seed = [1]
+        }
+        let order = topologicalOrder()
+        accumulateGrad(seed)
+        for node in order.reversed() {
+            guard let fn = node.gradFn else { continue }
+            if let g = node.grad {
+                fn.backward(g.data)
+            }
+            // Non-leaf gradients are not kept (as in PyTorch), and the graph is released.
+            node.grad = nil
+            node.gradFn = nil
+        }
+    }
+
+    /// Graph nodes reachable from `self`, each after all of its inputs.
+    private func topologicalOrder() -> [Tensor] {
+        var order: [Tensor] = []
+        var visited = Set<ObjectIdentifier>()
+        // Iterative DFS: deep networks must not overflow the stack.
+        var stack: [(Tensor, Bool)] = [(self, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded {
+                order.append(node)
+                continue
+            }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append((node, true))
+            for input in node.gradFn?.inputs ?? [] where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
+                stack.append((input, false))
+            }
+        }
+        return order
+    }
+
+    /// Clears the accumulated gradient.
+    public func zeroGrad() {
+        grad = nil
+    }
+}

@@ -1,0 +1,79 @@
+/// Shape arithmetic shared by every op: element counts, strides, axis normalisation, broadcasting.
+public enum Shape {
+    /// Number of elements of a tensor with this shape (1 for a scalar).
+    @inlinable
+    public static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
+
+    /// Row-major strides, in elements.
+    public static func strides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[axis] = step
+            step *= shape[axis]
+        }
+        return strides
+    }
+
+    /// Turns a possibly negative axis into `0..<rank`, or throws naming the op.
+    public static func normalize(axis: Int, rank: Int, op: String) throws -> Int {
+        let resolved = axis < 0 ? axis + rank : axis
+        guard resolved >= 0, resolved < max(rank, 1) else {
+            throw KernelError.invalidArgument(op: op, message: "axis \(axis) is out of range for a tensor of rank \(rank)")
+        }
+        return resolved
+    }
+
+    /// NumPy/PyTorch broadcasting of two shapes.
+    public static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        let rank = max(a.count, b.count)
+        var result = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            guard da == db || da == 1 || db == 1 else {
+                throw KernelError.shapeMismatch(op: op, expected: "shapes that broadcast with \(shapeString(a))", found: shapeString(b))
+            }
+            result[i] = da == 1 ? db : da
+        }
+        return result
+    }
+
+    /// Validates a user-supplied shape: no negative dimensions, and an element count that fits the memory limit.
+    public static func validate(_ shape: [Int], op: String) throws {
+        var elements = 1
+        for dim in shape {
+            guard dim >= 0 else {
+                throw KernelError.invalidArgument(op: op, message: "negative dimension \(dim) in shape \(shapeString(shape))")
+            }
+            let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
+            guard !overflow else { throw KernelError.allocationTooLarge(elements: Int.max, limitBytes: MemoryLimit.bytes) }
+            elements = product
+        }
+        try MemoryLimit.check(elements: elements)
+    }
+}
+
+/// The largest tensor the Kernel will allocate, so a typo like `zeros([100000, 100000])`
+/// is refused with a message instead of the OS killing the process.
+public enum MemoryLimit {
+    /// Bytes a single tensor may take: half of physical memory.
+    nonisolated(unsafe) public static var bytes: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        return pages > 0 && pageSize > 0 ? pages * pageSize / 2 : 8 << 30
+    }()
+
+    /// Throws `allocationTooLarge` when `elements` Float32 values exceed the limit.
+    public static func check(elements: Int) throws {
+        if elements > bytes / MemoryLayout<Float>.stride {
+            throw KernelError.allocationTooLarge(elements: elements, limitBytes: bytes)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,137 @@
+/// A dense, contiguous, row-major Float32 array of any rank, with an optional place on the autograd tape.
+///
+/// Images are NCHW. Every op returns a new tensor; gradients flow back through `backward()`.
+public final class Tensor: @unchecked Sendable {
+    /// The size of each dimension; `[]` for a scalar.
+    public let shape: [Int]
+    /// The values, row-major. Ops inside the Kernel may update them in place (optimizers, `noGrad` updates).
+    public internal(set) var data: [Float]
+    /// Whether gradients should be computed for this tensor.
+    public var requiresGrad: Bool
+    /// The accumulated gradient after `backward()`, for leaf tensors that require it.
+    public internal(set) var grad: Tensor?
+    /// How this tensor was produced, when it is part of the graph.
+    var gradFn: GradFn?
+
+    /// Wraps `data` with `shape`; the counts must agree.
+    public init(shape: [Int], data: [Float], requiresGrad: Bool = false) throws {
+        try Shape.validate(shape, op: "tensor")
+        guard Shape.count(shape) == data.count else {
+            throw KernelError.shapeMismatch(op: "tensor", expected: "\(Shape.count(shape)) values for shape \(shapeString(shape))", found: "\(data.count) values")
+        }
+        self.shape = shape
+        self.data = data
+        self.requiresGrad = requiresGrad
+    }
+
+    /// Internal constructor for ops whose shapes are already checked.
+    init(unchecked shape: [Int], data: [Float]) {
+        self.shape = shape
+        self.data = data
+        self.requiresGrad = false
+    }
+
+    /// A 0-dimensional tensor holding `value`.
+    public convenience init(_ value: Float) {
+        self.init(unchecked: [], data: [value])
+    }
+
+    /// Number of dimensions.
+    public var rank: Int { shape.count }
+    /// Number of elements.
+    public var count: Int { data.count }
+    /// Element type name, for printing (`float32`, like PyTorch).
+    public var dtype: String { "float32" }
+
+    /// The single value of a one-element tensor (PyTorch's `item()`).
+    public func item() throws -> Float {
+        guard data.count == 1 else {
+            throw KernelError.invalidArgument(op: "item", message: "only a one-element tensor can be converted to a number; this one has shape \(shapeString(shape))")
+        }
+        return data[0]
+    }
+
+    /// Size of dimension `axis` (negative counts from the end).
+    public func size(_ axis: Int) throws -> Int {
+        shape[try Shape.normalize(axis: axis, rank: rank, op: "size")]
+    }
+
+    /// A copy of the values that shares no storage and is not on the tape.
+    public func detach() -> Tensor {
+        Tensor(unchecked: shape, data: data)
+    }
+
+    /// Overwrites the values of this tensor with `other`'s, outside the tape (like `p.data.copy_(x)`).
+    public func assign(_ other: Tensor) throws {
+        guard other.shape == shape else {
+            throw KernelError.shapeMismatch(op: "assign", expected: shapeString(shape), found: shapeString(other.shape))
+        }
+        data = other.data
+    }
+
+    /// Overwrites the values with `values`, outside the tape.
+    public func assign(_ values: [Float]) throws {
+        guard values.count == data.count else {
+            throw KernelError.shapeMismatch(op: "assign", expected: "\(data.count) values", found: "\(values.count) values")
+        }
+        data = values
+    }
+}
+
+// MARK: - Creation
+
+extension Tensor {
+    /// A tensor of `shape` filled with `value`.
+    public static func full(_ shape: [Int], _ value: Float, requiresGrad: Bool = false) throws -> Tensor {
+        try Shape.validate(shape, op: "full")
+        let t = Tensor(unchecked: shape, data: [Float](repeating: value, count: Shape.count(shape)))
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    /// Zeros of `shape`.
+    public static func zeros(_ shape: [Int], requiresGrad: Bool = false) throws -> Tensor {
+        try full(shape, 0, requiresGrad: requiresGrad)
+    }
+
+    /// Ones of `shape`.
+    public static func ones(_ shape: [Int], requiresGrad: Bool = false) throws -> Tensor {
+        try full(shape, 1, requiresGrad: requiresGrad)
+    }
+
+    /// Zeros shaped like `other` (never fails: `other` was already validated).
+    public static func zeros(like other: Tensor) -> Tensor {
+        Tensor(unchecked: other.shape, data: [Float](repeating: 0, count: other.count))
+    }
+
+    /// `start, start+step, …` up to but excluding `end`, as a 1-D tensor.
+    public static func arange(_ start: Float, _ end: Float, step: Float = 1) throws -> Tensor {
+        guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
+            throw KernelError.invalidArgument(op: "arange", message: "step must be a finite non-zero number, found \(step)")
+        }
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        try Shape.validate([n], op: "arange")
+        return Tensor(unchecked: [n], data: (0..<n).map { start + Float($0) * step })
+    }
+
+    /// Standard normal samples from `generator` (default: the global seeded one).
+    public static func randn(_ shape: [Int], generator: RandomGenerator = .global, requiresGrad: Bool = false) throws -> Tensor {
+        try Shape.validate(shape, op: "randn")
+        let t = Tensor(unchecked: shape, data: (0..<Shape.count(shape)).map { _ in generator.normal() })
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    /// Uniform samples in `[low, high)`.
+    public static func rand(_ shape: [Int], low: Float = 0, high: Float = 1, generator: RandomGenerator = .global, requiresGrad: Bool = false) throws -> Tensor {
+        try Shape.validate(shape, op: "rand")
+        let t = Tensor(unchecked: shape, data: (0..<Shape.count(shape)).map { _ in low + (high - low) * generator.uniform() })
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    /// A 1-D tensor of `values`.
+    public static func vector(_ values: [Float]) -> Tensor {
+        Tensor(unchecked: [values.count], data: values)
+    }
+}

@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Elementwise arithmetic with NumPy broadcasting; each op sits beside its gradient.
+
+extension Tensor {
+    /// Applies `forward` elementwise over the broadcast of `a` and `b`, without recording.
+    private static func zipBroadcast(_ a: Tensor, _ b: Tensor, op: String, _ forward: (Float, Float) -> Float) throws -> Tensor {
+        if a.shape == b.shape {
+            var out = [Float](repeating: 0, count: a.count)
+            a.data.withUnsafeBufferPointer { x in
+                b.data.withUnsafeBufferPointer { y in
+                    for i in 0..<out.count { out[i] = forward(x[i], y[i]) }
+                }
+            }
+            return Tensor(unchecked: a.shape, data: out)
+        }
+        let shape = try Shape.broadcast(a.shape, b.shape, op: op)
+        if b.count == 1 {
+            let y = b.data[0]
+            // A one-element operand adds no elements, only leading 1-dimensions.
+            return Tensor(unchecked: shape, data: a.data.map { forward($0, y) })
+        }
+        if a.count == 1 {
+            let x = a.data[0]
+            return Tensor(unchecked: shape, data: b.data.map { forward(x, $0) })
+        }
+        let ia = Broadcast.sourceIndices(out: shape, in: a.shape)
+        let ib = Broadcast.sourceIndices(out: shape, in: b.shape)
+        var out = [Float](repeating: 0, count: ia.count)
+        for i in 0..<out.count { out[i] = forward(a.data[ia[i]], b.data[ib[i]]) }
+        return Tensor(unchecked: shape, data: out)
+    }
+
+    /// Elementwise sum with broadcasting.
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try zipBroadcast(a, b, op: "add", +)
+        return out.record("add", inputs: [a, b]) { g in
+            a.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: a.shape))
+            b.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: b.shape))
+        }
+    }
+
+    /// Elementwise difference with broadcasting.
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try zipBroadcast(a, b, op: "sub", -)
+        return out.record("sub", inputs: [a, b]) { g in
+            a.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: a.shape))
+            b.accumulateGrad(Broadcast.reduce(g.map { -$0 }, out: out.shape, to: b.shape))
+        }
+    }
+
+    /// Elementwise product with broadcasting.
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try zipBroadcast(a, b, op: "mul", *)
+        return out.record("mul", inputs: [a, b]) { g in
+            if a.requiresGrad {
+                let bb = try? zipBroadcast(Tensor(unchecked: out.shape, data: g), b, op: "mul", *)
+                a.accumulateGrad(Broadcast.reduce(bb?.data ?? [], out: out.shape, to: a.shape))
+            }
+            if b.requiresGrad {
+                let aa = try? zipBroadcast(Tensor(unchecked: out.shape, data: g), a, op: "mul", *)
+                b.accumulateGrad(Broadcast.reduce(aa?.data ?? [], out: out.shape, to: b.shape))
+            }
+        }
+    }
+
+    /// Elementwise quotient with broadcasting.
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try zipBroadcast(a, b, op: "div", /)
+        return out.record("div", inputs: [a, b]) { g in
+            let gt = Tensor(unchecked: out.shape, data: g)
+            if a.requiresGrad, let ga = try? zipBroadcast(gt, b, op: "div", /) {
+                a.accumulateGrad(Broadcast.reduce(ga.data, out: out.shape, to: a.shape))
+            }
+            if b.requiresGrad, let gOverB = try? zipBroadcast(gt, b, op: "div", /),
+               let gb = try? zipBroadcast(gOverB, out, op: "div", { -$0 * $1 }) {
+                b.accumulateGrad(Broadcast.reduce(gb.data, out: out.shape, to: b.shape))
+            }
+        }
+    }
+
+    /// Elementwise maximum of two tensors (gradient goes to the larger; ties to `a`).
+    public static func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let out = try zipBroadcast(a, b, op: "maximum") { Swift.max($0, $1) }
+        let pickA = try zipBroadcast(a, b, op: "maximum") { $0 >= $1 ? 1 : 0 }
+        return out.record("maximum", inputs: [a, b]) { g in
+            let ga = zip(g, pickA.data).map { $0 * $1 }
+            let gb = zip(g, pickA.data).map { $0 * (1 - $1) }
+            a.accumulateGrad(Broadcast.reduce(ga, out: out.shape, to: a.shape))
+            b.accumulateGrad(Broadcast.reduce(gb, out: out.shape, to: b.shape))
+        }
+    }
+
+    /// Elementwise negation.
+    public static prefix func - (a: Tensor) -> Tensor {
+        a.unary("neg", { -$0 }, derivative: { _, _ in -1 })
+    }
+
+    /// Adds a number to every element.
+    public static func + (a: Tensor, b: Float) -> Tensor { a.unary("add", { $0 + b }, derivative: { _, _ in 1 }) }
+    /// Adds a number to every element.
+    public static func + (a: Float, b: Tensor) -> Tensor { b + a }
+    /// Subtracts a number from every element.
+    public static func - (a: Tensor, b: Float) -> Tensor { a + (-b) }
+    /// Subtracts every element from a number.
+    public static func - (a: Float, b: Tensor) -> Tensor { b.unary("rsub", { a - $0 }, derivative: { _, _ in -1 }) }
+    /// Multiplies every element by a number.
+    public static func * (a: Tensor, b: Float) -> Tensor { a.unary("mul", { $0 * b }, derivative: { _, _ in b }) }
+    /// Multiplies every element by a number.
+    public static func * (a: Float, b: Tensor) -> Tensor { b * a }
+    /// Divides every element by a number.
+    public static func / (a: Tensor, b: Float) -> Tensor { a.unary("div", { $0 / b }, derivative: { _, _ in 1 / b }) }
+    /// Divides a number by every element.
+    public static func / (a: Float, b: Tensor) -> Tensor { b.unary("rdiv", { a / $0 }, derivative: { x, _ in -a / (x * x) }) }
+
+    /// Applies `f` to every element; `derivative(x, y)` gives dy/dx from the input `x` and output `y`.
+    func unary(_ name: String, _ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
+        let out = Tensor(unchecked: shape, data: data.map(f))
+        return out.record(name, inputs: [self]) { [self] g in
+            var gi = [Float](repeating: 0, count: g.count)
+            for i in 0..<g.count { gi[i] = g[i] * derivative(self.data[i], out.data[i]) }
+            self.accumulateGrad(gi)
+        }
+    }
+
+    /// Raises every element to `exponent`.
+    public func pow(_ exponent: Float) -> Tensor {
+        unary("pow", { powf($0, exponent) }, derivative: { x, _ in exponent * powf(x, exponent - 1) })
+    }
+    /// e^x elementwise.
+    public func exp() -> Tensor { unary("exp", { expf($0) }, derivative: { _, y in y }) }
+    /// Natural logarithm elementwise.
+    public func log() -> Tensor { unary("log", { logf($0) }, derivative: { x, _ in 1 / x }) }
+    /// Square root elementwise.
+    public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
+    /// Absolute value elementwise (subgradient 0 at 0).
+    public func abs() -> Tensor { unary("abs", { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
+    /// Hyperbolic tangent.
+    public func tanh() -> Tensor { unary("tanh", { tanhf($0) }, derivative: { _, y in 1 - y * y }) }
+    /// Logistic sigmoid.
+    public func sigmoid() -> Tensor { unary("sigmoid", { 1 / (1 + expf(-$0)) }, derivative: { _, y in y * (1 - y) }) }
+    /// max(x, 0); gradient 0 at 0 as in PyTorch.
+    public func relu() -> Tensor { unary("relu", { Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    /// x for x > 0, `slope`·x otherwise (PyTorch default slope 0.01).
+    public func leakyRelu(slope: Float = 0.01) -> Tensor {
+        unary("leaky_relu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
+    }
+    /// Limits every element to `[low, high]`; the gradient passes only inside the range.
+    public func clamp(min low: Float, max high: Float) -> Tensor {
+        unary("clamp", { Swift.min(Swift.max($0, low), high) }, derivative: { x, _ in x >= low && x <= high ? 1 : 0 })
+    }
+}
+
+// MARK: - Comparisons (results are 0/1 tensors and carry no gradient)
+
+extension Tensor {
+    /// Elementwise comparison producing 1 where `predicate` holds and 0 elsewhere.
+    public func compare(_ other: Tensor, op: String, _ predicate: @escaping (Float, Float) -> Bool) throws -> Tensor {
+        try Tensor.zipBroadcast(self, other, op: op) { predicate($0, $1) ? 1 : 0 }
+    }
+    /// 1 where equal.
+    public func eq(_ other: Tensor) throws -> Tensor { try compare(other, op: "eq", ==) }
+    /// 1 where different.
+    public func ne(_ other: Tensor) throws -> Tensor { try compare(other, op: "ne", !=) }
+    /// 1 where less.
+    public func lt(_ other: Tensor) throws -> Tensor { try compare(other, op: "lt", <) }
+    /// 1 where less or equal.
+    public func le(_ other: Tensor) throws -> Tensor { try compare(other, op: "le", <=) }
+    /// 1 where greater.
+    public func gt(_ other: Tensor) throws -> Tensor { try compare(other, op: "gt", >) }
+    /// 1 where greater or equal.
+    public func ge(_ other: Tensor) throws -> Tensor { try compare(other, op: "ge", >=) }
+}
+

@@ -1,0 +1,145 @@
+// Reductions over all elements or over chosen axes.
+
+extension Tensor {
+    /// Splits the shape around `axis` into (outer, size of axis, inner) element counts.
+    func split(at axis: Int) -> (outer: Int, length: Int, inner: Int) {
+        (Shape.count(Array(shape[..<axis])), shape[axis], Shape.count(Array(shape[(axis + 1)...])))
+    }
+
+    /// Shape after reducing `axis`.
+    private func reducedShape(_ axis: Int, keepDims: Bool) -> [Int] {
+        var s = shape
+        if keepDims { s[axis] = 1 } else { s.remove(at: axis) }
+        return s
+    }
+
+    /// Sum of all elements, as a scalar tensor.
+    public func sum() -> Tensor {
+        let total = data.reduce(0, +)
+        let out = Tensor(unchecked: [], data: [total])
+        return out.record("sum", inputs: [self]) { [self] g in
+            self.accumulateGrad([Float](repeating: g[0], count: self.count))
+        }
+    }
+
+    /// Mean of all elements, as a scalar tensor.
+    public func mean() -> Tensor {
+        sum() / Float(Swift.max(count, 1))
+    }
+
+    /// Sum over `axes` (negative counts from the end); `keepDims` keeps them as size 1.
+    public func sum(axes: [Int], keepDims: Bool = false) throws -> Tensor {
+        let resolved = try Set(axes.map { try Shape.normalize(axis: $0, rank: rank, op: "sum") }).sorted(by: >)
+        var result = self
+        for axis in resolved {
+            result = result.sumAxis(axis, keepDims: keepDims)
+        }
+        return result
+    }
+
+    /// Mean over `axes`.
+    public func mean(axes: [Int], keepDims: Bool = false) throws -> Tensor {
+        let resolved = try Set(axes.map { try Shape.normalize(axis: $0, rank: rank, op: "mean") })
+        let n = resolved.reduce(1) { $0 * shape[$1] }
+        return try sum(axes: axes, keepDims: keepDims) / Float(Swift.max(n, 1))
+    }
+
+    private func sumAxis(_ axis: Int, keepDims: Bool) -> Tensor {
+        let (outer, length, inner) = split(at: axis)
+        var out = [Float](repeating: 0, count: outer * inner)
+        data.withUnsafeBufferPointer { x in
+            for o in 0..<outer {
+                for k in 0..<length {
+                    let base = (o * length + k) * inner
+                    for i in 0..<inner { out[o * inner + i] += x[base + i] }
+                }
+            }
+        }
+        let result = Tensor(unchecked: reducedShape(axis, keepDims: keepDims), data: out)
+        return result.record("sum", inputs: [self]) { [self] g in
+            var gi = [Float](repeating: 0, count: self.count)
+            for o in 0..<outer {
+                for k in 0..<length {
+                    let base = (o * length + k) * inner
+                    for i in 0..<inner { gi[base + i] = g[o * inner + i] }
+                }
+            }
+            self.accumulateGrad(gi)
+        }
+    }
+
+    /// Index of the largest element along `axis` for each position (ties: first), as a tensor of indices.
+    public func argmax(axis: Int, keepDims: Bool = false) throws -> Tensor {
+        let a = try Shape.normalize(axis: axis, rank: rank, op: "argmax")
+        guard shape[a] > 0 else {
+            throw KernelError.invalidArgument(op: "argmax", message: "cannot take argmax over an empty axis")
+        }
+        let (outer, length, inner) = split(at: a)
+        let indices = argExtreme(outer: outer, length: length, inner: inner, greater: true)
+        return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: indices.map { Float($0) })
+    }
+
+    /// Index of the largest element of the flattened tensor.
+    public func argmax() throws -> Int {
+        guard count > 0 else { throw KernelError.invalidArgument(op: "argmax", message: "empty tensor") }
+        return argExtreme(outer: 1, length: count, inner: 1, greater: true)[0]
+    }
+
+    /// Largest element along `axis`; the gradient flows to the (first) maximum.
+    public func max(axis: Int, keepDims: Bool = false) throws -> Tensor {
+        try extreme(axis: axis, keepDims: keepDims, greater: true, op: "max")
+    }
+
+    /// Smallest element along `axis`; the gradient flows to the (first) minimum.
+    public func min(axis: Int, keepDims: Bool = false) throws -> Tensor {
+        try extreme(axis: axis, keepDims: keepDims, greater: false, op: "min")
+    }
+
+    /// Largest element of the whole tensor.
+    public func max() throws -> Tensor { try reshape([count]).max(axis: 0) }
+    /// Smallest element of the whole tensor.
+    public func min() throws -> Tensor { try reshape([count]).min(axis: 0) }
+
+    private func extreme(axis: Int, keepDims: Bool, greater: Bool, op: String) throws -> Tensor {
+        let a = try Shape.normalize(axis: axis, rank: rank, op: op)
+        guard shape[a] > 0 else { throw KernelError.invalidArgument(op: op, message: "cannot reduce an empty axis") }
+        let (outer, length, inner) = split(at: a)
+        let winners = argExtreme(outer: outer, length: length, inner: inner, greater: greater)
+        var values = [Float](repeating: 0, count: winners.count)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                values[o * inner + i] = data[(o * length + winners[o * inner + i]) * inner + i]
+            }
+        }
+        let out = Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: values)
+        return out.record(op, inputs: [self]) { [self] g in
+            var gi = [Float](repeating: 0, count: self.count)
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    gi[(o * length + winners[o * inner + i]) * inner + i] = g[o * inner + i]
+                }
+            }
+            self.accumulateGrad(gi)
+        }
+    }
+
+    private func argExtreme(outer: Int, length: Int, inner: Int, greater: Bool) -> [Int] {
+        var result = [Int](repeating: 0, count: outer * inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var best = data[o * length * inner + i]
+                var bestIndex = 0
+                for k in 1..<Swift.max(length, 1) {
+                    let v = data[(o * length + k) * inner + i]
+                    // NaN wins so that it is never hidden.
+                    if greater ? (v > best || v.isNaN && !best.isNaN) : (v < best || v.isNaN && !best.isNaN) {
+                        best = v
+                        bestIndex = k
+                    }
+                }
+                result[o * inner + i] = bestIndex
+            }
+        }
+        return result
+    }
+}
