@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CImageIO", path: "Sources/CImageIO"),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .target(
             name: "CGnuplotIostream",
             path: "Sources/CGnuplotIostream",
@@ -35,13 +36,15 @@ let package = Package(
         ),
 
         // The four modules; dependencies point one way.
-        .target(name: "Kernel", dependencies: ["COpenBLAS", "CZlib", "CImageIO"], swiftSettings: numericFlags),
+        .target(name: "Kernel", dependencies: ["COpenBLAS", "CZlib", "CImageIO", "CDNNL"], swiftSettings: numericFlags),
         .target(name: "Plot", dependencies: ["CGnuplotIostream"]),
         .target(name: "DSL", dependencies: ["Kernel", "Plot"]),
         .executableTarget(
             name: "Repl",
             dependencies: ["DSL", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+
+        .executableTarget(name: "RnxBench", dependencies: ["Kernel"], path: "Benchmarks/RnxBench", swiftSettings: numericFlags),
 
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),

@@ -1,0 +1,49 @@
+import Foundation
+
+// What a benchmark run hands to bench/report.py: one record per (workload, variant), raw samples included.
+
+/// One measured workload and variant.
+struct Measurement: Codable {
+    /// The workload, named identically in bench/torch_bench.py so the report can pair them.
+    let workload: String
+    /// How rnx ran it (e.g. `conv2d[dnnl]`, `dnnl-raw`).
+    let variant: String
+    /// Milliseconds per call, one entry per timed repeat.
+    let samplesMs: [Double]
+    /// Floating-point operations per call, when the workload has a standard count.
+    let flops: Double?
+    /// Images processed per call, for images/s.
+    let images: Int?
+}
+
+/// The whole run: machine facts and every measurement.
+struct RunReport: Codable {
+    let tool: String
+    let threads: Int
+    let peakResidentMiB: Double?
+    let measurements: [Measurement]
+}
+
+/// Collects measurements and writes them as JSON.
+final class Recorder {
+    private(set) var measurements: [Measurement] = []
+
+    /// Stores a measurement and prints a one-line summary to stderr, so long runs show progress.
+    func add(_ workload: String, _ variant: String, _ samples: [Double], flops: Double? = nil, images: Int? = nil) {
+        measurements.append(Measurement(workload: workload, variant: variant, samplesMs: samples, flops: flops, images: images))
+        let sorted = samples.sorted()
+        let median = sorted[sorted.count / 2]
+        var line = "  \(workload) [\(variant)]: median \(String(format: "%.3f", median)) ms"
+        if let flops { line += String(format: ", %.1f GFLOP/s", flops / median / 1e6) }
+        if let images { line += String(format: ", %.1f images/s", Double(images) / median * 1000) }
+        FileHandle.standardError.write((line + "\n").data(using: .utf8) ?? Data())
+    }
+
+    /// The JSON document for `bench/report.py`.
+    func json(threads: Int, peakResidentMiB: Double?) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(RunReport(tool: "rnx", threads: threads, peakResidentMiB: peakResidentMiB, measurements: measurements))
+    }
+}

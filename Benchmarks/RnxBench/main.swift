@@ -1,0 +1,84 @@
+import Foundation
+import Kernel
+
+// RnxBench: times rnx's kernels and models; bench/run.sh pairs the JSON it writes with bench/torch_bench.py's.
+//
+//   RnxBench [--only sgemm,conv,...] [--repeats N] [--warmup N] [--json PATH]
+
+struct Options {
+    var groups: Set<String> = ["sgemm", "conv"]
+    var repeats = 7
+    var warmup = 2
+    var jsonPath: String?
+    var batch = 128
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchError.usage("\(flag) needs a value") }
+            switch flag {
+            case "--only": groups = Set(value.split(separator: ",").map(String.init))
+            case "--repeats": repeats = try Options.positive(value, flag)
+            case "--warmup": warmup = try Options.positive(value, flag, allowZero: true)
+            case "--batch": batch = try Options.positive(value, flag)
+            case "--json": jsonPath = value
+            default: throw BenchError.usage("unknown option \(flag)")
+            }
+        }
+    }
+
+    static func positive(_ text: String, _ flag: String, allowZero: Bool = false) throws -> Int {
+        guard let n = Int(text), n > 0 || (allowZero && n == 0) else { throw BenchError.usage("\(flag) needs a positive number, found \(text)") }
+        return n
+    }
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case usage(String)
+    var description: String {
+        switch self {
+        case let .usage(message): return "RnxBench: \(message)\nusage: RnxBench [--only sgemm,conv,...] [--repeats N] [--warmup N] [--batch N] [--json PATH]"
+        }
+    }
+}
+
+func run() throws {
+    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+    let recorder = Recorder()
+    let backend = ProcessInfo.processInfo.environment["RNX_CONV"] ?? "default"
+    FileHandle.standardError.write("rnx: \(Parallel.threads) threads, conv2d backend \(backend)\n".data(using: .utf8) ?? Data())
+    if options.groups.contains("sgemm") {
+        try benchmarkMatmul(recorder, size: 1024, warmup: options.warmup, repeats: options.repeats)
+    }
+    if options.groups.contains("conv") {
+        try benchmarkConvolutions(recorder, batch: options.batch, warmup: options.warmup, repeats: options.repeats,
+                                  backendLabel: backend, direct: backend != "im2col")
+    }
+    let modelVariant = "conv2d[\(backend)]"
+    if options.groups.contains("resnet20-train") {
+        try benchmarkTrainingStep(recorder, workload: "resnet20 train step b128", model: try ResNet.cifarResNet(depth: 20),
+                                  batch: 128, size: 32, classes: 10, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
+    }
+    if options.groups.contains("resnet20-infer") {
+        try benchmarkInference(recorder, workload: "resnet20 inference b256", model: try ResNet.cifarResNet(depth: 20),
+                               batch: 256, size: 32, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
+    }
+    if options.groups.contains("resnet18-train") {
+        try benchmarkTrainingStep(recorder, workload: "resnet18-200 train step b32 64px",
+                                  model: try ResNet.resnet18(classes: 200, inputShape: [3, 64, 64]),
+                                  batch: 32, size: 64, classes: 200, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
+    }
+    let json = try recorder.json(threads: Parallel.threads, peakResidentMiB: peakResidentMiB())
+    if let path = options.jsonPath {
+        try json.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } else {
+        FileHandle.standardOutput.write(json)
+    }
+}
+
+do {
+    try run()
+} catch {
+    FileHandle.standardError.write("\(error)\n".data(using: .utf8) ?? Data())
+    exit(1)
+}

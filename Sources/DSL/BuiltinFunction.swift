@@ -1,0 +1,85 @@
+/// A function implemented in Swift: a builtin such as `len`, a method such as `list.append`, or the call
+/// behaviour of a wrapped object. Its parameters drive argument checking, `help`, completion and the reference.
+public final class BuiltinFunction {
+    /// The name it is called by (`append`, not `list.append`).
+    public let name: String
+    /// The type it is a method of, if any.
+    public let owner: String?
+    /// The parameters, with defaults.
+    public let parameters: [Parameter]
+    /// One-line documentation (more lines allowed; the first is the summary).
+    public let doc: String
+    let implementation: (Arguments) throws -> Value
+
+    /// Creates a builtin. The implementation reads its arguments by parameter name from `Arguments`.
+    ///
+    ///     BuiltinFunction("clip", [.required("x"), .optional("low", 0), .optional("high", 1)],
+    ///                     doc: "Limit x to the interval [low, high].") { args in
+    ///         .float(min(max(try args.double("x"), try args.double("low")), try args.double("high")))
+    ///     }
+    public init(_ name: String, _ parameters: [Parameter] = [], doc: String,
+                _ implementation: @escaping (Arguments) throws -> Value) {
+        self.name = name
+        self.owner = nil
+        self.parameters = parameters
+        self.doc = doc
+        self.implementation = implementation
+    }
+
+    private init(name: String, owner: String, parameters: [Parameter], doc: String,
+                 implementation: @escaping (Arguments) throws -> Value) {
+        self.name = name
+        self.owner = owner
+        self.parameters = parameters
+        self.doc = doc
+        self.implementation = implementation
+    }
+
+    /// The same function as a method of type `owner` (or as the constructor when the name equals the type's).
+    func owned(by owner: String) -> BuiltinFunction {
+        BuiltinFunction(name: name, owner: owner, parameters: parameters, doc: doc, implementation: implementation)
+    }
+
+    /// `list.append` for methods, `len` for functions (`int` for a constructor).
+    public var qualifiedName: String {
+        guard let owner, owner != name else { return name }
+        return "\(owner).\(name)"
+    }
+
+    /// The signature as shown by `help`: `range(start, stop=None, step=1)`.
+    public var signature: String { "\(qualifiedName)(\(Parameter.render(parameters)))" }
+
+    /// The first line of `doc`.
+    public var summary: String { String(doc.split(separator: "\n").first ?? "") }
+
+    var binder: ArgumentBinder {
+        ArgumentBinder(parameters: parameters, calleeName: qualifiedName, signature: signature)
+    }
+}
+
+/// A function defined in the language with `def` or `lambda`, together with the scope it was defined in.
+public final class Function {
+    /// The function's name (`<lambda>` for lambdas).
+    public let name: String
+    /// Parameters with their defaults (evaluated when the `def` ran).
+    public let parameters: [Parameter]
+    let definition: FunctionDefinition
+    let closure: Scope
+
+    init(definition: FunctionDefinition, parameters: [Parameter], closure: Scope) {
+        self.name = definition.name
+        self.parameters = parameters
+        self.definition = definition
+        self.closure = closure
+    }
+
+    /// The docstring, if the body starts with one.
+    public var doc: String? { definition.doc }
+
+    /// `name(a, b=1)`.
+    public var signature: String { "\(name)(\(Parameter.render(parameters)))" }
+
+    var binder: ArgumentBinder {
+        ArgumentBinder(parameters: parameters, calleeName: name, signature: signature)
+    }
+}

@@ -1,0 +1,137 @@
+/// Builtins that consume or produce sequences.
+enum IterationBuiltins {
+    static let group = BuiltinGroup(title: "Sequences", functions: [
+        BuiltinFunction("enumerate", [.required("iterable"), .optional("start", 0)],
+                        doc: "Pairs (index, element) for each element, counting from start.") { args in
+            let iterator = try iterator(args, "iterable")
+            var index = try args.int("start")
+            return .object(IteratorObject("enumerate", ValueIterator {
+                guard let element = try iterator.next() else { return nil }
+                defer { index &+= 1 }
+                return .tuple([.int(index), element])
+            }))
+        },
+        BuiltinFunction("zip", [.variadic("iterables"), .keywordOnly("strict", false)],
+                        doc: "Tuples of the i-th elements of each iterable; stops at the shortest (strict=True: lengths must match).") { args in
+            let iterators = try args.variadic("iterables").map { try $0.makeIterator() }
+            let strict = try args.bool("strict")
+            return .object(IteratorObject("zip", ValueIterator {
+                guard !iterators.isEmpty else { return nil }
+                var row: [Value] = []
+                for (index, iterator) in iterators.enumerated() {
+                    if let element = try iterator.next() {
+                        row.append(element)
+                    } else {
+                        if strict {
+                            var mismatch = index > 0
+                            for other in iterators.dropFirst() where !mismatch {
+                                if try other.next() != nil { mismatch = true }
+                            }
+                            if mismatch { throw DSLError(.value, "zip(strict=True): the iterables have different lengths") }
+                        }
+                        return nil
+                    }
+                }
+                return .tuple(row)
+            }))
+        },
+        BuiltinFunction("map", [.required("function"), .required("iterable")],
+                        doc: "function(element) for each element, computed lazily.") { args in
+            let function = try args.value("function")
+            guard function.isCallable else { throw args.typeError("function", expected: "a function", found: function) }
+            let iterator = try iterator(args, "iterable")
+            let interpreter = args.interpreter
+            return .object(IteratorObject("map", ValueIterator {
+                try iterator.next().map { try interpreter.call(function, [$0]) }
+            }))
+        },
+        BuiltinFunction("filter", [.required("function"), .required("iterable")],
+                        doc: "The elements for which function(element) is true (with None: the true elements), lazily.") { args in
+            let function = try args.optionalCallable("function")
+            let iterator = try iterator(args, "iterable")
+            let interpreter = args.interpreter
+            return .object(IteratorObject("filter", ValueIterator {
+                while let element = try iterator.next() {
+                    let keep = try function.map { try interpreter.call($0, [element]) } ?? element
+                    if try Operations.truthy(keep) { return element }
+                }
+                return nil
+            }))
+        },
+        BuiltinFunction("reversed", [.required("sequence")], doc: "The elements in reverse order, lazily.") { args in
+            var remaining = try args.elements("sequence")
+            return .object(IteratorObject("reversed", ValueIterator { remaining.popLast() }))
+        },
+        BuiltinFunction("sorted", [.required("iterable"), .keywordOnly("key", .none), .keywordOnly("reverse", false)],
+                        doc: "A new sorted list (stable), ordered by key(element) if a key function is given.") { args in
+            .list(try Sorting.sorted(try args.elements("iterable"), key: try args.optionalCallable("key"),
+                                     reverse: try args.bool("reverse"), interpreter: args.interpreter))
+        },
+        BuiltinFunction("min", [.variadic("values"), .keywordOnly("key", .none), .keywordOnly("default", .none)],
+                        doc: "The smallest of the values, or of the elements of a single iterable argument.") { args in
+            try extreme(args, largest: false)
+        },
+        BuiltinFunction("max", [.variadic("values"), .keywordOnly("key", .none), .keywordOnly("default", .none)],
+                        doc: "The largest of the values, or of the elements of a single iterable argument.") { args in
+            try extreme(args, largest: true)
+        },
+        BuiltinFunction("sum", [.required("iterable"), .optional("start", 0)],
+                        doc: "start plus all elements, added with + (works for numbers and tensors).") { args in
+            let iterator = try iterator(args, "iterable")
+            var total = try args.value("start")
+            while let element = try iterator.next() { total = try Operations.binary(.add, total, element) }
+            return total
+        },
+        BuiltinFunction("any", [.required("iterable")], doc: "Whether some element is true.") { args in
+            let iterator = try iterator(args, "iterable")
+            while let element = try iterator.next() {
+                if try Operations.truthy(element) { return .bool(true) }
+            }
+            return .bool(false)
+        },
+        BuiltinFunction("all", [.required("iterable")], doc: "Whether every element is true (True when empty).") { args in
+            let iterator = try iterator(args, "iterable")
+            while let element = try iterator.next() {
+                if !(try Operations.truthy(element)) { return .bool(false) }
+            }
+            return .bool(true)
+        },
+    ])
+
+    private static func iterator(_ args: Arguments, _ name: String) throws -> ValueIterator {
+        let value = try args.value(name)
+        do {
+            return try value.makeIterator()
+        } catch let error as DSLError where error.kind == .type && error.location == nil {
+            throw args.typeError(name, expected: "an iterable", found: value)
+        }
+    }
+
+    private static func extreme(_ args: Arguments, largest: Bool) throws -> Value {
+        var values = try args.variadic("values")
+        guard !values.isEmpty else {
+            throw DSLError(.type, "\(args.function.name)() expects at least one argument")
+        }
+        if values.count == 1 {
+            values = try values[0].elements()
+        } else if try args.wasGiven("default") {
+            throw DSLError(.type, "\(args.function.name)() accepts default= only with a single iterable argument")
+        }
+        guard !values.isEmpty else {
+            if try args.wasGiven("default") { return try args.value("default") }
+            throw DSLError(.value, "\(args.function.name)() of an empty sequence (pass default= to allow it)")
+        }
+        let key = try args.optionalCallable("key")
+        var best = values[0]
+        var bestKey = try key.map { try args.call($0, [best]) } ?? best
+        for value in values.dropFirst() {
+            let candidateKey = try key.map { try args.call($0, [value]) } ?? value
+            let better = largest ? try Operations.lessThan(bestKey, candidateKey) : try Operations.lessThan(candidateKey, bestKey)
+            if better {
+                best = value
+                bestKey = candidateKey
+            }
+        }
+        return best
+    }
+}

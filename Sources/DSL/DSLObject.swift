@@ -1,0 +1,90 @@
+/// The extension point for values from other modules (tensors, models, data sets, optimizers, charts, …).
+///
+/// Wrap a Swift object in a class conforming to `DSLObject` and return it as `Value.object(...)`.
+/// Only `dslType` and `description` are required; every other hook has a default that reports the operation
+/// as unsupported, so a binding implements just what its type can do. Hooks return nil (or false) for
+/// "not supported by me", and throw `DSLError` for "supported, but these operands are wrong".
+public protocol DSLObject: AnyObject {
+    /// Name, documentation, properties and methods of the type (shared by all instances).
+    var dslType: DSLType { get }
+    /// What `str(x)` and `print(x)` show.
+    var description: String { get }
+    /// What the REPL and `repr(x)` show; defaults to `description`.
+    var repr: String { get }
+    /// A one-line summary for the REPL's `:vars` listing; defaults to the first line of `repr`.
+    var summary: String { get }
+
+    /// Attributes that are not declared in `dslType` (e.g. a model's layers by name); nil when absent.
+    func attribute(named name: String) throws -> Value?
+    /// Names of the dynamic attributes, for completion.
+    var dynamicAttributeNames: [String] { get }
+    /// Assigns `x.name = value`; returns false when the object has no such settable attribute.
+    func setAttribute(named name: String, to value: Value) throws -> Bool
+
+    /// `self op other` (when `objectOnLeft`) or `other op self`; nil when unsupported for these operands.
+    /// Comparison operators are included, so `tensor < 0` can return a tensor.
+    func binaryOperation(_ op: BinaryOperator, _ other: Value, objectOnLeft: Bool) throws -> Value?
+    /// `-self` or `+self`; nil when unsupported.
+    func unaryOperation(_ op: UnaryOperator) throws -> Value?
+    /// Truthiness for `if x:`; defaults to true. Throw when ambiguous (a tensor with many elements).
+    func truthValue() throws -> Bool
+    /// `len(x)`; nil when the object has no length.
+    func length() throws -> Int?
+    /// `x[index]` (index may be an int, a slice or a tuple of those); nil when the object cannot be indexed.
+    func item(at index: Value) throws -> Value?
+    /// `x[index] = value`; returns false when the object does not support item assignment.
+    func setItem(at index: Value, to value: Value) throws -> Bool
+    /// `for e in x`; nil when the object is not iterable.
+    func makeIterator() throws -> ValueIterator?
+    /// `x(...)`: the signature and implementation of calling the object (receiver = the object); nil if not callable.
+    var callable: BuiltinFunction? { get }
+    /// `f"{x:spec}"` / `format(x, spec)` with a non-empty spec; nil when the spec is not supported.
+    func formatted(spec: String) throws -> String?
+}
+
+extension DSLObject {
+    public var repr: String { description }
+    public var summary: String { String(repr.split(separator: "\n", omittingEmptySubsequences: false).first ?? "") }
+    public func attribute(named name: String) throws -> Value? { nil }
+    public var dynamicAttributeNames: [String] { [] }
+    public func setAttribute(named name: String, to value: Value) throws -> Bool { false }
+    public func binaryOperation(_ op: BinaryOperator, _ other: Value, objectOnLeft: Bool) throws -> Value? { nil }
+    public func unaryOperation(_ op: UnaryOperator) throws -> Value? { nil }
+    public func truthValue() throws -> Bool { true }
+    public func length() throws -> Int? { nil }
+    public func item(at index: Value) throws -> Value? { nil }
+    public func setItem(at index: Value, to value: Value) throws -> Bool { false }
+    public func makeIterator() throws -> ValueIterator? { nil }
+    public var callable: BuiltinFunction? { nil }
+    public func formatted(spec: String) throws -> String? { nil }
+}
+
+/// Produces the elements of an iteration one at a time; nil marks the end.
+public struct ValueIterator {
+    private let produceNext: () throws -> Value?
+
+    /// Wraps a closure that returns the next element, or nil when done.
+    public init(_ next: @escaping () throws -> Value?) {
+        self.produceNext = next
+    }
+
+    /// The next element, or nil when the iteration is over.
+    public func next() throws -> Value? {
+        try produceNext()
+    }
+}
+
+/// A lazy iterator as returned by `enumerate`, `zip`, `map`, `filter` and `reversed`; it can be iterated once.
+final class IteratorObject: DSLObject {
+    let kindName: String
+    let iterator: ValueIterator
+
+    init(_ kindName: String, _ iterator: ValueIterator) {
+        self.kindName = kindName
+        self.iterator = iterator
+    }
+
+    var dslType: DSLType { CoreTypes.iterator }
+    var description: String { "<\(kindName) iterator>" }
+    func makeIterator() throws -> ValueIterator? { iterator }
+}

@@ -1,0 +1,39 @@
+/// One line of the REPL's `:vars` listing.
+public struct GlobalSummary: Equatable {
+    /// The variable name.
+    public let name: String
+    /// The name of its value's type.
+    public let typeName: String
+    /// A short, single-line description of the value.
+    public let description: String
+}
+
+extension Interpreter {
+    /// Longest description in `globalsSummary()`; longer ones are cut with `...`.
+    static let summaryWidth = 60
+
+    /// The user's global variables, sorted by name, each with its type and a short description.
+    public func globalsSummary() -> [GlobalSummary] {
+        globals.variables.keys.sorted().compactMap { name in
+            guard let value = globals.variables[name] else { return nil }
+            return GlobalSummary(name: name, typeName: value.typeName, description: Interpreter.shortDescription(of: value))
+        }
+    }
+
+    /// Removes every global variable (builtins stay).
+    public func resetGlobals() {
+        globals.variables.removeAll()
+    }
+
+    static func shortDescription(of value: Value) -> String {
+        let text: String
+        switch value {
+        case .function(let function): text = function.signature
+        case .builtin(let function): text = function.signature
+        case .object(let object): text = object.summary
+        default: text = value.repr
+        }
+        let line = text.replacingOccurrences(of: "\n", with: " ")
+        return line.count > summaryWidth ? String(line.prefix(summaryWidth - 3)) + "..." : line
+    }
+}

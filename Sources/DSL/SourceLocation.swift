@@ -1,0 +1,55 @@
+/// The text of one source (a script file or one REPL entry), kept so diagnostics can quote the offending line
+/// even after later entries have been run (functions defined earlier still point into it).
+public final class SourceText {
+    /// The name shown in diagnostics, e.g. `train.rnx` or `<stdin>`.
+    public let name: String
+    /// The lines of the source without their line terminators.
+    public let lines: [String]
+
+    /// Splits `text` into lines; `\r\n` and `\n` both end a line.
+    public init(name: String, text: String) {
+        self.name = name
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+    }
+
+    /// The text of 1-based line `number`, or nil when the line does not exist.
+    public func line(_ number: Int) -> String? {
+        number >= 1 && number <= lines.count ? lines[number - 1] : nil
+    }
+}
+
+/// A position in a source: 1-based line and 1-based column (counted in Unicode scalars).
+public struct SourceLocation: CustomStringConvertible {
+    /// The source this location points into.
+    public let source: SourceText
+    /// 1-based line number.
+    public let line: Int
+    /// 1-based column, counted in Unicode scalars.
+    public let column: Int
+
+    /// Creates a location in `source`.
+    public init(source: SourceText, line: Int, column: Int) {
+        self.source = source
+        self.line = line
+        self.column = column
+    }
+
+    /// The file name shown in diagnostics.
+    public var file: String { source.name }
+
+    /// `file:line:column`, the prefix of every diagnostic.
+    public var description: String { "\(file):\(line):\(column)" }
+
+    /// The source line followed by a caret line pointing at the column (tabs are kept so the caret lines up).
+    public var quotedLine: String? {
+        guard let text = source.line(line) else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        var caret = ""
+        for index in 0..<max(0, min(column - 1, scalars.count)) {
+            caret.append(scalars[index] == "\t" ? "\t" : " ")
+        }
+        return "    \(text)\n    \(caret)^"
+    }
+}

@@ -1,0 +1,130 @@
+/// A value of the language. Mutable containers (`list`, `dict`) are shared references, as in Python;
+/// everything from other modules (tensors, models, charts, …) is wrapped as `.object` (see `DSLObject`).
+public enum Value {
+    case none
+    case bool(Bool)
+    /// 64-bit integer; arithmetic that overflows raises `OverflowError` instead of trapping.
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case list(ListObject)
+    case tuple([Value])
+    case dict(DictObject)
+    /// `range(start, stop, step)`, iterated lazily.
+    case range(RangeValue)
+    /// `start:stop:step` as used inside `[...]`.
+    case slice(SliceValue)
+    /// A function defined with `def` or `lambda`.
+    case function(Function)
+    /// A function implemented in Swift.
+    case builtin(BuiltinFunction)
+    /// A builtin method bound to its receiver, e.g. `xs.append`.
+    case method(BoundMethod)
+    /// A type such as `int` or `list`; calling it converts or constructs.
+    case type(DSLType)
+    /// A wrapped object from another module.
+    case object(DSLObject)
+
+    /// A new list holding `items`.
+    public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
+}
+
+/// A mutable list shared by every value that refers to it.
+public final class ListObject {
+    /// The elements, in order.
+    public var items: [Value]
+
+    /// Creates a list holding `items`.
+    public init(_ items: [Value] = []) {
+        self.items = items
+    }
+}
+
+/// A lazily iterated arithmetic progression, as produced by `range`.
+public struct RangeValue {
+    public let start: Int
+    public let stop: Int
+    public let step: Int
+
+    /// Number of elements (zero when the progression is empty); computed without overflow.
+    public var count: Int {
+        if step > 0 && start < stop {
+            let (span, overflow) = stop.subtractingReportingOverflow(start)
+            return overflow ? Int.max : (span - 1) / step + 1
+        }
+        if step < 0 && start > stop {
+            let (span, overflow) = start.subtractingReportingOverflow(stop)
+            return overflow ? Int.max : (span - 1) / -step + 1
+        }
+        return 0
+    }
+
+    /// The element at position `index` (0-based, assumed in range).
+    public func element(at index: Int) -> Int {
+        start &+ index &* step
+    }
+}
+
+/// A slice `start:stop:step`; nil parts are omitted in the source.
+public struct SliceValue {
+    public let start: Int?
+    public let stop: Int?
+    public let step: Int?
+
+    /// Resolves the slice against a sequence of `length` like Python's `slice.indices`:
+    /// returns the start, the stop and the step, with negative and out-of-range bounds clamped.
+    public func indices(length: Int) throws -> (start: Int, stop: Int, step: Int) {
+        let step = self.step ?? 1
+        guard step != 0 else { throw DSLError(.value, "slice step cannot be zero") }
+        func clamp(_ bound: Int?, default defaultValue: Int) -> Int {
+            guard var bound else { return defaultValue }
+            if bound < 0 { bound += length }
+            if step > 0 { return min(max(bound, 0), length) }
+            return min(max(bound, -1), length - 1)
+        }
+        let start = clamp(self.start, default: step > 0 ? 0 : length - 1)
+        let stop = clamp(self.stop, default: step > 0 ? length : -1)
+        return (start, stop, step)
+    }
+
+    /// The positions the slice selects in a sequence of `length`.
+    public func positions(length: Int) throws -> [Int] {
+        let (start, stop, step) = try indices(length: length)
+        return Array(stride(from: start, to: stop, by: step))
+    }
+}
+
+/// A builtin method together with the value it was looked up on.
+public final class BoundMethod {
+    /// The value before the dot.
+    public let receiver: Value
+    /// The method's implementation and signature.
+    public let function: BuiltinFunction
+
+    init(receiver: Value, function: BuiltinFunction) {
+        self.receiver = receiver
+        self.function = function
+    }
+}
+
+extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
+    /// `1` is `.int(1)`.
+    public init(integerLiteral value: Int) { self = .int(value) }
+    /// `1.5` is `.float(1.5)`.
+    public init(floatLiteral value: Double) { self = .float(value) }
+    /// `"a"` is `.string("a")`.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// `true` is `.bool(true)`.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// `[1, 2]` is a new list.
+    public init(arrayLiteral elements: Value...) { self = .list(elements) }
+}
+
+extension Value: Equatable {
+    /// Python equality for plain values (numbers compare across int/float/bool, containers element-wise);
+    /// functions and objects compare by identity.
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        (try? Operations.equal(lhs, rhs)) ?? false
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+extension Value: CustomStringConvertible {
+    /// What `str(x)` and `print(x)` show: strings without quotes, everything else like `repr`.
+    public var description: String {
+        switch self {
+        case .string(let text): return text
+        case .object(let object): return object.description
+        default: return repr
+        }
+    }
+
+    /// What the REPL shows and `repr(x)` returns: Python's notation (`'text'`, `[1, 2.5]`, `{'a': None}`).
+    public var repr: String {
+        var visiting = Set<ObjectIdentifier>()
+        return repr(depth: 0, visiting: &visiting)
+    }
+
+    /// Containers nested deeper than this print as `...` (and self-containing ones as `[...]`), so printing
+    /// never recurses without bound.
+    private static let maximumReprDepth = 100
+
+    private func repr(depth: Int, visiting: inout Set<ObjectIdentifier>) -> String {
+        if depth > Value.maximumReprDepth { return "..." }
+        func items(_ values: [Value]) -> String {
+            values.map { $0.repr(depth: depth + 1, visiting: &visiting) }.joined(separator: ", ")
+        }
+        switch self {
+        case .none: return "None"
+        case .bool(let flag): return flag ? "True" : "False"
+        case .int(let number): return String(number)
+        case .float(let number): return Value.formatFloat(number)
+        case .string(let text): return Value.quote(text)
+        case .list(let list):
+            let identity = ObjectIdentifier(list)
+            guard visiting.insert(identity).inserted else { return "[...]" }
+            defer { visiting.remove(identity) }
+            return "[" + items(list.items) + "]"
+        case .tuple(let values):
+            return values.count == 1 ? "(" + items(values) + ",)" : "(" + items(values) + ")"
+        case .dict(let dict):
+            let identity = ObjectIdentifier(dict)
+            guard visiting.insert(identity).inserted else { return "{...}" }
+            defer { visiting.remove(identity) }
+            let entries = dict.entries.map {
+                $0.key.repr(depth: depth + 1, visiting: &visiting) + ": " + $0.value.repr(depth: depth + 1, visiting: &visiting)
+            }
+            return "{" + entries.joined(separator: ", ") + "}"
+        case .range(let range):
+            return range.step == 1 ? "range(\(range.start), \(range.stop))" : "range(\(range.start), \(range.stop), \(range.step))"
+        case .slice(let slice):
+            func part(_ bound: Int?) -> String { bound.map(String.init) ?? "None" }
+            return "slice(\(part(slice.start)), \(part(slice.stop)), \(part(slice.step)))"
+        case .function(let function): return "<function \(function.signature)>"
+        case .builtin(let function): return "<builtin \(function.signature)>"
+        case .method(let method): return "<method \(method.function.signature)>"
+        case .type(let type): return "<class '\(type.name)'>"
+        case .object(let object): return object.repr
+        }
+    }
+
+    /// Python's `repr` of a float: shortest round-trip digits, scientific notation below 1e-4 and from 1e16.
+    static func formatFloat(_ number: Double) -> String {
+        if number.isNaN { return "nan" }
+        if number.isInfinite { return number < 0 ? "-inf" : "inf" }
+        if number == 0 { return number.sign == .minus ? "-0.0" : "0.0" }
+        // Swift's description gives the shortest round-trip digits; re-layout them the way Python does.
+        let text = "\(abs(number))"
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = text[..<e]
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+        }
+        let integerPart = mantissa.split(separator: ".", omittingEmptySubsequences: false).first ?? ""
+        let fractionPart = mantissa.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first ?? ""
+        var digits = String(integerPart) + String(fractionPart)
+        var pointPosition = integerPart.count + exponent
+        while digits.hasPrefix("0") && digits.count > 1 {
+            digits.removeFirst()
+            pointPosition -= 1
+        }
+        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
+        let decimalExponent = pointPosition - 1
+        let sign = number < 0 ? "-" : ""
+        if decimalExponent < -4 || decimalExponent >= 16 {
+            let first = digits.prefix(1)
+            let rest = digits.dropFirst()
+            let exponentText = (decimalExponent < 0 ? "-" : "+") + (abs(decimalExponent) < 10 ? "0" : "") + String(abs(decimalExponent))
+            return sign + first + (rest.isEmpty ? "" : "." + rest) + "e" + exponentText
+        }
+        if pointPosition <= 0 {
+            return sign + "0." + String(repeating: "0", count: -pointPosition) + digits
+        }
+        if pointPosition >= digits.count {
+            return sign + digits + String(repeating: "0", count: pointPosition - digits.count) + ".0"
+        }
+        let split = digits.index(digits.startIndex, offsetBy: pointPosition)
+        return sign + digits[..<split] + "." + digits[split...]
+    }
+
+    /// Python's quoting of a string: single quotes unless the text contains one and no double quote.
+    static func quote(_ text: String) -> String {
+        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var result = String(quote)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default:
+                if Character(scalar) == quote {
+                    result += "\\" + String(quote)
+                } else if scalar.value < 0x20 || scalar.value == 0x7F {
+                    result += String(format: "\\x%02x", scalar.value)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        result.append(quote)
+        return result
+    }
+}

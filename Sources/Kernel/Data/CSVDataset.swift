@@ -1,0 +1,173 @@
+extension Datasets {
+    /// Images stored as CSV rows, like Kaggle's MNIST: the label (a non-negative integer) in the first column,
+    /// then the `C×H×W` pixel values of one image in CHW order.
+    ///
+    /// - `shape`: the image shape [C, H, W] (e.g. [1, 28, 28]); every row must have exactly 1 + C·H·W columns.
+    /// - `header`: whether the first line is a header; `nil` decides from the line itself (a header has a
+    ///   field that is not a number).
+    /// - `scale`: multiplies every value; the default maps 0…255 pixels to [0, 1].
+    /// - `classNames`: defaults to `"0"` … the largest label.
+    ///
+    /// Empty lines are skipped. A malformed row throws `KernelError.file` naming the line (and column).
+    public static func csv(path: String, shape: [Int], header: Bool? = nil, scale: Float = 1.0 / 255.0, classNames: [String]? = nil) throws -> Dataset {
+        guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
+            throw KernelError.invalidArgument(op: "csv", message: "shape must be [C, H, W] with positive sizes, found \(shapeString(shape))")
+        }
+        let bytes = try DataFiles.readAll(path)
+        let perImage = Shape.count(shape)
+        var values: [Float] = []
+        var labels: [Int] = []
+        // Each value takes at least two bytes (a digit and a separator), so the file size bounds this.
+        values.reserveCapacity(Swift.min(bytes.count / 2, MemoryLimit.bytes / MemoryLayout<Float>.stride))
+        try bytes.withUnsafeBufferPointer { text in
+            var lineNumber = 0
+            var lineStart = 0
+            var headerPending = header
+            while lineStart < text.count {
+                var lineEnd = lineStart
+                while lineEnd < text.count && text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                let next = lineEnd + 1
+                if lineEnd > lineStart && text[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                lineNumber += 1
+                defer { lineStart = next }
+                let fields = CSVLine.fields(text, from: lineStart, to: lineEnd)
+                if fields.count == 1 && fields[0].isEmpty { continue }
+                if headerPending == nil {
+                    headerPending = fields.contains { CSVLine.number(text, $0) == nil }
+                }
+                if headerPending == true {
+                    headerPending = false
+                    continue
+                }
+                headerPending = false
+                guard fields.count == perImage + 1 else {
+                    throw KernelError.file(path: path, message: "line \(lineNumber): expected \(perImage + 1) columns (a label and \(perImage) values for shape \(shapeString(shape))), found \(fields.count)")
+                }
+                guard let label = CSVLine.label(text, fields[0]) else {
+                    throw KernelError.file(path: path, message: "line \(lineNumber), column 1: label '\(CSVLine.string(text, fields[0]))' is not a non-negative integer")
+                }
+                labels.append(label)
+                for column in 1...perImage {
+                    guard let value = CSVLine.number(text, fields[column]), Float(value).isFinite else {
+                        throw KernelError.file(path: path, message: "line \(lineNumber), column \(column + 1): '\(CSVLine.string(text, fields[column]))' is not a finite number")
+                    }
+                    values.append(Float(value) * scale)
+                }
+            }
+        }
+        guard !labels.isEmpty else {
+            throw KernelError.file(path: path, message: "holds no data rows")
+        }
+        if let names = classNames, let bad = labels.firstIndex(where: { $0 >= names.count }) {
+            throw KernelError.file(path: path, message: "the label \(labels[bad]) of data row \(bad + 1) is not one of the \(names.count) classes")
+        }
+        return try Dataset(values: values, sampleShape: shape, labels: labels, classNames: classNames, name: path)
+    }
+}
+
+/// Splitting and number parsing for one CSV line, straight from the file's bytes (no String per field).
+enum CSVLine {
+    /// The byte ranges of the comma-separated fields in `from..<to`, with surrounding spaces removed.
+    static func fields(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = from
+        for i in from...to where i == to || text[i] == UInt8(ascii: ",") {
+            var low = start
+            var high = i
+            while low < high && isSpace(text[low]) { low += 1 }
+            while high > low && isSpace(text[high - 1]) { high -= 1 }
+            ranges.append(low..<high)
+            start = i + 1
+        }
+        return ranges
+    }
+
+    /// The field as a non-negative integer, or nil.
+    static func label(_ text: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Int? {
+        guard !field.isEmpty, field.count <= 9 else { return nil }
+        var value = 0
+        for i in field {
+            let digit = Int(text[i]) - 48
+            guard digit >= 0 && digit <= 9 else { return nil }
+            value = value * 10 + digit
+        }
+        return value
+    }
+
+    /// The field as a decimal number (`12`, `-0.5`, `3e-2`), or nil.
+    static func number(_ text: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Double? {
+        var i = field.lowerBound
+        let end = field.upperBound
+        var negative = false
+        if i < end && (text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+")) {
+            negative = text[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var exponent = 0
+        var digits = 0
+        // Digits past the 18th no longer change a Float; they only shift the exponent.
+        func take(_ digit: UInt64, fractional: Bool) {
+            if mantissa < 100_000_000_000_000_000 {
+                mantissa = mantissa * 10 + digit
+                if fractional { exponent -= 1 }
+            } else if !fractional {
+                exponent += 1
+            }
+            digits += 1
+        }
+        while i < end, let digit = decimalDigit(text[i]) { take(digit, fractional: false); i += 1 }
+        if i < end && text[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, let digit = decimalDigit(text[i]) { take(digit, fractional: true); i += 1 }
+        }
+        guard digits > 0 else { return nil }
+        if i < end && (text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E")) {
+            i += 1
+            var exponentNegative = false
+            if i < end && (text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+")) {
+                exponentNegative = text[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var written = 0
+            var exponentDigits = 0
+            while i < end, let digit = decimalDigit(text[i]) {
+                written = Swift.min(written * 10 + Int(digit), 10_000)
+                exponentDigits += 1
+                i += 1
+            }
+            guard exponentDigits > 0 else { return nil }
+            exponent += exponentNegative ? -written : written
+        }
+        guard i == end else { return nil }
+        // Powers of ten up to 1e22 are exact doubles, so common values (0.5, 0.25, 255) come out exact.
+        let magnitude = exponent >= 0 ? Double(mantissa) * power10(exponent) : Double(mantissa) / power10(-exponent)
+        return negative ? -magnitude : magnitude
+    }
+
+    /// The field's text, for messages (cut short when long).
+    static func string(_ text: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> String {
+        let shown = field.lowerBound..<Swift.min(field.upperBound, field.lowerBound + 40)
+        return String(decoding: UnsafeBufferPointer(rebasing: text[shown]), as: UTF8.self) + (shown == field ? "" : "…")
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    private static func decimalDigit(_ byte: UInt8) -> UInt64? {
+        byte >= 48 && byte <= 57 ? UInt64(byte - 48) : nil
+    }
+
+    private static func power10(_ n: Int) -> Double {
+        var result = 1.0
+        var base = 10.0
+        var remaining = Swift.min(n, 400)
+        while remaining > 0 {
+            if remaining & 1 == 1 { result *= base }
+            base *= base
+            remaining >>= 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,147 @@
+extension Datasets {
+    /// The extensions `imageFolder` loads (compared without case).
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
+
+    /// Images sorted into one folder per class, like torchvision's `ImageFolder`:
+    /// `root/<class name>/<any sub-folders>/<image>.jpg|jpeg|png`.
+    ///
+    /// - Classes are the sub-folders of `root`, sorted by name (byte order, as Python sorts), labelled 0, 1, ….
+    ///   Files directly in `root` are ignored (a README or a licence may sit there).
+    /// - Names starting with `.` (hidden files, `.ipynb_checkpoints`) are skipped everywhere.
+    /// - Every other file under a class folder must be a JPEG or PNG image with one of the extensions above;
+    ///   anything else, an unreadable or corrupt image, or an empty class folder throws `KernelError.file`
+    ///   naming the file.
+    /// - `size` nil: every image must have the size of the first one (an error names the first that differs).
+    ///   `size` given: each image is scaled (keeping its aspect ratio) until it covers `size`, then the centre is
+    ///   cut out — torchvision's `Resize` + `CenterCrop`. Large reductions first average pixel blocks, so
+    ///   shrinking a photo does not alias.
+    /// - `channels`: 3 (RGB) or 1 (gray, ITU-R 601 luma). Alpha is dropped.
+    public static func imageFolder(root: String, size: ImageSize? = nil, channels: Int = 3) throws -> Dataset {
+        guard channels == 1 || channels == 3 else {
+            throw KernelError.invalidArgument(op: "imageFolder", message: "images have 1 (gray) or 3 (RGB) channels, found \(channels)")
+        }
+        try size?.validate(op: "imageFolder")
+        let classes = try DataFiles.entries(of: root).filter { !$0.hasPrefix(".") && DataFiles.kind(DataFiles.join(root, $0)) == .directory }
+        guard !classes.isEmpty else {
+            throw KernelError.file(path: root, message: "holds no class folders (expected root/<class name>/<image>.png or .jpg)")
+        }
+        var files: [String] = []
+        var labels: [Int] = []
+        for (label, name) in classes.enumerated() {
+            let folder = DataFiles.join(root, name)
+            let images = try imageFiles(in: folder, depth: 0)
+            guard !images.isEmpty else {
+                throw KernelError.file(path: folder, message: "class folder holds no images")
+            }
+            files += images
+            labels += Array(repeating: label, count: images.count)
+        }
+
+        let (firstPlanes, firstSize) = try ImageFile.decode(DataFiles.readAll(files[0]), channels: channels, path: files[0])
+        let target = size ?? firstSize
+        let perImage = channels * target.height * target.width
+        try MemoryLimit.check(elements: files.count * perImage)
+        var values = [Float](repeating: 0, count: files.count * perImage)
+        var failures = [KernelError?](repeating: nil, count: files.count)
+        values.withUnsafeMutableBufferPointer { destination in
+            failures.withUnsafeMutableBufferPointer { errors in
+                Parallel.forEach(files.count) { index in
+                    do {
+                        let (planes, found) = index == 0
+                            ? (firstPlanes, firstSize)
+                            : try ImageFile.decode(DataFiles.readAll(files[index]), channels: channels, path: files[index])
+                        let fitted: [Float]
+                        if size == nil {
+                            guard found == target else {
+                                throw KernelError.file(path: files[index], message: "image is \(found) but \(files[0]) is \(target); pass a size to resize them all")
+                            }
+                            fitted = planes
+                        } else {
+                            fitted = ImageFit.cover(planes, channels: channels, from: found, to: target)
+                        }
+                        for i in 0..<perImage { destination[index * perImage + i] = fitted[i] }
+                    } catch let error as KernelError {
+                        errors[index] = error
+                    } catch {
+                        errors[index] = KernelError.file(path: files[index], message: "\(error)")
+                    }
+                }
+            }
+        }
+        // Report the first bad file in folder order, whatever order the threads finished in.
+        if let failure = failures.first(where: { $0 != nil }), let error = failure { throw error }
+        return try Dataset(values: values, sampleShape: [channels, target.height, target.width], labels: labels, classNames: classes, name: root)
+    }
+
+    /// The image files under `folder`, sorted, descending into sub-folders.
+    private static func imageFiles(in folder: String, depth: Int) throws -> [String] {
+        guard depth < 32 else {
+            throw KernelError.file(path: folder, message: "folders nested more than 32 deep (a symbolic-link loop?)")
+        }
+        var found: [String] = []
+        for name in try DataFiles.entries(of: folder) where !name.hasPrefix(".") {
+            let path = DataFiles.join(folder, name)
+            switch DataFiles.kind(path) {
+            case .directory:
+                found += try imageFiles(in: path, depth: depth + 1)
+            case .file:
+                guard imageExtensions.contains(ImageFile.extensionOf(name)) else {
+                    throw KernelError.file(path: path, message: "is not a supported image (expected a .jpg, .jpeg or .png file)")
+                }
+                found.append(path)
+            case .missing, .other:
+                throw KernelError.file(path: path, message: "is not a regular file (a broken link or a device?)")
+            }
+        }
+        return found
+    }
+}
+
+/// Scaling an image to cover a target size, then cropping the centre.
+enum ImageFit {
+    /// `planes` ([channels, from]) scaled by the smallest factor that makes both sides at least `target`'s
+    /// (aspect ratio kept), then centre-cropped to `target`.
+    static func cover(_ planes: [Float], channels: Int, from: ImageSize, to target: ImageSize) -> [Float] {
+        if from == target { return planes }
+        let factor = Swift.max(Double(target.height) / Double(from.height), Double(target.width) / Double(from.width))
+        let scaled = ImageSize(height: Swift.max(target.height, Int((Double(from.height) * factor).rounded())),
+                               width: Swift.max(target.width, Int((Double(from.width) * factor).rounded())))
+        var source = planes
+        var sourceSize = from
+        // Bilinear interpolation reads only 2×2 pixels per output; averaging blocks first keeps a big
+        // reduction from aliasing.
+        let block = Int(1 / factor)
+        if block >= 2 {
+            (source, sourceSize) = averageBlocks(planes, channels: channels, size: from, block: block)
+        }
+        if sourceSize != scaled {
+            source = Bilinear.resize(source, planes: channels, height: sourceSize.height, width: sourceSize.width,
+                                     region: Bilinear.Region(top: 0, left: 0, height: sourceSize.height, width: sourceSize.width), to: scaled)
+        }
+        if scaled == target { return source }
+        let layout = ImageLayout(unchecked: channels, scaled)
+        let top = Int((Double(scaled.height - target.height) / 2).rounded(.toNearestOrEven))
+        let left = Int((Double(scaled.width - target.width) / 2).rounded(.toNearestOrEven))
+        return CenterCrop.crop(source, layout: layout, top: top, left: left, to: target)
+    }
+
+    /// Each `block`×`block` tile averaged into one pixel (tiles at the right and bottom edges may be smaller).
+    static func averageBlocks(_ planes: [Float], channels: Int, size: ImageSize, block: Int) -> ([Float], ImageSize) {
+        let out = ImageSize(height: (size.height + block - 1) / block, width: (size.width + block - 1) / block)
+        var result = [Float](repeating: 0, count: channels * out.height * out.width)
+        for c in 0..<channels {
+            for oy in 0..<out.height {
+                let rows = (oy * block)..<Swift.min(size.height, (oy + 1) * block)
+                for ox in 0..<out.width {
+                    let columns = (ox * block)..<Swift.min(size.width, (ox + 1) * block)
+                    var sum: Float = 0
+                    for y in rows {
+                        for x in columns { sum += planes[(c * size.height + y) * size.width + x] }
+                    }
+                    result[(c * out.height + oy) * out.width + ox] = sum / Float(rows.count * columns.count)
+                }
+            }
+        }
+        return (result, out)
+    }
+}

@@ -1,0 +1,80 @@
+/// Batch normalisation over the channel axis of `[C, H, W]` images or `[C]` feature vectors
+/// (PyTorch's `nn.BatchNorm2d`/`BatchNorm1d`, Keras's `BatchNormalization`).
+///
+/// Momentum follows PyTorch: `running = (1 − momentum)·running + momentum·batch` (Keras's 0.99 is PyTorch's 0.01).
+/// The scale `weight` (ones) and shift `bias` (zeros) are trainable; `running_mean` and `running_var` are buffers,
+/// which `summary()` counts as non-trainable parameters, as Keras does.
+public final class BatchNormalization: Layer {
+    /// Weight of the current batch in the running statistics.
+    public let momentum: Float
+    /// Added to the variance before the square root.
+    public let epsilon: Float
+    /// Whether the layer has a learnable scale and shift (PyTorch's `affine`).
+    public let affine: Bool
+    /// How the scale starts: ones, or zeros for the last batch norm of a residual branch ("zero-init residual").
+    public let scaleInitializer: Initializer
+    /// `[C]` scale, once built.
+    public private(set) var weight: Tensor?
+    /// `[C]` shift, once built.
+    public private(set) var bias: Tensor?
+    /// `[C]` running mean, once built.
+    public private(set) var runningMean: Tensor?
+    /// `[C]` running (unbiased) variance, once built.
+    public private(set) var runningVar: Tensor?
+
+    /// A batch-norm layer with PyTorch's defaults.
+    public init(momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true, scaleInitializer: Initializer = .ones,
+                name: String? = nil) throws {
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.affine = affine
+        self.scaleInitializer = scaleInitializer
+        try super.init(name: name)
+        guard momentum >= 0, momentum <= 1 else {
+            throw KernelError.invalidArgument(op: "BatchNormalization", message: "momentum must be in [0, 1] (PyTorch convention: the weight of the new batch), found \(momentum)")
+        }
+        guard epsilon > 0, epsilon.isFinite else {
+            throw KernelError.invalidArgument(op: "BatchNormalization", message: "epsilon must be a positive number, found \(epsilon)")
+        }
+    }
+
+    override public var typeName: String { "BatchNormalization" }
+    override var baseName: String { "batch_normalization" }
+    override var configuration: String { "momentum \(momentum), epsilon \(epsilon)\(affine ? "" : ", no affine")" }
+
+    override func outputShape(for inputShapes: [[Int]]) throws -> [Int] {
+        let input = inputShapes[0]
+        guard input.count == 3 || input.count == 1 else {
+            throw KernelError.shapeMismatch(op: "", expected: "an image [C, H, W] or features [C]", found: shapeString(input))
+        }
+        if let runningMean, runningMean.shape[0] != input[0] {
+            throw KernelError.shapeMismatch(op: "", expected: "\(runningMean.shape[0]) channels (the layer was built for them)", found: "\(shapeString(input)) with \(input[0])")
+        }
+        return input
+    }
+
+    override func build(inputShapes: [[Int]]) throws {
+        let channels = inputShapes[0][0]
+        if affine {
+            weight = try makeWeight([channels], scaleInitializer, fanIn: channels, fanOut: channels)
+            bias = try makeWeight([channels], .zeros, fanIn: channels, fanOut: channels)
+        }
+        runningMean = try Tensor.zeros([channels])
+        runningVar = try Tensor.ones([channels])
+    }
+
+    override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
+        guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
+        // A frozen batch norm keeps its statistics, as in Keras: fine-tuning must not disturb them.
+        return try inputs[0].batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                       training: context.training && trainable, momentum: momentum, eps: epsilon)
+    }
+
+    override public var weights: [NamedTensor] {
+        [weight.map { NamedTensor(name: "weight", tensor: $0) }, bias.map { NamedTensor(name: "bias", tensor: $0) }].compactMap { $0 }
+    }
+
+    override public var buffers: [NamedTensor] {
+        [runningMean.map { NamedTensor(name: "running_mean", tensor: $0) }, runningVar.map { NamedTensor(name: "running_var", tensor: $0) }].compactMap { $0 }
+    }
+}

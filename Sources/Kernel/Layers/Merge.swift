@@ -1,0 +1,73 @@
+/// Elementwise sum of two or more inputs of the same shape (Keras's `Add`): the join of a residual block.
+public final class Add: Layer {
+    /// An add layer.
+    override public init(name: String? = nil) throws {
+        try super.init(name: name)
+    }
+
+    override public var typeName: String { "Add" }
+    override var baseName: String { "add" }
+    override var inputCountRange: ClosedRange<Int> { 2...Int.max }
+
+    override func outputShape(for inputShapes: [[Int]]) throws -> [Int] {
+        let first = inputShapes[0]
+        for other in inputShapes.dropFirst() where other != first {
+            throw KernelError.shapeMismatch(op: "", expected: "inputs of equal shapes, cannot add \(shapeString(first))", found: shapeString(other))
+        }
+        return first
+    }
+
+    override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
+        var sum = inputs[0]
+        for other in inputs.dropFirst() {
+            guard other.shape == sum.shape else {
+                throw KernelError.shapeMismatch(op: "", expected: "inputs of equal shapes, cannot add \(shapeString(sum.shape))", found: shapeString(other.shape))
+            }
+            sum = try sum + other
+        }
+        return sum
+    }
+}
+
+/// Joins two or more inputs along an axis (Keras's `Concatenate`, PyTorch's `torch.cat`); the default axis 1 is
+/// the channels of an NCHW batch. Axes count the batch as axis 0, as in PyTorch and Keras.
+public final class Concatenate: Layer {
+    /// The joining axis of the batch tensor (negative counts from the end; never the batch axis 0).
+    public let axis: Int
+
+    /// A concatenation along `axis`.
+    public init(axis: Int = 1, name: String? = nil) throws {
+        self.axis = axis
+        try super.init(name: name)
+        guard axis != 0 else { throw KernelError.invalidArgument(op: "Concatenate", message: "axis 0 is the batch; use 1 for channels") }
+    }
+
+    override public var typeName: String { "Concatenate" }
+    override var baseName: String { "concatenate" }
+    override var inputCountRange: ClosedRange<Int> { 2...Int.max }
+    override var configuration: String { "axis \(axis)" }
+
+    override func outputShape(for inputShapes: [[Int]]) throws -> [Int] {
+        let first = inputShapes[0]
+        let rank = first.count + 1
+        let resolved = axis < 0 ? axis + rank : axis
+        guard resolved >= 1, resolved < rank else {
+            throw KernelError.invalidArgument(op: "", message: "axis \(axis) is out of range for inputs \(shapeString(first)) (plus the batch axis)")
+        }
+        let sampleAxis = resolved - 1
+        var output = first
+        for other in inputShapes.dropFirst() {
+            var comparable = other
+            if comparable.count == first.count { comparable[sampleAxis] = first[sampleAxis] }
+            guard comparable == first else {
+                throw KernelError.shapeMismatch(op: "", expected: "inputs that agree except on axis \(resolved), cannot join \(shapeString(first))", found: shapeString(other))
+            }
+            output[sampleAxis] += other[sampleAxis]
+        }
+        return output
+    }
+
+    override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
+        try Tensor.concat(inputs, axis: axis)
+    }
+}

@@ -1,0 +1,85 @@
+/// How a convolution or pooling window treats the image border.
+public enum Padding: Equatable, CustomStringConvertible {
+    /// No padding: windows stay inside the image (Keras `"valid"`, PyTorch `padding=0`).
+    case valid
+    /// Output size ⌈input / stride⌉, padding split evenly with any odd pixel at the bottom/right (Keras/TensorFlow `"same"`).
+    case same
+    /// `rows` above and below, `columns` left and right (PyTorch `padding=(rows, columns)`).
+    case explicit(rows: Int, columns: Int)
+
+    /// Looks a padding up by name: `valid` or `same`.
+    public static func named(_ name: String) throws -> Padding {
+        switch name.lowercased() {
+        case "valid": return .valid
+        case "same": return .same
+        default: throw KernelError.invalidArgument(op: "padding", message: "unknown padding '\(name)'; use \"valid\", \"same\" or a number of pixels")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .valid: return "valid"
+        case .same: return "same"
+        case let .explicit(rows, columns): return rows == columns ? "\(rows)" : "(\(rows), \(columns))"
+        }
+    }
+
+    /// Pixels added (before, after) along one axis of `length` for a window of `extent` (dilated kernel size) moving by `stride`.
+    func amounts(length: Int, extent: Int, stride: Int, axis: Int) -> (before: Int, after: Int) {
+        switch self {
+        case .valid:
+            return (0, 0)
+        case .same:
+            let output = (length + stride - 1) / stride
+            let total = Swift.max((output - 1) * stride + extent - length, 0)
+            return (total / 2, total - total / 2)
+        case let .explicit(rows, columns):
+            let amount = axis == 0 ? rows : columns
+            return (amount, amount)
+        }
+    }
+}
+
+/// The geometry of a sliding window over one `[C, H, W]` image: padding per side and output size.
+struct WindowGeometry {
+    let padTop: Int, padBottom: Int, padLeft: Int, padRight: Int
+    let outHeight: Int, outWidth: Int
+
+    /// Whether the padding is the same on both sides of each axis, so the NN op can apply it itself.
+    var isSymmetric: Bool { padTop == padBottom && padLeft == padRight }
+
+    /// Computes the geometry, throwing when the window does not fit (message in the layer's words).
+    init(height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int), dilation: (Int, Int), padding: Padding) throws {
+        let extentH = dilation.0 * (kernel.0 - 1) + 1
+        let extentW = dilation.1 * (kernel.1 - 1) + 1
+        (padTop, padBottom) = padding.amounts(length: height, extent: extentH, stride: stride.0, axis: 0)
+        (padLeft, padRight) = padding.amounts(length: width, extent: extentW, stride: stride.1, axis: 1)
+        let paddedH = height + padTop + padBottom
+        let paddedW = width + padLeft + padRight
+        guard paddedH >= extentH, paddedW >= extentW else {
+            throw KernelError.shapeMismatch(op: "", expected: "an image of at least \(extentH)×\(extentW) after padding \(padding) (the \(dilation == (1, 1) ? "" : "dilated ")window size)",
+                                            found: "\(height)×\(width)")
+        }
+        outHeight = (paddedH - extentH) / stride.0 + 1
+        outWidth = (paddedW - extentW) / stride.1 + 1
+    }
+}
+
+extension Tensor {
+    /// Appends `count` rows (axis 2) or columns (axis 3) of `value` at the end of an `[N, C, H, W]` tensor,
+    /// for the odd extra pixel of "same" padding that symmetric NN ops cannot express.
+    func padEnd(axis: Int, count: Int, value: Float) throws -> Tensor {
+        guard count > 0 else { return self }
+        var fillShape = shape
+        fillShape[axis] = count
+        return try Tensor.concat([self, try Tensor.full(fillShape, value)], axis: axis)
+    }
+
+    /// Prepends `count` rows (axis 2) or columns (axis 3) of `value` to an `[N, C, H, W]` tensor.
+    func padStart(axis: Int, count: Int, value: Float) throws -> Tensor {
+        guard count > 0 else { return self }
+        var fillShape = shape
+        fillShape[axis] = count
+        return try Tensor.concat([try Tensor.full(fillShape, value), self], axis: axis)
+    }
+}

@@ -1,0 +1,173 @@
+// 2-D convolution through oneDNN's C API: the fast path for `conv2d` on CPUs oneDNN has kernels for.
+
+/// Convolution forward, backward-data and backward-weights (+ bias) on plain row-major buffers:
+/// input and output NCHW, weight OIHW, bias `[O]`, exactly the layouts `Tensor` stores.
+///
+/// oneDNN picks blocked layouts for the computation; the caller's buffers are reordered in and out on every call.
+/// Primitives and reorders are built on first use of each shape and cached, so steady-state training builds nothing.
+/// Calls are serialised process-wide; each runs on `Parallel.threads` OpenMP threads.
+///
+/// Every function throws a `KernelError` (and leaves the outputs unspecified) when the buffers do not match `shape`
+/// or oneDNN has no implementation; callers then fall back to their own implementation.
+public enum DNNLConvolution {
+    /// Whether `conv2d` should use this backend: oneDNN started, and the environment variable `RNX_CONV` is not `im2col`.
+    public static let isEnabled: Bool = {
+        if let choice = ProcessInfoLite.environment("RNX_CONV"), choice == "im2col" { return false }
+        if case .success = DNNLRuntime.shared { return true }
+        return false
+    }()
+
+    // MARK: Pointer interface
+
+    /// `output = conv2d(input, weight) + bias`, output `[N, O, Ho, Wo]` (fully overwritten).
+    public static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                               output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape) throws {
+        var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight)]
+        if let bias { buffers.append(UnsafeMutableRawPointer(mutating: bias)) }
+        buffers.append(UnsafeMutableRawPointer(output))
+        try run(.forward(bias: bias != nil), shape, buffers)
+    }
+
+    /// `gradInput` `[N, C, H, W]` = d(loss)/d(input) from `gradOutput` `[N, O, Ho, Wo]` (fully overwritten, not accumulated).
+    public static func backwardData(gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                    gradInput: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape) throws {
+        try run(.backwardData, shape, [UnsafeMutableRawPointer(mutating: gradOutput), UnsafeMutableRawPointer(mutating: weight),
+                                       UnsafeMutableRawPointer(gradInput)])
+    }
+
+    /// `gradWeight` `[O, C, kH, kW]` and, when given, `gradBias` `[O]` from the forward input and `gradOutput`
+    /// (fully overwritten, not accumulated).
+    public static func backwardWeights(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                       gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+                                       shape: DNNLConvolutionShape) throws {
+        var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: gradOutput),
+                       UnsafeMutableRawPointer(gradWeight)]
+        if let gradBias { buffers.append(UnsafeMutableRawPointer(gradBias)) }
+        try run(.backwardWeights(bias: gradBias != nil), shape, buffers)
+    }
+
+    // MARK: Array interface
+
+    /// The convolution of `input` `[N, C, H, W]` with `weight` `[O, C, kH, kW]` plus `bias` `[O]`, as `[N, O, Ho, Wo]` values.
+    public static func forward(input: [Float], weight: [Float], bias: [Float]?, shape: DNNLConvolutionShape) throws -> [Float] {
+        try requireCount(input, shape.inputCount, "input")
+        try requireCount(weight, shape.weightCount, "weight")
+        if let bias { try requireCount(bias, shape.outChannels, "bias") }
+        return try [Float](unsafeUninitializedCapacity: shape.outputCount) { out, initialized in
+            try input.withUnsafeBufferPointer { x in
+                try weight.withUnsafeBufferPointer { w in
+                    try withOptionalBuffer(bias) { b in
+                        guard let xp = x.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else { return }
+                        try forward(input: xp, weight: wp, bias: b, output: op, shape: shape)
+                    }
+                }
+            }
+            initialized = shape.outputCount
+        }
+    }
+
+    /// The gradient with respect to the input, `[N, C, H, W]` values, from `gradOutput` `[N, O, Ho, Wo]`.
+    public static func backwardData(gradOutput: [Float], weight: [Float], shape: DNNLConvolutionShape) throws -> [Float] {
+        try requireCount(gradOutput, shape.outputCount, "output gradient")
+        try requireCount(weight, shape.weightCount, "weight")
+        return try [Float](unsafeUninitializedCapacity: shape.inputCount) { dx, initialized in
+            try gradOutput.withUnsafeBufferPointer { g in
+                try weight.withUnsafeBufferPointer { w in
+                    guard let gp = g.baseAddress, let wp = w.baseAddress, let dxp = dx.baseAddress else { return }
+                    try backwardData(gradOutput: gp, weight: wp, gradInput: dxp, shape: shape)
+                }
+            }
+            initialized = shape.inputCount
+        }
+    }
+
+    /// The gradients with respect to the weight (`[O, C, kH, kW]` values) and, when `bias` is true, the bias (`[O]`).
+    public static func backwardWeights(input: [Float], gradOutput: [Float], shape: DNNLConvolutionShape,
+                                       bias: Bool) throws -> (weight: [Float], bias: [Float]?) {
+        try requireCount(input, shape.inputCount, "input")
+        try requireCount(gradOutput, shape.outputCount, "output gradient")
+        var gradBias = bias ? [Float](repeating: 0, count: shape.outChannels) : nil
+        let gradWeight = try [Float](unsafeUninitializedCapacity: shape.weightCount) { dw, initialized in
+            try input.withUnsafeBufferPointer { x in
+                try gradOutput.withUnsafeBufferPointer { g in
+                    try withOptionalMutableBuffer(&gradBias) { db in
+                        guard let xp = x.baseAddress, let gp = g.baseAddress, let dwp = dw.baseAddress else { return }
+                        try backwardWeights(input: xp, gradOutput: gp, gradWeight: dwp, gradBias: db, shape: shape)
+                    }
+                }
+            }
+            initialized = shape.weightCount
+        }
+        return (gradWeight, gradBias)
+    }
+
+    /// Releases every cached primitive and blocked buffer layout (they are rebuilt on the next call).
+    public static func clearCache() {
+        guard case let .success(runtime) = DNNLRuntime.shared else { return }
+        runtime.exclusive {
+            plans.removeAll()
+            unimplemented.removeAll()
+        }
+    }
+
+    // MARK: Plan cache
+
+    /// How many built plans the cache holds (tests check that repeated calls build nothing new).
+    static var cachedPlanCount: Int {
+        guard case let .success(runtime) = DNNLRuntime.shared else { return 0 }
+        return runtime.exclusive { plans.count }
+    }
+
+    private struct PlanKey: Hashable {
+        let pass: DNNLConvolutionPlan.Pass
+        let shape: DNNLConvolutionShape
+    }
+
+    /// Built plans; read and written only inside `runtime.exclusive`.
+    nonisolated(unsafe) private static var plans: [PlanKey: DNNLConvolutionPlan] = [:]
+    /// Shapes oneDNN could not build, with the error, so a fallback caller does not pay for the attempt every step.
+    nonisolated(unsafe) private static var unimplemented: [PlanKey: KernelError] = [:]
+    /// More distinct shapes than any network uses; past it, the cache starts over rather than grow without bound.
+    private static let planLimit = 256
+
+    private static func run(_ pass: DNNLConvolutionPlan.Pass, _ shape: DNNLConvolutionShape, _ buffers: [UnsafeMutableRawPointer]) throws {
+        let runtime = try DNNLRuntime.shared.get()
+        let key = PlanKey(pass: pass, shape: shape)
+        try runtime.exclusive {
+            if let error = unimplemented[key] { throw error }
+            let plan: DNNLConvolutionPlan
+            if let cached = plans[key] {
+                plan = cached
+            } else {
+                do {
+                    plan = try DNNLConvolutionPlan(pass, shape, runtime: runtime)
+                } catch let error as KernelError {
+                    unimplemented[key] = error
+                    throw error
+                }
+                if plans.count >= planLimit { plans.removeAll() }
+                plans[key] = plan
+            }
+            try plan.run(buffers)
+        }
+    }
+
+    private static func requireCount(_ values: [Float], _ expected: Int, _ name: String) throws {
+        guard values.count == expected else {
+            throw KernelError.shapeMismatch(op: "conv2d (oneDNN)", expected: "\(expected) \(name) values", found: "\(values.count)")
+        }
+    }
+
+    private static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+        guard let values else { return try body(nil) }
+        return try values.withUnsafeBufferPointer { try body($0.baseAddress) }
+    }
+
+    private static func withOptionalMutableBuffer<R>(_ values: inout [Float]?, _ body: (UnsafeMutablePointer<Float>?) throws -> R) rethrows -> R {
+        guard var present = values else { return try body(nil) }
+        // Detach the array from the optional so writing through the buffer does not copy it.
+        values = nil
+        defer { values = present }
+        return try present.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
+    }
+}

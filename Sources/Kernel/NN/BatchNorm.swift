@@ -1,0 +1,179 @@
+// Batch normalisation over axis 1 (PyTorch's F.batch_norm), for [N, C, H, W] and [N, C] inputs.
+
+extension Tensor {
+    /// Normalises each channel (axis 1) to zero mean and unit variance, then scales by `weight` and shifts by `bias` (both `[C]`).
+    ///
+    /// In training, the batch statistics are used (the biased variance, as PyTorch) and the buffers
+    /// `runningMean`/`runningVar` are updated in place, off the tape: `running = (1 − momentum)·running + momentum·batch`,
+    /// with the unbiased variance for `runningVar`. In evaluation, the running statistics are used instead.
+    /// Gradients flow to the input, `weight` and `bias` in both modes.
+    public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, training: Bool,
+                          momentum: Float = 0.1, eps: Float = 1e-5) throws -> Tensor {
+        let op = "batch_norm"
+        try NNChecks.requireRank(self, [2, 4], op: op, layout: "[N, C, H, W] or [N, C]")
+        let channels = shape[1]
+        let expected = [channels]
+        for (name, tensor) in [("weight", weight), ("bias", bias), ("running mean", runningMean), ("running var", runningVar)] {
+            if let tensor, tensor.shape != expected {
+                throw KernelError.shapeMismatch(op: op, expected: "\(name) \(shapeString(expected)) for input \(shapeString(shape))",
+                                                found: "\(name) \(shapeString(tensor.shape))")
+            }
+        }
+        guard eps >= 0, eps.isFinite else {
+            throw KernelError.invalidArgument(op: op, message: "eps must be a non-negative number, found \(eps)")
+        }
+        guard momentum >= 0, momentum <= 1 else {
+            throw KernelError.invalidArgument(op: op, message: "momentum must be in [0, 1], found \(momentum)")
+        }
+        let layout = BatchNormLayout(batch: shape[0], channels: channels, plane: rank == 4 ? shape[2] * shape[3] : 1)
+        if training && layout.perChannel <= 1 {
+            throw KernelError.invalidArgument(op: op, message: "training needs more than 1 value per channel, found input \(shapeString(shape))")
+        }
+
+        var mean = [Float](repeating: 0, count: channels)
+        var invStd = [Float](repeating: 0, count: channels)
+        if training {
+            let variance = layout.statistics(data, mean: &mean)
+            let unbiasing = Double(layout.perChannel) / Double(layout.perChannel - 1)
+            for c in 0..<channels {
+                invStd[c] = Float(1 / (variance[c] + Double(eps)).squareRoot())
+                runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c]
+                runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * Float(variance[c] * unbiasing)
+            }
+        } else {
+            for c in 0..<channels {
+                mean[c] = runningMean.data[c]
+                invStd[c] = 1 / (runningVar.data[c] + eps).squareRoot()
+            }
+        }
+
+        let gamma = weight?.data ?? [Float](repeating: 1, count: channels)
+        let beta = bias?.data ?? [Float](repeating: 0, count: channels)
+        var scale = [Float](repeating: 0, count: channels), shift = [Float](repeating: 0, count: channels)
+        for c in 0..<channels {
+            scale[c] = gamma[c] * invStd[c]
+            shift[c] = beta[c] - mean[c] * scale[c]
+        }
+        let out = layout.affine(data, scale: scale, shift: shift)
+
+        let input = self
+        let result = Tensor(unchecked: shape, data: out)
+        var inputs = [input]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        return result.record(op, inputs: inputs) { g in
+            // Per channel Σ g and Σ g·x̂ give the bias and weight gradients and the input gradient's correction terms.
+            let (sumG, sumGXhat) = layout.gradientSums(g, input.data, mean: mean, invStd: invStd)
+            if let weight, weight.requiresGrad { weight.accumulateGrad(sumGXhat) }
+            if let bias, bias.requiresGrad { bias.accumulateGrad(sumG) }
+            guard input.requiresGrad else { return }
+            if training {
+                // dx = γσ⁻¹·(g − mean(g) − x̂·mean(g·x̂)), an affine map of g and x per channel:
+                // dx = a·g + b·x + c with a = γσ⁻¹, b = −a·σ⁻¹·mean(g·x̂), c = −a·mean(g) − b·μ.
+                let n = Float(layout.perChannel)
+                var a = [Float](repeating: 0, count: channels), b = a, c = a
+                for ch in 0..<channels {
+                    a[ch] = scale[ch]
+                    b[ch] = -scale[ch] * invStd[ch] * sumGXhat[ch] / n
+                    c[ch] = -scale[ch] * sumG[ch] / n - b[ch] * mean[ch]
+                }
+                input.accumulateGrad(layout.combine(g, input.data, gScale: a, xScale: b, shift: c))
+            } else {
+                input.accumulateGrad(layout.affine(g, scale: scale, shift: [Float](repeating: 0, count: channels)))
+            }
+        }
+    }
+}
+
+/// The memory layout of a batch-norm input: `batch` blocks of `channels` contiguous runs of `plane` values.
+struct BatchNormLayout {
+    let batch: Int, channels: Int, plane: Int
+
+    /// Values per channel over the whole batch.
+    var perChannel: Int { batch * plane }
+
+    /// Fills `mean` with the per-channel means and returns the biased variances, accumulating in Double across runs.
+    func statistics(_ x: [Float], mean: inout [Float]) -> [Double] {
+        var variance = [Double](repeating: 0, count: channels)
+        let count = Double(perChannel)
+        x.withUnsafeBufferPointer { xb in
+            mean.withUnsafeMutableBufferPointer { meanOut in
+                variance.withUnsafeMutableBufferPointer { varOut in
+                    guard let xp = xb.baseAddress else { return }
+                    Parallel.forEach(channels) { c in
+                        var sum = 0.0
+                        for n in 0..<batch { sum += Double(VectorKernels.sum(xp + (n * channels + c) * plane, plane)) }
+                        let mu = Float(sum / count)
+                        // Two passes: subtracting the mean first keeps the variance accurate for large means.
+                        var squares = 0.0
+                        for n in 0..<batch {
+                            squares += Double(VectorKernels.sumSquaredDeviation(xp + (n * channels + c) * plane, plane, mean: mu))
+                        }
+                        meanOut[c] = mu
+                        varOut[c] = squares / count
+                    }
+                }
+            }
+        }
+        return variance
+    }
+
+    /// y = x·scale[c] + shift[c] per channel.
+    func affine(_ x: [Float], scale: [Float], shift: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                guard let xp = xb.baseAddress, let yp = yb.baseAddress else { return }
+                Parallel.forEach(batch * channels) { run in
+                    let c = run % channels
+                    VectorKernels.affine(xp + run * plane, yp + run * plane, plane, scale: scale[c], shift: shift[c])
+                }
+            }
+        }
+        return y
+    }
+
+    /// out = g·gScale[c] + x·xScale[c] + shift[c] per channel.
+    func combine(_ g: [Float], _ x: [Float], gScale: [Float], xScale: [Float], shift: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: x.count)
+        g.withUnsafeBufferPointer { gb in
+            x.withUnsafeBufferPointer { xb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    guard let gp = gb.baseAddress, let xp = xb.baseAddress, let op = ob.baseAddress else { return }
+                    Parallel.forEach(batch * channels) { run in
+                        let c = run % channels, base = run * plane
+                        let a = gScale[c], b = xScale[c], s = shift[c]
+                        for i in base..<(base + plane) { op[i] = gp[i] * a + xp[i] * b + s }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per channel (Σ g, Σ g·x̂) with x̂ = (x − mean)·invStd.
+    func gradientSums(_ g: [Float], _ x: [Float], mean: [Float], invStd: [Float]) -> ([Float], [Float]) {
+        var sumG = [Float](repeating: 0, count: channels), sumGXhat = [Float](repeating: 0, count: channels)
+        g.withUnsafeBufferPointer { gb in
+            x.withUnsafeBufferPointer { xb in
+                sumG.withUnsafeMutableBufferPointer { sg in
+                    sumGXhat.withUnsafeMutableBufferPointer { sgx in
+                        guard let gp = gb.baseAddress, let xp = xb.baseAddress else { return }
+                        Parallel.forEach(channels) { c in
+                            var s = 0.0, d = 0.0
+                            for n in 0..<batch {
+                                let base = (n * channels + c) * plane
+                                let (runSum, runDot) = VectorKernels.sumAndCenteredDot(gp + base, xp + base, plane, mean: mean[c])
+                                s += Double(runSum)
+                                d += Double(runDot)
+                            }
+                            sg[c] = Float(s)
+                            sgx[c] = Float(d) * invStd[c]
+                        }
+                    }
+                }
+            }
+        }
+        return (sumG, sumGXhat)
+    }
+}

@@ -1,0 +1,178 @@
+// 2-D convolution (PyTorch's F.conv2d with groups=1) through im2col and sgemm.
+//
+// This file is the single entry point for convolution, so a faster backend (e.g. oneDNN) can replace
+// the body of `conv2d` without touching callers.
+
+extension Tensor {
+    /// Cross-correlation of an NCHW input `[N, C, H, W]` with `weight` `[O, C, kH, kW]`, plus `bias` `[O]`.
+    ///
+    /// Output `[N, O, Ho, Wo]` with `Ho = (H + 2·padH − dilationH·(kH − 1) − 1) / strideH + 1` (floor), as in PyTorch.
+    /// Zero padding; groups = 1. Gradients flow to the input, the weight and the bias.
+    public func conv2d(weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                       dilation: (Int, Int) = (1, 1)) throws -> Tensor {
+        let op = "conv2d"
+        try NNChecks.requireRank(self, [4], op: op, layout: "[N, C, H, W]")
+        try NNChecks.requireRank(weight, [4], op: op, layout: "[O, C, kH, kW]", name: "weight")
+        try NNChecks.requirePair(stride, atLeast: 1, op: op, name: "stride")
+        try NNChecks.requirePair(padding, atLeast: 0, op: op, name: "padding")
+        try NNChecks.requirePair(dilation, atLeast: 1, op: op, name: "dilation")
+        guard weight.shape[1] == shape[1] else {
+            throw KernelError.shapeMismatch(op: op, expected: "input with \(weight.shape[1]) channels to match weight \(shapeString(weight.shape))",
+                                            found: "input \(shapeString(shape)) with \(shape[1]) channels")
+        }
+        guard weight.shape[2] > 0, weight.shape[3] > 0, weight.shape[0] > 0 else {
+            throw KernelError.invalidArgument(op: op, message: "weight \(shapeString(weight.shape)) has an empty dimension")
+        }
+        if let bias, bias.shape != [weight.shape[0]] {
+            throw KernelError.shapeMismatch(op: op, expected: "bias [\(weight.shape[0])] for weight \(shapeString(weight.shape))", found: "bias \(shapeString(bias.shape))")
+        }
+        let outH = try NNChecks.windowCount(length: shape[2], window: weight.shape[2], stride: stride.0, padding: padding.0,
+                                            dilation: dilation.0, op: op, input: shape, axis: "height")
+        let outW = try NNChecks.windowCount(length: shape[3], window: weight.shape[3], stride: stride.1, padding: padding.1,
+                                            dilation: dilation.1, op: op, input: shape, axis: "width")
+        let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+                             outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
+                             strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
+                             dilationH: dilation.0, dilationW: dilation.1, outH: outH, outW: outW)
+        try Shape.validate([g.batch, g.outChannels, outH, outW], op: op)
+
+        let out = Tensor(unchecked: [g.batch, g.outChannels, outH, outW], data: Conv2dCPU.forward(data, weight.data, bias?.data, g))
+        let input = self
+        var inputs = [input, weight]
+        if let bias { inputs.append(bias) }
+        return out.record(op, inputs: inputs) { gradOut in
+            let grads = Conv2dCPU.backward(gradOut, input: input.data, weight: weight.data, g,
+                                           wantInput: input.requiresGrad, wantWeight: weight.requiresGrad)
+            if let dx = grads.input { input.accumulateGrad(dx) }
+            if let dw = grads.weight { weight.accumulateGrad(dw) }
+            if let bias, bias.requiresGrad { bias.accumulateGrad(Conv2dCPU.biasGradient(gradOut, g)) }
+        }
+    }
+}
+
+/// The CPU implementation: per-sample im2col and sgemm, the batch split across `Parallel.threads` workers.
+enum Conv2dCPU {
+    /// Runs `body(samples, scratch)` on each worker with its own contiguous share of the batch and a
+    /// column-matrix scratch buffer, keeping OpenBLAS single-threaded meanwhile.
+    static func forEachWorker(_ g: ConvGeometry, _ body: (_ worker: Int, _ samples: Range<Int>, _ col: UnsafeMutablePointer<Float>) -> Void) -> Int {
+        let workers = Swift.max(1, Swift.min(Parallel.threads, g.batch))
+        BLASThreads.serialized(workers: workers) {
+            Parallel.forEach(workers) { worker in
+                let col = UnsafeMutablePointer<Float>.allocate(capacity: g.isPointwise ? 1 : g.patchSize * g.outPlane)
+                defer { col.deallocate() }
+                body(worker, (g.batch * worker / workers)..<(g.batch * (worker + 1) / workers), col)
+            }
+        }
+        return workers
+    }
+
+    /// The `[patchSize, outPlane]` column matrix of sample `s`: the input itself for pointwise convolutions, else unfolded into `col`.
+    @inline(__always)
+    static func columns(_ x: UnsafePointer<Float>, sample s: Int, _ g: ConvGeometry, scratch col: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        let xs = x + s * g.inSample
+        if g.isPointwise { return xs }
+        Im2col.unfold(xs, g, into: col)
+        return UnsafePointer(col)
+    }
+
+    /// Output values `[N, O, Ho, Wo]`.
+    static func forward(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ g: ConvGeometry) -> [Float] {
+        let m = g.outChannels, n = g.outPlane, k = g.patchSize
+        guard k > 0 else {
+            // No input channels: the output is the bias alone.
+            return (0..<(g.batch * g.outSample)).map { i in bias?[(i / n) % m] ?? 0 }
+        }
+        // Every element is written below (sgemm with beta 0, or bias then beta 1), so skip zero-filling.
+        var out = [Float](unsafeUninitializedCapacity: g.batch * g.outSample) { _, initialized in
+            initialized = g.batch * g.outSample
+        }
+        x.withUnsafeBufferPointer { xb in
+            w.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    guard let xp = xb.baseAddress, let wp = wb.baseAddress, let op = ob.baseAddress else { return }
+                    _ = forEachWorker(g) { _, samples, col in
+                        for s in samples {
+                            let matrix = columns(xp, sample: s, g, scratch: col)
+                            let os = op + s * g.outSample
+                            if let bias {
+                                for o in 0..<m { (os + o * n).update(repeating: bias[o], count: n) }
+                            }
+                            // out_s [O, P] = W [O, K] · col_s [K, P] (+ bias already in place)
+                            sgemm(transA: false, transB: false, m: m, n: n, k: k, a: wp, lda: k, b: matrix, ldb: n,
+                                  beta: bias == nil ? 0 : 1, c: os, ldc: n)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Gradients with respect to the input (`[N, C, H, W]`) and the weight (`[O, C, kH, kW]`), each only when wanted.
+    static func backward(_ gradOut: [Float], input x: [Float], weight w: [Float], _ g: ConvGeometry,
+                         wantInput: Bool, wantWeight: Bool) -> (input: [Float]?, weight: [Float]?) {
+        guard wantInput || wantWeight, g.patchSize > 0 else {
+            return (wantInput ? [Float](repeating: 0, count: x.count) : nil, wantWeight ? [Float](repeating: 0, count: w.count) : nil)
+        }
+        let m = g.outChannels, n = g.outPlane, k = g.patchSize
+        let maxWorkers = Swift.max(1, Swift.min(Parallel.threads, g.batch))
+        var dx = [Float](repeating: 0, count: wantInput ? x.count : 0)
+        // One weight-gradient partial per worker, summed at the end, so workers never write to shared memory.
+        var dwPartials = [Float](repeating: 0, count: wantWeight ? maxWorkers * w.count : 0)
+        var workers = 1
+        gradOut.withUnsafeBufferPointer { gb in
+            x.withUnsafeBufferPointer { xb in
+                w.withUnsafeBufferPointer { wb in
+                    dx.withUnsafeMutableBufferPointer { dxb in
+                        dwPartials.withUnsafeMutableBufferPointer { dwb in
+                            guard let gp = gb.baseAddress, let xp = xb.baseAddress, let wp = wb.baseAddress else { return }
+                            workers = forEachWorker(g) { worker, samples, col in
+                                for s in samples {
+                                    let gs = gp + s * g.outSample
+                                    // Flags, not base addresses: an empty array still has a (shared) base address.
+                                    if wantWeight, let dwp = dwb.baseAddress {
+                                        // dW += dOut_s [O, P] · col_sᵀ [P, K]
+                                        let matrix = columns(xp, sample: s, g, scratch: col)
+                                        sgemm(transA: false, transB: true, m: m, n: k, k: n, a: gs, lda: n, b: matrix, ldb: n,
+                                              beta: 1, c: dwp + worker * w.count, ldc: k)
+                                    }
+                                    if wantInput, let dxp = dxb.baseAddress {
+                                        // dCol = Wᵀ [K, O] · dOut_s [O, P], folded back onto the image.
+                                        let dxs = dxp + s * g.inSample
+                                        sgemm(transA: true, transB: false, m: k, n: n, k: m, a: wp, lda: k, b: gs, ldb: n,
+                                              beta: 0, c: g.isPointwise ? dxs : col, ldc: n)
+                                        if !g.isPointwise { Im2col.fold(col, g, into: dxs) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard wantWeight else { return (dx, nil) }
+        var dw = [Float](repeating: 0, count: w.count)
+        dw.withUnsafeMutableBufferPointer { t in
+            dwPartials.withUnsafeBufferPointer { p in
+                for worker in 0..<workers {
+                    let base = worker * t.count
+                    for i in 0..<t.count { t[i] += p[base + i] }
+                }
+            }
+        }
+        return (wantInput ? dx : nil, dw)
+    }
+
+    /// Bias gradient: the output gradient summed over batch and pixels, per output channel.
+    static func biasGradient(_ gradOut: [Float], _ g: ConvGeometry) -> [Float] {
+        var db = [Float](repeating: 0, count: g.outChannels)
+        let plane = g.outPlane
+        gradOut.withUnsafeBufferPointer { gb in
+            guard let gp = gb.baseAddress else { return }
+            for s in 0..<g.batch {
+                for o in 0..<g.outChannels { db[o] += VectorKernels.sum(gp + (s * g.outChannels + o) * plane, plane) }
+            }
+        }
+        return db
+    }
+}

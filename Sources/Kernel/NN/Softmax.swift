@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Softmax and log-softmax along one axis, numerically stable (the maximum is subtracted first).
+
+extension Tensor {
+    /// exp(x) / Σ exp(x) along `axis` (default: the last).
+    public func softmax(axis: Int = -1) throws -> Tensor {
+        let a = try Shape.normalize(axis: axis, rank: rank, op: "softmax")
+        let (outer, length, inner) = rank == 0 ? (1, 1, 1) : split(at: a)
+        let y = SoftmaxKernel.forward(data, outer: outer, length: length, inner: inner, log: false)
+        let input = self
+        let out = Tensor(unchecked: shape, data: y)
+        return out.record("softmax", inputs: [input]) { g in
+            // dx = y · (g − Σ g·y)
+            var dx = [Float](repeating: 0, count: g.count)
+            SoftmaxKernel.forEachLine(outer: outer, length: length, inner: inner) { start, step in
+                var dot: Float = 0
+                for k in 0..<length { let i = start + k * step; dot += g[i] * y[i] }
+                for k in 0..<length { let i = start + k * step; dx[i] = y[i] * (g[i] - dot) }
+            }
+            input.accumulateGrad(dx)
+        }
+    }
+
+    /// x − log Σ exp(x) along `axis` (default: the last).
+    public func logSoftmax(axis: Int = -1) throws -> Tensor {
+        let a = try Shape.normalize(axis: axis, rank: rank, op: "log_softmax")
+        let (outer, length, inner) = rank == 0 ? (1, 1, 1) : split(at: a)
+        let y = SoftmaxKernel.forward(data, outer: outer, length: length, inner: inner, log: true)
+        let input = self
+        let out = Tensor(unchecked: shape, data: y)
+        return out.record("log_softmax", inputs: [input]) { g in
+            // dx = g − softmax · Σ g
+            var dx = [Float](repeating: 0, count: g.count)
+            SoftmaxKernel.forEachLine(outer: outer, length: length, inner: inner) { start, step in
+                var total: Float = 0
+                for k in 0..<length { total += g[start + k * step] }
+                for k in 0..<length { let i = start + k * step; dx[i] = g[i] - expf(y[i]) * total }
+            }
+            input.accumulateGrad(dx)
+        }
+    }
+}
+
+/// The loops shared by softmax, log-softmax and cross-entropy.
+enum SoftmaxKernel {
+    /// Calls `body(start, step)` for every line along the reduced axis: elements `start + k·step`, k in 0..<length.
+    @inline(__always)
+    static func forEachLine(outer: Int, length: Int, inner: Int, _ body: (Int, Int) -> Void) {
+        for o in 0..<outer {
+            for i in 0..<inner { body(o * length * inner + i, inner) }
+        }
+    }
+
+    /// Softmax (or log-softmax when `log`) of every line of `x`.
+    static func forward(_ x: [Float], outer: Int, length: Int, inner: Int, log: Bool) -> [Float] {
+        var y = [Float](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        let start = o * length * inner + i
+                        var m = -Float.infinity
+                        for k in 0..<length { m = Swift.max(m, xb[start + k * inner]) }
+                        var sum: Float = 0
+                        for k in 0..<length { sum += expf(xb[start + k * inner] - m) }
+                        if log {
+                            let logSum = m + logf(sum)
+                            for k in 0..<length { yb[start + k * inner] = xb[start + k * inner] - logSum }
+                        } else {
+                            let inv = 1 / sum
+                            for k in 0..<length { yb[start + k * inner] = expf(xb[start + k * inner] - m) * inv }
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,40 @@
+/// Adam with bias correction and L2 weight decay added to the gradient, computed as `torch.optim.Adam`:
+///
+///     g ← grad + weightDecay·p
+///     m ← β₁·m + (1 − β₁)·g,  v ← β₂·v + (1 − β₂)·g²
+///     p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+///
+/// β₁ is each group's `momentum`, so one-cycle's momentum schedule cycles it.
+public final class Adam: Optimizer {
+    public let kind = "adam"
+    public var groups: [OptimizerGroup]
+    private var moments: AdamMoments
+
+    /// Adam over one group of `parameters` (PyTorch defaults: β = (0.9, 0.999), ε = 1e-8, no weight decay).
+    public convenience init(_ parameters: [NamedTensor], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+                            epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
+        try self.init(groups: [ParameterGroup(name: "all", parameters: parameters)], learningRate: learningRate, betas: betas,
+                      epsilon: epsilon, weightDecay: weightDecay)
+    }
+
+    /// Adam over parameter groups; a group's own `weightDecay` overrides `weightDecay`.
+    public init(groups: [ParameterGroup], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+                epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
+        moments = try AdamMoments(beta2: betas.1, epsilon: epsilon, op: "Adam", beta1: betas.0)
+        self.groups = try Adam.resolve(groups, op: "Adam", learningRate: learningRate, momentum: betas.0, weightDecay: weightDecay)
+    }
+
+    public func step() throws {
+        moments.step(groups, decoupled: false)
+    }
+
+    public func exportState() -> OptimizerState {
+        let (buffers, steps) = moments.export(parameters)
+        return OptimizerState(kind: kind, groups: groupHyperParameters, buffers: buffers, steps: steps)
+    }
+
+    public func importState(_ state: OptimizerState) throws {
+        try importCommon(state, bufferNames: AdamMoments.bufferNames)
+        moments.restore(state)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// One persistent gnuplot process that draws charts on demand, so each chart costs no start-up.
+///
+/// gnuplot writes every chart to a file in a private temporary directory that rnx names; the
+/// session then asks gnuplot to `print` a numbered marker on its stderr and returns the file's
+/// bytes once that marker arrives. User text never becomes a file name or a command: charts quote
+/// it, and `save` moves finished bytes to the user's path in Swift. If gnuplot is missing the
+/// session throws one clear message; if it dies, the current chart fails and the next one starts
+/// a fresh process.
+///
+/// ```swift
+/// let session = GnuplotSession()
+/// let text = try session.renderText(LineChart(series: [Series(name: "loss", y: losses)]), width: 80, height: 24)
+/// try session.save(chart, toFile: "loss.png", width: 800, height: 600)
+/// ```
+public final class GnuplotSession {
+    private let explicitPath: String?
+    private let environment: [String: String]
+    private let timeoutSeconds: Double
+    private let lock = NSLock()
+    private var process: GnuplotProcess?
+    private var workDirectory: String?
+    private var renderCount = 0
+
+    /// A session that starts gnuplot at the first chart.
+    /// - Parameters:
+    ///   - executablePath: gnuplot to run; nil: `$RNX_GNUPLOT`, else `gnuplot` on `$PATH`.
+    ///   - environment: where `RNX_GNUPLOT` and `PATH` are looked up.
+    ///   - timeoutSeconds: longest a single chart may take before gnuplot is stopped.
+    public init(executablePath: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeoutSeconds: Double = 30) {
+        self.explicitPath = executablePath
+        self.environment = environment
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    deinit {
+        process = nil
+        if let workDirectory { try? FileManager.default.removeItem(atPath: workDirectory) }
+    }
+
+    /// The running gnuplot's process id, or nil when none is running.
+    public var processID: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let process, process.isRunning else { return nil }
+        return process.processID
+    }
+
+    /// The private directory gnuplot writes into, once the first chart made it.
+    var temporaryDirectory: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return workDirectory
+    }
+
+    /// Draws `chart` for `target` and returns the bytes gnuplot wrote (text, sixel, PNG or SVG).
+    public func render(_ chart: Chart, to target: RenderTarget) throws -> [UInt8] {
+        let terminal = try target.terminalCommand()
+        let body: GnuplotScript
+        if case .text = target { body = try chart.textScript() } else { body = try chart.script() }
+        lock.lock()
+        defer { lock.unlock() }
+        let running = try runningProcess()
+        let directory = try privateDirectory()
+        renderCount += 1
+        let outputPath = "\(directory)/chart-\(renderCount).\(target.fileExtension)"
+        let marker = "RNX-DONE-\(renderCount)"
+        defer { unlink(outputPath) }
+
+        var steps: [GnuplotScript.Step] = [
+            .command("reset session"),
+            .command("set encoding utf8"),
+            .command(terminal),
+            .command("set output \(GnuplotText.quoted(outputPath))"),
+        ]
+        steps += body.steps
+        steps += [.command("unset output"), .command("print \(GnuplotText.quoted(marker))")]
+
+        // After any failure gnuplot may be mid-command or mid-multiplot: the next chart gets a fresh one.
+        let messages: String
+        running.setDeadline(seconds: timeoutSeconds)
+        defer { running.setDeadline(seconds: nil) }
+        do {
+            for step in steps { try running.send(step, timeoutSeconds: timeoutSeconds) }
+            messages = try running.wait(for: marker, timeoutSeconds: timeoutSeconds)
+        } catch {
+            process = nil
+            throw error
+        }
+        let errors = GnuplotMessages.errors(in: messages)
+        guard errors.isEmpty else {
+            process = nil
+            throw PlotError.gnuplotRejected(messages: errors.joined(separator: "; "))
+        }
+        guard let data = FileManager.default.contents(atPath: outputPath), !data.isEmpty else {
+            let said = messages.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+            throw PlotError.noOutput(target: target.fileExtension, messages: said.joined(separator: "; "))
+        }
+        return [UInt8](data)
+    }
+
+    /// Draws `chart` as characters, `width` columns by `height` lines, with ANSI colours if `color` allows.
+    public func renderText(_ chart: Chart, width: Int, height: Int, color: RenderTarget.TextColor = .plain) throws -> String {
+        let bytes = try render(chart, to: .text(width: width, height: height, color: color))
+        // gnuplot's dumb terminal starts every page with a form feed.
+        return String(decoding: bytes.first == 0x0C ? Array(bytes.dropFirst()) : bytes, as: UTF8.self)
+    }
+
+    /// Saves `chart` as PNG or SVG, chosen by `path`'s extension; the file appears atomically.
+    public func save(_ chart: Chart, toFile path: String, width: Int = 800, height: Int = 600) throws {
+        let format = try ChartFileFormat(path: path)
+        let bytes = try render(chart, to: format.target(width: width, height: height))
+        try AtomicFile.write(bytes, to: path)
+    }
+
+    /// Stops gnuplot now; the next chart starts it again.
+    public func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        process = nil
+    }
+
+    private func runningProcess() throws -> GnuplotProcess {
+        if let process, process.isRunning { return process }
+        process = nil
+        let path = try GnuplotLocator.executablePath(explicitPath: explicitPath, environment: environment)
+        let started = try GnuplotProcess(executablePath: path)
+        process = started
+        return started
+    }
+
+    /// The session's own temporary directory (mode 0700), made on first use.
+    private func privateDirectory() throws -> String {
+        if let workDirectory { return workDirectory }
+        var base = FileManager.default.temporaryDirectory.path
+        // The path is sent to gnuplot quoted; a path that quoting would alter cannot be used.
+        if GnuplotText.sanitized(base) != base || base.contains("'") { base = "/tmp" }
+        var template = Array((base + "/rnx-plot-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
+        }
+        guard let path = made else {
+            throw PlotError.gnuplotCannotStart(reason: "cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        workDirectory = path
+        return path
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import DSL
+import Foundation
+
+/// The `rnx` command: the REPL by default, plus `run`, `walk` and `check` for `.rnx` notebooks.
+@main
+struct Rnx: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rnx",
+        abstract: "Define, train and chart ResNets in a Python-like language: a notebook-style REPL and script runner.",
+        discussion: """
+            .rnx files are notebooks in Jupytext percent format: cells separated by '# %%' lines,
+            markdown cells marked '# %% [markdown]' with every line commented ('# ').
+            Without a subcommand rnx starts the REPL (type :help there); with piped input it runs the input.
+            """,
+        version: rnxVersion,
+        subcommands: [ReplCommandLine.self, RunCommandLine.self, WalkCommandLine.self, CheckCommandLine.self],
+        defaultSubcommand: ReplCommandLine.self
+    )
+}
+
+/// `rnx` / `rnx repl`: the interactive REPL, or the piped-input runner when stdin is not a terminal.
+struct ReplCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Start the REPL (the default). With piped input: run it, no prompts, exit status 1 after any error.",
+        discussion: "History is kept in ~/.rnx_history (or $RNX_HISTORY).")
+
+    @Option(name: .customLong("load"), help: ArgumentHelp("Load a notebook's cells first (then :cells, :next).", valueName: "file.rnx"))
+    var notebook: String?
+
+    func run() throws {
+        let context = try CommandContext()
+        if let notebook { try context.reporting { try context.session.load(notebook) } }
+        if isatty(STDIN_FILENO) == 1 {
+            context.loop.runInteractive()
+        } else {
+            context.loop.runPiped()
+        }
+        if context.session.hadError && isatty(STDIN_FILENO) != 1 { throw ExitCode.failure }
+    }
+}
+
+/// `rnx run exp.rnx`: runs a notebook's code cells in order and stops at the first error.
+struct RunCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a notebook's code cells in order; exit status 1 at the first error (reported as file:line:col).")
+
+    @Argument(help: ArgumentHelp("The notebook to run.", valueName: "file.rnx"))
+    var file: String
+
+    @Option(help: ArgumentHelp("Only these cells, numbered from 1 as ':cells' shows them: 3, 2-4, 1,3 or all.", valueName: "cells"))
+    var cells: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Fix a global before the script runs, e.g. --set lr=0.05 (repeatable). The script's own 'lr = ...' does not override it. Values are rnx expressions: quote strings (--set 'name=\"a\"').",
+        valueName: "name=value"))
+    var overrides: [String] = []
+
+    @Option(help: ArgumentHelp("Also save every chart into this directory.", valueName: "dir"))
+    var charts: String?
+
+    @Option(help: ArgumentHelp("Append training metrics as JSON lines to this file.", valueName: "run.jsonl"))
+    var log: String?
+
+    func run() throws {
+        let context = try CommandContext()
+        try context.reporting {
+            try ScriptRunner(session: context.session).run(file: file, cells: cells, overrides: overrides, charts: charts, log: log)
+        }
+    }
+}
+
+/// `rnx walk lesson.rnx`: the teaching walkthrough.
+struct WalkCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "walk",
+        abstract: "Walk through a lesson: markdown is rendered, each code cell is shown and runs on Enter.",
+        discussion: "Keys: " + Walkthrough.choices + ". The REPL follows with the lesson's variables.")
+
+    @Argument(help: ArgumentHelp("The lesson notebook.", valueName: "lesson.rnx"))
+    var file: String
+
+    func run() throws {
+        let context = try CommandContext()
+        try context.reporting { try context.session.load(file) }
+        let walkthrough = Walkthrough(session: context.session, keys: KeyReader(), editor: .fromEnvironment())
+        guard walkthrough.walk() == .repl else { return }
+        if isatty(STDIN_FILENO) == 1 {
+            context.loop.runInteractive(showBanner: false)
+        } else {
+            context.loop.runPiped()
+        }
+    }
+}
+
+/// `rnx check file.rnx`: syntax check without running.
+struct CheckCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every code cell of notebooks without running them; exit status 1 when any has an error.")
+
+    @Argument(help: ArgumentHelp("The notebooks to check.", valueName: "file.rnx"))
+    var files: [String]
+
+    func run() throws {
+        let context = try CommandContext()
+        var failed = false
+        for file in files {
+            do {
+                if try !NotebookChecker(engine: context.session.engine, console: context.session.console).check(file: file) {
+                    failed = true
+                }
+            } catch {
+                context.session.console.failure("\(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+}
+
+/// What every subcommand sets up: console, engine, session, Ctrl-C handling.
+struct CommandContext {
+    /// The session the subcommand works in.
+    let session: Session
+    /// The REPL around the session.
+    let loop: ReplLoop
+
+    /// Installs Ctrl-C handling and creates a session (the interpreter itself is created on first use).
+    init() throws {
+        let console = Console.standard()
+        try InterruptController.shared.install()
+        session = Session(engine: Engine(console: console), console: console)
+        loop = ReplLoop(session: session, commands: CommandRunner(session: session, editor: .fromEnvironment()))
+    }
+
+    /// Runs `body`; a `ReplError` (missing file, bad option) is printed as `error: message` and exits with status 1.
+    func reporting(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ReplError {
+            session.console.failure(error.message)
+            throw ExitCode.failure
+        }
+    }
+}

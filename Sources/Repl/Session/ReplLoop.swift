@@ -1,0 +1,79 @@
+import DSL
+import Foundation
+
+/// The read-eval-print loop, on a terminal (readline, prompts, history, completion) or on piped input
+/// (no prompts, no escape codes; entries run as soon as they are complete).
+struct ReplLoop {
+    /// The session the entries run in.
+    let session: Session
+    /// Performs `:` commands.
+    let commands: CommandRunner
+
+    /// The prompt for a new entry.
+    static let prompt = "rnx> "
+    /// The prompt while an entry continues (open bracket, block).
+    static let continuationPrompt = "...  "
+    /// History entries kept in the history file.
+    static let historyLimit = 1000
+
+    /// The REPL on the terminal; returns when the user quits (Ctrl-D or `:quit`).
+    func runInteractive(showBanner: Bool = true) {
+        let console = session.console
+        if showBanner {
+            console.line("rnx \(rnxVersion) · type :help for commands, help(name) for a builtin, Ctrl-D to quit")
+        }
+        let engine = session.engine
+        let completer = CommandCompleter(codeCompletions: { engine.completions(line: $0, cursor: $1) },
+                                         helpTopics: { engine.helpTopics })
+        let editor = LineEditor(history: HistoryStore(url: HistoryStore.defaultURL(), limit: Self.historyLimit),
+                                complete: completer.complete)
+        var buffer = EntryBuffer(isComplete: engine.isComplete)
+        var entryNumber = 0
+        while true {
+            switch editor.readLine(prompt: buffer.isEmpty ? Self.prompt : Self.continuationPrompt) {
+            case .endOfInput:
+                return
+            case .interrupted:
+                buffer.clear()
+            case .line(let line):
+                editor.remember(line)
+                if buffer.isEmpty, Self.isCommand(line) {
+                    if commands.perform(line) == .quit { return }
+                    continue
+                }
+                for entry in buffer.add(line) {
+                    entryNumber += 1
+                    session.run(entry.source, file: "<input-\(entryNumber)>")
+                }
+            }
+        }
+    }
+
+    /// The REPL on piped input (`rnx < script.rnx`): reads to the end (or `:quit`); errors are reported
+    /// with the input's line numbers and the session goes on. Ctrl-C while waiting for input ends the process.
+    func runPiped() {
+        InterruptController.shared.setIdleAction {
+            fputs("\nKeyboardInterrupt\n", stderr)
+            exit(130)
+        }
+        var buffer = EntryBuffer(isComplete: session.engine.isComplete)
+        while let line = readLine(strippingNewline: true) {
+            if buffer.isEmpty, Self.isCommand(line) {
+                buffer.skipLine()
+                if commands.perform(line) == .quit { return }
+                continue
+            }
+            for entry in buffer.add(line) {
+                session.run(entry.source, file: "<stdin>", firstLine: entry.firstLine)
+            }
+        }
+        if let entry = buffer.finish() {
+            session.run(entry.source, file: "<stdin>", firstLine: entry.firstLine)
+        }
+    }
+
+    /// A line starting with `:` (after spaces) is a command: no statement starts with a colon.
+    static func isCommand(_ line: String) -> Bool {
+        line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix(":")
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Write ends of the two pipes the SIGINT handler signals through. Plain globals, set before the handler is installed,
+/// because a signal handler may only do async-signal-safe work: it writes one byte to each pipe and nothing else.
+private var promptPipeWriteEnd: Int32 = -1
+private var watcherPipeWriteEnd: Int32 = -1
+
+/// Turns Ctrl-C (SIGINT) into cooperative interruption, the lesson learned with readline here:
+/// readline's own signal handling is off (`rl_catch_signals = 0`) and our handler only writes to two pipes.
+///
+/// - The prompt loop watches `promptDescriptor` next to stdin, so Ctrl-C at the prompt clears the line, never exits.
+/// - A watcher thread reads the other pipe and, while a statement runs (`whileRunning`), calls `onInterrupt`
+///   (which sets the interpreter's thread-safe interrupt flag: training stops between batches, state is kept).
+///   Ctrl-C while nothing runs calls `onIdleInterrupt` instead (piped input: stop reading and exit).
+final class InterruptController {
+    /// The one controller of this process (signal dispositions are process-wide).
+    static let shared = InterruptController()
+
+    private let lock = NSLock()
+    private var running = false
+    private var installed = false
+    private var promptPipeReadEnd: Int32 = -1
+    private var watcherPipeReadEnd: Int32 = -1
+    private var interruptAction: (() -> Void)?
+    private var idleAction: (() -> Void)?
+
+    private init() {}
+
+    /// Readable after Ctrl-C; drain it with `drainPrompt()`.
+    var promptDescriptor: Int32 { promptPipeReadEnd }
+
+    /// Installs the SIGINT handler and ignores SIGPIPE (a closed pipe downstream is an I/O error, not a crash).
+    /// Safe to call more than once.
+    func install() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !installed else { return }
+        signal(SIGPIPE, SIG_IGN)
+        let promptPipe = try Self.makePipe()
+        let watcherPipe = try Self.makePipe()
+        promptPipeReadEnd = promptPipe.read
+        watcherPipeReadEnd = watcherPipe.read
+        promptPipeWriteEnd = promptPipe.write
+        watcherPipeWriteEnd = watcherPipe.write
+        _ = fcntl(promptPipe.read, F_SETFL, fcntl(promptPipe.read, F_GETFL) | O_NONBLOCK)
+
+        let watcher = Thread { [unowned self] in self.watch() }
+        watcher.name = "rnx-interrupt-watcher"
+        watcher.start()
+
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            var byte: UInt8 = 3
+            _ = write(promptPipeWriteEnd, &byte, 1)
+            _ = write(watcherPipeWriteEnd, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        guard sigaction(SIGINT, &action, nil) == 0 else {
+            throw ReplError("cannot install the Ctrl-C handler: \(String(cString: strerror(errno)))")
+        }
+        installed = true
+    }
+
+    /// Sets what Ctrl-C does while nothing runs (called on the watcher thread; nil: only the prompt reacts).
+    func setIdleAction(_ action: (() -> Void)?) {
+        lock.lock()
+        idleAction = action
+        lock.unlock()
+    }
+
+    /// Runs `body` (a statement) with Ctrl-C routed to `onInterrupt`, which must be thread-safe.
+    func whileRunning<T>(onInterrupt: @escaping () -> Void, _ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        running = true
+        interruptAction = onInterrupt
+        lock.unlock()
+        defer {
+            lock.lock()
+            running = false
+            interruptAction = nil
+            lock.unlock()
+        }
+        return try body()
+    }
+
+    /// Empties the prompt pipe; true when Ctrl-C had been pressed since the last drain.
+    @discardableResult
+    func drainPrompt() -> Bool {
+        guard promptPipeReadEnd >= 0 else { return false }
+        var pressed = false
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(promptPipeReadEnd, &buffer, buffer.count) > 0 { pressed = true }
+        return pressed
+    }
+
+    private func watch() {
+        var byte: UInt8 = 0
+        while true {
+            let count = read(watcherPipeReadEnd, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return }
+            lock.lock()
+            let action = running ? interruptAction : idleAction
+            lock.unlock()
+            action?()
+        }
+    }
+
+    private static func makePipe() throws -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw ReplError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        // A full pipe must never block the signal handler.
+        _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+        return (ends[0], ends[1])
+    }
+}

@@ -1,0 +1,189 @@
+import CReadline
+import Foundation
+
+/// The line that readline's callback interface handed over, and whether it did: C callbacks cannot capture context.
+private var acceptedLine: String?
+private var lineWasAccepted = false
+private var inputEnded = false
+/// The completion candidates of the current Tab press, fed to readline one at a time by `completionGenerator`.
+private var pendingCandidates: [String] = []
+private var nextCandidate = 0
+/// Computes completions; set by the line editor that is reading.
+private var completionProvider: ((CompletionRequest) -> CompletionResult)?
+
+/// What the user typed when Tab was pressed.
+struct CompletionRequest {
+    /// The whole line being edited.
+    let line: String
+    /// The cursor position in `line`, in characters.
+    let cursor: Int
+    /// The word being completed (what readline will replace): the text from the last word break to the cursor.
+    let word: String
+    /// True when the cursor is inside an unterminated string literal (complete file paths there).
+    let insideString: Bool
+}
+
+/// The candidates for a Tab press, each a whole replacement for `CompletionRequest.word`.
+struct CompletionResult {
+    /// Replacements for the word; readline inserts their common prefix and lists them on a second Tab.
+    var candidates: [String]
+    /// True for file paths: readline marks directories with `/` and closes the string after a file name.
+    var arePaths = false
+}
+
+/// GNU readline in callback mode: editing, history, reverse search (Ctrl-R), Tab completion, and Ctrl-C handled
+/// through `InterruptController` (select on stdin and the interrupt pipe), so a Ctrl-C at the prompt clears the line
+/// and shows a fresh prompt instead of killing the process.
+final class LineEditor {
+    /// What one prompt produced.
+    enum Input: Equatable {
+        /// A line, without its newline.
+        case line(String)
+        /// Ctrl-C: the line was discarded.
+        case interrupted
+        /// Ctrl-D on an empty line, or stdin closed.
+        case endOfInput
+    }
+
+    private let history: HistoryStore?
+
+    /// An editor keeping history in `history` (nil: no history file) and completing with `complete`.
+    init(history: HistoryStore?, complete: @escaping (CompletionRequest) -> CompletionResult) {
+        self.history = history
+        completionProvider = complete
+        rl_readline_name = UnsafePointer(strdup("rnx"))
+        rl_catch_signals = 0
+        rl_catch_sigwinch = 1
+        // Quotes start file paths: inside an open string readline takes the whole text after the quote as the word.
+        rl_completer_quote_characters = UnsafePointer(strdup("\"'"))
+        rl_completion_word_break_hook = wordBreakCharacters
+        rl_attempted_completion_function = attemptCompletion
+        using_history()
+        if let history {
+            stifle_history(Int32(history.limit))
+            replaceReadlineHistory(with: history.load())
+        }
+    }
+
+    /// Shows `prompt` and reads one line with editing; Ctrl-C returns `.interrupted` after moving to a new line.
+    func readLine(prompt: String) -> Input {
+        InterruptController.shared.drainPrompt()
+        acceptedLine = nil
+        lineWasAccepted = false
+        inputEnded = false
+        rl_callback_handler_install(prompt) { line in
+            if let line {
+                acceptedLine = String(cString: line)
+                free(line)
+            } else {
+                inputEnded = true
+            }
+            lineWasAccepted = true
+            // Stop readline from reprinting the prompt before we have run the line.
+            rl_callback_handler_remove()
+        }
+        defer { if !lineWasAccepted { rl_callback_handler_remove() } }
+
+        let interruptDescriptor = InterruptController.shared.promptDescriptor
+        while !lineWasAccepted {
+            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: interruptDescriptor, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&descriptors, interruptDescriptor >= 0 ? 2 : 1, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return .endOfInput
+            }
+            if descriptors[1].revents & Int16(POLLIN) != 0, InterruptController.shared.drainPrompt() {
+                discardLine()
+                return .interrupted
+            }
+            if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                rl_callback_read_char()
+            }
+        }
+        if inputEnded {
+            fputs("\n", stdout)
+            fflush(stdout)
+            return .endOfInput
+        }
+        return .line(acceptedLine ?? "")
+    }
+
+    /// Records an entered line in readline's history and the history file (blank lines are skipped).
+    func remember(_ line: String) {
+        guard !line.allSatisfy(\.isWhitespace) else { return }
+        guard let history else {
+            add_history(line)
+            return
+        }
+        do {
+            replaceReadlineHistory(with: try history.add(line))
+        } catch {
+            // The session goes on without persisting; say so once per failure, the line is still in memory.
+            add_history(line)
+            fputs("warning: history not saved: \(error)\n", stderr)
+        }
+    }
+
+    /// Abandons the partly typed line after Ctrl-C: ends any incremental search, shows `^C` and moves to a new line.
+    private func discardLine() {
+        rl_callback_sigcleanup()
+        rl_free_line_state()
+        rl_point = rl_end
+        rl_redisplay()
+        rl_callback_handler_remove()
+        fputs("^C\n", stdout)
+        fflush(stdout)
+    }
+
+    private func replaceReadlineHistory(with entries: [String]) {
+        clear_history()
+        for entry in entries { add_history(entry) }
+        using_history()
+    }
+}
+
+/// In code `.` separates an object from its attribute; after a `:` command only spaces separate words (paths keep `/`).
+private let codeWordBreaks = strdup(" \t\n\"'`@$><=;|&{([,+-*/%:!~^.]})")
+private let commandWordBreaks = strdup(" \t\n")
+
+/// readline's hook choosing the word break characters for the line being completed.
+private func wordBreakCharacters() -> UnsafeMutablePointer<CChar>? {
+    guard let buffer = rl_line_buffer else { return codeWordBreaks }
+    let line = String(cString: buffer)
+    return line.drop(while: { $0 == " " }).hasPrefix(":") ? commandWordBreaks : codeWordBreaks
+}
+
+/// readline's completion hook: builds the request from the line buffer and returns readline's match list.
+private func attemptCompletion(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32)
+    -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    rl_attempted_completion_over = 1
+    guard let provider = completionProvider, let buffer = rl_line_buffer else { return nil }
+    let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
+                                          count: Int(rl_end)))
+    let cursorBytes = max(0, min(Int(rl_point), bytes.count))
+    let line = String(decoding: bytes, as: UTF8.self)
+    let beforeCursor = String(decoding: bytes[..<cursorBytes], as: UTF8.self)
+    let word = text.map { String(cString: $0) } ?? ""
+    let startBytes = max(0, min(Int(start), bytes.count))
+    // readline already skipped an open quote; it is inside a string when the quote precedes the word.
+    let insideString = startBytes > 0 && (bytes[startBytes - 1] == UInt8(ascii: "\"") || bytes[startBytes - 1] == UInt8(ascii: "'"))
+        && StringLiteralProbe.isInsideString(String(decoding: bytes[..<startBytes], as: UTF8.self))
+    let request = CompletionRequest(line: line, cursor: beforeCursor.count, word: word, insideString: insideString)
+    let result = provider(request)
+    pendingCandidates = result.candidates.filter { $0.hasPrefix(word) }
+    nextCandidate = 0
+    rl_completion_append_character = 0
+    rl_filename_completion_desired = result.arePaths ? 1 : 0
+    rl_completion_suppress_quote = result.arePaths ? 0 : 1
+    guard !pendingCandidates.isEmpty, let text else { return nil }
+    return rl_completion_matches(text, completionGenerator)
+}
+
+/// readline's generator protocol: called with state 0, 1, 2, … until it returns nil; readline frees each string.
+private func completionGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    if state == 0 { nextCandidate = 0 }
+    guard nextCandidate < pendingCandidates.count else { return nil }
+    defer { nextCandidate += 1 }
+    return strdup(pendingCandidates[nextCandidate])
+}

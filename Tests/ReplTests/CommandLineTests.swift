@@ -1,0 +1,162 @@
+import XCTest
+
+/// `rnx run`, `rnx check`, `rnx walk`, piped input and the option parser, run as the real binary.
+final class CommandLineTests: XCTestCase {
+    private var directory: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    private let experiment = """
+        # %% [markdown]
+        # # Experiment
+
+        # %% Settings
+        lr = 0.1
+        epochs = 2
+
+        # %%
+        print("lr", lr, "epochs", epochs)
+
+        # %%
+        print("third cell")
+        """
+
+    func testVersionAndHelp() throws {
+        let version = try RnxProcess.run(["--version"], in: directory.url)
+        XCTAssertEqual(version.status, 0)
+        XCTAssertTrue(version.output.hasPrefix("0."), version.output)
+        let help = try RnxProcess.run(["--help"], in: directory.url)
+        XCTAssertTrue(help.output.contains("walk"), help.output)
+        XCTAssertTrue(help.output.contains("check"), help.output)
+    }
+
+    func testRunExecutesCellsInOrderWithTimes() throws {
+        try directory.write(experiment, to: "exp.rnx")
+        let result = try RnxProcess.run(["run", "exp.rnx"], in: directory.url)
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("lr 0.1 epochs 2"), result.output)
+        XCTAssertTrue(result.output.contains("third cell"), result.output)
+        XCTAssertTrue(result.output.contains("── cell 3 · exp.rnx:9 ──"), result.output)
+        XCTAssertTrue(result.output.contains("ran 3 cells of exp.rnx"), result.output)
+        XCTAssertFalse(result.output.contains("\u{1B}"), "no escape codes without a terminal")
+    }
+
+    func testSetOverridesTheScriptsOwnAssignmentAndCellsSelects() throws {
+        try directory.write(experiment, to: "exp.rnx")
+        let result = try RnxProcess.run(["run", "exp.rnx", "--set", "lr=0.05", "--set", "epochs=3", "--cells", "2-3"], in: directory.url)
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("lr 0.05 epochs 3"), result.output)
+        XCTAssertFalse(result.output.contains("third cell"), result.output)
+    }
+
+    func testBadOptionsAreExplained() throws {
+        try directory.write(experiment, to: "exp.rnx")
+        let badCells = try RnxProcess.run(["run", "exp.rnx", "--cells", "7"], in: directory.url)
+        XCTAssertEqual(badCells.status, 1)
+        XCTAssertTrue(badCells.errors.contains("cell '7' is out of range: the cells are numbered 1-4"), badCells.errors)
+        let badSet = try RnxProcess.run(["run", "exp.rnx", "--set", "lr"], in: directory.url)
+        XCTAssertEqual(badSet.status, 1)
+        XCTAssertTrue(badSet.errors.contains("--set lr: expected name=value"), badSet.errors)
+        let missing = try RnxProcess.run(["run", "nothere.rnx"], in: directory.url)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.errors.contains("cannot open nothere.rnx: no such file"), missing.errors)
+    }
+
+    func testRunStopsAtTheFirstErrorWithTheFilesLineAndColumn() throws {
+        try directory.write("# %%\nx = 1\n\n# %%\ny = x +\n\n# %%\nprint('never')\n", to: "broken.rnx")
+        let syntax = try RnxProcess.run(["run", "broken.rnx"], in: directory.url)
+        XCTAssertEqual(syntax.status, 1)
+        XCTAssertTrue(syntax.errors.contains("broken.rnx:5:"), syntax.errors)
+        XCTAssertFalse(syntax.output.contains("never"), syntax.output)
+
+        try directory.write("# %%\nx = 1\n\n# %%\n\ny = x + missing_name\n", to: "name.rnx")
+        let name = try RnxProcess.run(["run", "name.rnx"], in: directory.url)
+        XCTAssertEqual(name.status, 1)
+        XCTAssertTrue(name.errors.contains("name.rnx:6:9: error: NameError"), name.errors)
+    }
+
+    func testCheckParsesWithoutRunning() throws {
+        try directory.write("# %%\nprint('ran')\n# %%\nfor i in range(3):\n    print(i)\n", to: "good.rnx")
+        let good = try RnxProcess.run(["check", "good.rnx"], in: directory.url)
+        XCTAssertEqual(good.status, 0, good.errors)
+        XCTAssertFalse(good.output.contains("ran\n"), good.output)
+        XCTAssertTrue(good.output.contains("good.rnx: 2 code cells, no errors"), good.output)
+
+        try directory.write("# %%\nx = 1\n# %%\nprint('a'\n# %%\ny = ]\n", to: "bad.rnx")
+        let bad = try RnxProcess.run(["check", "bad.rnx"], in: directory.url)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.errors.contains("bad.rnx:6:5"), bad.errors)
+        XCTAssertTrue(bad.errors.contains("bad.rnx: 2 errors in 3 code cells"), bad.errors)
+    }
+
+    func testPipedInputRunsWithoutPromptsAndFailsAfterAnError() throws {
+        let input = """
+            x = 3
+            for i in range(2):
+                x = x + i
+            print("x is", x)
+            x * 2
+            :vars
+            y = undefined_thing
+            print("still running")
+            """
+        let result = try RnxProcess.run([], input: input, in: directory.url)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("x is 4\n8\n"), result.output)
+        XCTAssertTrue(result.output.contains("still running"), result.output)
+        XCTAssertFalse(result.output.contains("rnx>"), result.output)
+        XCTAssertFalse(result.output.contains("\u{1B}"), result.output)
+        XCTAssertTrue(result.errors.contains("<stdin>:7:5: error: NameError"), result.errors)
+
+        let clean = try RnxProcess.run([], input: "print(1 + 1)\n", in: directory.url)
+        XCTAssertEqual(clean.status, 0, clean.errors)
+        XCTAssertEqual(clean.output, "2\n")
+    }
+
+    func testWalkWithScriptedKeysOnATerminal() throws {
+        try directory.write("""
+            # %% [markdown]
+            # # Lesson *one*
+            # Run the `setup` cell.
+
+            # %%
+            base = 5
+
+            # %%
+            skipped = True
+
+            # %%
+            doubled = base * 2
+            """, to: "lesson.rnx")
+        let terminal = try PseudoTerminal(["walk", "lesson.rnx"], in: directory.url)
+        try terminal.expect("Lesson one")
+        try terminal.expect("base = 5")
+        try terminal.expect("q quit")
+        terminal.type("\r")
+        try terminal.expect("skipped = True")
+        terminal.type("s")
+        try terminal.expect("doubled = base * 2")
+        terminal.type("r")
+        try terminal.expect("doubled = base * 2")
+        terminal.type("\r")
+        try terminal.expect("end of lesson.rnx")
+        try terminal.expect("rnx> ")
+        terminal.type("doubled\r")
+        try terminal.expect("10")
+        terminal.type("skipped\r")
+        try terminal.expect("NameError")
+        terminal.type("\u{4}")
+        XCTAssertEqual(try terminal.waitForExit(), 0)
+    }
+
+    func testWalkWithPipedAnswersQuits() throws {
+        try directory.write("# %%\nprint('first ran')\n# %%\nprint('second ran')\n", to: "lesson.rnx")
+        let result = try RnxProcess.run(["walk", "lesson.rnx"], input: "\nq\n", in: directory.url)
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("first ran"), result.output)
+        XCTAssertFalse(result.output.contains("second ran"), result.output)
+        XCTAssertTrue(result.output.contains("# %%") == false)
+    }
+}

@@ -1,0 +1,44 @@
+import XCTest
+@testable import Repl
+
+final class HistoryStoreTests: XCTestCase {
+    func testEntriesAreDeduplicatedAndLimited() throws {
+        let directory = try TemporaryDirectory()
+        let store = HistoryStore(url: directory.url.appendingPathComponent("sub/history"), limit: 3)
+        XCTAssertEqual(store.load(), [])
+        try store.add("a = 1")
+        try store.add("b = 2")
+        try store.add("a = 1")
+        XCTAssertEqual(store.load(), ["b = 2", "a = 1"])
+        try store.add("c = 3")
+        try store.add("   ")
+        try store.add("d = 4")
+        XCTAssertEqual(store.load(), ["a = 1", "c = 3", "d = 4"])
+    }
+
+    func testTwoSessionsKeepEachOthersEntries() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("history")
+        let first = HistoryStore(url: url, limit: 100)
+        let second = HistoryStore(url: url, limit: 100)
+        try first.add("one")
+        try second.add("two")
+        try first.add("three")
+        XCTAssertEqual(second.load(), ["one", "two", "three"])
+    }
+
+    func testLocationComesFromEnvironment() {
+        XCTAssertEqual(HistoryStore.defaultURL(environment: ["RNX_HISTORY": "/tmp/h", "HOME": "/root"]).path, "/tmp/h")
+        XCTAssertEqual(HistoryStore.defaultURL(environment: ["HOME": "/home/ada"]).path, "/home/ada/.rnx_history")
+    }
+
+    func testAtomicWriteReplacesContentAndReportsFailures() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("file.txt")
+        try AtomicFile.write("first", to: url)
+        try AtomicFile.write("second", to: url)
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "second")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.url.path), ["file.txt"])
+        XCTAssertThrowsError(try AtomicFile.write("x", to: URL(fileURLWithPath: "/proc/rnx-cannot-write/file")))
+    }
+}

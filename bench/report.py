@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Merges the JSON of RnxBench and torch_bench.py runs into one table and one results file.
+
+    report.py --out bench/results.json --peak peak.json [--startup startup.json] RUN.json ...
+
+Each figure is the median of the repeats, with the min and max beside it. "speed" is the best PyTorch
+configuration's median time divided by rnx's: above 1 rnx is faster.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+
+
+def stats(samples):
+    s = sorted(samples)
+    return {"median": s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2,
+            "min": s[0], "max": s[-1], "repeats": len(s)}
+
+
+def cpu_facts():
+    """Vendor, model, family, vector ISA and a nominal FP32 FMA peak from /proc/cpuinfo (never assumed)."""
+    info = {"model": platform.processor() or "unknown", "vendor": "unknown", "family": None, "isa": "sse", "mhz": None,
+            "cores": os.cpu_count()}
+    try:
+        text = open("/proc/cpuinfo").read()
+    except OSError:
+        return info
+    first = text.split("\n\n")[0]
+    fields = dict((k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in first.splitlines()) if k.strip())
+    flags = set(fields.get("flags", "").split())
+    info["model"] = fields.get("model name", info["model"])
+    info["vendor"] = fields.get("vendor_id", "unknown")
+    info["family"] = int(fields["cpu family"]) if fields.get("cpu family", "").isdigit() else None
+    info["isa"] = "avx512" if "avx512f" in flags else "avx2+fma" if {"avx2", "fma"} <= flags else "sse"
+    try:
+        info["mhz"] = int(open("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq").read()) / 1000
+        info["mhz_source"] = "cpufreq max"
+    except (OSError, ValueError):
+        if "cpu MHz" in fields:
+            info["mhz"] = float(fields["cpu MHz"])
+            info["mhz_source"] = "/proc/cpuinfo (current or base clock; turbo unknown)"
+    # FP32 flops per cycle per core: two FMA pipes of the vector width, except where the core splits 512-bit ops.
+    if info["isa"] == "avx512":
+        # AMD Zen 4 (family 25) executes AVX-512 on two 256-bit FMA pipes; Zen 5 (26) and Intel servers have 512-bit pipes.
+        per_cycle = 32 if info["vendor"] == "AuthenticAMD" and info["family"] == 25 else 64
+    elif info["isa"] == "avx2+fma":
+        per_cycle = 32
+    else:
+        per_cycle = 8
+    info["flops_per_cycle_per_core"] = per_cycle
+    return info
+
+
+def load_runs(paths):
+    runs = []
+    for path in paths:
+        try:
+            with open(path) as f:
+                runs.append(json.load(f))
+        except (OSError, ValueError) as error:
+            print(f"report: skipping {path}: {error}", file=sys.stderr)
+    return runs
+
+
+def fmt_ms(st):
+    return f"{st['median']:.2f} ({st['min']:.2f}-{st['max']:.2f})"
+
+
+def rate(row, peak):
+    if row.get("flops"):
+        gflops = row["flops"] / row["stats"]["median"] / 1e6
+        text = f"{gflops:.1f} GF/s"
+        if peak:
+            text += f" {100 * gflops / peak:.0f}%"
+        return text
+    if row.get("images"):
+        return f"{row['images'] / row['stats']['median'] * 1000:.1f} img/s"
+    return ""
+
+
+def table(headers, rows):
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    lines = ["  ".join(str(x).ljust(w) for x, w in zip(headers, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)) for row in rows]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--peak")
+    parser.add_argument("--startup")
+    parser.add_argument("--note", action="append", default=[])
+    parser.add_argument("runs", nargs="+")
+    args = parser.parse_args()
+
+    cpu = cpu_facts()
+    measured = None
+    if args.peak:
+        try:
+            measured = json.load(open(args.peak))
+        except (OSError, ValueError):
+            measured = None
+    runs = load_runs(args.runs)
+    threads = max([r.get("threads", 0) for r in runs] or [0]) or 2
+    nominal = cpu["flops_per_cycle_per_core"] * (cpu["mhz"] or 0) / 1000 * threads if cpu["mhz"] else None
+    peak = measured["gflops"] if measured else nominal
+
+    rows, order = [], []
+    rss = {}
+    for run in runs:
+        for m in run["measurements"]:
+            row = {"tool": run["tool"], "workload": m["workload"], "variant": m["variant"], "flops": m.get("flops"),
+                   "images": m.get("images"), "stats": stats(m["samples_ms"]), "samples_ms": m["samples_ms"]}
+            rows.append(row)
+            if m["workload"] not in order:
+                order.append(m["workload"])
+            key = (run["tool"], m["workload"])
+            if run.get("peak_resident_mib") is not None:
+                rss[key] = max(rss.get(key, 0), run["peak_resident_mib"])
+
+    print(f"\nmachine: {cpu['model']} ({cpu['vendor']}, family {cpu['family']}), {cpu['cores']} cores, ISA {cpu['isa']}")
+    if nominal:
+        print(f"nominal FP32 peak, {threads} threads: {nominal:.0f} GFLOP/s "
+              f"({cpu['flops_per_cycle_per_core']} flop/cycle/core x {cpu['mhz']:.0f} MHz from {cpu.get('mhz_source')})")
+    if measured:
+        print(f"measured FMA peak ({measured['vector_bits']}-bit): {measured['gflops']:.0f} GFLOP/s on {measured['threads']} threads, "
+              f"{measured['gflops_one_thread']:.0f} on one; percentages below are of the measured peak")
+    for note in args.note:
+        print(f"note: {note}")
+
+    summary = []
+    for workload in order:
+        mine = [r for r in rows if r["tool"] == "rnx" and r["workload"] == workload]
+        theirs = [r for r in rows if r["tool"] == "torch" and r["workload"] == workload]
+        default = next((r for r in theirs if r["variant"] == "default"), None)
+        best = min(theirs, key=lambda r: r["stats"]["median"]) if theirs else None
+        for r in mine or [None]:
+            speed = f"{best['stats']['median'] / r['stats']['median']:.2f}x" if r and best else ""
+            summary.append([workload, r["variant"] if r else "-", fmt_ms(r["stats"]) if r else "-", rate(r, peak) if r else "",
+                            fmt_ms(default["stats"]) if default else "-",
+                            f"{fmt_ms(best['stats'])} {best['variant']}" if best else "-", speed])
+    print("\nTimes in ms per call: median (min-max) of the repeats. speed = best torch median / rnx median (>1: rnx faster).\n")
+    print(table(["workload", "rnx variant", "rnx ms", "rnx rate", "torch default ms", "torch best ms (variant)", "speed"], summary))
+
+    detail = [[r["workload"], r["variant"], fmt_ms(r["stats"]), rate(r, peak)] for r in rows if r["tool"] == "torch"]
+    if detail:
+        print("\nEvery PyTorch configuration:\n")
+        print(table(["workload", "torch variant", "ms", "rate"], detail))
+
+    memory = [[w, f"{rss[('rnx', w)]:.0f}" if ("rnx", w) in rss else "-", f"{rss[('torch', w)]:.0f}" if ("torch", w) in rss else "-"]
+              for w in order if re.match(r"resnet", w)]
+    if memory:
+        print("\nPeak resident memory of the process that ran each model workload (MiB; torch includes its ~300 MiB import):\n")
+        print(table(["workload", "rnx MiB", "torch MiB"], memory))
+
+    startup = None
+    if args.startup:
+        try:
+            startup = json.load(open(args.startup))
+        except (OSError, ValueError):
+            startup = None
+    if startup:
+        print("\nStart-up (hyperfine, ms):\n")
+        print(table(["command", "ms (min-max)"],
+                    [[s["command"], f"{s['median'] * 1000:.1f} ({s['min'] * 1000:.1f}-{s['max'] * 1000:.1f})"] for s in startup["results"]]))
+
+    result = {"cpu": cpu, "measured_peak": measured, "nominal_peak_gflops": nominal, "threads": threads,
+              "notes": args.note, "results": rows,
+              "peak_resident_mib": [{"tool": t, "workload": w, "mib": v} for (t, w), v in rss.items()],
+              "startup": startup["results"] if startup else None}
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(result, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, args.out)
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

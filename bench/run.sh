@@ -1,0 +1,134 @@
+#!/bin/bash
+# `make bench`: rnx against PyTorch on this machine, in one invocation.
+#
+#   bash bench/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build]
+#
+# GROUPS (comma-separated): sgemm, conv, resnet20-train, resnet20-infer, resnet18-train, startup
+#   (default: all of them; --quick = sgemm,conv with 5 repeats).
+# Builds RnxBench in release mode, measures the machine's FMA peak, runs every group of rnx and of
+# bench/torch_bench.py (each model group in its own process, so peak memory is per workload), and prints
+# one table; the raw samples and the table's figures go to bench/results.json (or --json PATH).
+#
+# Both sides use $BENCH_THREADS threads (default 2). PyTorch lives in .venv-bench, created here when
+# missing; if it cannot be installed, rnx's figures are printed alone.
+# SCRATCH=.build-x puts the Swift build in another scratch directory; SWIFT_FLAGS overrides the release flags.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+groups="sgemm,conv,resnet20-train,resnet20-infer,resnet18-train,startup"
+repeats=7
+out=bench/results.json
+torch=1
+build=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) groups="sgemm,conv"; repeats=5 ;;
+        --only) groups="$2"; shift ;;
+        --repeats) repeats="$2"; shift ;;
+        --json) out="$2"; shift ;;
+        --no-torch) torch=0 ;;
+        --no-build) build=0 ;;
+        *) echo "bench/run.sh: unknown option $1 (see the header of bench/run.sh)" >&2; exit 2 ;;
+    esac
+    shift
+done
+case "$repeats" in ''|*[!0-9]*) echo "bench/run.sh: --repeats needs a number ≥ 5, found '$repeats'" >&2; exit 2 ;; esac
+if [ "$repeats" -lt 5 ]; then echo "bench/run.sh: --repeats needs a number ≥ 5, found $repeats" >&2; exit 2; fi
+
+threads="${BENCH_THREADS:-2}"
+scratch="${SCRATCH:-.build}"
+# The Makefile's release flags, so `make bench` reuses the Kernel that `make build` compiled.
+swift_flags="${SWIFT_FLAGS:--c release -Xswiftc -enable-testing}"
+work="$scratch/bench"
+mkdir -p "$work"
+rm -f "$work"/*.json
+
+has() { case ",$groups," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+# oneDNN (in rnx) and PyTorch both run OpenMP teams; a passive wait policy makes idle OpenMP threads sleep at once
+# instead of spinning, so they do not steal the two cores from OpenBLAS or Swift worker threads between calls.
+export OMP_NUM_THREADS="$threads" RNX_THREADS="$threads" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
+
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+notes=("load average at start: $load")
+if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
+    echo "bench: warning: load average is $load; other processes will distort the figures" >&2
+    notes+=("machine was busy (load $load): figures are distorted")
+fi
+
+if [ "$build" = 1 ]; then
+    echo "bench: building RnxBench (release)" >&2
+    swift build $swift_flags --scratch-path "$scratch" --product RnxBench >&2
+fi
+bin="$(swift build $swift_flags --scratch-path "$scratch" --show-bin-path)"
+rnxbench="$bin/RnxBench"
+
+peak=""
+if cc -O2 -march=native -pthread -o "$work/fma_peak" bench/fma_peak.c 2>/dev/null; then
+    echo "bench: measuring the FMA peak" >&2
+    "$work/fma_peak" "$threads" > "$work/peak.json" && peak="--peak=$work/peak.json"
+else
+    echo "bench: no C compiler; GFLOP/s percentages use the nominal peak" >&2
+fi
+
+python=""
+if [ "$torch" = 1 ]; then
+    if ! .venv-bench/bin/python -c "import torch" 2>/dev/null; then
+        echo "bench: installing PyTorch (CPU) into .venv-bench" >&2
+        if ! { python3 -m venv .venv-bench && .venv-bench/bin/pip install -q "torch==2.13.0+cpu" numpy; } >&2; then
+            echo "bench: PyTorch could not be installed; printing rnx's figures alone" >&2
+            notes+=("PyTorch could not be installed: no comparison")
+        fi
+    fi
+    .venv-bench/bin/python -c "import torch" 2>/dev/null && python=.venv-bench/bin/python
+fi
+
+runs=()
+# Micro-benchmarks: conv2d through its default backend and forced onto im2col, plus the direct oneDNN calls.
+micro=$(echo "$groups" | tr ',' '\n' | grep -E '^(sgemm|conv)$' | paste -sd, - || true)
+if [ -n "$micro" ]; then
+    echo "bench: rnx $micro" >&2
+    "$rnxbench" --only "$micro" --repeats "$repeats" --json "$work/rnx-micro.json" && runs+=("$work/rnx-micro.json")
+    if has conv; then
+        RNX_CONV=im2col "$rnxbench" --only conv --repeats "$repeats" --json "$work/rnx-conv-im2col.json" && runs+=("$work/rnx-conv-im2col.json")
+    fi
+    if [ -n "$python" ]; then
+        echo "bench: torch $micro" >&2
+        "$python" bench/torch_bench.py --only "$micro" --repeats "$repeats" --threads "$threads" --json "$work/torch-micro.json" \
+            && runs+=("$work/torch-micro.json")
+    fi
+fi
+for group in resnet20-train resnet20-infer resnet18-train; do
+    has "$group" || continue
+    echo "bench: rnx $group" >&2
+    "$rnxbench" --only "$group" --repeats "$repeats" --json "$work/rnx-$group.json" && runs+=("$work/rnx-$group.json")
+    if [ -n "$python" ]; then
+        echo "bench: torch $group" >&2
+        "$python" bench/torch_bench.py --only "$group" --repeats "$repeats" --threads "$threads" --json "$work/torch-$group.json" \
+            && runs+=("$work/torch-$group.json")
+    fi
+done
+
+startup=""
+if has startup; then
+    rnx="$bin/rnx"
+    if [ -x "$rnx" ] && command -v hyperfine >/dev/null; then
+        cmds=("$rnx --version")
+        [ -n "$python" ] && cmds+=("$python -c 'import torch'")
+        hyperfine -N --warmup 3 --runs 20 --export-json "$work/startup.json" "${cmds[@]}" >&2 && startup="--startup=$work/startup.json"
+    elif [ -x "$rnx" ]; then
+        # No hyperfine: time 20 starts in a loop; reported as a note.
+        start=$(date +%s%N); for _ in $(seq 20); do "$rnx" --version >/dev/null; done; end=$(date +%s%N)
+        notes+=("rnx start-up: $(( (end - start) / 20000000 )) ms average of 20 (no hyperfine)")
+    else
+        notes+=("rnx start-up not measured: $rnx not built (make build)")
+    fi
+fi
+
+if [ ${#runs[@]} -eq 0 ]; then
+    echo "bench: nothing was measured" >&2
+    exit 1
+fi
+note_args=()
+for n in "${notes[@]}"; do note_args+=("--note=$n"); done
+python3 bench/report.py --out "$out" $peak $startup "${note_args[@]}" "${runs[@]}"

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""PyTorch side of `make bench`: the same workloads as Benchmarks/RnxBench, named identically, as JSON.
+
+Every workload runs in each PyTorch configuration worth knowing about on CPU: the default (NCHW, oneDNN on),
+channels_last, and with oneDNN (mkldnn) switched off. Samples are milliseconds per call.
+
+    torch_bench.py [--only sgemm,conv,resnet20-train,resnet20-infer,resnet18-train] [--repeats N] [--warmup N]
+                   [--threads N] [--json PATH]
+"""
+import argparse
+import contextlib
+import json
+import os
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# ResNet-20's distinct 3x3 convolutions: (in channels, size, out channels, stride), as in RnxBench.
+CONV_CASES = [(3, 32, 16, 1), (16, 32, 16, 1), (16, 32, 32, 2), (32, 16, 32, 1), (32, 16, 64, 2), (64, 8, 64, 1)]
+
+# (label, channels_last, mkldnn enabled)
+VARIANTS = [("default", False, True), ("channels_last", True, True), ("mkldnn-off", False, False),
+            ("channels_last+mkldnn-off", True, False)]
+
+
+def measure(body, warmup, repeats, prepare=None):
+    """Milliseconds of each of `repeats` timed calls of `body`, after `warmup` untimed ones; `prepare` runs untimed."""
+    for _ in range(warmup):
+        if prepare:
+            prepare()
+        body()
+    samples = []
+    for _ in range(repeats):
+        if prepare:
+            prepare()
+        start = time.perf_counter()
+        body()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+class Recorder:
+    def __init__(self):
+        self.measurements = []
+
+    def add(self, workload, variant, samples, flops=None, images=None):
+        self.measurements.append({"workload": workload, "variant": variant, "samples_ms": samples,
+                                  "flops": flops, "images": images})
+        median = sorted(samples)[len(samples) // 2]
+        line = f"  {workload} [{variant}]: median {median:.3f} ms"
+        if flops:
+            line += f", {flops / median / 1e6:.1f} GFLOP/s"
+        if images:
+            line += f", {images / median * 1000:.1f} images/s"
+        print(line, file=sys.stderr, flush=True)
+
+
+def mkldnn(enabled):
+    return torch.backends.mkldnn.flags(enabled=enabled)
+
+
+def memory_format(channels_last):
+    return torch.channels_last if channels_last else torch.contiguous_format
+
+
+def bench_sgemm(rec, args):
+    n = 1024
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    rec.add(f"sgemm {n}x{n}x{n}", "mm", measure(lambda: torch.mm(a, b), args.warmup, args.repeats), flops=2.0 * n ** 3)
+
+
+def bench_conv(rec, args):
+    n = args.batch
+    for (c, size, o, stride) in CONV_CASES:
+        name = f"{c}->{o} @{size} s{stride}"
+        out = (size + 2 - 3) // stride + 1
+        flops = 2.0 * n * o * out * out * c * 9
+        for label, cl, dnn in VARIANTS:
+            fmt = memory_format(cl)
+            x = torch.randn(n, c, size, size).contiguous(memory_format=fmt)
+            w = torch.randn(o, c, 3, 3).contiguous(memory_format=fmt)
+            g = torch.randn(n, o, out, out).contiguous(memory_format=fmt)
+            with mkldnn(dnn):
+                def forward():
+                    with torch.no_grad():
+                        F.conv2d(x, w, None, stride, 1)
+                rec.add(f"conv fwd {name}", label, measure(forward, args.warmup, args.repeats), flops=flops)
+
+                state = {}
+
+                def prepare():
+                    xg = x.detach().requires_grad_()
+                    wg = w.detach().requires_grad_()
+                    state["y"] = F.conv2d(xg, wg, None, stride, 1)
+
+                rec.add(f"conv bwd {name}", label,
+                        measure(lambda: state["y"].backward(g), args.warmup, args.repeats, prepare), flops=2 * flops)
+
+
+# He et al.'s CIFAR ResNet (option A shortcuts) and torchvision's ResNet-18 (option B), written out so the
+# benchmark needs torch alone.
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride, option):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.option, self.stride, self.pad = option, stride, (cout - cin)
+        self.project = None
+        if (stride != 1 or cin != cout) and option == "B":
+            self.project = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        if self.project is not None:
+            s = self.project(x)
+        elif self.stride != 1 or self.pad:
+            s = x[:, :, ::self.stride, ::self.stride]
+            s = F.pad(s, (0, 0, 0, 0, self.pad // 2, self.pad - self.pad // 2))
+        else:
+            s = x
+        return F.relu(y + s)
+
+
+class ResNet(nn.Module):
+    def __init__(self, blocks, widths, strides, classes, option, imagenet_stem):
+        super().__init__()
+        stem_width = widths[0]
+        if imagenet_stem:
+            self.stem = nn.Sequential(nn.Conv2d(3, stem_width, 7, 2, 3, bias=False), nn.BatchNorm2d(stem_width),
+                                      nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        else:
+            self.stem = nn.Sequential(nn.Conv2d(3, stem_width, 3, 1, 1, bias=False), nn.BatchNorm2d(stem_width), nn.ReLU())
+        layers, cin = [], stem_width
+        for n, width, stride in zip(blocks, widths, strides):
+            for i in range(n):
+                layers.append(BasicBlock(cin, width, stride if i == 0 else 1, option))
+                cin = width
+        self.stages = nn.Sequential(*layers)
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x):
+        x = self.stages(self.stem(x))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def resnet20():
+    return ResNet([3, 3, 3], [16, 32, 64], [1, 2, 2], 10, "A", imagenet_stem=False)
+
+
+def resnet18(classes):
+    return ResNet([2, 2, 2, 2], [64, 128, 256, 512], [1, 2, 2, 2], classes, "B", imagenet_stem=True)
+
+
+MODEL_VARIANTS = [("default", False, True), ("channels_last", True, True), ("mkldnn-off", False, False)]
+
+
+def bench_train(rec, args, workload, make_model, batch, size, classes):
+    for label, cl, dnn in MODEL_VARIANTS:
+        torch.manual_seed(0)
+        fmt = memory_format(cl)
+        model = make_model().to(memory_format=fmt).train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+        x = torch.randn(batch, 3, size, size).contiguous(memory_format=fmt)
+        t = torch.randint(0, classes, (batch,))
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(x), t)
+            loss.backward()
+            opt.step()
+
+        with mkldnn(dnn):
+            rec.add(workload, label, measure(step, args.warmup, args.repeats), images=batch)
+
+
+def bench_infer(rec, args, workload, make_model, batch, size):
+    for label, cl, dnn in MODEL_VARIANTS:
+        torch.manual_seed(0)
+        fmt = memory_format(cl)
+        model = make_model().to(memory_format=fmt).eval()
+        x = torch.randn(batch, 3, size, size).contiguous(memory_format=fmt)
+
+        def infer():
+            with torch.no_grad():
+                model(x)
+
+        with mkldnn(dnn):
+            rec.add(workload, label, measure(infer, args.warmup, args.repeats), images=batch)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="sgemm,conv")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    if args.repeats < 1 or args.warmup < 0 or args.threads < 1 or args.batch < 1:
+        parser.error("--repeats, --threads and --batch must be positive, --warmup non-negative")
+    torch.set_num_threads(args.threads)
+    groups = set(args.only.split(","))
+    print(f"torch {torch.__version__}: {torch.get_num_threads()} threads, "
+          f"cpu capability {torch.backends.cpu.get_cpu_capability()}", file=sys.stderr, flush=True)
+    rec = Recorder()
+    if "sgemm" in groups:
+        bench_sgemm(rec, args)
+    if "conv" in groups:
+        bench_conv(rec, args)
+    if "resnet20-train" in groups:
+        bench_train(rec, args, "resnet20 train step b128", resnet20, 128, 32, 10)
+    if "resnet20-infer" in groups:
+        bench_infer(rec, args, "resnet20 inference b256", resnet20, 256, 32)
+    if "resnet18-train" in groups:
+        bench_train(rec, args, "resnet18-200 train step b32 64px", lambda: resnet18(200), 32, 64, 200)
+    report = {"tool": "torch", "version": torch.__version__, "threads": torch.get_num_threads(),
+              "peak_resident_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+              "measurements": rec.measurements}
+    text = json.dumps(report, indent=1, sort_keys=True)
+    if args.json:
+        tmp = args.json + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, args.json)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
