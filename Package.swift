@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Optimised numerics even in debug builds would hide nothing: the hot loops live in Kernel.
-let numericFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let numericFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "rnx",

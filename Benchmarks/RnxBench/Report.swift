@@ -8,8 +8,10 @@ struct Measurement: Codable {
     let workload: String
     /// How rnx ran it (e.g. `conv2d[dnnl]`, `dnnl-raw`).
     let variant: String
-    /// Milliseconds per call, one entry per timed repeat.
+    /// Wall-clock milliseconds per call, one entry per timed repeat.
     let samplesMs: [Double]
+    /// Process CPU milliseconds (all threads) of the same calls.
+    let cpuMs: [Double]
     /// Floating-point operations per call, when the workload has a standard count.
     let flops: Double?
     /// Images processed per call, for images/s.
@@ -29,11 +31,13 @@ final class Recorder {
     private(set) var measurements: [Measurement] = []
 
     /// Stores a measurement and prints a one-line summary to stderr, so long runs show progress.
-    func add(_ workload: String, _ variant: String, _ samples: [Double], flops: Double? = nil, images: Int? = nil) {
-        measurements.append(Measurement(workload: workload, variant: variant, samplesMs: samples, flops: flops, images: images))
-        let sorted = samples.sorted()
+    func add(_ workload: String, _ variant: String, _ samples: Samples, flops: Double? = nil, images: Int? = nil) {
+        measurements.append(Measurement(workload: workload, variant: variant, samplesMs: samples.wallMs, cpuMs: samples.cpuMs,
+                                        flops: flops, images: images))
+        let sorted = samples.wallMs.sorted(), cpu = samples.cpuMs.sorted()
         let median = sorted[sorted.count / 2]
-        var line = "  \(workload) [\(variant)]: median \(String(format: "%.3f", median)) ms"
+        var line = "  \(workload) [\(variant)]: median \(String(format: "%.3f", median)) ms (min \(String(format: "%.3f", sorted[0])), "
+            + "CPU \(String(format: "%.3f", cpu[cpu.count / 2])) ms)"
         if let flops { line += String(format: ", %.1f GFLOP/s", flops / median / 1e6) }
         if let images { line += String(format: ", %.1f images/s", Double(images) / median * 1000) }
         FileHandle.standardError.write((line + "\n").data(using: .utf8) ?? Data())

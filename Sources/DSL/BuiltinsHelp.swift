@@ -3,14 +3,15 @@
 enum HelpBuiltins {
     static let group = BuiltinGroup(title: "Help", functions: [
         BuiltinFunction("help", [.optional("x", .none)],
-                        doc: "Show the documentation of x (a function, type, method, value or name in quotes); help() lists every builtin.") { args in
-            let text = try helpText(for: try args.value("x"), wasGiven: try args.wasGiven("x"), library: args.interpreter.library)
+                        doc: "Show the documentation of x (a function, type, method or value, or its name in quotes); help() lists every builtin.") { args in
+            let text = try helpText(for: try args.value("x"), wasGiven: try args.wasGiven("x"), interpreter: args.interpreter)
             args.interpreter.write(text + "\n")
             return .none
         },
     ])
 
-    static func helpText(for value: Value, wasGiven: Bool, library: Library) throws -> String {
+    static func helpText(for value: Value, wasGiven: Bool, interpreter: Interpreter) throws -> String {
+        let library = interpreter.library
         switch value {
         case .none where !wasGiven:
             return overview(library)
@@ -26,6 +27,11 @@ enum HelpBuiltins {
             if let function = library.function(named: name) { return describe(function) }
             if let type = library.type(named: name) { return describe(type) }
             if let constant = library.constant(named: name) { return "\(constant.name) = \(constant.value.repr)\n    \(constant.doc)" }
+            if let global = interpreter.global(name) {
+                // A global holding a string is explained by its type (its text is not looked up again).
+                if case .string = global { return describe(global.dslType) }
+                return try helpText(for: global, wasGiven: true, interpreter: interpreter)
+            }
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2, let type = library.type(named: parts[0]) ?? CoreTypes.all.first(where: { $0.name == parts[0] }),
                let method = type.method(named: parts[1]) {

@@ -42,20 +42,35 @@ public protocol DSLObject: AnyObject {
     func formatted(spec: String) throws -> String?
 }
 
+/// The defaults: every hook reports "not supported", so a binding implements only what its type can do.
 extension DSLObject {
+    /// Defaults to `description`.
     public var repr: String { description }
+    /// Defaults to the first line of `repr`.
     public var summary: String { String(repr.split(separator: "\n", omittingEmptySubsequences: false).first ?? "") }
+    /// Defaults to no dynamic attributes.
     public func attribute(named name: String) throws -> Value? { nil }
+    /// Defaults to no dynamic attributes.
     public var dynamicAttributeNames: [String] { [] }
+    /// Defaults to "no settable attribute".
     public func setAttribute(named name: String, to value: Value) throws -> Bool { false }
+    /// Defaults to "no operators".
     public func binaryOperation(_ op: BinaryOperator, _ other: Value, objectOnLeft: Bool) throws -> Value? { nil }
+    /// Defaults to "no unary operators".
     public func unaryOperation(_ op: UnaryOperator) throws -> Value? { nil }
+    /// Defaults to true, like any Python object.
     public func truthValue() throws -> Bool { true }
+    /// Defaults to "no length".
     public func length() throws -> Int? { nil }
+    /// Defaults to "not indexable".
     public func item(at index: Value) throws -> Value? { nil }
+    /// Defaults to "no item assignment".
     public func setItem(at index: Value, to value: Value) throws -> Bool { false }
+    /// Defaults to "not iterable".
     public func makeIterator() throws -> ValueIterator? { nil }
+    /// Defaults to "not callable".
     public var callable: BuiltinFunction? { nil }
+    /// Defaults to "no format specs".
     public func formatted(spec: String) throws -> String? { nil }
 }
 

@@ -12,14 +12,23 @@ final class Scope {
         self.function = function
     }
 
-    /// The innermost binding of `name`, or nil.
-    func lookup(_ name: String) -> Value? {
+    /// The innermost binding of `name`, `.unbound` when the function that owns the name has not assigned it
+    /// yet, or `.missing` when no enclosing scope has it (the caller then tries the builtins).
+    func lookup(_ name: String) -> Lookup {
         var scope: Scope? = self
         while let current = scope {
-            if let value = current.variables[name] { return value }
+            if let value = current.variables[name] { return .found(value) }
+            if let function = current.function, function.localNames.contains(name) { return .unbound(function.name) }
             scope = current.parent
         }
-        return nil
+        return .missing
+    }
+
+    enum Lookup {
+        case found(Value)
+        /// The name is local to the named function, which has not assigned it yet.
+        case unbound(String)
+        case missing
     }
 
     /// Names visible from this scope (innermost binding first), for suggestions.

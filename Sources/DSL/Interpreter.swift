@@ -38,7 +38,7 @@ public final class Interpreter {
             for function in group.functions { builtins[function.name] = .builtin(function) }
             for constant in group.constants { builtins[constant.name] = constant.value }
         }
-        for type in library.types where type.constructor != nil {
+        for type in library.types {
             builtins[type.name] = .type(type)
         }
     }
@@ -53,6 +53,18 @@ public final class Interpreter {
             let text = SourceText(name: file, text: source)
             let program = try Parser.parse(source, source: text)
             return try self.run(program)
+        }
+    }
+
+    /// The syntax error in `source`, or nil when it parses; nothing runs (for checking scripts before running them).
+    public static func syntaxError(in source: String, file: String) -> DSLError? {
+        do {
+            _ = try Parser.parse(source, source: SourceText(name: file, text: source))
+            return nil
+        } catch let error as DSLError {
+            return error
+        } catch {
+            return DSLError(.syntax, String(describing: error))
         }
     }
 

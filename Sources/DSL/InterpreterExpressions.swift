@@ -109,7 +109,14 @@ extension Interpreter {
 
     /// Looks a name up in the scopes, then the builtins; a miss suggests the closest known name.
     func lookup(_ name: String, _ scope: Scope, at location: SourceLocation) throws -> Value {
-        if let value = scope.lookup(name) ?? builtins[name] { return value }
+        switch scope.lookup(name) {
+        case .found(let value):
+            return value
+        case .unbound(let function):
+            throw error(.name, "local variable '\(name)' is used before it is assigned in \(function)() (declare it 'global \(name)' to use the global)", at: location)
+        case .missing:
+            if let value = builtins[name] { return value }
+        }
         var message = "name '\(name)' is not defined"
         let candidates = scope.visibleNames + Array(builtins.keys) + Array(TokenKind.keywords.keys)
         if let suggestion = Suggestions.closest(to: name, among: candidates) {

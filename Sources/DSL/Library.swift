@@ -33,7 +33,7 @@ public struct BuiltinGroup {
 }
 
 /// Everything an interpreter provides without import: builtin groups and documented types.
-/// Types with a constructor are also global names (`int`, `list`, `range`, …).
+/// Types are global names too (`int`, `list`, `Tensor`, …), for calling, `isinstance` and `help`.
 ///
 /// To add builtins from a binding file, define a `BuiltinGroup` (and `DSLType`s for wrapped objects) in
 /// `Bindings/` and list them in `standard` below.
@@ -51,8 +51,8 @@ public struct Library {
 
     /// The full standard library.
     public static let standard = Library(
-        groups: [CoreBuiltins.group, IterationBuiltins.group, NumericBuiltins.group, HelpBuiltins.group],
-        types: CoreTypes.documented)
+        groups: [CoreBuiltins.group, IterationBuiltins.group, NumericBuiltins.group, TensorBindings.group, HelpBuiltins.group],
+        types: CoreTypes.documented + [TensorBindings.type])
 
     /// The builtin function called `name` (or the constructor of the type called `name`).
     public func function(named name: String) -> BuiltinFunction? {

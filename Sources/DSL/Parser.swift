@@ -389,7 +389,9 @@ struct Parser {
         if check(.assign) { throw error("'=' assigns; use '==' to compare in the \(description)", at: peek()) }
         try expect(.colon, "expected ':' after the \(description)")
         guard match(.newline) else { return try parseSimpleStatements() }
-        guard match(.indent) else { throw error("expected an indented block after the \(description)", at: peek()) }
+        guard match(.indent) else {
+            throw error("expected an indented block after the \(description), found \(describe(peek()))", at: peek())
+        }
         try enterNesting(at: previous())
         defer { leaveNesting() }
         var body: [Stmt] = []

@@ -39,9 +39,10 @@ struct Scanner {
             case "#":
                 while let next = peek(), next != "\n" { advance() }
             case "\n":
+                let endLine = line, endColumn = column
                 advance()
                 if mode == .module && openBrackets.isEmpty {
-                    if let last = tokens.last, last.kind != .newline { add(.newline, "", line: line - 1, column: 0) }
+                    if let last = tokens.last, last.kind != .newline { add(.newline, "", line: endLine, column: endColumn) }
                     atLineStart = true
                 }
             case "\\":

@@ -43,10 +43,7 @@ final class Expr {
         switch kind {
         case .literal, .name, .lambda: return []
         case .formatString(let segments):
-            return segments.flatMap { segment -> [Expr] in
-                if case .field(let expr, _, let spec, _) = segment { return [expr] + spec.flatMap(fieldExpressions) }
-                return []
-            }
+            return segments.flatMap(fieldExpressions)
         case .list(let items), .tuple(let items): return items
         case .dict(let entries): return entries.flatMap { [$0.key, $0.value].compactMap { $0 } }
         case .starred(let inner), .attribute(let inner, _), .unary(_, let inner), .not(let inner): return [inner]
@@ -143,6 +140,8 @@ final class FunctionDefinition {
     /// Names declared `global` / `nonlocal` anywhere in the body (not in nested functions).
     let globalNames: Set<String>
     let nonlocalNames: Set<String>
+    /// Names bound in the function's own scope (see `ScopeAnalysis`).
+    let localNames: Set<String>
     let location: SourceLocation
 
     init(name: String, parameters: [ParameterSyntax], body: FunctionBody, doc: String?,
@@ -153,6 +152,8 @@ final class FunctionDefinition {
         self.doc = doc
         self.globalNames = globalNames
         self.nonlocalNames = nonlocalNames
+        self.localNames = ScopeAnalysis.localNames(parameters: parameters, body: body,
+                                                   globalNames: globalNames, nonlocalNames: nonlocalNames)
         self.location = location
     }
 }

@@ -42,21 +42,21 @@ public final class ListObject {
 
 /// A lazily iterated arithmetic progression, as produced by `range`.
 public struct RangeValue {
+    /// The first element.
     public let start: Int
+    /// The bound the elements stop before.
     public let stop: Int
+    /// The difference between consecutive elements (never zero).
     public let step: Int
 
-    /// Number of elements (zero when the progression is empty); computed without overflow.
+    /// Number of elements (zero when the progression is empty); computed without overflow, even for steps
+    /// and spans near the limits of Int.
     public var count: Int {
-        if step > 0 && start < stop {
-            let (span, overflow) = stop.subtractingReportingOverflow(start)
-            return overflow ? Int.max : (span - 1) / step + 1
-        }
-        if step < 0 && start > stop {
-            let (span, overflow) = start.subtractingReportingOverflow(stop)
-            return overflow ? Int.max : (span - 1) / -step + 1
-        }
-        return 0
+        guard (step > 0 && start < stop) || (step < 0 && start > stop) else { return 0 }
+        // The distance as an unsigned number is exact even when the signed subtraction would overflow.
+        let span = step > 0 ? UInt(bitPattern: stop &- start) : UInt(bitPattern: start &- stop)
+        let total = (span - 1) / step.magnitude + 1
+        return total > UInt(Int.max) ? Int.max : Int(total)
     }
 
     /// The element at position `index` (0-based, assumed in range).
@@ -67,8 +67,11 @@ public struct RangeValue {
 
 /// A slice `start:stop:step`; nil parts are omitted in the source.
 public struct SliceValue {
+    /// Where the slice starts (negative counts from the end); nil for the default.
     public let start: Int?
+    /// Where the slice stops, exclusive; nil for the default.
     public let stop: Int?
+    /// The step; nil means 1.
     public let step: Int?
 
     /// Resolves the slice against a sequence of `length` like Python's `slice.indices`:

@@ -2,8 +2,9 @@ import Foundation
 
 /// One persistent gnuplot process that draws charts on demand, so each chart costs no start-up.
 ///
-/// gnuplot writes every chart to a file in a private temporary directory that rnx names; the
-/// session then asks gnuplot to `print` a numbered marker on its stderr and returns the file's
+/// gnuplot writes every chart to a file in a private temporary directory that rnx makes for that
+/// chart (and removes right after, so nothing is left behind even if the session is never freed);
+/// the session then asks gnuplot to `print` a numbered marker on its stderr and returns the file's
 /// bytes once that marker arrives. User text never becomes a file name or a command: charts quote
 /// it, and `save` moves finished bytes to the user's path in Swift. If gnuplot is missing the
 /// session throws one clear message; if it dies, the current chart fails and the next one starts
@@ -18,9 +19,9 @@ public final class GnuplotSession {
     private let explicitPath: String?
     private let environment: [String: String]
     private let timeoutSeconds: Double
+    private let scratchBase: String
     private let lock = NSLock()
     private var process: GnuplotProcess?
-    private var workDirectory: String?
     private var renderCount = 0
 
     /// A session that starts gnuplot at the first chart.
@@ -28,17 +29,18 @@ public final class GnuplotSession {
     ///   - executablePath: gnuplot to run; nil: `$RNX_GNUPLOT`, else `gnuplot` on `$PATH`.
     ///   - environment: where `RNX_GNUPLOT` and `PATH` are looked up.
     ///   - timeoutSeconds: longest a single chart may take before gnuplot is stopped.
+    ///   - temporaryDirectory: where each chart's private scratch directory is made; nil: the
+    ///     system's temporary directory. A path that cannot be passed to gnuplot unchanged
+    ///     (control characters or `'`) is replaced by /tmp.
     public init(executablePath: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                timeoutSeconds: Double = 30) {
+                timeoutSeconds: Double = 30,
+                temporaryDirectory: String? = nil) {
         self.explicitPath = executablePath
         self.environment = environment
         self.timeoutSeconds = timeoutSeconds
-    }
-
-    deinit {
-        process = nil
-        if let workDirectory { try? FileManager.default.removeItem(atPath: workDirectory) }
+        let base = temporaryDirectory ?? FileManager.default.temporaryDirectory.path
+        self.scratchBase = GnuplotText.sanitized(base) != base || base.contains("'") ? "/tmp" : base
     }
 
     /// The running gnuplot's process id, or nil when none is running.
@@ -49,13 +51,6 @@ public final class GnuplotSession {
         return process.processID
     }
 
-    /// The private directory gnuplot writes into, once the first chart made it.
-    var temporaryDirectory: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return workDirectory
-    }
-
     /// Draws `chart` for `target` and returns the bytes gnuplot wrote (text, sixel, PNG or SVG).
     public func render(_ chart: Chart, to target: RenderTarget) throws -> [UInt8] {
         let terminal = try target.terminalCommand()
@@ -64,11 +59,11 @@ public final class GnuplotSession {
         lock.lock()
         defer { lock.unlock() }
         let running = try runningProcess()
-        let directory = try privateDirectory()
+        let directory = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         renderCount += 1
-        let outputPath = "\(directory)/chart-\(renderCount).\(target.fileExtension)"
+        let outputPath = "\(directory)/chart.\(target.fileExtension)"
         let marker = "RNX-DONE-\(renderCount)"
-        defer { unlink(outputPath) }
 
         var steps: [GnuplotScript.Step] = [
             .command("reset session"),
@@ -132,20 +127,15 @@ public final class GnuplotSession {
         return started
     }
 
-    /// The session's own temporary directory (mode 0700), made on first use.
-    private func privateDirectory() throws -> String {
-        if let workDirectory { return workDirectory }
-        var base = FileManager.default.temporaryDirectory.path
-        // The path is sent to gnuplot quoted; a path that quoting would alter cannot be used.
-        if GnuplotText.sanitized(base) != base || base.contains("'") { base = "/tmp" }
-        var template = Array((base + "/rnx-plot-XXXXXX").utf8CString)
+    /// A fresh directory only this user can enter (mkdtemp makes it mode 0700), for one chart's output.
+    private func makeScratchDirectory() throws -> String {
+        var template = Array((scratchBase + "/rnx-plot-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
         }
         guard let path = made else {
-            throw PlotError.gnuplotCannotStart(reason: "cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+            throw PlotError.fileWriteFailed(path: scratchBase, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }
-        workDirectory = path
         return path
     }
 }

@@ -9,8 +9,9 @@ struct Rnx: ParsableCommand {
         commandName: "rnx",
         abstract: "Define, train and chart ResNets in a Python-like language: a notebook-style REPL and script runner.",
         discussion: """
-            .rnx files are notebooks in Jupytext percent format: cells separated by '# %%' lines,
-            markdown cells marked '# %% [markdown]' with every line commented ('# ').
+            .rnx files are notebooks in Jupytext percent format: cells separated by '# %%' lines, markdown cells \
+            marked '# %% [markdown]' with every line commented ('# ').
+
             Without a subcommand rnx starts the REPL (type :help there); with piped input it runs the input.
             """,
         version: rnxVersion,

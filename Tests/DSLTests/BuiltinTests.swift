@@ -13,6 +13,8 @@ final class BuiltinTests: XCTestCase {
         XCTAssertEqual(try eval("list(reversed([1, 2, 3]))"), [3, 2, 1])
         XCTAssertEqual(try eval("repr(enumerate([]))"), "<enumerate iterator>")
         XCTAssertEqual(Session().error("range(1, 5, 0)")?.message, "range() argument 'step' must not be zero")
+        XCTAssertEqual(try eval("len(range(0, -5, -9223372036854775807 - 1)), len(range(-9223372036854775807, 0))"),
+                       .tuple([1, 9223372036854775807]), "extreme ranges count without overflow")
     }
 
     func testIteratorsAreLazy() throws {

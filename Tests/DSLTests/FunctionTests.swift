@@ -77,6 +77,15 @@ final class FunctionTests: XCTestCase {
         XCTAssertEqual(try session.run("local_only(), shadow"), .tuple(["local", "global"]))
     }
 
+    func testReadingALocalBeforeAssigningItIsAnError() throws {
+        let session = Session()
+        try session.run("x = 5\ndef bump():\n    x = x + 1\n    return x")
+        XCTAssertEqual(session.error("bump()")?.message,
+                       "local variable 'x' is used before it is assigned in bump() (declare it 'global x' to use the global)")
+        try session.run("def bump_global():\n    global x\n    x = x + 1\n    return x")
+        XCTAssertEqual(try session.run("bump_global()"), 6)
+    }
+
     func testRecursionAndDocstrings() throws {
         let session = Session()
         try session.run("""

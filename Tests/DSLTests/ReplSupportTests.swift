@@ -74,8 +74,9 @@ final class ReplSupportTests: XCTestCase {
         XCTAssertEqual(session.interpreter.completions(for: "train(m, epochs=3, l", cursor: 20).first, "lr=")
         XCTAssertTrue(session.interpreter.completions(for: "train(m, epochs=3, l", cursor: 20).contains("len"))
         XCTAssertFalse(session.interpreter.completions(for: "train(epochs=3, ", cursor: 16).contains("epochs="))
-        XCTAssertEqual(session.interpreter.completions(for: "sorted(xs, rev", cursor: 14), ["reverse="])
-        XCTAssertEqual(session.interpreter.completions(for: "'a'.split(max", cursor: 13), ["maxsplit=", "max"])
+        XCTAssertEqual(session.interpreter.completions(for: "sorted(xs, rev", cursor: 14), ["reverse=", "reversed"])
+        try session.run("text = 'a b'")
+        XCTAssertEqual(session.interpreter.completions(for: "text.split(max", cursor: 14), ["maxsplit=", "max"])
     }
 
     func testGlobalsSummary() throws {
@@ -129,6 +130,21 @@ final class ReplSupportTests: XCTestCase {
         let error = session.error("any(map(lambda x: False, range(10 ** 12)))")
         XCTAssertEqual(error?.kind, .keyboardInterrupt)
         XCTAssertEqual(error?.rendered.hasPrefix("test.rnx:1:1: error: KeyboardInterrupt: interrupted"), true, error?.rendered ?? "")
+    }
+
+    func testSyntaxCheckWithoutRunning() throws {
+        XCTAssertNil(Interpreter.syntaxError(in: "x = 1\nprint(x)", file: "ok.rnx"))
+        let error = try XCTUnwrap(Interpreter.syntaxError(in: "x = 1\nprint(x", file: "bad.rnx"))
+        XCTAssertEqual(error.location?.description, "bad.rnx:2:6")
+        XCTAssertEqual(error.message, "'(' was never closed")
+        XCTAssertNil(Interpreter.syntaxError(in: "undefined_name + 1", file: "names.rnx"), "names are resolved when running")
+    }
+
+    func testHelpByNameCoversGlobals() throws {
+        let session = Session()
+        try session.run("def step(lr=0.1):\n    'One training step.'\nlabel = 'text'")
+        XCTAssertEqual(try session.output("help('step')"), "step(lr=0.1)\n    One training step.\n")
+        XCTAssertTrue(try session.output("help('label')").hasPrefix("class str\n"))
     }
 
     func testHostDefinedBuiltins() throws {

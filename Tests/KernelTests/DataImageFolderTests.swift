@@ -33,6 +33,13 @@ final class DataImageFolderTests: XCTestCase {
         XCTAssertEqual(decoded.shape, [3, 16, 24])
         assertValuesClose(decoded.data, smooth.data, accuracy: 0.03)
 
+        // CMYK (libjpeg cannot convert it) becomes RGB as PIL does it.
+        try DataFixtures.writeCMYKJPEG([255, 0, 0, 255], width: 8, height: 8, to: folder + "/red-ink.jpg")
+        let red = try ImageFile.read(folder + "/red-ink.jpg")
+        XCTAssertEqual(red.shape, [3, 8, 8])
+        assertValuesClose([red.data[0], red.data[64], red.data[128]], [1, 0, 0], accuracy: 0.02)
+        XCTAssertEqual(try ImageFile.read(folder + "/red-ink.jpg", channels: 1).data[0], 0.299, accuracy: 0.02)
+
         XCTAssertThrowsError(try ImageFile.write(smooth, to: folder + "/picture.bmp")) { error in
             XCTAssertTrue("\(error)".contains("use .png, .jpg or .jpeg"), "\(error)")
         }
@@ -100,12 +107,12 @@ final class DataImageFolderTests: XCTestCase {
         assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/truncated.jpg", contains: "corrupt JPEG data: Premature end of JPEG file")
         // A JPEG start marker followed by garbage makes libjpeg fail outright.
         try DataFixtures.write([0xFF, 0xD8, 0xFF, 0xE0, 0, 3, 1, 0xFF, 0xC4, 0, 2], to: root + "/good/truncated.jpg")
-        assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/truncated.jpg", contains: "corrupt JPEG:")
+        assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/truncated.jpg", contains: "cannot decode JPEG: ")
         try FileManager.default.removeItem(atPath: root + "/good/truncated.jpg")
 
         let png = try DataFixtures.read(root + "/good/one.png")
         try DataFixtures.write(Array(png.prefix(png.count - 20)), to: root + "/good/two.png")
-        assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/two.png", contains: "corrupt PNG")
+        assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/two.png", contains: "cannot decode PNG: ")
         try FileManager.default.removeItem(atPath: root + "/good/two.png")
 
         try FileManager.default.createDirectory(atPath: root + "/empty", withIntermediateDirectories: true)

@@ -105,9 +105,10 @@ final class RecordingObserver: TrainingObserver {
     func trainingDidEnd(history: History) { ended += 1 }
 }
 
-/// A fresh directory for files a test writes.
-func temporaryDirectory() throws -> String {
+/// A fresh directory for files `test` writes, removed when the test ends.
+func temporaryDirectory(for test: XCTestCase) throws -> String {
     let path = NSTemporaryDirectory() + "rnx-training-tests-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
     return path
 }

@@ -162,7 +162,7 @@ final class FitTests: XCTestCase {
     }
 
     func testMetricsLogsAreWrittenAsTrainingGoes() throws {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory(for: self)
         let jsonl = directory + "/metrics.jsonl"
         let csv = directory + "/metrics.csv"
         var linesAfterFirstEpoch: [String] = []
@@ -201,6 +201,9 @@ final class FitTests: XCTestCase {
             XCTAssertEqual("\(error)", "schedule: the schedule is made for 6 steps but training takes 12 (epochs × batches per epoch); build it with totalSteps: 12")
         }
         XCTAssertEqual(model.modes, [], "nothing ran")
+        XCTAssertThrowsError(try fit(model: model, train: train, epochs: 1, optimizer: optimizer, loss: { output, _ in output })) { error in
+            XCTAssertEqual("\(error)", "fit: the loss function must return a single number, found a tensor of shape [16, 3]")
+        }
     }
 
     func testAccuracyAndTopKOnFixedScores() throws {

@@ -108,9 +108,18 @@ final class RenderingTests: XCTestCase {
         XCTAssertTrue(try session.renderText(chart, width: 50, height: 12).contains("gappy"))
     }
 
-    func testTemporaryFilesAreRemovedAfterEachChart() throws {
+    func testNothingIsLeftInTheTemporaryDirectory() throws {
+        let directory = try makeScratchDirectory(self)
+        let session = GnuplotSession(temporaryDirectory: directory)
         _ = try session.render(SampleCharts.histogram, to: .png(width: 64, height: 64))
-        let directory = try XCTUnwrap(session.temporaryDirectory)
+        _ = try session.renderText(SampleCharts.histogram, width: 40, height: 10)
+        XCTAssertEqual(try entries(of: directory), [])
+    }
+
+    func testNothingIsLeftInTheTemporaryDirectoryAfterAFailure() throws {
+        let directory = try makeScratchDirectory(self)
+        let session = GnuplotSession(temporaryDirectory: directory)
+        XCTAssertThrowsError(try session.renderText(RawChart(lines: ["plot no_such_variable"]), width: 40, height: 10))
         XCTAssertEqual(try entries(of: directory), [])
     }
 }

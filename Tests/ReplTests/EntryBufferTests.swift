@@ -2,13 +2,16 @@ import XCTest
 @testable import Repl
 
 final class EntryBufferTests: XCTestCase {
-    /// Complete when brackets balance and the text does not end with a block header: enough for these examples,
-    /// the REPL asks the DSL.
+    /// The DSL's rule in miniature, enough for these examples: brackets must balance, and an entry with a block
+    /// header (a line ending in `:`) is complete only once a blank line ends it.
     private func makeBuffer() -> EntryBuffer {
         EntryBuffer { source in
             let opened = source.filter { "([{".contains($0) }.count
             let closed = source.filter { ")]}".contains($0) }.count
-            return opened == closed && !source.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(":")
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+            let hasBlock = lines.contains { $0.trimmingCharacters(in: .whitespaces).hasSuffix(":") }
+            let endedByBlankLine = lines.count > 1 && (lines.last?.allSatisfy(\.isWhitespace) ?? false)
+            return opened == closed && (!hasBlock || endedByBlankLine)
         }
     }
 
@@ -66,13 +69,10 @@ final class EntryBufferTests: XCTestCase {
         XCTAssertEqual(sources(&buffer, ""), ["if x:\n    a = 1\nelse:\n    a = 2"])
     }
 
-    func testColonsInsideBracketsOrCommentsDoNotOpenBlocks() {
-        XCTAssertFalse(EntryBuffer.opensBlock("d = {1: 2}"))
-        XCTAssertFalse(EntryBuffer.opensBlock("x = a[1:]"))
-        XCTAssertFalse(EntryBuffer.opensBlock("x = 1  # note:"))
-        XCTAssertFalse(EntryBuffer.opensBlock("f = lambda x: x"))
-        XCTAssertTrue(EntryBuffer.opensBlock("while True:  # forever"))
-        XCTAssertTrue(EntryBuffer.opensBlock("def f():\n    return 1"))
+    func testBackslashContinuationIsNotEndedByAnUnindentedLine() {
+        var buffer = EntryBuffer { source in !source.hasSuffix("\\") && !source.hasSuffix("\\\n") }
+        XCTAssertEqual(sources(&buffer, "x = 1 + \\"), [])
+        XCTAssertEqual(sources(&buffer, "2"), ["x = 1 + \\\n2"])
     }
 
     func testFinishReturnsUnfinishedEntryAndClearDropsIt() {
@@ -83,5 +83,22 @@ final class EntryBufferTests: XCTestCase {
         _ = sources(&buffer, "y = [")
         buffer.clear()
         XCTAssertTrue(buffer.isEmpty)
+    }
+}
+
+final class OverrideRewriterTests: XCTestCase {
+    func testTopLevelDefaultsAreRedirectedKeepingColumns() {
+        let source = "lr = 0.1\nepochs=2\nlr == 3\nlrs = 1\nprint(lr)\n"
+        XCTAssertEqual(OverrideRewriter.rewrite(source, overriding: ["lr", "epochs"]),
+                       "_  = 0.1\n_     =2\nlr == 3\nlrs = 1\nprint(lr)\n")
+    }
+
+    func testAssignmentsInsideBlocksBracketsAndStringsStay() {
+        let source = "def f():\n    lr = 1\n    return lr\nopt = SGD(\nlr = 2)\ns = \"\"\"\nlr = 3\"\"\"\n# lr = 4\n"
+        XCTAssertEqual(OverrideRewriter.rewrite(source, overriding: ["lr"]), source)
+    }
+
+    func testNoOverridesLeavesSourceAlone() {
+        XCTAssertEqual(OverrideRewriter.rewrite("lr = 1", overriding: []), "lr = 1")
     }
 }

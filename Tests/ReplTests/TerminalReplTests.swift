@@ -50,6 +50,30 @@ final class TerminalReplTests: XCTestCase {
         try terminal.expect("timing: every entry")
     }
 
+    func testTabCompletesAttributesKeywordArgumentsAndPathsInStrings() throws {
+        try directory.write("", to: "lesson_data.csv")
+        let terminal = try startRepl()
+        terminal.type("numbers = [3, 1, 2]\r")
+        try terminal.expect("rnx> ")
+        terminal.type("numbers.app\t")
+        try terminal.expect("numbers.append")
+        terminal.type("(4)\r")
+        try terminal.expect("rnx> ")
+        terminal.type("def scaled(value, factor=1):\r    return value * factor\r\r")
+        try terminal.expect("rnx> ")
+        terminal.type("scaled(5, fac\t")
+        try terminal.expect("factor=")
+        terminal.type("3)\r")
+        try terminal.expect("15")
+        try terminal.expect("rnx> ")
+        terminal.type("path = \"lesson_d\t")
+        try terminal.expect("lesson_data.csv\"")
+        terminal.type("\r")
+        try terminal.expect("rnx> ")
+        terminal.type("len(numbers), path\r")
+        try terminal.expect("(4, 'lesson_data.csv')")
+    }
+
     func testHistoryPersistsAcrossSessionsAndReverseSearchFindsIt() throws {
         let first = try startRepl()
         first.type("remembered_value = 41 + 1\r")
@@ -58,6 +82,8 @@ final class TerminalReplTests: XCTestCase {
         XCTAssertEqual(try first.waitForExit(), 0)
         let history = try String(contentsOf: directory.url.appendingPathComponent("history"), encoding: .utf8)
         XCTAssertEqual(history, "remembered_value = 41 + 1\n:quit\n")
+        let permissions = try FileManager.default.attributesOfItem(atPath: directory.url.appendingPathComponent("history").path)[.posixPermissions] as? Int
+        XCTAssertEqual(permissions, 0o600)
 
         let second = try startRepl()
         second.type("\u{12}remembered")   // Ctrl-R: reverse search
@@ -88,7 +114,8 @@ final class TerminalReplTests: XCTestCase {
         try terminal.expect("rnx> ")
         terminal.type("n = 0\r")
         try terminal.expect("rnx> ")
-        terminal.type("while True:\r    n = n + 1\r    if n == 1:\r        print('looping')\r\r")
+        // The output 'looping' differs from the echoed input 'loop' + 'ing': seeing it means the loop runs.
+        terminal.type("while True:\r    n = n + 1\r    if n == 1:\r        print('loop' + 'ing')\r\r")
         try terminal.expect("looping")
         terminal.type("\u{3}")
         try terminal.expect("KeyboardInterrupt")
@@ -114,6 +141,7 @@ final class TerminalReplTests: XCTestCase {
         try terminal.expect("rnx> ")
         terminal.type("1 + 2\r")
         try terminal.expect("3")
+        try terminal.expect("rnx> ")
         terminal.type("\u{4}")
         XCTAssertEqual(try terminal.waitForExit(), 0)
     }
@@ -162,10 +190,45 @@ final class TerminalReplTests: XCTestCase {
         try terminal.expect("timing: every entry")
         terminal.type("c = b + 1\r")
         try terminal.expect(" ms)")
+        terminal.type(":plot size 100x30\r")
+        try terminal.expect("size 100x30")
+        terminal.type(":plot sixel maybe\r")
+        try terminal.expect("expected on, off or auto after ':plot sixel', found 'maybe'")
         terminal.type(":save session.rnx\r")
         try terminal.expect("saved 3 cells to session.rnx")
         let saved = try String(contentsOf: directory.url.appendingPathComponent("session.rnx"), encoding: .utf8)
         XCTAssertEqual(saved, "# %%\na = 2\n\n# %%\nb = a * 10\nb\n\n# %%\nc = b + 1\n")
+    }
+
+    func testHelpAndReset() throws {
+        let terminal = try startRepl()
+        terminal.type(":help\r")
+        try terminal.expect(":save FILE.rnx")
+        try terminal.expect("rnx> ")
+        terminal.type(":help len\r")
+        try terminal.expect("len(")
+        try terminal.expect("rnx> ")
+        terminal.type(":help :edit\r")
+        try terminal.expect("edit cell N in $EDITOR")
+        try terminal.expect("rnx> ")
+        terminal.type("forgotten = 1\r")
+        try terminal.expect("rnx> ")
+        terminal.type(":reset\r")
+        try terminal.expect("all variables forgotten")
+        try terminal.expect("rnx> ")
+        terminal.type("forgotten\r")
+        try terminal.expect("NameError")
+    }
+
+    func testPastedBlockRunsLineByLine() throws {
+        let terminal = try startRepl()
+        // What a terminal sends for a paste in bracketed-paste mode.
+        terminal.type("\u{1B}[200~pasted = 0\nfor i in range(3):\n    pasted = pasted + 2\n\u{1B}[201~\r")
+        try terminal.expect("rnx> ")
+        terminal.type("\r")
+        try terminal.expect("rnx> ")
+        terminal.type("pasted\r")
+        try terminal.expect("6")
     }
 
     func testEditOpensTheEditorOnACell() throws {

@@ -36,6 +36,7 @@ public struct AffineWarp: Transform {
         self.fill = fill
     }
 
+    /// The input shape; throws for a non-positive scale, a shear of ±90° or more, or non-finite parameters.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         _ = try ImageLayout(inputShape, op: "AffineWarp")
         guard scale > 0, scale.isFinite else {
@@ -50,6 +51,7 @@ public struct AffineWarp: Transform {
         return inputShape
     }
 
+    /// Warps every channel alike.
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         _ = try outputShape(for: image.shape)
         let layout = try ImageLayout(image.shape, op: "AffineWarp")
@@ -138,6 +140,7 @@ public struct RandomAffine: Transform {
         RandomAffine(scale: range, fill: fill)
     }
 
+    /// The input shape; throws for translate fractions outside [0, 1] or invalid scale, shear or degree ranges.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         _ = try ImageLayout(inputShape, op: "RandomAffine")
         guard translateX >= 0, translateX <= 1, translateY >= 0, translateY <= 1 else {
@@ -155,6 +158,7 @@ public struct RandomAffine: Transform {
         return inputShape
     }
 
+    /// Draws a warp (five numbers from `generator`) and applies it.
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         _ = try outputShape(for: image.shape)
         let layout = try ImageLayout(image.shape, op: "RandomAffine")

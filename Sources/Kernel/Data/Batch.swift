@@ -1,5 +1,5 @@
 /// One mini-batch from a `DataLoader`.
-public struct Batch: @unchecked Sendable {
+public struct Batch: Sendable {
     /// The images, [B, C, H, W].
     public let images: Tensor
     /// One label per image.
@@ -11,7 +11,7 @@ public struct Batch: @unchecked Sendable {
 /// Everything needed to build any batch of one epoch. A batch is a pure function of the plan and its
 /// number — each sample's augmentation draws from a generator seeded by (epoch, sample index) — so
 /// batches come out identical whichever thread builds them and whenever.
-struct EpochPlan: @unchecked Sendable {
+struct EpochPlan: Sendable {
     let dataset: Dataset
     /// Sample indices in epoch order.
     let order: [Int]

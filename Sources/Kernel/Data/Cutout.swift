@@ -16,6 +16,7 @@ public struct Cutout: Transform {
         self.fill = fill
     }
 
+    /// The input shape; throws unless size and count are positive.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         _ = try ImageLayout(inputShape, op: "Cutout")
         guard size > 0, count > 0 else {
@@ -24,6 +25,7 @@ public struct Cutout: Transform {
         return inputShape
     }
 
+    /// Erases the patches, drawing two integers per patch from `generator`.
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         _ = try outputShape(for: image.shape)
         let layout = try ImageLayout(image.shape, op: "Cutout")

@@ -13,7 +13,7 @@ import Darwin
 /// manually allocated memory, never in Swift objects, so ending the thread mid-call leaks nothing:
 /// the calling thread reads the message and frees libjpeg's memory with `jpeg_destroy_*`.
 enum JPEGCodec {
-    /// Bytes 0…255 of an image with `channels` 1 (gray) or 3 (RGB), interleaved row by row.
+    /// The JPEG image in `bytes` as 8-bit pixels: one gray channel when `gray`, otherwise RGB.
     static func decode(_ bytes: [UInt8], gray: Bool, path: String) throws -> DecodedImage {
         let run = LibjpegRun()
         defer { run.release() }
@@ -34,16 +34,30 @@ enum JPEGCodec {
             try NativeThread(entry: jpegDecodeEntry, context: UnsafeMutableRawPointer(job)).join()
         }
         jpeg_destroy_decompress(info)
-        try run.check(path: path, what: "JPEG")
+        try run.check(path: path, action: "decode JPEG", what: "JPEG")
         let (width, height, channels) = (job.pointee.width, job.pointee.height, job.pointee.channels)
         guard width * height <= ImageFile.maxPixels else {
             throw KernelError.file(path: path, message: "JPEG of \(width)x\(height) pixels is larger than the \(ImageFile.maxPixels)-pixel limit")
         }
-        guard let output = job.pointee.output, channels == (gray ? 1 : 3) else {
+        guard let output = job.pointee.output else {
             throw KernelError.file(path: path, message: "corrupt JPEG: the decoder produced no pixels")
         }
-        return DecodedImage(width: width, height: height, channels: channels,
-                            pixels: Array(UnsafeBufferPointer(start: output, count: width * height * channels)))
+        let pixels = UnsafeBufferPointer(start: output, count: width * height * channels)
+        if channels == 4 {
+            return DecodedImage(width: width, height: height, channels: 3, pixels: rgb(fromCMYK: pixels, inverted: job.pointee.adobeInverted))
+        }
+        return DecodedImage(width: width, height: height, channels: channels, pixels: Array(pixels))
+    }
+
+    /// RGB from CMYK pixels the way PIL converts them: R = (255 − C)(255 − K) / 255. Photoshop (files with
+    /// an Adobe marker) stores the inks inverted, so there R = C·K / 255.
+    private static func rgb(fromCMYK cmyk: UnsafeBufferPointer<UInt8>, inverted: Bool) -> [UInt8] {
+        var rgb = [UInt8](repeating: 0, count: cmyk.count / 4 * 3)
+        for pixel in 0..<(cmyk.count / 4) {
+            let ink = (0..<4).map { Int(inverted ? cmyk[4 * pixel + $0] : 255 - cmyk[4 * pixel + $0]) }
+            for c in 0..<3 { rgb[3 * pixel + c] = UInt8((ink[c] * ink[3] + 127) / 255) }
+        }
+        return rgb
     }
 
     /// A JPEG file's bytes for an image of 1 (gray) or 3 (RGB) interleaved channels; `quality` 1…100.
@@ -68,7 +82,7 @@ enum JPEGCodec {
             try NativeThread(entry: jpegEncodeEntry, context: UnsafeMutableRawPointer(job)).join()
         }
         jpeg_destroy_compress(info)
-        try run.check(path: path, what: "JPEG encoding")
+        try run.check(path: path, action: "encode JPEG", what: "JPEG")
         guard let output = job.pointee.output.pointee else {
             throw KernelError.file(path: path, message: "JPEG encoding produced no data")
         }
@@ -108,10 +122,10 @@ final class LibjpegRun {
         errorManager.pointee.output_message = libjpegIgnoreMessage
     }
 
-    /// Throws the recorded fatal error or data-damage warning, naming `path`.
-    func check(path: String, what: String) throws {
+    /// Throws the recorded fatal error ("cannot `action`: …") or data-damage warning, naming `path`.
+    func check(path: String, action: String, what: String) throws {
         if report.pointee.failed {
-            throw KernelError.file(path: path, message: "corrupt \(what): \(String(cString: report.pointee.error))")
+            throw KernelError.file(path: path, message: "cannot \(action): \(String(cString: report.pointee.error))")
         }
         if report.pointee.damaged {
             throw KernelError.file(path: path, message: "corrupt \(what) data: \(String(cString: report.pointee.warning))")
@@ -136,7 +150,10 @@ struct JPEGDecodeJob {
     var output: UnsafeMutablePointer<UInt8>?
     var width = 0
     var height = 0
+    /// 1 (gray), 3 (RGB) or 4 (CMYK, which libjpeg cannot turn into RGB itself).
     var channels = 0
+    /// Whether CMYK values are stored inverted (files with an Adobe marker).
+    var adobeInverted = false
 
     init(info: UnsafeMutablePointer<jpeg_decompress_struct>, gray: Bool) {
         self.info = info
@@ -193,6 +210,7 @@ private func libjpegEmitMessage(_ common: j_common_ptr?, _ level: Int32) {
 private func libjpegIgnoreMessage(_ common: j_common_ptr?) {}
 
 /// The decoding thread: header, size check, scanlines. Errors end the thread inside libjpeg.
+/// CMYK files come out as CMYK (libjpeg converts them to nothing else); the caller makes them RGB.
 private let jpegDecodeEntry: NativeThread.Entry = { context in
     let pointer: UnsafeMutableRawPointer? = context
     guard let job = pointer?.assumingMemoryBound(to: JPEGDecodeJob.self) else { return nil }
@@ -200,7 +218,9 @@ private let jpegDecodeEntry: NativeThread.Entry = { context in
     jpeg_CreateDecompress(info, JPEG_LIB_VERSION, MemoryLayout<jpeg_decompress_struct>.size)
     jpeg_mem_src(info, job.pointee.input, UInt(job.pointee.inputCount))
     _ = jpeg_read_header(info, 1)
-    info.pointee.out_color_space = job.pointee.gray ? JCS_GRAYSCALE : JCS_RGB
+    let cmyk = info.pointee.jpeg_color_space == JCS_CMYK || info.pointee.jpeg_color_space == JCS_YCCK
+    info.pointee.out_color_space = cmyk ? JCS_CMYK : (job.pointee.gray ? JCS_GRAYSCALE : JCS_RGB)
+    job.pointee.adobeInverted = info.pointee.saw_Adobe_marker != 0
     jpeg_calc_output_dimensions(info)
     let width = Int(info.pointee.output_width)
     let height = Int(info.pointee.output_height)

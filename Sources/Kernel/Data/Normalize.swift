@@ -12,6 +12,7 @@ public struct Normalize: Transform {
         self.std = std
     }
 
+    /// The input shape; throws unless there is one positive std and one finite mean per channel.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "Normalize")
         guard mean.count == layout.channels, std.count == layout.channels else {
@@ -23,6 +24,7 @@ public struct Normalize: Transform {
         return inputShape
     }
 
+    /// Normalises each channel.
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         _ = try outputShape(for: image.shape)
         let layout = try ImageLayout(image.shape, op: "Normalize")

@@ -16,7 +16,7 @@ enum PNGCodec {
         }
         defer { png_image_free(&image) }
         guard began != 0 else {
-            throw KernelError.file(path: path, message: "corrupt PNG: \(message(of: &image))")
+            throw KernelError.file(path: path, message: "cannot decode PNG: \(message(of: &image))")
         }
         let width = Int(image.width)
         let height = Int(image.height)
@@ -29,7 +29,7 @@ enum PNGCodec {
             png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil)
         }
         guard finished != 0 else {
-            throw KernelError.file(path: path, message: "corrupt PNG: \(message(of: &image))")
+            throw KernelError.file(path: path, message: "cannot decode PNG: \(message(of: &image))")
         }
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
         for pixel in 0..<(width * height) {

@@ -24,6 +24,7 @@ public struct RandomCrop: Transform {
         self.mode = mode
     }
 
+    /// [C, size.height, size.width]; throws if the crop does not fit the padded image, or reflect padding is as large as the image.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "RandomCrop")
         try size.validate(op: "RandomCrop")
@@ -41,6 +42,7 @@ public struct RandomCrop: Transform {
         return [layout.channels, size.height, size.width]
     }
 
+    /// Crops at a position drawn from `generator` (two integers).
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         let shape = try outputShape(for: image.shape)
         let layout = try ImageLayout(image.shape, op: "RandomCrop")

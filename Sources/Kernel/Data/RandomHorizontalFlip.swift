@@ -8,6 +8,7 @@ public struct RandomHorizontalFlip: Transform {
         self.probability = probability
     }
 
+    /// The input shape; throws unless probability is in [0, 1].
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         _ = try ImageLayout(inputShape, op: "RandomHorizontalFlip")
         guard probability >= 0, probability <= 1 else {
@@ -16,6 +17,7 @@ public struct RandomHorizontalFlip: Transform {
         return inputShape
     }
 
+    /// Flips or not, drawing one number from `generator` either way.
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         _ = try outputShape(for: image.shape)
         // Always draw, so the stream position after this transform does not depend on the outcome.

@@ -22,6 +22,7 @@ public struct RandomResizedCrop: Transform {
         self.ratio = ratio
     }
 
+    /// [C, size.height, size.width]; throws for a scale outside (0, 1] or a non-positive ratio.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "RandomResizedCrop")
         try size.validate(op: "RandomResizedCrop")
@@ -34,6 +35,7 @@ public struct RandomResizedCrop: Transform {
         return [layout.channels, size.height, size.width]
     }
 
+    /// Crops a region drawn from `generator` and resizes it to `size`.
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         let shape = try outputShape(for: image.shape)
         let layout = try ImageLayout(image.shape, op: "RandomResizedCrop")

@@ -9,12 +9,14 @@ public struct Resize: Transform {
         self.size = size
     }
 
+    /// [C, size.height, size.width].
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "Resize")
         try size.validate(op: "Resize")
         return [layout.channels, size.height, size.width]
     }
 
+    /// Resizes bilinearly (the generator is not used).
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         try Resize.bilinear(image, to: size)
     }
@@ -47,6 +49,7 @@ public struct CenterCrop: Transform {
         self.size = size
     }
 
+    /// [C, size.height, size.width]; throws if `size` is larger than the image.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "CenterCrop")
         try size.validate(op: "CenterCrop")
@@ -56,6 +59,7 @@ public struct CenterCrop: Transform {
         return [layout.channels, size.height, size.width]
     }
 
+    /// Crops the centre (the generator is not used).
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         let shape = try outputShape(for: image.shape)
         let layout = try ImageLayout(image.shape, op: "CenterCrop")

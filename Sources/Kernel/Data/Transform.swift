@@ -21,10 +21,12 @@ public struct Compose: Transform {
         self.transforms = transforms
     }
 
+    /// The shape after every transform in turn.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         try transforms.reduce(inputShape) { shape, transform in try transform.outputShape(for: shape) }
     }
 
+    /// Applies the transforms in order, all drawing from the same `generator`.
     public func apply(_ image: Tensor, generator: RandomGenerator) throws -> Tensor {
         try transforms.reduce(image) { current, transform in try transform.apply(current, generator: generator) }
     }

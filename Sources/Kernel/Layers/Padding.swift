@@ -16,6 +16,7 @@ public enum Padding: Equatable, CustomStringConvertible {
         }
     }
 
+    /// `valid`, `same`, or the pixel counts.
     public var description: String {
         switch self {
         case .valid: return "valid"

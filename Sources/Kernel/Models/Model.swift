@@ -188,6 +188,16 @@ public final class Model: CustomStringConvertible {
         layers.first { $0.name == name }
     }
 
+    /// The symbolic output of the layer called `name` (its last call in this model), for building a model that shares
+    /// these layers and weights but stops early, e.g. a feature extractor:
+    /// `try Model(inputs: model.inputs, outputs: [try model.output(ofLayer: "layer3.2.relu2")])`.
+    public func output(ofLayer name: String) throws -> SymbolicTensor {
+        guard let node = (inputs + nodes).last(where: { $0.layer.name == name }) else {
+            throw KernelError.invalidArgument(op: "model '\(self.name)'", message: "has no layer named '\(name)'")
+        }
+        return node
+    }
+
     /// Clears the gradients of every parameter.
     public func zeroGrad() {
         for entry in parameters { entry.tensor.zeroGrad() }

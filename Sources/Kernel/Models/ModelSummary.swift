@@ -57,8 +57,8 @@ extension Model {
         lines.append("Trainable params: \(SummaryTable.grouped(trainable))")
         lines.append("Non-trainable params: \(SummaryTable.grouped(nonTrainable))")
         if flops {
-            lines.append("Total MACs: \(SummaryTable.grouped(totalMACs)) (\(SummaryTable.engineering(totalMACs)))")
-            lines.append("Total FLOPs: \(SummaryTable.grouped(2 * totalMACs)) (\(SummaryTable.engineering(2 * totalMACs)))")
+            lines.append("Total MACs: " + SummaryTable.withMagnitude(totalMACs))
+            lines.append("Total FLOPs: " + SummaryTable.withMagnitude(2 * totalMACs))
         }
         lines.append(String(repeating: "_", count: lineLength))
         return lines.joined(separator: "\n")
@@ -140,15 +140,15 @@ enum SummaryTable {
         return (n < 0 ? "-" : "") + String(out)
     }
 
-    /// `1.82 G`, `41.1 M`, `950 `: three significant digits with an SI prefix.
-    static func engineering(_ n: Int) -> String {
+    /// `1,814,073,344 (1.81 G)`: the exact count, then three significant digits with an SI prefix when it helps.
+    static func withMagnitude(_ n: Int) -> String {
         let units: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")]
         let value = Double(n)
         for (scale, unit) in units where value >= scale {
             let scaled = value / scale
             let decimals = scaled >= 100 ? 0 : (scaled >= 10 ? 1 : 2)
-            return String(format: "%.\(decimals)f \(unit)", scaled)
+            return grouped(n) + " (" + String(format: "%.\(decimals)f \(unit)", scaled) + ")"
         }
-        return String(n)
+        return grouped(n)
     }
 }

@@ -118,11 +118,28 @@ extension Tensor {
     public static func / (a: Float, b: Tensor) -> Tensor { b.unary("rdiv", { a / $0 }, derivative: { x, _ in -a / (x * x) }) }
 
     /// Applies `f` to every element; `derivative(x, y)` gives dy/dx from the input `x` and output `y`.
+    ///
+    /// Inlined so that `f` and `derivative` are specialised at each call site: no closure call per element.
+    @inline(__always)
     func unary(_ name: String, _ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
-        let out = Tensor(unchecked: shape, data: data.map(f))
+        var values = [Float](repeating: 0, count: count)
+        data.withUnsafeBufferPointer { x in
+            values.withUnsafeMutableBufferPointer { y in
+                for i in 0..<y.count { y[i] = f(x[i]) }
+            }
+        }
+        let out = Tensor(unchecked: shape, data: values)
         return out.record(name, inputs: [self]) { [self] g in
             var gi = [Float](repeating: 0, count: g.count)
-            for i in 0..<g.count { gi[i] = g[i] * derivative(self.data[i], out.data[i]) }
+            self.data.withUnsafeBufferPointer { x in
+                out.data.withUnsafeBufferPointer { y in
+                    g.withUnsafeBufferPointer { dy in
+                        gi.withUnsafeMutableBufferPointer { dx in
+                            for i in 0..<dx.count { dx[i] = dy[i] * derivative(x[i], y[i]) }
+                        }
+                    }
+                }
+            }
             self.accumulateGrad(gi)
         }
     }

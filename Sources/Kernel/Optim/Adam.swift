@@ -6,7 +6,9 @@
 ///
 /// β₁ is each group's `momentum`, so one-cycle's momentum schedule cycles it.
 public final class Adam: Optimizer {
+    /// Tag stored with the state in checkpoints.
     public let kind = "adam"
+    /// The parameter groups with their current hyper-parameters.
     public var groups: [OptimizerGroup]
     private var moments: AdamMoments
 
@@ -24,15 +26,18 @@ public final class Adam: Optimizer {
         self.groups = try Adam.resolve(groups, op: "Adam", learningRate: learningRate, momentum: betas.0, weightDecay: weightDecay)
     }
 
+    /// Applies one update, as in the formula above, to every parameter that has a gradient.
     public func step() throws {
         moments.step(groups, decoupled: false)
     }
 
+    /// The per-parameter buffers, step counts and group hyper-parameters.
     public func exportState() -> OptimizerState {
         let (buffers, steps) = moments.export(parameters)
         return OptimizerState(kind: kind, groups: groupHyperParameters, buffers: buffers, steps: steps)
     }
 
+    /// Restores a state exported by an optimizer of the same kind over parameters with the same names and shapes.
     public func importState(_ state: OptimizerState) throws {
         try importCommon(state, bufferNames: AdamMoments.bufferNames)
         moments.restore(state)

@@ -1,7 +1,9 @@
 /// Adam with decoupled weight decay (Loshchilov & Hutter), computed as `torch.optim.AdamW`:
 /// first `p ← p·(1 − lr·weightDecay)`, then the Adam step on the raw gradient.
 public final class AdamW: Optimizer {
+    /// Tag stored with the state in checkpoints.
     public let kind = "adamw"
+    /// The parameter groups with their current hyper-parameters.
     public var groups: [OptimizerGroup]
     private var moments: AdamMoments
 
@@ -19,15 +21,18 @@ public final class AdamW: Optimizer {
         self.groups = try AdamW.resolve(groups, op: "AdamW", learningRate: learningRate, momentum: betas.0, weightDecay: weightDecay)
     }
 
+    /// Applies one update, as in the formula above, to every parameter that has a gradient.
     public func step() throws {
         moments.step(groups, decoupled: true)
     }
 
+    /// The per-parameter buffers, step counts and group hyper-parameters.
     public func exportState() -> OptimizerState {
         let (buffers, steps) = moments.export(parameters)
         return OptimizerState(kind: kind, groups: groupHyperParameters, buffers: buffers, steps: steps)
     }
 
+    /// Restores a state exported by an optimizer of the same kind over parameters with the same names and shapes.
     public func importState(_ state: OptimizerState) throws {
         try importCommon(state, bufferNames: AdamMoments.bufferNames)
         moments.restore(state)

@@ -3,6 +3,7 @@ public struct ConstantSchedule: LearningRateSchedule {
     /// The rate.
     public let learningRate: Double
 
+    /// `nil`: the schedule has a value for every step.
     public var totalSteps: Int? { nil }
 
     /// A schedule that always returns `learningRate`.
@@ -11,6 +12,7 @@ public struct ConstantSchedule: LearningRateSchedule {
         self.learningRate = learningRate
     }
 
+    /// The value at `step`, by the formula above.
     public func value(at step: Int) -> ScheduleValue { ScheduleValue(learningRate: learningRate) }
 }
 
@@ -25,6 +27,7 @@ public struct LinearWarmupSchedule: LearningRateSchedule {
     /// Fraction of the rate used at step 0 (PyTorch's default 1/3).
     public let startFactor: Double
 
+    /// `nil`: the schedule has a value for every step.
     public var totalSteps: Int? { nil }
 
     /// A linear warm-up to `learningRate`.
@@ -39,6 +42,7 @@ public struct LinearWarmupSchedule: LearningRateSchedule {
         self.startFactor = startFactor
     }
 
+    /// The value at `step`, by the formula above.
     public func value(at step: Int) -> ScheduleValue {
         let progress = Double(Swift.min(Swift.max(step, 0), warmupSteps)) / Double(warmupSteps)
         return ScheduleValue(learningRate: learningRate * (startFactor + (1 - startFactor) * progress))

@@ -21,6 +21,7 @@ public struct CosineSchedule: LearningRateSchedule {
     /// Length of the schedule.
     public let steps: Int
 
+    /// The number of steps the schedule was built for.
     public var totalSteps: Int? { steps }
 
     /// A cosine schedule, optionally with linear warm-up.
@@ -38,6 +39,7 @@ public struct CosineSchedule: LearningRateSchedule {
         self.steps = totalSteps
     }
 
+    /// The value at `step`, by the formula above.
     public func value(at step: Int) -> ScheduleValue {
         let s = Swift.min(Swift.max(step, 0), steps)
         if s < warmupSteps {

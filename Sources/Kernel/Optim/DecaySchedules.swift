@@ -16,6 +16,7 @@ public struct StepDecaySchedule: LearningRateSchedule {
     /// Factor applied at each decay.
     public let gamma: Double
 
+    /// `nil`: the schedule has a value for every step.
     public var totalSteps: Int? { nil }
 
     /// Multiplies the rate by `gamma` every `stepSize` steps.
@@ -28,6 +29,7 @@ public struct StepDecaySchedule: LearningRateSchedule {
         self.gamma = gamma
     }
 
+    /// The value at `step`, by the formula above.
     public func value(at step: Int) -> ScheduleValue {
         ScheduleValue(learningRate: learningRate * pow(gamma, Double(Swift.max(step, 0) / stepSize)))
     }
@@ -42,6 +44,7 @@ public struct MultiStepSchedule: LearningRateSchedule {
     /// Factor applied at each milestone.
     public let gamma: Double
 
+    /// `nil`: the schedule has a value for every step.
     public var totalSteps: Int? { nil }
 
     /// Multiplies the rate by `gamma` at each of `milestones`.
@@ -56,6 +59,7 @@ public struct MultiStepSchedule: LearningRateSchedule {
         self.gamma = gamma
     }
 
+    /// The value at `step`, by the formula above.
     public func value(at step: Int) -> ScheduleValue {
         let passed = milestones.filter { $0 <= step }.count
         return ScheduleValue(learningRate: learningRate * pow(gamma, Double(passed)))
@@ -69,6 +73,7 @@ public struct ExponentialSchedule: LearningRateSchedule {
     /// Factor applied every step.
     public let gamma: Double
 
+    /// `nil`: the schedule has a value for every step.
     public var totalSteps: Int? { nil }
 
     /// Multiplies the rate by `gamma` every step.
@@ -79,6 +84,7 @@ public struct ExponentialSchedule: LearningRateSchedule {
         self.gamma = gamma
     }
 
+    /// The value at `step`, by the formula above.
     public func value(at step: Int) -> ScheduleValue {
         ScheduleValue(learningRate: learningRate * pow(gamma, Double(Swift.max(step, 0))))
     }

@@ -46,6 +46,7 @@ public struct OneCycleSchedule: LearningRateSchedule {
     }
     private let phases: [Phase]
 
+    /// The number of steps the schedule was built for.
     public var totalSteps: Int? { steps }
 
     /// A one-cycle schedule with PyTorch's defaults.
@@ -99,6 +100,7 @@ public struct OneCycleSchedule: LearningRateSchedule {
         try OneCycleSchedule(maxLR: maxLR, totalSteps: totalSteps, pctStart: 0.25, finalDivFactor: 1e5)
     }
 
+    /// The value at `step`, by the formula above.
     public func value(at step: Int) -> ScheduleValue {
         let stepNumber = Double(Swift.min(Swift.max(step, 0), steps - 1))
         var startStep = 0.0

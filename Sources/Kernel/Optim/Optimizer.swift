@@ -109,6 +109,7 @@ public struct OptimizerState: Equatable {
         return (String(key[..<slash]), String(key[key.index(after: slash)...]))
     }
 
+    /// Same kind, hyper-parameters, step counts and buffer values.
     public static func == (a: OptimizerState, b: OptimizerState) -> Bool {
         a.kind == b.kind && a.groups == b.groups && a.steps == b.steps
             && a.buffers.count == b.buffers.count

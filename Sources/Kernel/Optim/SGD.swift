@@ -6,7 +6,9 @@
 ///     g ← g + momentum·b (Nesterov) or b
 ///     p ← p − lr·g
 public final class SGD: Optimizer {
+    /// Tag stored with the state in checkpoints.
     public let kind = "sgd"
+    /// The parameter groups with their current hyper-parameters.
     public var groups: [OptimizerGroup]
     /// Fraction of the new gradient withheld from the momentum buffer (0 in most recipes).
     public let dampening: Double
@@ -39,6 +41,7 @@ public final class SGD: Optimizer {
         self.nesterov = nesterov
     }
 
+    /// Applies one update, as in the formula above, to every parameter that has a gradient.
     public func step() throws {
         for group in groups {
             let lr = Float(group.learningRate)
@@ -74,6 +77,7 @@ public final class SGD: Optimizer {
         }
     }
 
+    /// The per-parameter buffers, step counts and group hyper-parameters.
     public func exportState() -> OptimizerState {
         var buffers: [String: Tensor] = [:]
         for p in parameters {
@@ -82,6 +86,7 @@ public final class SGD: Optimizer {
         return OptimizerState(kind: kind, groups: groupHyperParameters, buffers: buffers, steps: [:])
     }
 
+    /// Restores a state exported by an optimizer of the same kind over parameters with the same names and shapes.
     public func importState(_ state: OptimizerState) throws {
         try importCommon(state, bufferNames: ["momentum_buffer"])
         var restored: [String: [Float]] = [:]

@@ -51,7 +51,7 @@ func validationPass(model: TrainableModel, data: BatchSource, loss: LossFunction
                 return false
             }
             let output = try model.forward(inputs, training: false)
-            let value = try loss(output, labels).item()
+            let value = try scalarLoss(loss(output, labels), op: "evaluate")
             lossSum += Double(value) * Double(labels.count)
             samples += labels.count
             for (m, metric) in metrics.enumerated() {

@@ -153,7 +153,7 @@ final class Trainer {
             }
             let output = try model.forward(inputs, training: true)
             let lossTensor = try loss(output, labels)
-            let value = try lossTensor.item()
+            let value = try scalarLoss(lossTensor, op: "fit")
             guard value.isFinite else {
                 throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, step: step, learningRate: optimizer.learningRate,
                                                   loss: value, history: history)

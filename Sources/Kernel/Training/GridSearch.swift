@@ -2,9 +2,13 @@ import Foundation
 
 /// One hyper-parameter value of a grid search.
 public enum HyperParameter: Hashable, Codable, CustomStringConvertible {
+    /// A whole number (epochs, batch size).
     case int(Int)
+    /// A real number (learning rate, weight decay).
     case double(Double)
+    /// A name (optimizer, schedule).
     case string(String)
+    /// A switch.
     case bool(Bool)
 
     /// The value as written in tables: `3`, `0.001`, `adam`, `true`.

@@ -136,7 +136,7 @@ public func lrFind(model: TrainableModel, data: BatchSource, optimizer: Optimize
             let lr = curve.nextLearningRate
             optimizer.setLearningRate(lr)
             let value = try loss(model.forward(inputs, training: true), labels)
-            let lossValue = try value.item()
+            let lossValue = try scalarLoss(value, op: "lr_find")
             if lossValue.isFinite {
                 optimizer.zeroGrad()
                 try value.backward()

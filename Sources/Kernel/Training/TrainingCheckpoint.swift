@@ -21,11 +21,13 @@ public struct TrainingCheckpoint {
     /// The history up to this point.
     public var history: History?
 
-    /// A checkpoint of the current state (tensors are copied, so training can go on).
+    /// A checkpoint of the current state (tensors are copied, so training can go on), with the random state of
+    /// `generator` (default: the model's `randomGenerator`).
     public static func capture(model: TrainableModel, optimizer: Optimizer?, position: TrainingPosition, history: History?,
-                               generator: RandomGenerator = .global) -> TrainingCheckpoint {
+                               generator: RandomGenerator? = nil) -> TrainingCheckpoint {
         TrainingCheckpoint(modelTensors: model.stateTensors.map { NamedTensor(name: $0.name, tensor: $0.tensor.detach()) },
-                           optimizerState: optimizer?.exportState(), position: position, randomState: generator.snapshot, history: history)
+                           optimizerState: optimizer?.exportState(), position: position,
+                           randomState: (generator ?? model.randomGenerator).snapshot, history: history)
     }
 
     /// Writes the checkpoint to `path` atomically (temporary file, fsync, rename).
@@ -84,9 +86,9 @@ public struct TrainingCheckpoint {
         return TrainingCheckpoint(modelTensors: model, optimizerState: optimizerState, position: position, randomState: rng, history: history)
     }
 
-    /// Puts the saved state into `model`, `optimizer` and `generator`. Everything is checked first
-    /// (same tensor names and shapes, same optimizer kind), so nothing changes when it throws.
-    public func restore(model: TrainableModel, optimizer: Optimizer?, generator: RandomGenerator = .global) throws {
+    /// Puts the saved state into `model`, `optimizer` and `generator` (default: the model's `randomGenerator`).
+    /// Everything is checked first (same tensor names and shapes, same optimizer kind), so nothing changes when it throws.
+    public func restore(model: TrainableModel, optimizer: Optimizer?, generator: RandomGenerator? = nil) throws {
         let saved = Dictionary(modelTensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
         let targets = model.stateTensors
         for target in targets {
@@ -110,7 +112,7 @@ public struct TrainingCheckpoint {
         for target in targets {
             if let tensor = saved[target.name] { target.tensor.data = tensor.data }
         }
-        generator.snapshot = randomState
+        (generator ?? model.randomGenerator).snapshot = randomState
     }
 
     /// The non-tensor part of an optimizer state.

@@ -8,6 +8,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     /// A data source produced no batches.
     case emptyData(String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case let .nonFiniteLoss(epoch, batch, step, learningRate, loss, _):

@@ -31,7 +31,7 @@ public struct BatchProgress {
     public var eta: Double
     /// Smoothed training loss (the running loss of a progress bar); the mean loss so far when validating.
     public var runningLoss: Double
-    /// Learning rate in use (training and LR finder passes).
+    /// Learning rate in use (0 in validation passes).
     public var learningRate: Double
     /// Global optimizer step after this batch.
     public var step: Int
@@ -51,9 +51,13 @@ public protocol TrainingObserver: AnyObject {
 }
 
 extension TrainingObserver {
+    /// Does nothing unless the observer implements it.
     public func trainingWillStart(epochs: Int, batchesPerEpoch: Int, history: History) {}
+    /// Does nothing unless the observer implements it.
     public func batchDidEnd(_ progress: BatchProgress, history: History) {}
+    /// Does nothing unless the observer implements it.
     public func epochDidEnd(_ record: EpochRecord, history: History) {}
+    /// Does nothing unless the observer implements it.
     public func trainingDidEnd(history: History) {}
 }
 
@@ -73,10 +77,12 @@ public final class EveryNSteps: TrainingObserver {
         self.action = action
     }
 
+    /// Calls the action after every `interval`-th training step.
     public func batchDidEnd(_ progress: BatchProgress, history: History) {
         if progress.phase == .train && progress.step % interval == 0 { action(history) }
     }
 
+    /// Calls the action once more with the final history.
     public func trainingDidEnd(history: History) {
         action(history)
     }

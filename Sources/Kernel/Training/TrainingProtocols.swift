@@ -9,6 +9,14 @@ public protocol TrainableModel: AnyObject {
     /// The output for a batch. `training` turns on batch statistics, dropout and stochastic depth;
     /// evaluation passes `false` (PyTorch's `model.train()` / `model.eval()`).
     func forward(_ input: Tensor, training: Bool) throws -> Tensor
+    /// The generator dropout and stochastic depth draw from; checkpoints save and restore it so a resumed run
+    /// continues identically. Defaults to the global generator.
+    var randomGenerator: RandomGenerator { get }
+}
+
+extension TrainableModel {
+    /// The global generator, for models that do not keep their own.
+    public var randomGenerator: RandomGenerator { .global }
 }
 
 /// A source of labelled batches, such as the data loader: images `[B, C, H, W]` (or any `[B, …]`) and one
@@ -27,6 +35,14 @@ public protocol BatchSource {
 /// Maps the model's output and the labels of a batch to a scalar loss, e.g.
 /// `{ try Loss.crossEntropy(logits: $0, targets: $1) }`.
 public typealias LossFunction = (_ output: Tensor, _ labels: [Int]) throws -> Tensor
+
+/// The value of a loss tensor, which must hold a single number.
+func scalarLoss(_ loss: Tensor, op: String) throws -> Float {
+    guard loss.count == 1 else {
+        throw KernelError.invalidArgument(op: op, message: "the loss function must return a single number, found a tensor of shape \(shapeString(loss.shape))")
+    }
+    return loss.data[0]
+}
 
 /// Returns true when the user asked to stop (checked between batches).
 public typealias InterruptCheck = () -> Bool

@@ -43,7 +43,8 @@ final class Engine {
     /// Ctrl-C meanwhile interrupts it cooperatively.
     func run(_ source: String, file: String, firstLine: Int = 1) -> Outcome {
         let interpreter = self.interpreter
-        let padded = String(repeating: "\n", count: max(0, firstLine - 1)) + source
+        let names = Set(overrides.map(\.name))
+        let padded = String(repeating: "\n", count: max(0, firstLine - 1)) + OverrideRewriter.rewrite(source, overriding: names)
         do {
             let value = try InterruptController.shared.whileRunning(onInterrupt: { interpreter.interrupt.request() }) {
                 try interpreter.execute(source: padded, file: file)
@@ -56,62 +57,63 @@ final class Engine {
         }
     }
 
-    /// True when `source` is a whole statement or block; false while a bracket, string or block is still open.
+    /// True when `source` (the lines typed so far, joined with `\n`) should run now; false while a bracket, a
+    /// triple-quoted string or a block is open (blocks end with a blank line: pass it as a trailing `\n`).
     func isComplete(_ source: String) -> Bool {
-        // INTEGRATION: Interpreter.isComplete
-        var depth = 0
-        for token in SourceToken.tokenize(source) where token.kind == .symbol {
-            if "([{".contains(token.text) { depth += 1 }
-            if ")]}".contains(token.text) { depth -= 1 }
-        }
-        return depth <= 0 && !source.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(":")
+        Interpreter.isComplete(source)
     }
 
-    /// The DSL's completions for `line` with the cursor at character offset `cursor`.
+    /// The DSL's completions for `line` with the cursor after `cursor` characters: names in scope, builtins,
+    /// keywords, attributes after `.`, and `name=` keyword arguments inside a call.
     func completions(line: String, cursor: Int) -> [String] {
-        // INTEGRATION: interpreter.completions(for:cursor:)
-        interpreter.builtinNames
+        interpreter.completions(for: line, cursor: String(line.prefix(cursor)).utf8.count)
     }
 
     /// One row of `:vars`.
     struct VariableRow: Equatable {
+        /// The global's name.
         let name: String
+        /// Its type, e.g. `Tensor` or `int`.
         let type: String
-        let shape: String
-        let memory: String
+        /// One line about the value (a tensor's shape and memory, a number's value, a function's signature).
+        let summary: String
     }
 
-    /// The globals with type, shape and memory, sorted by name.
+    /// The user's globals, sorted by name; empty before anything ran.
     func variables() -> [VariableRow] {
-        // INTEGRATION: globals summary
-        []
-    }
-
-    /// Syntax (and name) errors of `source`, rendered; empty when it is fine. Nothing runs.
-    func check(_ source: String, file: String, firstLine: Int) -> [String] {
-        // INTEGRATION: parse-only check
-        []
-    }
-
-    /// Hands a chart setting to the plotting layer.
-    func apply(_ setting: PlotSetting) throws {
-        // INTEGRATION: settings store
-    }
-
-    /// The chart settings in force, one line.
-    var plotSettingsDescription: String { "" }
-
-    /// Makes training append its metrics as JSON lines to `path`.
-    func setMetricsLog(_ path: String) throws {
-        // INTEGRATION: settings store
+        guard let cachedInterpreter else { return [] }
+        return cachedInterpreter.globalsSummary().map { VariableRow(name: $0.name, type: $0.typeName, summary: $0.description) }
     }
 
     /// Names `:help` can explain (builtins).
     var helpTopics: [String] { interpreter.builtinNames }
 
-    /// Help text on builtin or global `name`.
+    /// Shows the DSL's help on `name` (a builtin, type, `type.method`, or a global), through `help('name')`.
     func help(_ name: String) -> Outcome {
-        run("help(\(name))", file: "<help>")
+        let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        return run("help('\(quoted)')", file: "<help>")
+    }
+
+    /// The syntax error of `source` (starting at line `firstLine` of `file`), rendered; nil when it parses. Nothing runs.
+    ///
+    /// The DSL parses a whole source before running its first statement, so the source runs behind a first line
+    /// that always fails (`1 / 0`): failing there proves the rest parsed, and a syntax error is reported one line
+    /// lower than in the file, which is undone before rendering.
+    func syntaxError(in source: String, file: String, firstLine: Int) -> String? {
+        let padding = String(repeating: "\n", count: max(0, firstLine - 1))
+        let checker = Interpreter()
+        checker.output = { _ in }
+        do {
+            _ = try checker.execute(source: "1 / 0\n" + padding + source, file: file)
+            return nil
+        } catch let error as DSLError {
+            guard error.kind == .syntax, let location = error.location, location.line > 1 else { return nil }
+            let original = SourceText(name: file, text: padding + source)
+            let shifted = SourceLocation(source: original, line: location.line - 1, column: location.column)
+            return DSLError(error.kind, error.message, at: shifted).rendered
+        } catch {
+            return "\(file): error: \(error)"
+        }
     }
 
     /// Evaluates the value of a `--set name=value` option; throws with the option quoted when it is not valid.

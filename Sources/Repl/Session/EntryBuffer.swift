@@ -1,11 +1,12 @@
 /// Collects input lines into complete entries (one statement, or a block) before they run: the REPL shows `...` while
 /// an entry is incomplete, and piped or scripted input is cut into the same entries.
 ///
-/// An entry ends when the DSL says it is complete and it does not open a block. A block (a line ending in `:`)
-/// ends with a blank line, or when a new unindented line starts that does not continue the block (`else`, `elif`,
-/// `except`, `finally`), so pasted scripts need no blank lines between a block and what follows.
+/// An entry ends when the DSL says it is complete. A block (`for`, `def`, …) ends with a blank line, or when a new
+/// unindented line starts that does not continue the block (`else`, `elif`, `except`, `finally`), so pasted
+/// scripts need no blank lines between a block and what follows.
 struct EntryBuffer {
-    /// Asks the language whether `source` is a whole statement (no open bracket, string or block header without body).
+    /// Asks the language whether `source` is a whole entry (no open bracket or string, and any block ended by a
+    /// trailing blank line, passed as a final `\n`).
     let isComplete: (String) -> Bool
     /// A complete entry and the input line it started on (1-based), so errors can name the real line.
     struct Entry: Equatable {
@@ -41,11 +42,12 @@ struct EntryBuffer {
             return takeIfComplete()
         }
         if isBlank {
-            if isComplete(text) { return [take()] }
+            if isComplete(text + "\n") { return [take()] }
             lines.append(line)
             return []
         }
-        if startsNewStatement(line), Self.opensBlock(text), isComplete(text) {
+        // The entry only lacked its closing blank line: an unindented new statement ends it just as well.
+        if startsNewStatement(line), lines.last?.hasSuffix("\\") == false, isComplete(text + "\n") {
             let finished = take()
             start(with: line)
             return [finished] + takeIfComplete()
@@ -84,7 +86,7 @@ struct EntryBuffer {
     }
 
     private mutating func takeIfComplete() -> [Entry] {
-        isComplete(text) && !Self.opensBlock(text) ? [take()] : []
+        isComplete(text) ? [take()] : []
     }
 
     /// An unindented line that is not `else:`/`elif`/`except`/`finally` begins a statement of its own.
@@ -92,29 +94,5 @@ struct EntryBuffer {
         guard let first = line.first, !first.isWhitespace else { return false }
         let word = line.prefix(while: { $0.isLetter })
         return !["else", "elif", "except", "finally"].contains(String(word))
-    }
-
-    /// True when some line of `source` ends with `:` outside brackets (ignoring comments): a block header.
-    static func opensBlock(_ source: String) -> Bool {
-        var depth = 0
-        var lastSignificant: SourceToken?
-        for token in SourceToken.tokenize(source) {
-            switch token.kind {
-            case .comment:
-                continue
-            case .whitespace:
-                if token.text.contains("\n"), depth == 0, lastSignificant?.text == ":", lastSignificant?.kind == .symbol {
-                    return true
-                }
-                continue
-            case .symbol:
-                if "([{".contains(token.text) { depth += 1 }
-                if ")]}".contains(token.text) { depth = max(0, depth - 1) }
-            case .word, .number, .string:
-                break
-            }
-            lastSignificant = token
-        }
-        return depth == 0 && lastSignificant?.kind == .symbol && lastSignificant?.text == ":"
     }
 }

@@ -31,7 +31,8 @@ struct HistoryStore {
         var entries = load()
         guard !entry.allSatisfy(\.isWhitespace), !entry.contains("\n") else { return entries }
         entries = Self.merged(entries + [entry], limit: limit)
-        try AtomicFile.write(entries.map { $0 + "\n" }.joined(), to: url)
+        // Private like a shell history: typed lines may hold paths or tokens.
+        try AtomicFile.write(entries.map { $0 + "\n" }.joined(), to: url, permissions: 0o600)
         return entries
     }
 

@@ -1,4 +1,4 @@
-/// `rnx check`: parses every code cell of a notebook (and checks names where the DSL can) without running anything.
+/// `rnx check`: parses every code cell of a notebook without running anything.
 struct NotebookChecker {
     /// Answers the parse questions.
     let engine: Engine
@@ -11,7 +11,7 @@ struct NotebookChecker {
         var problems = 0
         for number in notebook.codeCellNumbers {
             let cell = notebook.cells[number - 1]
-            for message in engine.check(cell.source, file: file, firstLine: cell.startLine) {
+            if let message = engine.syntaxError(in: cell.source, file: file, firstLine: cell.startLine) {
                 console.error(message)
                 problems += 1
             }

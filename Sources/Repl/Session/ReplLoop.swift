@@ -35,15 +35,18 @@ struct ReplLoop {
                 return
             case .interrupted:
                 buffer.clear()
-            case .line(let line):
-                editor.remember(line)
-                if buffer.isEmpty, Self.isCommand(line) {
-                    if commands.perform(line) == .quit { return }
-                    continue
-                }
-                for entry in buffer.add(line) {
-                    entryNumber += 1
-                    session.run(entry.source, file: "<input-\(entryNumber)>")
+            case .line(let typed):
+                // A bracketed paste arrives as one "line" holding newlines: take it line by line.
+                for line in typed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                    editor.remember(line)
+                    if buffer.isEmpty, Self.isCommand(line) {
+                        if commands.perform(line) == .quit { return }
+                        continue
+                    }
+                    for entry in buffer.add(line) {
+                        entryNumber += 1
+                        session.run(entry.source, file: "<input-\(entryNumber)>")
+                    }
                 }
             }
         }

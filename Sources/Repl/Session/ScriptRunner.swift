@@ -18,8 +18,8 @@ struct ScriptRunner {
             try session.engine.setOverride(name: String(option[..<equals]).trimmingCharacters(in: .whitespaces),
                                            valueSource: String(option[option.index(after: equals)...]))
         }
-        if let charts { try session.engine.apply(.directory(charts)) }
-        if let log { try session.engine.setMetricsLog(log) }
+        if let charts { try ChartSettings.apply(.directory(charts)) }
+        if let log { try ChartSettings.setMetricsLog(log) }
 
         let started = DispatchTime.now()
         var ran = 0

@@ -39,8 +39,9 @@ final class Session {
             if let display { console.line(display) }
             transcript.append(Cell(kind: .code, title: "", source: source, startLine: 1))
             succeeded = true
-        case .failure(let message, _):
-            console.error(message)
+        case .failure(let message, let interrupted):
+            // The terminal echoed ^C on the output line; start the report on a line of its own.
+            console.error(interrupted ? "\n" + message : message)
             hadError = true
             succeeded = false
         }

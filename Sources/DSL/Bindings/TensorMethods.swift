@@ -1,0 +1,136 @@
+import Kernel
+
+/// Methods of `Tensor`, named and parameterized like PyTorch's (`dim`, `keepdim`).
+enum TensorMethods {
+    static let all: [BuiltinFunction] = [
+        BuiltinFunction("item", doc: "The value of a one-element tensor as a float.") { args in
+            .float(Double(try TensorBindings.kernel { try args.tensorReceiver().item() }))
+        },
+        BuiltinFunction("tolist", doc: "The values as (nested) lists of floats.") { args in
+            let tensor = try args.tensorReceiver()
+            return nestedList(tensor.data[...], shape: tensor.shape[...])
+        },
+        BuiltinFunction("numel", doc: "The number of elements.") { args in
+            .int(try args.tensorReceiver().count)
+        },
+        BuiltinFunction("size", [.optional("dim", .none)], doc: "The shape as a tuple, or the size of dimension dim.") { args in
+            let tensor = try args.tensorReceiver()
+            guard let dim = try args.optionalInt("dim") else { return .tuple(tensor.shape.map { .int($0) }) }
+            return .int(try TensorBindings.kernel { try tensor.size(dim) })
+        },
+        BuiltinFunction("backward", [.optional("gradient", .none)],
+                        doc: "Compute the gradients of this (one-element) tensor with respect to the leaves that require them.") { args in
+            let tensor = try args.tensorReceiver()
+            let gradient = try args.isNone("gradient") ? nil : try args.tensor("gradient")
+            try TensorBindings.kernel { try tensor.backward(gradient) }
+            return .none
+        },
+        BuiltinFunction("zero_grad", doc: "Clear the accumulated gradient.") { args in
+            try args.tensorReceiver().zeroGrad()
+            return .none
+        },
+        BuiltinFunction("detach", doc: "A copy of the values that is not part of the autograd graph.") { args in
+            .object(TensorObject(try args.tensorReceiver().detach()))
+        },
+        reduction("sum", doc: "The sum of all elements, or along dim.") { tensor, axes, keep in
+            try axes.map { try tensor.sum(axes: $0, keepDims: keep) } ?? tensor.sum()
+        },
+        reduction("mean", doc: "The mean of all elements, or along dim.") { tensor, axes, keep in
+            try axes.map { try tensor.mean(axes: $0, keepDims: keep) } ?? tensor.mean()
+        },
+        extreme("max", doc: "The largest element, or the largest along dim.") { tensor, axis, keep in
+            try axis.map { try tensor.max(axis: $0, keepDims: keep) } ?? tensor.max()
+        },
+        extreme("min", doc: "The smallest element, or the smallest along dim.") { tensor, axis, keep in
+            try axis.map { try tensor.min(axis: $0, keepDims: keep) } ?? tensor.min()
+        },
+        BuiltinFunction("argmax", [.optional("dim", .none), .optional("keepdim", false)],
+                        doc: "The index of the largest element (an int), or the indices along dim (a tensor).") { args in
+            let tensor = try args.tensorReceiver()
+            return try TensorBindings.kernel {
+                guard let dim = try args.optionalInt("dim") else { return .int(try tensor.argmax()) }
+                return .object(TensorObject(try tensor.argmax(axis: dim, keepDims: try args.bool("keepdim"))))
+            }
+        },
+        BuiltinFunction("reshape", [.variadic("shape")], doc: "The same values with a new shape; one dimension may be -1.") { args in
+            let shape = try args.shape("shape")
+            return .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().reshape(shape) }))
+        },
+        BuiltinFunction("flatten", [.optional("start_dim", 0)], doc: "The dimensions from start_dim on merged into one.") { args in
+            .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().flatten(from: try args.int("start_dim")) }))
+        },
+        BuiltinFunction("unsqueeze", [.required("dim")], doc: "A new dimension of size 1 inserted at dim.") { args in
+            .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().unsqueeze(try args.int("dim")) }))
+        },
+        BuiltinFunction("permute", [.variadic("dims")], doc: "The dimensions reordered: output dimension i is input dimension dims[i].") { args in
+            let order = try args.shape("dims")
+            return .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().permute(order) }))
+        },
+        BuiltinFunction("transpose", [.optional("dim0", -2), .optional("dim1", -1)], doc: "Two dimensions swapped (by default the last two).") { args in
+            .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().transpose(try args.int("dim0"), try args.int("dim1")) }))
+        },
+        BuiltinFunction("matmul", [.required("other")], doc: "The matrix product (same as the @ operator).") { args in
+            let other = try args.tensor("other")
+            return .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().matmul(other) }))
+        },
+        BuiltinFunction("pow", [.required("exponent")], doc: "Every element raised to a number.") { args in
+            .object(TensorObject(try args.tensorReceiver().pow(Float(try args.double("exponent")))))
+        },
+        BuiltinFunction("clamp", [.optional("min", .none), .optional("max", .none)], doc: "Every element limited to [min, max].") { args in
+            let low = Float(try args.optionalDouble("min") ?? -.infinity)
+            let high = Float(try args.optionalDouble("max") ?? .infinity)
+            guard low <= high else { throw args.valueError("min", "must not exceed max") }
+            return .object(TensorObject(try args.tensorReceiver().clamp(min: low, max: high)))
+        },
+        elementwise("exp", doc: "e raised to every element.") { $0.exp() },
+        elementwise("log", doc: "The natural logarithm of every element.") { $0.log() },
+        elementwise("sqrt", doc: "The square root of every element.") { $0.sqrt() },
+        elementwise("abs", doc: "The absolute value of every element.") { $0.abs() },
+        elementwise("tanh", doc: "The hyperbolic tangent of every element.") { $0.tanh() },
+        elementwise("sigmoid", doc: "The logistic sigmoid of every element.") { $0.sigmoid() },
+        elementwise("relu", doc: "max(x, 0) for every element.") { $0.relu() },
+    ]
+
+    private static func elementwise(_ name: String, doc: String, _ body: @escaping (Tensor) -> Tensor) -> BuiltinFunction {
+        BuiltinFunction(name, doc: doc) { args in .object(TensorObject(body(try args.tensorReceiver()))) }
+    }
+
+    /// A reduction over all elements or over `dim` (an int or a tuple of ints).
+    private static func reduction(_ name: String, doc: String,
+                                  _ body: @escaping (Tensor, [Int]?, Bool) throws -> Tensor) -> BuiltinFunction {
+        BuiltinFunction(name, [.optional("dim", .none), .optional("keepdim", false)], doc: doc) { args in
+            let axes = try args.isNone("dim") ? nil : try TensorBindings.shape(from: try args.value("dim"), args, "dim")
+            let tensor = try args.tensorReceiver()
+            let keep = try args.bool("keepdim")
+            return .object(TensorObject(try TensorBindings.kernel { try body(tensor, axes, keep) }))
+        }
+    }
+
+    /// max/min over all elements or along one `dim`.
+    private static func extreme(_ name: String, doc: String,
+                                _ body: @escaping (Tensor, Int?, Bool) throws -> Tensor) -> BuiltinFunction {
+        BuiltinFunction(name, [.optional("dim", .none), .optional("keepdim", false)], doc: doc) { args in
+            let axis = try args.optionalInt("dim")
+            let tensor = try args.tensorReceiver()
+            let keep = try args.bool("keepdim")
+            return .object(TensorObject(try TensorBindings.kernel { try body(tensor, axis, keep) }))
+        }
+    }
+
+    private static func nestedList(_ data: ArraySlice<Float>, shape: ArraySlice<Int>) -> Value {
+        guard let first = shape.first else { return .float(Double(data.first ?? 0)) }
+        let rest = shape.dropFirst()
+        let stride = rest.reduce(1, *)
+        return .list((0..<first).map { index in
+            let start = data.startIndex + index * stride
+            return rest.isEmpty ? .float(Double(data[start])) : nestedList(data[start..<(start + stride)], shape: rest)
+        })
+    }
+}
+
+extension Arguments {
+    /// The receiver of a `Tensor` method.
+    func tensorReceiver() throws -> Tensor {
+        try TensorBindings.receiver(receiver)
+    }
+}
