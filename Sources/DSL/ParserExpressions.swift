@@ -167,7 +167,7 @@ extension Parser {
                 let name = try expectIdentifier("expected an attribute name after '.'")
                 expr = try node(.attribute(expr, name), at: nameToken)
             } else if check(.leftParen) {
-                let open = advance()
+                advance()
                 let arguments = try parseCallArguments()
                 try expect(.rightParen, "expected ')' to close the call")
                 expr = Expr(.call(expr, arguments), at: expr.location)

@@ -31,7 +31,8 @@ struct ReplCommandLine: ParsableCommand {
     var notebook: String?
 
     func run() throws {
-        let context = try CommandContext()
+        // Piped input gets plain output: no prompts and no escape codes, even when stdout is a terminal.
+        let context = try CommandContext(plain: isatty(STDIN_FILENO) != 1)
         if let notebook { try context.reporting { try context.session.load(notebook) } }
         if isatty(STDIN_FILENO) == 1 {
             context.loop.runInteractive()
@@ -119,31 +120,5 @@ struct CheckCommandLine: ParsableCommand {
             }
         }
         if failed { throw ExitCode.failure }
-    }
-}
-
-/// What every subcommand sets up: console, engine, session, Ctrl-C handling.
-struct CommandContext {
-    /// The session the subcommand works in.
-    let session: Session
-    /// The REPL around the session.
-    let loop: ReplLoop
-
-    /// Installs Ctrl-C handling and creates a session (the interpreter itself is created on first use).
-    init() throws {
-        let console = Console.standard()
-        try InterruptController.shared.install()
-        session = Session(engine: Engine(console: console), console: console)
-        loop = ReplLoop(session: session, commands: CommandRunner(session: session, editor: .fromEnvironment()))
-    }
-
-    /// Runs `body`; a `ReplError` (missing file, bad option) is printed as `error: message` and exits with status 1.
-    func reporting(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as ReplError {
-            session.console.failure(error.message)
-            throw ExitCode.failure
-        }
     }
 }

@@ -16,6 +16,9 @@ final class TensorTests: XCTestCase {
         XCTAssertThrowsError(try Tensor.zeros([100_000, 100_000, 100])) { error in
             guard case KernelError.allocationTooLarge = error else { return XCTFail("\(error)") }
         }
+        XCTAssertThrowsError(try Tensor.arange(0, 1e30, step: 1e-30)) { error in
+            guard case KernelError.allocationTooLarge = error else { return XCTFail("\(error)") }
+        }
     }
 
     func testSeededGeneratorIsReproducible() throws {

@@ -170,4 +170,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.output.contains("first ran"), result.output)
         XCTAssertFalse(result.output.contains("second ran"), result.output)
     }
+
+    func testWalkLeavesForTheReplOnIWithTheLessonsState() throws {
+        try directory.write("# %%\nbase = 21\n# %%\nprint('not', 'reached')\n", to: "lesson.rnx")
+        let result = try RnxProcess.run(["walk", "lesson.rnx"], input: "\ni\nprint(base * 2)\n:cells\n", in: directory.url)
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("42\n"), result.output)
+        XCTAssertFalse(result.output.contains("not reached"), result.output)
+        XCTAssertTrue(result.output.contains("→2"), "the next cell is the one the walk stopped at:\n" + result.output)
+    }
 }

@@ -109,8 +109,12 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw KernelError.invalidArgument(op: "arange", message: "step must be a finite non-zero number, found \(step)")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
-        try Shape.validate([n], op: "arange")
+        let steps = ((Double(end) - Double(start)) / Double(step)).rounded(.up)
+        // Checked in Double before converting, so a huge range is an error rather than a trap.
+        guard steps < Double(MemoryLimit.bytes / MemoryLayout<Float>.stride) else {
+            throw KernelError.allocationTooLarge(elements: steps < Double(Int.max) ? Int(steps) : Int.max, limitBytes: MemoryLimit.bytes)
+        }
+        let n = Swift.max(0, Int(steps))
         return Tensor(unchecked: [n], data: (0..<n).map { start + Float($0) * step })
     }
 

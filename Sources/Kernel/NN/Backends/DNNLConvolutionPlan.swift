@@ -20,7 +20,12 @@ final class DNNLConvolutionPlan {
 
     /// One argument: the memory bound to the caller's buffer and, when oneDNN wants another layout, a blocked twin.
     private struct Operand {
+        let argument: Int32
+        /// The runtime buffer the blocked twin lives in (see `DNNLRuntime.role(of:)`).
+        let role: Int
         let user: dnnl_memory_t
+        /// The layout oneDNN chose for this argument.
+        var layout: dnnl_memory_desc_t
         let blocked: dnnl_memory_t?
         let reorder: dnnl_primitive_t?
         let blockedBytes: Int
@@ -44,16 +49,15 @@ final class DNNLConvolutionPlan {
         let plainWeight = try DNNLObjects.descriptor(shape.weightDims, dnnl_oihw)
         let plainBias = try DNNLObjects.descriptor(shape.biasDims, dnnl_x)
         let plainDestination = try DNNLObjects.descriptor(shape.destinationDims, dnnl_nchw)
-        let expTag: dnnl_format_tag_t = { switch ProcessInfoLite.environment("EXP_TAG") { case "nchw": return dnnl_nchw; case "nhwc": return dnnl_nhwc; default: return dnnl_format_tag_any } }()
-        var anySource = try DNNLObjects.descriptor(shape.sourceDims, expTag)
+        var anySource = try DNNLObjects.descriptor(shape.sourceDims, dnnl_format_tag_any)
         var anyWeight = try DNNLObjects.descriptor(shape.weightDims, dnnl_format_tag_any)
-        var anyDestination = try DNNLObjects.descriptor(shape.destinationDims, expTag)
+        var anyDestination = try DNNLObjects.descriptor(shape.destinationDims, dnnl_format_tag_any)
         // A stable address for the optional bias argument of the descriptor initialisers.
         let bias = UnsafeMutablePointer<dnnl_memory_desc_t>.allocate(capacity: 1)
         bias.initialize(to: plainBias)
         defer { bias.deallocate() }
         let strides = shape.strideDims, dilates = shape.dilationDims, low = shape.paddingLow, high = shape.paddingHigh
-        let algorithm: dnnl_alg_kind_t = { switch ProcessInfoLite.environment("EXP_ALGO") { case "auto": return dnnl_convolution_auto; case "wino": return dnnl_convolution_winograd; default: return dnnl_convolution_direct } }()
+        let algorithm = dnnl_convolution_direct
 
         var attributes: dnnl_primitive_attr_t?
         try DNNLRuntime.check(dnnl_primitive_attr_create(&attributes), "dnnl_primitive_attr_create")
@@ -125,7 +129,8 @@ final class DNNLConvolutionPlan {
             var plainCopy = plain
             let user = try owned.memory(&plainCopy, engine: engine)
             if dnnl_memory_desc_equal(&chosen, &plainCopy) != 0 {
-                operands.append(Operand(user: user, blocked: nil, reorder: nil, blockedBytes: 0, isOutput: isOutput, reorderArguments: []))
+                operands.append(Operand(argument: argument, role: DNNLRuntime.role(of: argument), user: user, layout: chosen, blocked: nil,
+                                        reorder: nil, blockedBytes: 0, isOutput: isOutput, reorderArguments: []))
                 arguments.append(dnnl_exec_arg_t(arg: argument, memory: user))
                 continue
             }
@@ -135,7 +140,8 @@ final class DNNLConvolutionPlan {
             let reorderArguments = isOutput
                 ? [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: blocked), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: user)]
                 : [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: user), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: blocked)]
-            operands.append(Operand(user: user, blocked: blocked, reorder: reorder, blockedBytes: dnnl_memory_desc_get_size(&chosen),
+            operands.append(Operand(argument: argument, role: DNNLRuntime.role(of: argument), user: user, layout: chosen, blocked: blocked,
+                                    reorder: reorder, blockedBytes: dnnl_memory_desc_get_size(&chosen),
                                     isOutput: isOutput, reorderArguments: reorderArguments))
             arguments.append(dnnl_exec_arg_t(arg: argument, memory: blocked))
         }
@@ -154,17 +160,24 @@ final class DNNLConvolutionPlan {
         self.arguments = arguments
     }
 
+    /// The blocked layout oneDNN computes `argument` in, or nil when it uses the caller's plain layout.
+    func blockedLayout(of argument: Int32) -> dnnl_memory_desc_t? {
+        operands.first { $0.argument == argument && $0.blocked != nil }?.layout
+    }
+
     /// Runs the pass on the caller's buffers, one per argument in the order `Pass` lists them.
-    /// Call inside `runtime.exclusive`: the blocked buffers are shared by every plan.
-    func run(_ buffers: [UnsafeMutableRawPointer]) throws {
+    ///
+    /// `reuse` names an input whose blocked copy the previous plan left in the runtime's buffer (same layout, same
+    /// values), so its reorder is skipped. Call inside `runtime.exclusive`: the blocked buffers are shared by every plan.
+    func run(_ buffers: [UnsafeMutableRawPointer], reuse: Int32? = nil) throws {
         let stream = runtime.stream
-        for (role, (operand, buffer)) in zip(operands, buffers).enumerated() {
+        for (operand, buffer) in zip(operands, buffers) {
             try DNNLRuntime.check(dnnl_memory_set_data_handle(operand.user, buffer), "dnnl_memory_set_data_handle")
             guard let blocked = operand.blocked else { continue }
             // Setting the handle also zeroes the padding of channel blocks that are not full.
-            try DNNLRuntime.check(dnnl_memory_set_data_handle(blocked, try runtime.buffer(role, bytes: operand.blockedBytes)),
+            try DNNLRuntime.check(dnnl_memory_set_data_handle(blocked, try runtime.buffer(operand.role, bytes: operand.blockedBytes)),
                                   "dnnl_memory_set_data_handle")
-            if !operand.isOutput, let reorder = operand.reorder {
+            if !operand.isOutput, operand.argument != reuse, let reorder = operand.reorder {
                 try execute(reorder, operand.reorderArguments, stream)
             }
         }

@@ -24,9 +24,21 @@ final class DNNLRuntime: @unchecked Sendable {
     /// Sets oneDNN's OpenMP team size for the calling thread; nil if libgomp's symbol is not found.
     private let setOpenMPThreads: (@convention(c) (Int32) -> Void)?
 
-    /// Buffer roles: one per convolution argument (at most four) plus the primitive's scratchpad.
+    /// Buffer roles: source-like, weight-like, destination-like and bias-like arguments, and the scratchpad.
+    /// A role is tied to the kind of argument, not to a plan, so a blocked `diff_dst` written by one plan
+    /// can be read by the next (backward data, then backward weights).
     static let bufferCount = 5
     static let scratchpadBuffer = 4
+
+    /// The buffer role of a convolution argument.
+    static func role(of argument: Int32) -> Int {
+        switch argument {
+        case DNNL_ARG_SRC, DNNL_ARG_DIFF_SRC: return 0
+        case DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_WEIGHTS: return 1
+        case DNNL_ARG_DST, DNNL_ARG_DIFF_DST: return 2
+        default: return 3
+        }
+    }
 
     private init() throws {
         var engine: dnnl_engine_t?
