@@ -76,6 +76,7 @@ func run() throws {
     }
 }
 
+OpenMPWaitPolicy.restartWithPassiveWaitIfNeeded()
 do {
     try run()
 } catch {

@@ -83,6 +83,13 @@ final class BackendDNNLConvolutionTests: XCTestCase {
         } else {
             XCTAssertNil(db, file: file, line: line)
         }
+
+        // The combined call shares the reordered output gradient between the two passes.
+        let all = try DNNLConvolution.backward(input: x, weight: w, gradOutput: g, shape: shape,
+                                               wantInput: true, wantWeight: true, wantBias: withBias)
+        assertClose(all.input ?? [], reference.gradInput, "combined input gradient of \(shape)", file: file, line: line)
+        assertClose(all.weight ?? [], reference.gradWeight, "combined weight gradient of \(shape)", file: file, line: line)
+        if withBias { assertClose(all.bias ?? [], reference.gradBias, "combined bias gradient of \(shape)", file: file, line: line) }
     }
 
     func testOddSizesWithPaddingAndBias() throws {
@@ -131,6 +138,26 @@ final class BackendDNNLConvolutionTests: XCTestCase {
         let shape = try DNNLConvolutionShape(batch: 2, inChannels: 3, height: 8, width: 8, outChannels: 16,
                                              kernelHeight: 3, kernelWidth: 3, padding: (1, 1))
         try checkAgainstReference(shape, bias: true, seed: 7)
+    }
+
+    func testCombinedBackwardComputesOnlyTheWantedGradients() throws {
+        let shape = try DNNLConvolutionShape(batch: 2, inChannels: 16, height: 5, width: 5, outChannels: 16,
+                                             kernelHeight: 3, kernelWidth: 3, padding: (1, 1))
+        let generator = RandomGenerator(seed: 9)
+        let x = random(shape.inputCount, generator), w = random(shape.weightCount, generator), g = random(shape.outputCount, generator)
+        let reference = Reference(shape, input: x, weight: w, bias: [Float](repeating: 0, count: 16), gradOutput: g)
+
+        let biasOnly = try DNNLConvolution.backward(input: x, weight: w, gradOutput: g, shape: shape,
+                                                    wantInput: false, wantWeight: false, wantBias: true)
+        XCTAssertNil(biasOnly.input)
+        XCTAssertNil(biasOnly.weight)
+        assertClose(biasOnly.bias ?? [], reference.gradBias, "bias gradient alone")
+
+        let inputOnly = try DNNLConvolution.backward(input: x, weight: w, gradOutput: g, shape: shape,
+                                                     wantInput: true, wantWeight: false, wantBias: false)
+        assertClose(inputOnly.input ?? [], reference.gradInput, "input gradient alone")
+        XCTAssertNil(inputOnly.weight)
+        XCTAssertNil(inputOnly.bias)
     }
 
     func testRepeatedCallsReuseTheCachedPlanAndAgree() throws {

@@ -67,7 +67,7 @@ public enum DNNLConvolution {
                     try plan.run([g, w, UnsafeMutableRawPointer(gradInput)])
                     dataPlan = plan
                 }
-                guard let dw = gradWeight ?? discarded.baseAddress else { return }
+                guard gradWeight != nil || gradBias != nil, let dw = gradWeight ?? discarded.baseAddress else { return }
                 let plan = try cachedPlan(.backwardWeights(bias: gradBias != nil), shape, runtime)
                 var reuse: Int32?
                 if let dataPlan, var previous = dataPlan.blockedLayout(of: DNNL_ARG_DIFF_DST),
