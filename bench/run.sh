@@ -3,7 +3,7 @@
 #
 #   bash bench/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build]
 #
-# GROUPS (comma-separated): sgemm, conv, resnet20-train, resnet20-infer, resnet18-train, startup
+# GROUPS (comma-separated): sgemm, conv, conv18, resnet20-train, resnet20-infer, resnet18-train, startup
 #   (default: all of them; --quick = sgemm,conv with 5 repeats).
 # Builds RnxBench in release mode, measures the machine's FMA peak, runs every group of rnx and of
 # bench/torch_bench.py (each model group in its own process, so peak memory is per workload), and prints
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-groups="sgemm,conv,resnet20-train,resnet20-infer,resnet18-train,startup"
+groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,startup"
 repeats=7
 out=bench/results.json
 torch=1
@@ -45,9 +45,9 @@ rm -f "$work"/*.json
 
 has() { case ",$groups," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
-# oneDNN (in rnx) and PyTorch both run OpenMP teams; a passive wait policy makes idle OpenMP threads sleep at once
-# instead of spinning, so they do not steal the two cores from OpenBLAS or Swift worker threads between calls.
-export OMP_NUM_THREADS="$threads" RNX_THREADS="$threads" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
+# Each side runs as its users get it: rnx sets its own OpenMP wait policy at start-up (OpenMPWaitPolicy), PyTorch keeps
+# its defaults; both get the same thread count.
+export RNX_THREADS="$threads"
 
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 notes=("load average at start: $load")
@@ -85,12 +85,13 @@ fi
 
 runs=()
 # Micro-benchmarks: conv2d through its default backend and forced onto im2col, plus the direct oneDNN calls.
-micro=$(echo "$groups" | tr ',' '\n' | grep -E '^(sgemm|conv)$' | paste -sd, - || true)
+micro=$(echo "$groups" | tr ',' '\n' | grep -E '^(sgemm|conv|conv18)$' | paste -sd, - || true)
 if [ -n "$micro" ]; then
     echo "bench: rnx $micro" >&2
     "$rnxbench" --only "$micro" --repeats "$repeats" --json "$work/rnx-micro.json" && runs+=("$work/rnx-micro.json")
-    if has conv; then
-        RNX_CONV=im2col "$rnxbench" --only conv --repeats "$repeats" --json "$work/rnx-conv-im2col.json" && runs+=("$work/rnx-conv-im2col.json")
+    convs=$(echo "$micro" | tr ',' '\n' | grep -v '^sgemm$' | paste -sd, - || true)
+    if [ -n "$convs" ]; then
+        RNX_CONV=im2col "$rnxbench" --only "$convs" --repeats "$repeats" --json "$work/rnx-conv-im2col.json" && runs+=("$work/rnx-conv-im2col.json")
     fi
     if [ -n "$python" ]; then
         echo "bench: torch $micro" >&2

@@ -4,7 +4,7 @@
 Every workload runs in each PyTorch configuration worth knowing about on CPU: the default (NCHW, oneDNN on),
 channels_last, and with oneDNN (mkldnn) switched off. Samples are milliseconds per call.
 
-    torch_bench.py [--only sgemm,conv,resnet20-train,resnet20-infer,resnet18-train] [--repeats N] [--warmup N]
+    torch_bench.py [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train] [--repeats N] [--warmup N]
                    [--threads N] [--json PATH]
 """
 import argparse
@@ -14,13 +14,19 @@ import os
 import resource
 import sys
 import time
+import warnings
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# ResNet-20's distinct 3x3 convolutions: (in channels, size, out channels, stride), as in RnxBench.
-CONV_CASES = [(3, 32, 16, 1), (16, 32, 16, 1), (16, 32, 32, 2), (32, 16, 32, 1), (32, 16, 64, 2), (64, 8, 64, 1)]
+# (batch, in channels, size, out channels, kernel, stride), padding kernel // 2, as in RnxBench's ConvolutionCase.
+CONV_RESNET20 = [(128, c, s, o, 3, st) for (c, s, o, st) in
+                 [(3, 32, 16, 1), (16, 32, 16, 1), (16, 32, 32, 2), (32, 16, 32, 1), (32, 16, 64, 2), (64, 8, 64, 1)]]
+CONV_RESNET18 = [(32, c, s, o, k, st) for (c, s, o, k, st) in
+                 [(3, 64, 64, 7, 2), (64, 16, 64, 3, 1), (64, 16, 128, 3, 2), (64, 16, 128, 1, 2), (128, 8, 128, 3, 1),
+                  (128, 8, 256, 3, 2), (128, 8, 256, 1, 2), (256, 4, 256, 3, 1), (256, 4, 512, 3, 2), (256, 4, 512, 1, 2),
+                  (512, 2, 512, 3, 1)]]
 
 # (label, channels_last, mkldnn enabled)
 VARIANTS = [("default", False, True), ("channels_last", True, True), ("mkldnn-off", False, False),
@@ -73,21 +79,21 @@ def bench_sgemm(rec, args):
     rec.add(f"sgemm {n}x{n}x{n}", "mm", measure(lambda: torch.mm(a, b), args.warmup, args.repeats), flops=2.0 * n ** 3)
 
 
-def bench_conv(rec, args):
-    n = args.batch
-    for (c, size, o, stride) in CONV_CASES:
-        name = f"{c}->{o} @{size} s{stride}"
-        out = (size + 2 - 3) // stride + 1
-        flops = 2.0 * n * o * out * out * c * 9
+def bench_conv(rec, args, cases):
+    for (n, c, size, o, k, stride) in cases:
+        name = f"{c}->{o} @{size} s{stride}" + ("" if k == 3 else f" k{k}") + ("" if n == 128 else f" b{n}")
+        pad = k // 2
+        out = (size + 2 * pad - k) // stride + 1
+        flops = 2.0 * n * o * out * out * c * k * k
         for label, cl, dnn in VARIANTS:
             fmt = memory_format(cl)
             x = torch.randn(n, c, size, size).contiguous(memory_format=fmt)
-            w = torch.randn(o, c, 3, 3).contiguous(memory_format=fmt)
+            w = torch.randn(o, c, k, k).contiguous(memory_format=fmt)
             g = torch.randn(n, o, out, out).contiguous(memory_format=fmt)
             with mkldnn(dnn):
                 def forward():
                     with torch.no_grad():
-                        F.conv2d(x, w, None, stride, 1)
+                        F.conv2d(x, w, None, stride, pad)
                 rec.add(f"conv fwd {name}", label, measure(forward, args.warmup, args.repeats), flops=flops)
 
                 state = {}
@@ -95,7 +101,7 @@ def bench_conv(rec, args):
                 def prepare():
                     xg = x.detach().requires_grad_()
                     wg = w.detach().requires_grad_()
-                    state["y"] = F.conv2d(xg, wg, None, stride, 1)
+                    state["y"] = F.conv2d(xg, wg, None, stride, pad)
 
                 rec.add(f"conv bwd {name}", label,
                         measure(lambda: state["y"].backward(g), args.warmup, args.repeats, prepare), flops=2 * flops)
@@ -202,12 +208,13 @@ def main():
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--json")
     args = parser.parse_args()
-    if args.repeats < 1 or args.warmup < 0 or args.threads < 1 or args.batch < 1:
-        parser.error("--repeats, --threads and --batch must be positive, --warmup non-negative")
+    if args.repeats < 1 or args.warmup < 0 or args.threads < 1:
+        parser.error("--repeats and --threads must be positive, --warmup non-negative")
     torch.set_num_threads(args.threads)
+    # Toggling mkldnn warns about TF32 on Intel GPUs, which this CPU build does not have.
+    warnings.filterwarnings("ignore", message="TF32 acceleration")
     groups = set(args.only.split(","))
     print(f"torch {torch.__version__}: {torch.get_num_threads()} threads, "
           f"cpu capability {torch.backends.cpu.get_cpu_capability()}", file=sys.stderr, flush=True)
@@ -215,7 +222,9 @@ def main():
     if "sgemm" in groups:
         bench_sgemm(rec, args)
     if "conv" in groups:
-        bench_conv(rec, args)
+        bench_conv(rec, args, CONV_RESNET20)
+    if "conv18" in groups:
+        bench_conv(rec, args, CONV_RESNET18)
     if "resnet20-train" in groups:
         bench_train(rec, args, "resnet20 train step b128", resnet20, 128, 32, 10)
     if "resnet20-infer" in groups:

@@ -1,40 +1,47 @@
 import Kernel
 
-/// One 3×3 convolution layer of CIFAR ResNet-20 at batch 128 (padding 1, no bias).
+/// One convolution layer of a benchmarked network (no bias, zero padding `kernel / 2`).
 struct ConvolutionCase {
-    let inChannels: Int, size: Int, outChannels: Int, stride: Int
+    let batch: Int, inChannels: Int, size: Int, outChannels: Int, kernel: Int, stride: Int
 
-    /// `16->32 @32 s2`-style name, shared with bench/torch_bench.py.
-    var name: String { "\(inChannels)->\(outChannels) @\(size) s\(stride)" }
+    /// `16->32 @32 s2`-style name (with `k7` for kernels other than 3 and `b32` for batches other than 128),
+    /// shared with bench/torch_bench.py.
+    var name: String {
+        "\(inChannels)->\(outChannels) @\(size) s\(stride)" + (kernel == 3 ? "" : " k\(kernel)") + (batch == 128 ? "" : " b\(batch)")
+    }
 
-    /// Every distinct convolution of ResNet-20: the stem, the three stages and the two downsampling layers.
-    static let resnet20: [ConvolutionCase] = [
-        ConvolutionCase(inChannels: 3, size: 32, outChannels: 16, stride: 1),
-        ConvolutionCase(inChannels: 16, size: 32, outChannels: 16, stride: 1),
-        ConvolutionCase(inChannels: 16, size: 32, outChannels: 32, stride: 2),
-        ConvolutionCase(inChannels: 32, size: 16, outChannels: 32, stride: 1),
-        ConvolutionCase(inChannels: 32, size: 16, outChannels: 64, stride: 2),
-        ConvolutionCase(inChannels: 64, size: 8, outChannels: 64, stride: 1),
-    ]
+    /// Every distinct convolution of CIFAR ResNet-20 at batch 128: the stem, the three stages, the two downsampling layers.
+    static let resnet20: [ConvolutionCase] = [(3, 32, 16, 1), (16, 32, 16, 1), (16, 32, 32, 2), (32, 16, 32, 1), (32, 16, 64, 2), (64, 8, 64, 1)]
+        .map { ConvolutionCase(batch: 128, inChannels: $0.0, size: $0.1, outChannels: $0.2, kernel: 3, stride: $0.3) }
 
-    func shape(batch: Int) throws -> DNNLConvolutionShape {
+    /// Every distinct convolution of ResNet-18 on 64×64 images at batch 32: the 7×7 stem, the 3×3 layers and the
+    /// 1×1 stride-2 projections.
+    static let resnet18: [ConvolutionCase] = [
+        (3, 64, 64, 7, 2), (64, 16, 64, 3, 1), (64, 16, 128, 3, 2), (64, 16, 128, 1, 2), (128, 8, 128, 3, 1), (128, 8, 256, 3, 2),
+        (128, 8, 256, 1, 2), (256, 4, 256, 3, 1), (256, 4, 512, 3, 2), (256, 4, 512, 1, 2), (512, 2, 512, 3, 1),
+    ].map { ConvolutionCase(batch: 32, inChannels: $0.0, size: $0.1, outChannels: $0.2, kernel: $0.3, stride: $0.4) }
+
+    var padding: Int { kernel / 2 }
+
+    func shape() throws -> DNNLConvolutionShape {
         try DNNLConvolutionShape(batch: batch, inChannels: inChannels, height: size, width: size, outChannels: outChannels,
-                                 kernelHeight: 3, kernelWidth: 3, stride: (stride, stride), padding: (1, 1))
+                                 kernelHeight: kernel, kernelWidth: kernel, stride: (stride, stride), padding: (padding, padding))
     }
 }
 
 /// Forward and backward (input and weight gradients) of each case, through the public `conv2d` (whatever backend
 /// it dispatches to; its label comes from `RNX_CONV`) and straight through `DNNLConvolution` into preallocated buffers.
-func benchmarkConvolutions(_ recorder: Recorder, batch: Int, warmup: Int, repeats: Int, backendLabel: String, direct: Bool) throws {
-    for c in ConvolutionCase.resnet20 {
-        let shape = try c.shape(batch: batch)
-        let x = try Tensor.randn([batch, c.inChannels, c.size, c.size])
-        let w = try Tensor.randn([c.outChannels, c.inChannels, 3, 3])
-        let g = try Tensor.randn([batch, c.outChannels, shape.outHeight, shape.outWidth])
-        let stride = (c.stride, c.stride)
+func benchmarkConvolutions(_ recorder: Recorder, cases: [ConvolutionCase], warmup: Int, repeats: Int, backendLabel: String,
+                           direct: Bool) throws {
+    for c in cases {
+        let shape = try c.shape()
+        let x = try Tensor.randn([c.batch, c.inChannels, c.size, c.size])
+        let w = try Tensor.randn([c.outChannels, c.inChannels, c.kernel, c.kernel])
+        let g = try Tensor.randn([c.batch, c.outChannels, shape.outHeight, shape.outWidth])
+        let stride = (c.stride, c.stride), padding = (c.padding, c.padding)
 
         let forward = try measure(warmup: warmup, repeats: repeats) {
-            _ = try noGrad { try x.conv2d(weight: w, bias: nil, stride: stride, padding: (1, 1)) }
+            _ = try noGrad { try x.conv2d(weight: w, bias: nil, stride: stride, padding: padding) }
         }
         recorder.add("conv fwd \(c.name)", "conv2d[\(backendLabel)]", forward, flops: shape.forwardFlops)
 
@@ -44,7 +51,7 @@ func benchmarkConvolutions(_ recorder: Recorder, batch: Int, warmup: Int, repeat
             w.requiresGrad = true
             x.zeroGrad()
             w.zeroGrad()
-            y = try x.conv2d(weight: w, bias: nil, stride: stride, padding: (1, 1))
+            y = try x.conv2d(weight: w, bias: nil, stride: stride, padding: padding)
         }) {
             try y?.backward(g)
         }

@@ -24,6 +24,12 @@ struct RunReport: Codable {
     let threads: Int
     let peakResidentMiB: Double?
     let measurements: [Measurement]
+
+    enum CodingKeys: String, CodingKey {
+        case tool, threads, measurements
+        // The automatic snake case would write `peak_resident_mi_b`.
+        case peakResidentMiB = "peak_resident_mib"
+    }
 }
 
 /// Collects measurements and writes them as JSON.

@@ -3,14 +3,13 @@ import Kernel
 
 // RnxBench: times rnx's kernels and models; bench/run.sh pairs the JSON it writes with bench/torch_bench.py's.
 //
-//   RnxBench [--only sgemm,conv,...] [--repeats N] [--warmup N] [--json PATH]
+//   RnxBench [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train] [--repeats N] [--warmup N] [--json PATH]
 
 struct Options {
     var groups: Set<String> = ["sgemm", "conv"]
     var repeats = 7
     var warmup = 2
     var jsonPath: String?
-    var batch = 128
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -20,7 +19,6 @@ struct Options {
             case "--only": groups = Set(value.split(separator: ",").map(String.init))
             case "--repeats": repeats = try Options.positive(value, flag)
             case "--warmup": warmup = try Options.positive(value, flag, allowZero: true)
-            case "--batch": batch = try Options.positive(value, flag)
             case "--json": jsonPath = value
             default: throw BenchError.usage("unknown option \(flag)")
             }
@@ -37,7 +35,7 @@ enum BenchError: Error, CustomStringConvertible {
     case usage(String)
     var description: String {
         switch self {
-        case let .usage(message): return "RnxBench: \(message)\nusage: RnxBench [--only sgemm,conv,...] [--repeats N] [--warmup N] [--batch N] [--json PATH]"
+        case let .usage(message): return "RnxBench: \(message)\nusage: RnxBench [--only sgemm,conv,...] [--repeats N] [--warmup N] [--json PATH]"
         }
     }
 }
@@ -51,7 +49,11 @@ func run() throws {
         try benchmarkMatmul(recorder, size: 1024, warmup: options.warmup, repeats: options.repeats)
     }
     if options.groups.contains("conv") {
-        try benchmarkConvolutions(recorder, batch: options.batch, warmup: options.warmup, repeats: options.repeats,
+        try benchmarkConvolutions(recorder, cases: ConvolutionCase.resnet20, warmup: options.warmup, repeats: options.repeats,
+                                  backendLabel: backend, direct: backend != "im2col")
+    }
+    if options.groups.contains("conv18") {
+        try benchmarkConvolutions(recorder, cases: ConvolutionCase.resnet18, warmup: options.warmup, repeats: options.repeats,
                                   backendLabel: backend, direct: backend != "im2col")
     }
     let modelVariant = "conv2d[\(backend)]"
@@ -76,7 +78,9 @@ func run() throws {
     }
 }
 
+// The same process set-up as the `rnx` executable: OpenMP threads that sleep when idle, freed buffers kept for reuse.
 OpenMPWaitPolicy.restartWithPassiveWaitIfNeeded()
+AllocatorTuning.keepFreedBuffers()
 do {
     try run()
 } catch {

@@ -84,7 +84,10 @@ extension Interpreter {
 
     private static func prefix(of line: String, utf8Offset: Int) -> String {
         let bytes = Array(line.utf8)
-        let end = min(max(utf8Offset, 0), bytes.count)
+        var end = min(max(utf8Offset, 0), bytes.count)
+        // An offset inside a multi-byte character means the character before it (decoding the cut bytes would
+        // add a replacement character and move the word start past the cursor).
+        while end > 0 && end < bytes.count && bytes[end] & 0xC0 == 0x80 { end -= 1 }
         return String(decoding: bytes[..<end], as: UTF8.self)
     }
 

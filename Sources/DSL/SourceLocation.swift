@@ -9,8 +9,9 @@ public final class SourceText {
     /// Splits `text` into lines; `\r\n` and `\n` both end a line.
     public init(name: String, text: String) {
         self.name = name
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // Split the scalars as the scanner counts lines: as a Character, "\r\n" is one grapheme that is not "\n".
+        self.lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line))
         }
     }
 

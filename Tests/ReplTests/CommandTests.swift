@@ -11,6 +11,8 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(try ReplCommand(parsing: ":time on"), .time(true))
         XCTAssertEqual(try ReplCommand(parsing: ":time"), .time(nil))
         XCTAssertEqual(try ReplCommand(parsing: ":plot sixel auto"), .plot(.sixel(.auto)))
+        XCTAssertEqual(try ReplCommand(parsing: ":plot colour off"), .plot(.color(.off)))
+        XCTAssertEqual(try ReplCommand(parsing: ":plot live on"), .plot(.live(.on)))
         XCTAssertEqual(try ReplCommand(parsing: ":plot size 100x30"), .plot(.size(width: 100, height: 30)))
         XCTAssertEqual(try ReplCommand(parsing: ":plot"), .plot(nil))
         XCTAssertEqual(try ReplCommand(parsing: ":exit"), .quit)
@@ -35,7 +37,7 @@ final class CommandTests: XCTestCase {
             (":vars x", ":vars takes no argument, found 'x'"),
             (":plot sixel yes", "expected on, off or auto after ':plot sixel', found 'yes'"),
             (":plot size 100", "expected WIDTHxHEIGHT after ':plot size' (e.g. 100x30), found '100'"),
-            (":plot colour red", "unknown plot setting 'colour': :plot sixel on|off|auto, :plot size WxH, :plot dir PATH"),
+            (":plot shade red", "unknown plot setting 'shade': :plot sixel|color|live on|off|auto, :plot size WxH, :plot dir PATH"),
         ]
         for (line, message) in cases {
             XCTAssertThrowsError(try ReplCommand(parsing: line), line) { error in

@@ -23,6 +23,11 @@ enum PNGCodec {
         guard width * height <= ImageFile.maxPixels else {
             throw KernelError.file(path: path, message: "PNG of \(width)x\(height) pixels is larger than the \(ImageFile.maxPixels)-pixel limit")
         }
+        // Deflate expands at most 1032-fold and a pixel takes at least one bit, so a small damaged file that
+        // declares a huge image is refused before its pixel buffer is allocated.
+        guard width * height / 8 <= 1032 * bytes.count + 1024 else {
+            throw KernelError.file(path: path, message: "corrupt PNG: \(width)x\(height) pixels cannot be stored in \(bytes.count) bytes")
+        }
         image.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
         var rgba = [UInt8](repeating: 0, count: width * height * 4)
         let finished = rgba.withUnsafeMutableBytes { buffer in

@@ -41,7 +41,7 @@ enum ReplCommand: Equatable {
         :time [on|off]      always show how long each entry took
         :reset              forget all variables (a fresh interpreter)
         :save FILE.rnx      write this session's successful inputs as cells
-        :plot SETTING VALUE sixel on|off|auto, size WxH, dir PATH (:plot shows them)
+        :plot SETTING VALUE sixel|color|live on|off|auto, size WxH, dir PATH (:plot shows)
         :quit               leave (Ctrl-D also works)
         """
 

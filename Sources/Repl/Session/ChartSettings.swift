@@ -1,27 +1,21 @@
+import DSL
 import Foundation
 
-/// The settings store shared with the plotting layer: process environment variables, read by Plot/DSL when a chart
-/// is drawn or training logs metrics. The same names work from the shell (`RNX_SIXEL=0 rnx run exp.rnx`), and
-/// `:plot`, `--charts` and `--log` simply set them for the rest of the process.
-///
-/// Only changed between statements (the interpreter thread is idle then), so no reader races a write.
+/// Hands chart and logging settings to the DSL: `:plot`, `rnx run --charts` and `--log` end up here.
+/// Chart settings go to the DSL's shared store (`PlotSettings.shared`, read each time a chart is drawn);
+/// the metrics log is the environment variable `RNX_METRICS_LOG`, which also works from the shell.
 enum ChartSettings {
-    /// `1`/`0` forces sixel graphics on/off; unset means detect (Plot's `SixelSupport.environmentVariable`).
-    static let sixelVariable = "RNX_SIXEL"
-    /// `WIDTHxHEIGHT` of charts.
-    static let sizeVariable = "RNX_PLOT_SIZE"
-    /// A directory every chart is also saved into.
-    static let directoryVariable = "RNX_CHARTS_DIR"
-    /// A JSON-lines file training appends its metrics to.
+    /// A JSON-lines file training appends its metrics to when `fit` is not given `log=`.
     static let metricsLogVariable = "RNX_METRICS_LOG"
 
-    /// Stores `setting`.
+    /// Stores `setting` in the shared plot settings.
     static func apply(_ setting: PlotSetting) throws {
+        let settings = PlotSettings.shared
         switch setting {
-        case .sixel(.on): try set(sixelVariable, "1")
-        case .sixel(.off): try set(sixelVariable, "0")
-        case .sixel(.auto): unsetenv(sixelVariable)
-        case .size(let width, let height): try set(sizeVariable, "\(width)x\(height)")
+        case .sixel(let mode): settings.sixel = storeMode(mode)
+        case .color(let mode): settings.color = storeMode(mode)
+        case .live(let mode): settings.live = storeMode(mode)
+        case .size(let width, let height): settings.size = PlotSettings.Size(width: width, height: height)
         case .directory(let path):
             let absolute = absolutePath(path)
             do {
@@ -29,31 +23,26 @@ enum ChartSettings {
             } catch {
                 throw ReplError("cannot create the chart directory \(path): \(error.localizedDescription)")
             }
-            try set(directoryVariable, absolute)
+            settings.chartsDirectory = absolute
         }
     }
 
     /// Makes training append metrics to the file at `path` (made absolute, so changing directory does not move it).
     static func setMetricsLog(_ path: String) throws {
-        try set(metricsLogVariable, absolutePath(path))
+        guard setenv(metricsLogVariable, absolutePath(path), 1) == 0 else {
+            throw ReplError("cannot set \(metricsLogVariable): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The settings in force, one line, for `:plot`.
-    static var description: String {
-        let environment = ProcessInfo.processInfo.environment
-        let sixel: String
-        switch environment[sixelVariable] {
-        case "1": sixel = "on"
-        case "0": sixel = "off"
-        default: sixel = "auto"
-        }
-        let size = environment[sizeVariable] ?? "default"
-        let directory = environment[directoryVariable] ?? "none"
-        return "plot: sixel \(sixel) · size \(size) · saved to \(directory)"
-    }
+    static var description: String { PlotSettings.shared.summary }
 
-    private static func set(_ name: String, _ value: String) throws {
-        guard setenv(name, value, 1) == 0 else { throw ReplError("cannot set \(name): \(String(cString: strerror(errno)))") }
+    private static func storeMode(_ mode: PlotSetting.Mode) -> PlotSettings.Mode {
+        switch mode {
+        case .on: return .on
+        case .off: return .off
+        case .auto: return .auto
+        }
     }
 
     private static func absolutePath(_ path: String) -> String {

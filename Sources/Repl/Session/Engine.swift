@@ -1,9 +1,9 @@
 import DSL
 import Foundation
 
-/// The REPL's only contact with the DSL: runs sources, answers completeness and completion questions, lists globals,
-/// and keeps `--set` overrides. The interpreter is created on first use, so the prompt appears before any
-/// library is set up.
+/// The REPL's only contact with the DSL interpreter: runs sources, answers completeness and completion questions,
+/// lists globals, and keeps `--set` overrides. The interpreter is created on first use, so the prompt appears
+/// before any library is set up.
 final class Engine {
     /// What running a source produced.
     enum Outcome: Equatable {

@@ -45,10 +45,12 @@ final class LineEditor {
         case endOfInput
     }
 
-    private let history: HistoryStore?
+    private let history: HistoryStore
+    /// Set after the first failure to save history, so an unwritable history file is reported once.
+    private var historyFailureReported = false
 
-    /// An editor keeping history in `history` (nil: no history file) and completing with `complete`.
-    init(history: HistoryStore?, complete: @escaping (CompletionRequest) -> CompletionResult) {
+    /// An editor keeping history in `history` and completing with `complete`.
+    init(history: HistoryStore, complete: @escaping (CompletionRequest) -> CompletionResult) {
         self.history = history
         completionProvider = complete
         rl_readline_name = UnsafePointer(strdup("rnx"))
@@ -59,10 +61,8 @@ final class LineEditor {
         rl_completion_word_break_hook = wordBreakCharacters
         rl_attempted_completion_function = attemptCompletion
         using_history()
-        if let history {
-            stifle_history(Int32(history.limit))
-            replaceReadlineHistory(with: history.load())
-        }
+        stifle_history(Int32(history.limit))
+        replaceReadlineHistory(with: history.load())
     }
 
     /// Shows `prompt` and reads one line with editing; Ctrl-C returns `.interrupted` after moving to a new line.
@@ -112,16 +112,15 @@ final class LineEditor {
     /// Records an entered line in readline's history and the history file (blank lines are skipped).
     func remember(_ line: String) {
         guard !line.allSatisfy(\.isWhitespace) else { return }
-        guard let history else {
-            add_history(line)
-            return
-        }
         do {
             replaceReadlineHistory(with: try history.add(line))
         } catch {
-            // The session goes on without persisting; say so once per failure, the line is still in memory.
+            // The session goes on without persisting; the line is still recalled in this session.
             add_history(line)
-            fputs("warning: history not saved: \(error)\n", stderr)
+            if !historyFailureReported {
+                fputs("warning: history is not saved: \(error)\n", stderr)
+                historyFailureReported = true
+            }
         }
     }
 
@@ -131,9 +130,12 @@ final class LineEditor {
         rl_free_line_state()
         rl_point = rl_end
         rl_redisplay()
-        rl_callback_handler_remove()
-        fputs("^C\n", stdout)
+        // Before the handler goes: leaving bracketed-paste mode writes a carriage return, which must land on the
+        // fresh line, not overwrite the abandoned one.
+        fputs("^C", stdout)
+        rl_crlf()
         fflush(stdout)
+        rl_callback_handler_remove()
     }
 
     private func replaceReadlineHistory(with entries: [String]) {

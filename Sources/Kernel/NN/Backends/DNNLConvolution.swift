@@ -143,9 +143,10 @@ public enum DNNLConvolution {
         try requireCount(input, shape.inputCount, "input")
         try requireCount(weight, shape.weightCount, "weight")
         try requireCount(gradOutput, shape.outputCount, "output gradient")
-        var dx = wantInput ? [Float](repeating: 0, count: shape.inputCount) : nil
-        var dw = wantWeight ? [Float](repeating: 0, count: shape.weightCount) : nil
-        var db = wantBias ? [Float](repeating: 0, count: shape.outChannels) : nil
+        // oneDNN overwrites every element, so the arrays need no zeroing first.
+        var dx = wantInput ? uninitialized(shape.inputCount) : nil
+        var dw = wantWeight ? uninitialized(shape.weightCount) : nil
+        var db = wantBias ? uninitialized(shape.outChannels) : nil
         try input.withUnsafeBufferPointer { x in
             try weight.withUnsafeBufferPointer { w in
                 try gradOutput.withUnsafeBufferPointer { g in
@@ -221,6 +222,11 @@ public enum DNNLConvolution {
         guard values.count == expected else {
             throw KernelError.shapeMismatch(op: "conv2d (oneDNN)", expected: "\(expected) \(name) values", found: "\(values.count)")
         }
+    }
+
+    /// An array of `count` floats whose values are whatever the allocator returned; only for buffers about to be overwritten.
+    private static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     private static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {

@@ -1,0 +1,147 @@
+import Foundation
+import Plot
+
+/// The charting state of one interpreter: its gnuplot session (started by the first chart, so start-up stays
+/// light), the settings in force, and the chart `savefig` saves. Charts are drawn on the interpreter's thread.
+final class ChartContext {
+    /// The settings charts are drawn with (the shared ones unless the host gave the interpreter its own).
+    var settings: PlotSettings = .shared
+    /// The chart most recently made or shown: what `savefig(path)` saves.
+    var lastChart: ChartObject?
+    private var session: GnuplotSession?
+
+    private static let registryLock = NSLock()
+    private static var registry: [ObjectIdentifier: Entry] = [:]
+
+    private struct Entry {
+        weak var interpreter: Interpreter?
+        let context: ChartContext
+    }
+
+    /// The context of `interpreter`, made on first use. Contexts of interpreters that are gone are dropped here,
+    /// which also stops their gnuplot.
+    static func of(_ interpreter: Interpreter) -> ChartContext {
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        registry = registry.filter { $0.value.interpreter != nil }
+        let key = ObjectIdentifier(interpreter)
+        if let entry = registry[key], entry.interpreter === interpreter { return entry.context }
+        let context = ChartContext()
+        registry[key] = Entry(interpreter: interpreter, context: context)
+        return context
+    }
+
+    // MARK: - Drawing
+
+    /// Runs `body` with the gnuplot session, turning Plot's errors into language errors. A missing gnuplot
+    /// forgets the session, so the next chart looks for gnuplot again (after `apt-get install`, or a new
+    /// `RNX_GNUPLOT`); a gnuplot that died is restarted by the session itself.
+    func withSession<T>(_ body: (GnuplotSession) throws -> T) throws -> T {
+        let current = session ?? GnuplotSession()
+        session = current
+        do {
+            return try body(current)
+        } catch let error as PlotError {
+            switch error {
+            case .gnuplotNotFound, .gnuplotCannotStart: session = nil
+            default: break
+            }
+            throw Self.languageError(error)
+        }
+    }
+
+    /// The language error for a Plot error: bad chart data or a bad file name is a `ValueError`, everything
+    /// about gnuplot itself or the file system a `RuntimeError`.
+    static func languageError(_ error: PlotError) -> DSLError {
+        switch error {
+        case .invalidChart, .invalidTarget, .unsupportedFileExtension: return DSLError(.value, error.description)
+        default: return DSLError(.runtime, error.description)
+        }
+    }
+
+    /// Draws `chart` for the terminal at `target`: text without trailing blanks (or sixel graphics as they are).
+    func drawing(of chart: Chart, at target: RenderTarget) throws -> String {
+        let bytes = try withSession { try $0.render(chart, to: target) }
+        guard case .text = target else { return String(decoding: bytes, as: UTF8.self) }
+        // gnuplot's dumb terminal starts every page with a form feed and pads every line to the full width.
+        let text = String(decoding: bytes.first == 0x0C ? Array(bytes.dropFirst()) : bytes, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(line.reversed().drop { $0 == " " || $0 == "\r" }.reversed())
+        }
+        while let last = lines.last, Self.isBlank(last) { lines.removeLast() }
+        while let first = lines.first, Self.isBlank(first) { lines.removeFirst() }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Whether a line of a text chart shows nothing: only spaces and colour codes (`ESC [ … m`).
+    private static func isBlank(_ line: String) -> Bool {
+        var inEscape = false
+        for character in line {
+            if inEscape {
+                if character == "m" { inEscape = false }
+            } else if character == "\u{1B}" {
+                inEscape = true
+            } else if character != " " {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Where and how big a chart of `layout` is drawn in the terminal now: sixel or text (with colours when
+    /// allowed), at the configured size or one that suits the terminal.
+    func inlineTarget(for layout: ChartLayout) -> RenderTarget {
+        let environment = settings.environment
+        let geometry = ChartTerminal.geometry(environment: environment)
+        if ChartTerminal.showsSixel(mode: settings.sixel, environment: environment, answer: settings.terminalAnswer) {
+            let requested = settings.pixelSize
+            let width = requested?.width ?? geometry.pixelWidth.map { clamp($0 * 3 / 4, 320...1200) } ?? 800
+            let height = layout.pixelHeight(width: width, requested: requested?.height)
+            return .sixel(width: clamp(width, 16...8192), height: clamp(height, 16...8192))
+        }
+        let requested = settings.resolvedInlineSize(environment: environment)
+        let width = clamp(requested?.width ?? geometry.columns, 10...1000)
+        let height = layout.textHeight(width: width, requested: requested?.height, available: geometry.rows - 1)
+        let color = ChartTerminal.textColor(mode: settings.color, environment: environment)
+        return .text(width: width, height: clamp(height, 5...500), color: color)
+    }
+
+    /// Wraps a chart the builtins made: draws it for the terminal at once (so a missing gnuplot or bad data is an
+    /// error at the call), saves it into the charts directory when one is set, and makes it the last chart.
+    func present(_ chart: Chart, kind: ChartKind) throws -> ChartObject {
+        let layout = ChartLayout(of: chart)
+        let target = inlineTarget(for: layout)
+        let object = ChartObject(chart: chart, kind: kind, title: ChartObject.title(of: chart), layout: layout, context: self,
+                                 drawing: try drawing(of: chart, at: target), target: target)
+        if let directory = settings.resolvedChartsDirectory(environment: settings.environment) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw DSLError(.runtime, "plot: cannot create the charts directory '\(directory)': \(error.localizedDescription)")
+            }
+            try save(object, to: settings.takeChartFilePath(in: directory), width: nil, height: nil)
+        }
+        lastChart = object
+        return object
+    }
+
+    /// Saves `object` as PNG or SVG (by the extension of `path`), atomically, `width` × `height` pixels; nil: the
+    /// settings' file size (stacked panels and image grids grow taller to fit).
+    func save(_ object: ChartObject, to path: String, width: Int?, height: Int?) throws {
+        let fileWidth = width ?? settings.fileSize.width
+        let fileHeight = height ?? object.layout.fileHeight(width: fileWidth, standard: settings.fileSize.height)
+        try withSession { try $0.save(object.chart, toFile: path, width: fileWidth, height: fileHeight) }
+    }
+
+    private func clamp(_ value: Int, _ range: ClosedRange<Int>) -> Int {
+        min(max(value, range.lowerBound), range.upperBound)
+    }
+}
+
+extension Interpreter {
+    /// The chart settings this interpreter draws with; `PlotSettings.shared` unless set.
+    public var plotSettings: PlotSettings {
+        get { ChartContext.of(self).settings }
+        set { ChartContext.of(self).settings = newValue }
+    }
+}

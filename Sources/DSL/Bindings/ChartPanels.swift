@@ -1,0 +1,69 @@
+import Plot
+
+/// Line charts stacked top to bottom in one picture, each with its own y axis: a loss above the metrics, a
+/// learning rate above the momentum (as fastai draws them), where one axis would flatten the smaller values.
+struct ChartPanels: Chart {
+    /// The charts, top first.
+    var panels: [LineChart]
+    /// Text above the whole stack.
+    var title: String?
+
+    /// A gnuplot multiplot with one panel a row; `reset` between panels, so one panel's settings (log axes,
+    /// markers) never leak into the next.
+    func script() throws -> GnuplotScript {
+        guard !panels.isEmpty else { throw PlotError.invalidChart("nothing to draw: no panels") }
+        var script = GnuplotScript()
+        var layout = "set multiplot layout \(panels.count),1"
+        if let title, !GnuplotText.sanitized(title).allSatisfy({ $0 == " " }) {
+            layout += " title \(GnuplotText.quoted(title)) noenhanced"
+        }
+        script.command(layout)
+        for (index, panel) in panels.enumerated() {
+            if index > 0 {
+                script.command("reset")
+                script.command("set encoding utf8")
+            }
+            Self.append(try panel.script(), to: &script)
+        }
+        script.command("unset multiplot")
+        return script
+    }
+
+    /// Appends `part`'s steps to `script`. Datablocks get the next free names of `script`, so the references
+    /// to them in `part`'s commands are renamed (outside quoted text, which is the user's).
+    private static func append(_ part: GnuplotScript, to script: inout GnuplotScript) {
+        var renamed: [String: String] = [:]
+        for step in part.steps {
+            switch step {
+            case .dataBlock(let name, let columns, let values):
+                renamed["$" + name] = script.dataBlock(columns: columns, values: values)
+            case .command(let line):
+                script.command(renamingBlocks(in: line, renamed))
+            }
+        }
+    }
+
+    /// `line` with every datablock reference `$name` outside single-quoted strings replaced by its new name.
+    /// gnuplot writes a quote inside a single-quoted string as `''`, which toggles the state twice and so keeps it.
+    static func renamingBlocks(in line: String, _ renamed: [String: String]) -> String {
+        guard !renamed.isEmpty else { return line }
+        var result = ""
+        var quoted = false
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            if character == "'" { quoted.toggle() }
+            if !quoted, character == "$" {
+                var end = line.index(after: index)
+                while end < line.endIndex, line[end].isLetter || line[end].isNumber || line[end] == "_" { end = line.index(after: end) }
+                let reference = String(line[index..<end])
+                result += renamed[reference] ?? reference
+                index = end
+                continue
+            }
+            result.append(character)
+            index = line.index(after: index)
+        }
+        return result
+    }
+}

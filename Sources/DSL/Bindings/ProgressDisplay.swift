@@ -1,0 +1,199 @@
+import Foundation
+import Kernel
+
+/// How `fit`, `lr_find`, `evaluate` and `interpret` show their progress.
+public enum ProgressStyle {
+    /// A bar redrawn in place when standard output is a terminal, plain lines otherwise.
+    case automatic
+    /// A fastprogress-like bar redrawn in place with `\r` (for terminals).
+    case bar
+    /// Plain lines only: the epoch table, and a progress line at most every 30 seconds (for logs and pipes).
+    case lines
+}
+
+extension Interpreter {
+    /// How training builtins show progress. The REPL sets `.bar` when its output is a terminal; `.automatic`
+    /// (the default) asks `isatty` about standard output.
+    public var progressStyle: ProgressStyle {
+        get { TrainingState.of(self).progressStyle }
+        set { TrainingState.of(self).progressStyle = newValue }
+    }
+}
+
+/// Per-interpreter state of the training builtins, kept beside the interpreter (this binding does not own its class).
+final class TrainingState {
+    /// See `Interpreter.progressStyle`.
+    var progressStyle: ProgressStyle = .automatic
+    /// Training runs stopped by an interrupt so far; `grid_search` compares it before and after a trial, because
+    /// `fit` consumes the interrupt request to return its partial history.
+    var interruptedRuns = 0
+
+    /// Whether progress should be drawn as a bar.
+    var drawsBar: Bool {
+        switch progressStyle {
+        case .bar: return true
+        case .lines: return false
+        case .automatic: return isatty(STDOUT_FILENO) == 1
+        }
+    }
+
+    private struct Entry {
+        weak var interpreter: Interpreter?
+        let state: TrainingState
+    }
+
+    private static let lock = NSLock()
+    private static var entries: [ObjectIdentifier: Entry] = [:]
+
+    /// The state of `interpreter`, created on first use.
+    static func of(_ interpreter: Interpreter) -> TrainingState {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = ObjectIdentifier(interpreter)
+        // An identifier can be reused by a new interpreter at the address of a freed one: check the owner too.
+        if let entry = entries[key], entry.interpreter === interpreter { return entry.state }
+        entries = entries.filter { $0.value.interpreter != nil }
+        let state = TrainingState()
+        entries[key] = Entry(interpreter: interpreter, state: state)
+        return state
+    }
+}
+
+/// The fastai-style epoch table: `epoch  train_loss  valid_loss  accuracy  time`, one row per completed epoch,
+/// printable row by row while training runs (every column has a fixed width from the start).
+struct EpochTable {
+    let columns: [String]
+    private let widths: [Int]
+
+    init(metricNames: [String]) {
+        columns = ["epoch", "train_loss", "valid_loss"] + metricNames + ["time"]
+        widths = columns.map { name in name == "epoch" || name == "time" ? max(name.count, 5) : max(name.count, 8) }
+    }
+
+    /// The header line.
+    var header: String { line(columns) }
+
+    /// The line of one completed epoch.
+    func row(_ record: EpochRecord, metricCount: Int) -> String {
+        let metrics = (0..<metricCount).map { $0 < record.metrics.count ? EpochTable.number(record.metrics[$0]) : "" }
+        return line([String(record.epoch), EpochTable.number(record.trainLoss), record.validLoss.map(EpochTable.number) ?? ""]
+                    + metrics + [TextTable.duration(record.seconds)])
+    }
+
+    /// The whole table of `history`.
+    func render(_ history: History) -> String {
+        ([header] + history.epochs.map { row($0, metricCount: history.metricNames.count) }).joined(separator: "\n")
+    }
+
+    private func line(_ cells: [String]) -> String {
+        var text = zip(cells, widths).map { cell, width in cell.padding(toLength: max(width, cell.count), withPad: " ", startingAt: 0) }
+            .joined(separator: "  ")
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+
+    /// Six decimals, as fastai prints losses and metrics.
+    static func number(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.6f", value) : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
+    }
+}
+
+/// Draws the progress of a training builtin through the interpreter's output: on a terminal a bar redrawn in place
+/// (at most ten times a second), otherwise plain lines; plus the epoch table when one is given.
+final class ProgressPrinter: TrainingObserver {
+    private let interpreter: Interpreter
+    private let drawsBar: Bool
+    private let showsProgress: Bool
+    private let table: EpochTable?
+    private var barVisible = false
+    private var lastDraw: UInt64 = 0
+    private var lastLine: UInt64 = 0
+
+    /// Seconds between bar redraws (rate limit) and between plain progress lines.
+    static let redrawInterval = 0.1
+    static let lineInterval = 30.0
+    /// Characters of the bar itself.
+    static let barWidth = 15
+
+    /// A printer writing to `interpreter`; `showsProgress` false leaves only the table, `table` nil only the progress.
+    init(interpreter: Interpreter, showsProgress: Bool, table: EpochTable?) {
+        self.interpreter = interpreter
+        self.drawsBar = TrainingState.of(interpreter).drawsBar
+        self.showsProgress = showsProgress
+        self.table = table
+        lastLine = DispatchTime.now().uptimeNanoseconds
+    }
+
+    func trainingWillStart(epochs: Int, batchesPerEpoch: Int, history: History) {
+        if let table { interpreter.write(table.header + "\n") }
+    }
+
+    func batchDidEnd(_ progress: BatchProgress, history: History) {
+        guard showsProgress else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if drawsBar {
+            guard !barVisible || Double(now - lastDraw) / 1e9 >= ProgressPrinter.redrawInterval else { return }
+            lastDraw = now
+            barVisible = true
+            // A line longer than the terminal would wrap, and `\r` could no longer redraw it in place.
+            let line = String(ProgressPrinter.barLine(progress).prefix(max(20, ProgressPrinter.terminalColumns() - 1)))
+            interpreter.write("\r" + line + "\u{1B}[K")
+        } else if Double(now - lastLine) / 1e9 >= ProgressPrinter.lineInterval {
+            lastLine = now
+            interpreter.write(ProgressPrinter.plainLine(progress) + "\n")
+        }
+    }
+
+    func epochDidEnd(_ record: EpochRecord, history: History) {
+        clear()
+        if let table { interpreter.write(table.row(record, metricCount: history.metricNames.count) + "\n") }
+    }
+
+    func trainingDidEnd(history: History) {
+        clear()
+    }
+
+    /// Removes the bar (also after an error, which ends training without `trainingDidEnd`).
+    func clear() {
+        if barVisible { interpreter.write("\r\u{1B}[K") }
+        barVisible = false
+    }
+
+    /// `epoch 1/3 |█████░░░░░░░░░░| 45/150 [00:03<00:07, 1520 items/s] loss 0.3421`.
+    static func barLine(_ p: BatchProgress) -> String {
+        let fraction = p.batchCount > 0 ? min(1, Double(p.batch) / Double(p.batchCount)) : 0
+        let filled = Int((fraction * Double(barWidth)).rounded(.down))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
+        let timing = "[\(TextTable.duration(p.elapsed))<\(TextTable.duration(p.eta)), \(rate(p.itemsPerSecond)) items/s]"
+        return "\(phaseLabel(p)) |\(bar)| \(p.batch)/\(p.batchCount) \(timing) \(tail(p))"
+    }
+
+    /// `epoch 1/3: 45/150 batches, 00:03 elapsed, about 00:07 left, loss 0.3421`.
+    static func plainLine(_ p: BatchProgress) -> String {
+        "\(phaseLabel(p)): \(p.batch)/\(p.batchCount) batches, \(TextTable.duration(p.elapsed)) elapsed, about \(TextTable.duration(p.eta)) left, \(tail(p))"
+    }
+
+    private static func phaseLabel(_ p: BatchProgress) -> String {
+        switch p.phase {
+        case .train: return "epoch \(p.epoch + 1)/\(p.epochs)"
+        case .validation: return "valid \(p.epoch + 1)/\(p.epochs)"
+        case .lrFind: return "lr_find"
+        }
+    }
+
+    private static func tail(_ p: BatchProgress) -> String {
+        let loss = "loss \(String(format: "%.4f", p.runningLoss))"
+        return p.phase == .lrFind ? "lr \(String(format: "%.2e", p.learningRate)) " + loss : loss
+    }
+
+    /// The width of the terminal on standard output (80 when it is not a terminal).
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
+    }
+
+    private static func rate(_ itemsPerSecond: Double) -> String {
+        itemsPerSecond >= 100 ? String(Int(itemsPerSecond.rounded())) : String(format: "%.1f", itemsPerSecond)
+    }
+}

@@ -1,0 +1,145 @@
+import Kernel
+
+/// `fit` and `lr_find`: argument handling around the Kernel's training loop, the progress display, Ctrl-C, and
+/// callbacks for live charts.
+enum TrainFit {
+    static let parameters: [Parameter] = [
+        .required("model"), .required("data"), .optional("epochs", 1), .keywordOnly("opt", .none), .keywordOnly("lr", .none),
+        .keywordOnly("schedule", .none), .keywordOnly("metrics", .list([.object(MetricObject.accuracy)])), .keywordOnly("loss", "cross_entropy"),
+        .keywordOnly("label_smoothing", 0), .keywordOnly("clip", .none), .keywordOnly("log", .none), .keywordOnly("checkpoint", .none),
+        .keywordOnly("resume", .none), .keywordOnly("callbacks", .none), .keywordOnly("every", 10), .keywordOnly("progress", true),
+        .keywordOnly("quiet", false),
+    ]
+
+    static let doc = """
+        Train model on data (a DataBunch, or a DataLoader without validation) for epochs, printing fastai's epoch table, and return the History.
+        opt: sgd/adam/adamw (default adam(lr=1e-3)); it is bound to the model and keeps its state across fits. Without a schedule \
+        the learning rate is lr, or the optimizer's. schedule: one_cycle(max_lr), cosine(max_lr), … stepped per batch (total_steps filled in). \
+        metrics: accuracy, error_rate, top5, top_k(k) or f(output, labels). loss: 'cross_entropy' (label_smoothing) or f(output, labels). \
+        clip: gradient norm limit. log: per-epoch metrics file (.csv or JSON lines). checkpoint: file rewritten after each epoch; resume: \
+        continue from such a file. callbacks: functions f(history) called every `every` steps, after each epoch and at the end (live charts). \
+        progress=False hides the bar, quiet=True prints nothing. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
+        """
+
+    static let lrFindParameters: [Parameter] = [
+        .required("model"), .required("data"), .keywordOnly("opt", .none), .keywordOnly("start_lr", 1e-7), .keywordOnly("end_lr", 10.0),
+        .keywordOnly("num_it", 100), .keywordOnly("stop_div", true), .keywordOnly("loss", "cross_entropy"), .keywordOnly("quiet", false),
+    ]
+
+    static let lrFindDoc = """
+        The learning-rate range test (fastai's lr_find): num_it training batches with the rate growing exponentially from start_lr to end_lr, \
+        stopping when the loss diverges; prints the suggestions and returns them with the curve (r.valley, r.lrs, r.losses). The model's \
+        weights and the optimizer's state are restored afterwards.
+        """
+
+    // MARK: - fit
+
+    static func fit(_ args: Arguments) throws -> Value {
+        let interpreter = args.interpreter
+        let model = try TrainBindings.model(args, "model")
+        let (train, valid) = try TrainBindings.trainingData(args, "data")
+        let epochs = try args.int("epochs")
+        guard epochs >= 1 else { throw args.valueError("epochs", "must be at least 1, got \(epochs)") }
+        let optimizerObject = try TrainBindings.optimizerObject(args, "opt") ?? OptimizerObject(.fitDefault)
+        let optimizer = try optimizerObject.optimizer(for: model)
+        let scheduleObject = try args.isNone("schedule") ? nil : try args.object("schedule", as: ScheduleObject.self, expected: "a schedule such as one_cycle(0.1)")
+        let lr = try args.optionalDouble("lr")
+        if lr != nil && scheduleObject != nil {
+            throw DSLError(.value, "fit() got both lr= and schedule=, which both set the learning rate; give the rate to the schedule, e.g. one_cycle(max_lr=...)")
+        }
+        let schedule = try scheduleObject?.schedule(forTraining: epochs * train.batchCount)
+        let metrics = try TrainBindings.metricList(args, "metrics")
+        let loss = try TrainBindings.lossFunction(args, "loss", labelSmoothing: try args.double("label_smoothing"))
+        let quiet = try args.bool("quiet")
+
+        var options = FitOptions()
+        if let path = try args.optionalString("resume") {
+            let checkpoint = try TrainBindings.run(interpreter) { try TrainingCheckpoint.load(from: path) }
+            try TrainBindings.run(interpreter) { try checkpoint.restore(model: model, optimizer: optimizer) }
+            options = FitOptions(resuming: checkpoint)
+        }
+        if schedule == nil {
+            optimizerObject.resetHyperParameters(optimizer)
+            if let lr {
+                guard lr >= 0, lr.isFinite else { throw args.valueError("lr", "must be a finite number ≥ 0, got \(Value.formatFloat(lr))") }
+                optimizer.setLearningRate(lr)
+            }
+        }
+        options.gradientClipNorm = try args.optionalDouble("clip")
+        options.metricsLogPath = try args.optionalString("log")
+        options.checkpointPath = try args.optionalString("checkpoint")
+
+        let printer = quiet ? nil : ProgressPrinter(interpreter: interpreter, showsProgress: try args.bool("progress"),
+                                                    table: EpochTable(metricNames: metrics.map(\.name)))
+        let callbacks = try callbackObserver(args)
+        options.observers = ([printer, callbacks] as [TrainingObserver?]).compactMap { $0 }
+        options.interrupt = { interpreter.interrupt.isRequested || callbacks?.failure != nil }
+
+        let history: History
+        do {
+            history = try TrainBindings.run(interpreter) {
+                try Kernel.fit(model: model, train: train, valid: valid, epochs: epochs, optimizer: optimizer, schedule: schedule,
+                               loss: loss, metrics: metrics, options: options)
+            }
+        } catch {
+            printer?.clear()
+            throw error
+        }
+        if let failure = callbacks?.failure, failure.kind != .keyboardInterrupt { throw failure }
+        if case .interrupted = history.stopReason {
+            interpreter.interrupt.clear()
+            TrainingState.of(interpreter).interruptedRuns += 1
+            if !quiet, let note = TrainResults.stopNote(history) { interpreter.write(note + "\n") }
+        }
+        return .object(HistoryObject(history))
+    }
+
+    /// The observer calling `callbacks=[...]`, or nil when there are none.
+    private static func callbackObserver(_ args: Arguments) throws -> CallbackObserver? {
+        let value = try args.value("callbacks")
+        if case .none = value { return nil }
+        let callbacks = value.isCallable ? [value] : try args.elements("callbacks")
+        if let bad = callbacks.first(where: { !$0.isCallable }) {
+            throw args.typeError("callbacks", expected: "a list of functions f(history)", found: bad)
+        }
+        let every = try args.int("every")
+        guard every >= 1 else { throw args.valueError("every", "must be at least 1 step, got \(every)") }
+        return callbacks.isEmpty ? nil : CallbackObserver(interpreter: args.interpreter, callbacks: callbacks, interval: every)
+    }
+
+    // MARK: - lr_find
+
+    static func lrFind(_ args: Arguments) throws -> Value {
+        let interpreter = args.interpreter
+        let model = try TrainBindings.model(args, "model")
+        let (train, _) = try TrainBindings.trainingData(args, "data")
+        let optimizer = try (TrainBindings.optimizerObject(args, "opt") ?? OptimizerObject(.fitDefault)).optimizer(for: model)
+        let loss = try TrainBindings.lossFunction(args, "loss", labelSmoothing: 0)
+        let quiet = try args.bool("quiet")
+        let printer = quiet ? nil : ProgressPrinter(interpreter: interpreter, showsProgress: true, table: nil)
+        let result: LRFinderResult
+        do {
+            result = try TrainBindings.run(interpreter) {
+                try Kernel.lrFind(model: model, data: train, optimizer: optimizer, loss: loss, startLR: try args.double("start_lr"),
+                                  endLR: try args.double("end_lr"), numIterations: try args.int("num_it"), stopOnDivergence: try args.bool("stop_div"),
+                                  observers: printer.map { [$0] } ?? [], interrupt: { interpreter.interrupt.isRequested })
+            }
+        } catch {
+            printer?.clear()
+            throw error
+        }
+        printer?.clear()
+        if result.interrupted {
+            interpreter.interrupt.clear()
+            TrainingState.of(interpreter).interruptedRuns += 1
+        }
+        if !quiet {
+            var text = result.suggestions.isEmpty
+                ? "lr_find: no suggestion from \(result.learningRates.count) points (the curve is too short; use more data or a larger num_it)"
+                : result.table()
+            if result.interrupted { text += "\ninterrupted after \(result.learningRates.count) iterations; the model's weights are restored" }
+            interpreter.write(text + "\n")
+        }
+        return .object(LRFinderObject(result))
+    }
+}
