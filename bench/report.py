@@ -81,6 +81,10 @@ def rate(row, peak):
     return ""
 
 
+def cpu_ms(row):
+    return f"{row['cpu']['median']:.2f}" if row and row.get("cpu") else "-"
+
+
 def table(headers, rows):
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
     lines = ["  ".join(str(x).ljust(w) for x, w in zip(headers, widths))]
@@ -115,7 +119,8 @@ def main():
     for run in runs:
         for m in run["measurements"]:
             row = {"tool": run["tool"], "workload": m["workload"], "variant": m["variant"], "flops": m.get("flops"),
-                   "images": m.get("images"), "stats": stats(m["samples_ms"]), "samples_ms": m["samples_ms"]}
+                   "images": m.get("images"), "stats": stats(m["samples_ms"]), "samples_ms": m["samples_ms"],
+                   "cpu": stats(m["cpu_ms"]) if m.get("cpu_ms") else None, "cpu_ms": m.get("cpu_ms")}
             rows.append(row)
             if m["workload"] not in order:
                 order.append(m["workload"])
@@ -142,15 +147,17 @@ def main():
         for r in mine or [None]:
             speed = f"{best['stats']['median'] / r['stats']['median']:.2f}x" if r and best else ""
             summary.append([workload, r["variant"] if r else "-", fmt_ms(r["stats"]) if r else "-", rate(r, peak) if r else "",
-                            fmt_ms(default["stats"]) if default else "-",
-                            f"{fmt_ms(best['stats'])} {best['variant']}" if best else "-", speed])
-    print("\nTimes in ms per call: median (min-max) of the repeats. speed = best torch median / rnx median (>1: rnx faster).\n")
-    print(table(["workload", "rnx variant", "rnx ms", "rnx rate", "torch default ms", "torch best ms (variant)", "speed"], summary))
+                            cpu_ms(r), fmt_ms(default["stats"]) if default else "-",
+                            f"{fmt_ms(best['stats'])} {best['variant']}" if best else "-", cpu_ms(best), speed])
+    print("\nTimes in ms per call: median (min-max) of the repeats. speed = best torch median / rnx median (>1: rnx faster).")
+    print("CPU = median process CPU ms per call, all threads: the work done, less disturbed than wall time on a busy machine.\n")
+    print(table(["workload", "rnx variant", "rnx ms", "rnx rate", "rnx CPU", "torch default ms", "torch best ms (variant)",
+                 "torch CPU", "speed"], summary))
 
-    detail = [[r["workload"], r["variant"], fmt_ms(r["stats"]), rate(r, peak)] for r in rows if r["tool"] == "torch"]
+    detail = [[r["workload"], r["variant"], fmt_ms(r["stats"]), rate(r, peak), cpu_ms(r)] for r in rows if r["tool"] == "torch"]
     if detail:
         print("\nEvery PyTorch configuration:\n")
-        print(table(["workload", "torch variant", "ms", "rate"], detail))
+        print(table(["workload", "torch variant", "ms", "rate", "CPU"], detail))
 
     memory = [[w, f"{rss[('rnx', w)]:.0f}" if ("rnx", w) in rss else "-", f"{rss[('torch', w)]:.0f}" if ("torch", w) in rss else "-"]
               for w in order if re.match(r"resnet", w)]

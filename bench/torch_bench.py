@@ -34,19 +34,27 @@ VARIANTS = [("default", False, True), ("channels_last", True, True), ("mkldnn-of
 
 
 def measure(body, warmup, repeats, prepare=None):
-    """Milliseconds of each of `repeats` timed calls of `body`, after `warmup` untimed ones; `prepare` runs untimed."""
+    """Wall-clock and process-CPU milliseconds (all threads) of each of `repeats` timed calls of `body`, after `warmup`
+    untimed ones; `prepare` runs untimed."""
     for _ in range(warmup):
         if prepare:
             prepare()
         body()
-    samples = []
+    wall, cpu = [], []
     for _ in range(repeats):
         if prepare:
             prepare()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         body()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
+
+
+# OpenMP's wait policy is fixed when torch loads libgomp, so bench/run.sh runs this script once with the default
+# policy and once with OMP_WAIT_POLICY=passive (idle threads sleep instead of spinning: much faster on a busy machine);
+# the second run's variants carry this suffix.
+POLICY_SUFFIX = "+omp-passive" if os.environ.get("OMP_WAIT_POLICY", "").lower() == "passive" else ""
 
 
 class Recorder:
@@ -54,10 +62,12 @@ class Recorder:
         self.measurements = []
 
     def add(self, workload, variant, samples, flops=None, images=None):
-        self.measurements.append({"workload": workload, "variant": variant, "samples_ms": samples,
+        variant += POLICY_SUFFIX
+        wall, cpu = samples
+        self.measurements.append({"workload": workload, "variant": variant, "samples_ms": wall, "cpu_ms": cpu,
                                   "flops": flops, "images": images})
-        median = sorted(samples)[len(samples) // 2]
-        line = f"  {workload} [{variant}]: median {median:.3f} ms"
+        median = sorted(wall)[len(wall) // 2]
+        line = f"  {workload} [{variant}]: median {median:.3f} ms (min {min(wall):.3f}, CPU {sorted(cpu)[len(cpu) // 2]:.3f} ms)"
         if flops:
             line += f", {flops / median / 1e6:.1f} GFLOP/s"
         if images:

@@ -57,6 +57,20 @@ public final class DictObject {
         values.removeAll()
         positions.removeAll()
     }
+
+    /// Removes every entry and returns the keys and values (for `ContainerTeardown`).
+    func takeContents() -> [Value] {
+        let contents = keys + values
+        removeAll()
+        return contents
+    }
+
+    deinit {
+        var contents = keys + values
+        keys = []
+        values = []
+        ContainerTeardown.release(&contents)
+    }
 }
 
 /// The hashable identity of a dictionary key.
@@ -68,7 +82,10 @@ enum DictKey: Hashable {
     case tuple([DictKey])
     case reference(ObjectIdentifier)
 
-    init(_ value: Value) throws {
+    /// Deepest nesting of tuples accepted in a key: hashing, comparing and freeing a key recurse through it.
+    static let maximumDepth = 1000
+
+    init(_ value: Value, depth: Int = 0) throws {
         switch value {
         case .none: self = .none
         case .bool(let flag): self = .integer(flag ? 1 : 0)
@@ -76,7 +93,11 @@ enum DictKey: Hashable {
         case .float(let number):
             if number == number.rounded(), let exact = Int(exactly: number) { self = .integer(exact) } else { self = .float(number) }
         case .string(let text): self = .string(text)
-        case .tuple(let items): self = .tuple(try items.map(DictKey.init))
+        case .tuple(let items):
+            guard depth < DictKey.maximumDepth else {
+                throw DSLError(.recursion, "a dict key cannot nest tuples more than \(DictKey.maximumDepth) levels deep")
+            }
+            self = .tuple(try items.map { try DictKey($0, depth: depth + 1) })
         case .type(let type): self = .reference(ObjectIdentifier(type))
         case .function(let function): self = .reference(ObjectIdentifier(function))
         case .builtin(let function): self = .reference(ObjectIdentifier(function))

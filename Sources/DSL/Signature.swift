@@ -54,7 +54,8 @@ public struct Parameter {
     var acceptsKeyword: Bool { kind == .positional || kind == .keywordOnly }
 
     /// Python-style rendering of a parameter list: `start, stop=None, step=1`, `*values, sep=' '`.
-    public static func render(_ parameters: [Parameter]) -> String {
+    /// `depth` is how deeply nested in other values the list is shown (default values are shown one level deeper).
+    public static func render(_ parameters: [Parameter], depth: Int = 0) -> String {
         var parts: [String] = []
         var keywordOnlyMarked = false
         for parameter in parameters {
@@ -70,7 +71,7 @@ public struct Parameter {
                     parts.append("*")
                 }
                 if let defaultValue = parameter.defaultValue {
-                    parts.append("\(parameter.name)=\(defaultValue.repr)")
+                    parts.append("\(parameter.name)=\(defaultValue.repr(depth: depth + 1))")
                 } else {
                     parts.append(parameter.name)
                 }

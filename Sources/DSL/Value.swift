@@ -38,6 +38,55 @@ public final class ListObject {
     public init(_ items: [Value] = []) {
         self.items = items
     }
+
+    deinit {
+        ContainerTeardown.release(&items)
+    }
+}
+
+/// Frees nested containers one level at a time. Releasing a list that holds the last reference to another
+/// list frees that one from inside the first one's deinit, and so on: a chain of millions of nested lists
+/// (`for i in range(10**7): x = [x]`) would overflow the stack. Instead, the deinit of a list or dict moves
+/// the contents of children it alone holds into a work list and empties them before they go.
+enum ContainerTeardown {
+    /// Empties `items`, taking apart the nested lists, dicts and tuples only it refers to.
+    static func release(_ items: inout [Value]) {
+        guard items.contains(where: \.isContainer) else { return }
+        var pending: [Value] = []
+        swap(&pending, &items)
+        while let value = pending.popLast() {
+            takeChildren(of: value, into: &pending)
+        }
+    }
+
+    /// Moves the container children of `value` into `pending` when nothing else refers to `value`'s storage.
+    private static func takeChildren(of value: consuming Value, into pending: inout [Value]) {
+        switch consume value {
+        case .list(var list):
+            guard isKnownUniquelyReferenced(&list) else { return }
+            var items: [Value] = []
+            swap(&items, &list.items)
+            pending += items.filter(\.isContainer)
+        case .dict(var dict):
+            guard isKnownUniquelyReferenced(&dict) else { return }
+            pending += dict.takeContents().filter(\.isContainer)
+        case .tuple(let items):
+            // The tuple's storage may be shared; holding its children here makes freeing it cheap either way.
+            pending += items.filter(\.isContainer)
+        default:
+            return
+        }
+    }
+}
+
+extension Value {
+    /// Whether the value can hold other values whose release could recurse (lists, dicts, tuples).
+    var isContainer: Bool {
+        switch self {
+        case .list, .dict, .tuple: return true
+        default: return false
+        }
+    }
 }
 
 /// A lazily iterated arithmetic progression, as produced by `range`.

@@ -20,6 +20,12 @@ extension Value: CustomStringConvertible {
     /// never recurses without bound.
     private static let maximumReprDepth = 100
 
+    /// `repr` of a value shown `depth` levels inside another one (a default value inside a function's signature).
+    func repr(depth: Int) -> String {
+        var visiting = Set<ObjectIdentifier>()
+        return repr(depth: depth, visiting: &visiting)
+    }
+
     private func repr(depth: Int, visiting: inout Set<ObjectIdentifier>) -> String {
         if depth > Value.maximumReprDepth { return "..." }
         func items(_ values: [Value]) -> String {
@@ -51,7 +57,9 @@ extension Value: CustomStringConvertible {
         case .slice(let slice):
             func part(_ bound: Int?) -> String { bound.map(String.init) ?? "None" }
             return "slice(\(part(slice.start)), \(part(slice.stop)), \(part(slice.step)))"
-        case .function(let function): return "<function \(function.signature)>"
+        case .function(let function):
+            // Default values may be functions with defaults of their own: the depth keeps counting through them.
+            return "<function \(function.name)(\(Parameter.render(function.parameters, depth: depth + 1)))>"
         case .builtin(let function): return "<builtin \(function.signature)>"
         case .method(let method): return "<method \(method.function.signature)>"
         case .type(let type): return "<class '\(type.name)'>"

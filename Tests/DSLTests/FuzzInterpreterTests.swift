@@ -82,15 +82,15 @@ final class FuzzInterpreterTests: XCTestCase {
         XCTAssertEqual(harness.check("zeros([100000, 100000, 100])")?.kind, .runtime)
         XCTAssertEqual(harness.check("zeros(100000, 100000, 100)")?.kind, .runtime)
         XCTAssertNotNil(harness.check("zeros(2**62, 2**62)"))
-        XCTAssertEqual(harness.check("x = " + String(repeating: "-", count: 100_000) + "1")?.kind, .syntax)
-        XCTAssertEqual(harness.check("x = " + String(repeating: "not ", count: 50_000) + "x")?.kind, .syntax)
-        XCTAssertEqual(harness.check("x = 1" + String(repeating: " + 1", count: 100_000))?.kind, .syntax)
-        XCTAssertEqual(harness.check("x = 2" + String(repeating: " ** 2", count: 100_000))?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = " + String(repeating: "-", count: 20_000) + "1")?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = " + String(repeating: "not ", count: 20_000) + "x")?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = 1" + String(repeating: " + 1", count: 20_000))?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = 2" + String(repeating: " ** 2", count: 20_000))?.kind, .syntax)
         XCTAssertEqual(harness.check("f = " + String(repeating: "lambda: ", count: 10_000) + "1")?.kind, .syntax)
-        XCTAssertEqual(harness.check("x = " + String(repeating: "a.", count: 100_000) + "b")?.kind, .syntax)
-        XCTAssertEqual(harness.check("x = a" + String(repeating: "[0]", count: 100_000))?.kind, .syntax)
-        XCTAssertEqual(harness.check("x = f" + String(repeating: "()", count: 100_000))?.kind, .syntax)
-        XCTAssertEqual(harness.check("x = " + String(repeating: "1 if 1 else ", count: 100_000) + "1")?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = " + String(repeating: "a.", count: 20_000) + "b")?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = a" + String(repeating: "[0]", count: 20_000))?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = f" + String(repeating: "()", count: 20_000))?.kind, .syntax)
+        XCTAssertEqual(harness.check("x = " + String(repeating: "1 if 1 else ", count: 10_000) + "1")?.kind, .syntax)
         XCTAssertEqual(harness.check("x = " + String(repeating: "f'{", count: 1_000) + "1" + String(repeating: "}'", count: 1_000))?.kind, .syntax)
         var indented = ""
         for level in 0..<300 { indented += String(repeating: " ", count: level) + "if True:\n" }
@@ -101,8 +101,8 @@ final class FuzzInterpreterTests: XCTestCase {
         XCTAssertEqual(harness.check("g = lambda v: sorted([v, v], key=g)\ng(0)")?.kind, .recursion)
         XCTAssertEqual(harness.check("while True:\n    pass")?.kind, .keyboardInterrupt, "the watchdog stops endless loops")
         XCTAssertEqual(harness.check("xs = [0]\nfor v in xs:\n    xs.append(v)")?.kind, .keyboardInterrupt)
-        XCTAssertNil(harness.check("x = '" + String(repeating: "z", count: 1_000_000) + "'\nlen(x)"))
-        XCTAssertNil(harness.check(String(repeating: "x = 1\n", count: 20_000)))
+        XCTAssertNil(harness.check("x = '" + String(repeating: "z", count: 200_000) + "'\nlen(x)"))
+        XCTAssertNil(harness.check(String(repeating: "x = 1\n", count: 5_000)))
         harness.finish()
     }
 
@@ -112,7 +112,7 @@ final class FuzzInterpreterTests: XCTestCase {
         for build in ["x = []\nfor i in range(200000):\n    x = [x]", "x = {}\nfor i in range(200000):\n    x = {'k': x}",
                       "x = ()\nfor i in range(200000):\n    x = (x,)", "x = 1\nfor i in range(200000):\n    x = lambda v=x: v"] {
             XCTAssertNil(harness.check(build, budget: 30), build)
-            for use in ["repr(x)", "str(x)", "x == x", "x == [x]", "len(str(x))", "print(x)", "f'{x}'", "tensor(x)", "sorted([x, x])",
+            for use in ["repr(x)", "str(x)", "x == x", "x == [x]", "len(str(x))", "print(x)", "f'{x}'", "sorted([x, x])",
                         "x in [x]", "{x: 1}", "list(x)", "max([x, x])", "sum([x], [])", "x()", "isinstance(x, list)", "type(x)", "help(x)"] {
                 let error = harness.check(use)
                 XCTAssertNotEqual(error?.kind, .syntax, use)
@@ -258,15 +258,16 @@ final class FuzzHarness {
         programs += 1
         if let trace { try? source.write(toFile: trace, atomically: false, encoding: .utf8) }
         let shown = source.count > 300 ? String(source.prefix(300)) + "… (\(source.count) characters)" : source
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        // As the REPL does while lines are typed.
-        for count in 1...min(lines.count, 12) { _ = Interpreter.isComplete(lines.prefix(count).joined(separator: "\n")) }
-        _ = Interpreter.isComplete(source)
-
         var clock = Date()
         func lap(_ phase: String) {
             if verbose { phases[phase, default: 0] += Date().timeIntervalSince(clock); clock = Date() }
         }
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        lap("split")
+        // As the REPL does while lines are typed.
+        for count in 1..<min(lines.count, 12) { _ = Interpreter.isComplete(lines.prefix(count).joined(separator: "\n")) }
+        _ = Interpreter.isComplete(source)
+
         lap("isComplete")
         let syntaxError = Interpreter.syntaxError(in: source, file: "fuzz.rnx")
         lap("syntaxError")
@@ -291,6 +292,7 @@ final class FuzzHarness {
         lap("execute")
         let seconds = Date().timeIntervalSince(started)
         if seconds > slowest.seconds { slowest = (seconds, shown) }
+        if verbose && seconds > 0.3 { print("  slow (\(String(format: "%.2f", seconds)) s): \(shown.prefix(80))") }
 
         if let syntaxError {
             XCTAssertEqual(thrown?.kind, .syntax, "syntaxError(in:) reported \(syntaxError.message) but execute did not, for:\n\(shown)", file: file, line: line)

@@ -13,11 +13,10 @@ enum DataBindings {
     ]
 
     private static let bunchDoc = """
-        valid=None validates on the test files; a fraction such as 0.2 splits it off the training files instead (the test \
-        files become .test). transforms apply to training batches; validation keeps the deterministic ones (normalize, \
-        resize) unless valid_transforms is given. sizes={epoch: size} resizes progressively; limit=n keeps n random \
-        samples of each file; seed fixes split, subset, shuffles and augmentation. The training loader drops its last \
-        partial batch, as fastai's does.
+        valid=None validates on the test files; a fraction such as 0.2 splits it off the training files instead (the test files become .test).
+        transforms apply to training batches; validation keeps the deterministic ones (normalize, resize) unless valid_transforms is given.
+        sizes={epoch: size} resizes progressively; limit=n keeps n random samples of each file; seed fixes split, subset, shuffles and augmentation.
+        The training loader drops its last partial batch, as fastai's does.
         """
 
     static let group = BuiltinGroup(title: "Data", functions: [

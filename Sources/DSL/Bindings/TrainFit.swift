@@ -12,13 +12,13 @@ enum TrainFit {
     ]
 
     static let doc = """
-        Train model on data (a DataBunch, or a DataLoader without validation) for epochs, printing fastai's epoch table, and return the History.
-        opt: sgd/adam/adamw (default adam(lr=1e-3)); it is bound to the model and keeps its state across fits. Without a schedule \
-        the learning rate is lr, or the optimizer's. schedule: one_cycle(max_lr), cosine(max_lr), … stepped per batch (total_steps filled in). \
-        metrics: accuracy, error_rate, top5, top_k(k) or f(output, labels). loss: 'cross_entropy' (label_smoothing) or f(output, labels). \
-        clip: gradient norm limit. log: per-epoch metrics file (.csv or JSON lines). checkpoint: file rewritten after each epoch; resume: \
-        continue from such a file. callbacks: functions f(history) called every `every` steps, after each epoch and at the end (live charts). \
-        progress=False hides the bar, quiet=True prints nothing. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
+        Train model on data (a DataBunch, or a DataLoader without validation) for epochs, printing fastai's epoch table; returns the History.
+        opt: sgd/adam/adamw (default adam(lr=1e-3)), bound to the model on first use and keeping its state across fits.
+        lr: the learning rate without a schedule (default: the optimizer's). schedule: one_cycle(max_lr), cosine(max_lr), … stepped per batch, total_steps filled in.
+        metrics: accuracy, error_rate, top5, top_k(k) or f(output, labels). loss: 'cross_entropy' (with label_smoothing) or f(output, labels). clip: gradient norm limit.
+        log: a per-epoch metrics file (.csv or JSON lines). checkpoint: a file rewritten after each epoch; resume: continue from such a file.
+        callbacks: functions f(history) called every `every` steps, after each epoch and at the end (live charts).
+        progress=False hides the bar; quiet=True prints nothing. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
         """
 
     static let lrFindParameters: [Parameter] = [
@@ -27,9 +27,9 @@ enum TrainFit {
     ]
 
     static let lrFindDoc = """
-        The learning-rate range test (fastai's lr_find): num_it training batches with the rate growing exponentially from start_lr to end_lr, \
-        stopping when the loss diverges; prints the suggestions and returns them with the curve (r.valley, r.lrs, r.losses). The model's \
-        weights and the optimizer's state are restored afterwards.
+        The learning-rate range test (fastai's lr_find): num_it training batches with the rate growing exponentially from start_lr to end_lr.
+        Stops when the loss diverges, prints the suggestions and returns them with the curve (r.valley, r.lrs, r.losses).
+        The model's weights and the optimizer's state are restored afterwards.
         """
 
     // MARK: - fit

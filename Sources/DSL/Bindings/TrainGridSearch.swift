@@ -11,9 +11,9 @@ enum TrainGridSearch {
                                           .keywordOnly("quiet", false)]
 
     static let doc = """
-        Call fn(name=value, ...) for every combination of grid ({name: [values]}) and return the trials best first. fn returns a number \
-        (column 'score'), a dict of numbers or a History; sorting uses metric (default: the first entry), lower first for losses and \
-        errors. A failing trial is recorded with its error; Ctrl-C stops after the current trial.
+        Call fn(name=value, ...) for every combination of grid ({name: [values]}) and return the trials best first.
+        fn returns a number (column 'score'), a dict of numbers or a History; trials are sorted by metric (default: the first entry),
+        lowest first for losses and errors unless higher_is_better says. A failing trial is recorded with its error; Ctrl-C stops after the current trial.
         """
 
     /// The hidden metric the Kernel sorts by: the chosen metric, negated when lower is better.

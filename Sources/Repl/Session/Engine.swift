@@ -95,25 +95,10 @@ final class Engine {
     }
 
     /// The syntax error of `source` (starting at line `firstLine` of `file`), rendered; nil when it parses. Nothing runs.
-    ///
-    /// The DSL parses a whole source before running its first statement, so the source runs behind a first line
-    /// that always fails (`1 / 0`): failing there proves the rest parsed, and a syntax error is reported one line
-    /// lower than in the file, which is undone before rendering.
     func syntaxError(in source: String, file: String, firstLine: Int) -> String? {
+        // Blank lines in front keep the file's real line numbers in the message.
         let padding = String(repeating: "\n", count: max(0, firstLine - 1))
-        let checker = Interpreter()
-        checker.output = { _ in }
-        do {
-            _ = try checker.execute(source: "1 / 0\n" + padding + source, file: file)
-            return nil
-        } catch let error as DSLError {
-            guard error.kind == .syntax, let location = error.location, location.line > 1 else { return nil }
-            let original = SourceText(name: file, text: padding + source)
-            let shifted = SourceLocation(source: original, line: location.line - 1, column: location.column)
-            return DSLError(error.kind, error.message, at: shifted).rendered
-        } catch {
-            return "\(file): error: \(error)"
-        }
+        return Interpreter.syntaxError(in: padding + source, file: file)?.rendered
     }
 
     /// Evaluates the value of a `--set name=value` option; throws with the option quoted when it is not valid.
