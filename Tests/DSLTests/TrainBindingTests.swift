@@ -175,7 +175,7 @@ final class TrainBindingTests: XCTestCase {
         XCTAssertEqual(try session.run("r.best, r.best_score, r.metric, [t['score'] for t in r.trials]"),
                        .tuple([.dict(try DictObject([("a", 3), ("b", 20)])), 60.0, "score", [60.0, 40.0, 30.0, 20.0, 20.0, 10.0]]))
         XCTAssertEqual(try session.run("[(t['a'], t['b']) for t in r.trials][3:5]"), [.tuple([1, 20]), .tuple([2, 10])], "ties keep the run order")
-        XCTAssertTrue(try session.run("str(r)")?.description.hasPrefix("grid search: 6 trials, sorted by score (higher is better)\na   b    score   time\n") ?? false)
+        XCTAssertTrue(try session.run("str(r)")?.description.hasPrefix("grid search: 6 trials, sorted by score (higher is better)\na   b  score   time\n") ?? false)
         try session.run("""
         losses = grid_search({'lr': [0.1, 0.01]}, lambda lr: {'valid_loss': lr * 10, 'accuracy': 1 - lr}, quiet=True)
         failing = grid_search({'a': [0, 1, 2]}, lambda a: 1 / a, higher_is_better=False, quiet=True)

@@ -138,7 +138,7 @@ final class ProgressPrinter: TrainingObserver {
             // A line longer than the terminal would wrap, and `\r` could no longer redraw it in place.
             let line = String(ProgressPrinter.barLine(progress).prefix(max(20, ProgressPrinter.terminalColumns() - 1)))
             interpreter.write("\r" + line + "\u{1B}[K")
-        } else if Double(now - lastLine) / 1e9 >= ProgressPrinter.lineInterval {
+        } else if progress.batch < progress.batchCount && Double(now - lastLine) / 1e9 >= ProgressPrinter.lineInterval {
             lastLine = now
             interpreter.write(ProgressPrinter.plainLine(progress) + "\n")
         }

@@ -40,8 +40,20 @@ final class TableObject: DSLObject {
     var dslType: DSLType { TableObject.type }
 
     var description: String {
+        // A column whose floats are all short (hyper-parameters such as 0.1 or 5e-4) shows them as written.
+        let asWritten = columns.indices.map { column in
+            rows.allSatisfy { row in
+                guard column < row.count, case .float(let number) = row[column] else { return true }
+                return Value.formatFloat(number).count <= 7
+            }
+        }
         var table = TextTable(header: columns)
-        for row in rows { table.append(row.map(TableObject.cell)) }
+        for row in rows {
+            table.append(row.enumerated().map { column, cell in
+                if case .float = cell, column < asWritten.count, asWritten[column] { return cell.description }
+                return TableObject.cell(cell)
+            })
+        }
         return table.render()
     }
 
