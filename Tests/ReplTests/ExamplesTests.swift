@@ -1,0 +1,42 @@
+import XCTest
+
+/// Every example and lesson runs to the end with `rnx run`, on a fast setting (`--set` fewer epochs and samples).
+final class ExamplesTests: XCTestCase {
+    private let fast = ["--set", "epochs=1", "--set", "limit=128", "--set", "search_epochs=1"]
+
+    private var examplesDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+    }
+
+    private func scripts() throws -> [URL] {
+        let files = FileManager.default.enumerator(at: examplesDirectory, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "rnx" } ?? []
+        return files.sorted { $0.path < $1.path }
+    }
+
+    func testEveryExampleRunsToTheEnd() throws {
+        let all = try scripts()
+        XCTAssertGreaterThanOrEqual(all.count, 8, "examples: \(all.map(\.lastPathComponent))")
+        let directory = try TemporaryDirectory()
+        for script in all {
+            let result = try RnxProcess.run(["run", script.path] + fast, in: directory.url,
+                                            environment: ["RNX_PLOT_SIZE": "80x24", "RNX_SIXEL": "0"])
+            XCTAssertEqual(result.status, 0, "\(script.lastPathComponent):\n\(result.output)\n\(result.errors)")
+            XCTAssertTrue(result.output.contains("ran "), "\(script.lastPathComponent): \(result.output)")
+        }
+    }
+
+    func testQuickstartDrawsTheLRFinderAndConfusionCharts() throws {
+        let directory = try TemporaryDirectory()
+        let script = examplesDirectory.appendingPathComponent("quickstart.rnx")
+        let result = try RnxProcess.run(["run", script.path, "--charts", directory.url.appendingPathComponent("charts").path] + fast,
+                                        in: directory.url, environment: ["RNX_PLOT_SIZE": "80x24", "RNX_SIXEL": "0"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("learning rate finder"), result.output)
+        XCTAssertTrue(result.output.contains("confusion matrix"), result.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("quickstart-confusion.png").path))
+        let charts = try FileManager.default.contentsOfDirectory(atPath: directory.url.appendingPathComponent("charts").path)
+        XCTAssertTrue(charts.contains("chart-001.png"), "\(charts)")
+    }
+}
