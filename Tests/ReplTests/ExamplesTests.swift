@@ -40,3 +40,22 @@ final class ExamplesTests: XCTestCase {
         XCTAssertTrue(charts.contains("chart-001.png"), "\(charts)")
     }
 }
+
+/// `rnx run --log` writes the metrics log of every `fit` in the script.
+final class MetricsLogTests: XCTestCase {
+    func testRunLogOptionWritesPerEpochMetrics() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("""
+            seed(0)
+            data = mnist5k(batch_size=32, limit=64)
+            x = input([1, 28, 28])
+            m = model(x, dense(flatten(x), 10))
+            h = fit(m, data, 2, quiet=True)
+            """, to: "tiny.rnx")
+        let result = try RnxProcess.run(["run", "tiny.rnx", "--log", "run.jsonl"], in: directory.url)
+        XCTAssertEqual(result.status, 0, result.errors)
+        let log = try String(contentsOf: directory.url.appendingPathComponent("run.jsonl"), encoding: .utf8)
+        XCTAssertEqual(log.split(separator: "\n").count, 2, log)
+        XCTAssertTrue(log.contains("train_loss"), log)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Kernel
 
 /// `fit` and `lr_find`: argument handling around the Kernel's training loop, the progress display, Ctrl-C, and
@@ -16,7 +17,7 @@ enum TrainFit {
         opt: sgd/adam/adamw (default adam(lr=1e-3)), bound to the model on first use and keeping its state across fits.
         lr: the learning rate without a schedule (default: the optimizer's). schedule: one_cycle(max_lr), cosine(max_lr), … stepped per batch, total_steps filled in.
         metrics: accuracy, error_rate, top5, top_k(k) or f(output, labels). loss: 'cross_entropy' (with label_smoothing) or f(output, labels). clip: gradient norm limit.
-        log: a per-epoch metrics file (.csv or JSON lines). checkpoint: a file rewritten after each epoch; resume: continue from such a file.
+        log: a per-epoch metrics file (.csv or JSON lines; default $RNX_METRICS_LOG, which `rnx run --log` sets). checkpoint: a file rewritten after each epoch; resume: continue from such a file.
         callbacks: functions f(history) called every `every` steps, after each epoch and at the end (live charts).
         progress=False hides the bar; quiet=True prints nothing. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
         """
@@ -66,7 +67,7 @@ enum TrainFit {
             }
         }
         options.gradientClipNorm = try args.optionalDouble("clip")
-        options.metricsLogPath = try args.optionalString("log")
+        options.metricsLogPath = try args.optionalString("log") ?? ProcessInfo.processInfo.environment["RNX_METRICS_LOG"]
         options.checkpointPath = try args.optionalString("checkpoint")
 
         let printer = quiet ? nil : ProgressPrinter(interpreter: interpreter, showsProgress: try args.bool("progress"),
