@@ -31,7 +31,7 @@ run: build
 ## The whole test suite (release mode: numeric Swift is tens of times slower in debug).
 test: deps
 	swift build $(SWIFT_FLAGS) --product rnx
-	swift test $(SWIFT_FLAGS)
+	OMP_WAIT_POLICY=passive swift test $(SWIFT_FLAGS)
 
 ## Benchmarks against PyTorch, measured in the same run.
 bench: build

@@ -40,6 +40,10 @@ public protocol DSLObject: AnyObject {
     var callable: BuiltinFunction? { get }
     /// `f"{x:spec}"` / `format(x, spec)` with a non-empty spec; nil when the spec is not supported.
     func formatted(spec: String) throws -> String?
+    /// The shape shown by the REPL's `:vars` (a tensor's dimensions); nil when the value has none.
+    var shape: [Int]? { get }
+    /// Bytes of tensor data the value holds, for `:vars`; nil when it holds none.
+    var memoryBytes: Int? { get }
 }
 
 /// The defaults: every hook reports "not supported", so a binding implements only what its type can do.
@@ -72,6 +76,8 @@ extension DSLObject {
     public var callable: BuiltinFunction? { nil }
     /// Defaults to "no format specs".
     public func formatted(spec: String) throws -> String? { nil }
+    public var shape: [Int]? { nil }
+    public var memoryBytes: Int? { nil }
 }
 
 /// Produces the elements of an iteration one at a time; nil marks the end.

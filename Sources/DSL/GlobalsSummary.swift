@@ -6,6 +6,10 @@ public struct GlobalSummary: Equatable {
     public let typeName: String
     /// A short, single-line description of the value.
     public let description: String
+    /// The value's shape (tensors), if it has one.
+    public let shape: [Int]?
+    /// Bytes of tensor data the value holds (tensors, models, data sets), if any.
+    public let memoryBytes: Int?
 }
 
 extension Interpreter {
@@ -16,7 +20,10 @@ extension Interpreter {
     public func globalsSummary() -> [GlobalSummary] {
         globals.variables.keys.sorted().compactMap { name in
             guard let value = globals.variables[name] else { return nil }
-            return GlobalSummary(name: name, typeName: value.typeName, description: Interpreter.shortDescription(of: value))
+            var object: DSLObject?
+            if case .object(let wrapped) = value { object = wrapped }
+            return GlobalSummary(name: name, typeName: value.typeName, description: Interpreter.shortDescription(of: value),
+                                 shape: object?.shape, memoryBytes: object?.memoryBytes)
         }
     }
 

@@ -18,6 +18,11 @@ struct Rnx: ParsableCommand {
         subcommands: [ReplCommandLine.self, RunCommandLine.self, WalkCommandLine.self, CheckCommandLine.self],
         defaultSubcommand: ReplCommandLine.self
     )
+
+    static func main() {
+        ProcessSetup.prepareForTraining()
+        main(nil)
+    }
 }
 
 /// `rnx` / `rnx repl`: the interactive REPL, or the piped-input runner when stdin is not a terminal.

@@ -121,6 +121,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(result.output.contains("\u{1B}"), result.output)
         XCTAssertTrue(result.errors.contains("<stdin>:7:5: error: NameError"), result.errors)
 
+        let tensors = try RnxProcess.run([], input: "w = zeros([256, 1000])\nn = 3\n:vars\n", in: directory.url)
+        XCTAssertTrue(tensors.output.contains("name  type    shape        memory"), tensors.output)
+        XCTAssertTrue(tensors.output.contains("w     Tensor  [256, 1000]  1.0 MB"), tensors.output)
+
         let clean = try RnxProcess.run([], input: "print(1 + 1)\n", in: directory.url)
         XCTAssertEqual(clean.status, 0, clean.errors)
         XCTAssertEqual(clean.output, "2\n")

@@ -9,6 +9,9 @@ final class DatasetObject: DSLObject {
         self.dataset = dataset
     }
 
+    var shape: [Int]? { [dataset.count] + dataset.sampleShape }
+    var memoryBytes: Int? { dataset.values.count * MemoryLayout<Float>.stride }
+
     var dslType: DSLType { DataObjects.datasetType }
     var description: String { "<Dataset \(dataset.description)>" }
 

@@ -9,6 +9,8 @@ final class ModelObject: DSLObject {
         self.model = model
     }
 
+    var memoryBytes: Int? { model.stateTensors.reduce(0) { $0 + $1.tensor.count } * MemoryLayout<Float>.stride }
+
     var dslType: DSLType { ModelObject.type }
     var description: String { model.description }
 

@@ -10,6 +10,9 @@ final class TensorObject: DSLObject {
         self.tensor = tensor
     }
 
+    var shape: [Int]? { tensor.shape }
+    var memoryBytes: Int? { (tensor.count + (tensor.grad?.count ?? 0)) * MemoryLayout<Float>.stride }
+
     var dslType: DSLType { TensorBindings.type }
     var description: String { tensor.description }
     var summary: String { tensor.count <= 6 ? tensor.description.replacingOccurrences(of: "\n", with: " ") : tensor.summary }

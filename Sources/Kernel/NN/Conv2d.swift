@@ -36,11 +36,31 @@ extension Tensor {
                              dilationH: dilation.0, dilationW: dilation.1, outH: outH, outW: outW)
         try Shape.validate([g.batch, g.outChannels, outH, outW], op: op)
 
-        let out = Tensor(unchecked: [g.batch, g.outChannels, outH, outW], data: Conv2dCPU.forward(data, weight.data, bias?.data, g))
+        // oneDNN's blocked-layout kernels are 1.5-4x faster at ResNet shapes; im2col + sgemm is the fallback
+        // when oneDNN is switched off (RNX_CONV=im2col) or refuses a shape.
+        let fast = DNNLConvolution.isEnabled
+            ? try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: g.outChannels,
+                                        kernelHeight: g.kernelH, kernelWidth: g.kernelW, stride: stride, padding: padding, dilation: dilation)
+            : nil
+        let values: [Float]
+        if let fast, let y = try? DNNLConvolution.forward(input: data, weight: weight.data, bias: bias?.data, shape: fast) {
+            values = y
+        } else {
+            values = Conv2dCPU.forward(data, weight.data, bias?.data, g)
+        }
+        let out = Tensor(unchecked: [g.batch, g.outChannels, outH, outW], data: values)
         let input = self
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
         return out.record(op, inputs: inputs) { gradOut in
+            if let fast, let grads = try? DNNLConvolution.backward(input: input.data, weight: weight.data, gradOutput: gradOut, shape: fast,
+                                                                   wantInput: input.requiresGrad, wantWeight: weight.requiresGrad,
+                                                                   wantBias: bias?.requiresGrad ?? false) {
+                if let dx = grads.input { input.accumulateGrad(dx) }
+                if let dw = grads.weight { weight.accumulateGrad(dw) }
+                if let bias, let db = grads.bias { bias.accumulateGrad(db) }
+                return
+            }
             let grads = Conv2dCPU.backward(gradOut, input: input.data, weight: weight.data, g,
                                            wantInput: input.requiresGrad, wantWeight: weight.requiresGrad)
             if let dx = grads.input { input.accumulateGrad(dx) }

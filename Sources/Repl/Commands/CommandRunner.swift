@@ -121,8 +121,8 @@ struct CommandRunner {
     private func listVariables() {
         let rows = session.engine.variables()
         guard !rows.isEmpty else { return console.line("no variables defined yet") }
-        let header = ["name", "type", "value"]
-        let table = [header] + rows.map { [$0.name, $0.type, $0.summary] }
+        let header = ["name", "type", "shape", "memory", "value"]
+        let table = [header] + rows.map { [$0.name, $0.type, $0.shape, $0.memory, $0.summary] }
         let widths = (0..<header.count).map { column in table.map { $0[column].count }.max() ?? 0 }
         for (index, row) in table.enumerated() {
             let text = row.enumerated().map { column, cell in

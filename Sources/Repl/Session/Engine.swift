@@ -75,14 +75,33 @@ final class Engine {
         let name: String
         /// Its type, e.g. `Tensor` or `int`.
         let type: String
-        /// One line about the value (a tensor's shape and memory, a number's value, a function's signature).
+        /// Its shape, for tensors and data sets; empty otherwise.
+        let shape: String
+        /// The tensor memory it holds (`1.2 MB`); empty when none.
+        let memory: String
+        /// One line about the value (a number's value, a function's signature, a model's summary).
         let summary: String
     }
 
     /// The user's globals, sorted by name; empty before anything ran.
     func variables() -> [VariableRow] {
         guard let cachedInterpreter else { return [] }
-        return cachedInterpreter.globalsSummary().map { VariableRow(name: $0.name, type: $0.typeName, summary: $0.description) }
+        return cachedInterpreter.globalsSummary().map {
+            VariableRow(name: $0.name, type: $0.typeName, shape: $0.shape.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "",
+                        memory: $0.memoryBytes.map(Engine.formatBytes) ?? "", summary: $0.description)
+        }
+    }
+
+    /// `512 B`, `3.1 KB`, `1.2 MB`, `2.0 GB` (decimal units, as `ls -h --si` and PyTorch's memory summaries).
+    static func formatBytes(_ bytes: Int) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
     }
 
     /// Names `:help` can explain (builtins).
