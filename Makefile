@@ -30,8 +30,8 @@ run: build
 
 ## The whole test suite (release mode: numeric Swift is tens of times slower in debug).
 test: deps
-	swift build $(SWIFT_FLAGS) --product rnx
-	OMP_WAIT_POLICY=passive swift test $(SWIFT_FLAGS)
+	swift build $(SWIFT_FLAGS) --build-tests
+	OMP_WAIT_POLICY=passive swift test $(SWIFT_FLAGS) --skip-build
 
 ## Benchmarks against PyTorch, measured in the same run.
 bench: build
