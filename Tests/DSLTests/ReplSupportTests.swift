@@ -91,11 +91,15 @@ final class ReplSupportTests: XCTestCase {
         long = 'x' * 100
         """)
         XCTAssertEqual(session.interpreter.globalsSummary(), [
-            GlobalSummary(name: "f", typeName: "function", description: "f(x, y=2)"),
-            GlobalSummary(name: "long", typeName: "str", description: "'" + String(repeating: "x", count: 56) + "..."),
-            GlobalSummary(name: "names", typeName: "list", description: "['a', 'b']"),
-            GlobalSummary(name: "rate", typeName: "float", description: "0.5"),
+            GlobalSummary(name: "f", typeName: "function", description: "f(x, y=2)", shape: nil, memoryBytes: nil),
+            GlobalSummary(name: "long", typeName: "str", description: "'" + String(repeating: "x", count: 56) + "...", shape: nil, memoryBytes: nil),
+            GlobalSummary(name: "names", typeName: "list", description: "['a', 'b']", shape: nil, memoryBytes: nil),
+            GlobalSummary(name: "rate", typeName: "float", description: "0.5", shape: nil, memoryBytes: nil),
         ])
+        try session.run("w = zeros([2, 3])")
+        let tensorRow = session.interpreter.globalsSummary().first { $0.name == "w" }
+        XCTAssertEqual(tensorRow?.shape, [2, 3])
+        XCTAssertEqual(tensorRow?.memoryBytes, 24)
         session.interpreter.resetGlobals()
         XCTAssertEqual(session.interpreter.globalsSummary(), [])
     }
