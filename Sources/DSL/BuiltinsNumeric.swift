@@ -106,7 +106,8 @@ enum NumericBuiltins {
                 // printf rounds the exact binary value correctly, which is what Python's round does.
                 return .float(Double(String(format: "%.\(min(digits, 340))f", number)) ?? number)
             }
-            let scale = pow(10, Double(-digits))
+            // -Double(digits), not Double(-digits): negating Int.min would trap.
+            let scale = pow(10, -Double(digits))
             return .float((number / scale).rounded(.toNearestOrEven) * scale)
         default:
             if case .object = value, let method = value.dslType.method(named: "round") {

@@ -105,7 +105,8 @@ enum StringMethods {
         },
         method("zfill", [.required("width")], doc: "The text padded with zeros on the left to width (after any sign).") { args in
             let text = try args.text()
-            let width = min(try args.int("width"), FormatSpec.maximumWidth)
+            // Clamped both ways: a huge negative width would overflow the subtraction below.
+            let width = max(0, min(try args.int("width"), FormatSpec.maximumWidth))
             let missing = width - text.count
             guard missing > 0 else { return .string(text) }
             if let sign = text.first, sign == "-" || sign == "+" {
@@ -135,6 +136,8 @@ enum StringMethods {
     private static func split(_ args: Arguments) throws -> [String] {
         let text = try args.text()
         var remaining = try args.int("maxsplit")
+        // Any negative maxsplit means no limit; counting down from a huge negative one would overflow.
+        if remaining < 0 { remaining = Int.max }
         guard let separator = try args.optionalString("sep") else {
             var parts: [String] = []
             var rest = Substring(text).drop(while: \.isWhitespace)
@@ -189,7 +192,7 @@ enum StringMethods {
         var spec = try FormatSpec("")
         spec.fill = fillCharacter
         spec.align = align
-        spec.width = min(try args.int("width"), FormatSpec.maximumWidth)
+        spec.width = max(0, min(try args.int("width"), FormatSpec.maximumWidth))
         return Formatting.pad(try args.text(), spec, defaultAlign: align)
     }
 }

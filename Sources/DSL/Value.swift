@@ -51,35 +51,44 @@ public final class ListObject {
 enum ContainerTeardown {
     /// Empties `items`, taking apart the nested lists, dicts and tuples only it refers to.
     static func release(_ items: inout [Value]) {
-        guard items.contains(where: \.isContainer) else { return }
+        guard items.contains(where: { $0.isContainer }) else { return }
         var pending: [Value] = []
         swap(&pending, &items)
-        while let value = pending.popLast() {
-            takeChildren(of: value, into: &pending)
-        }
-    }
-
-    /// Moves the container children of `value` into `pending` when nothing else refers to `value`'s storage.
-    private static func takeChildren(of value: consuming Value, into pending: inout [Value]) {
-        switch consume value {
-        case .list(var list):
-            guard isKnownUniquelyReferenced(&list) else { return }
-            var items: [Value] = []
-            swap(&items, &list.items)
-            pending += items.filter(\.isContainer)
-        case .dict(var dict):
-            guard isKnownUniquelyReferenced(&dict) else { return }
-            pending += dict.takeContents().filter(\.isContainer)
-        case .tuple(let items):
-            // The tuple's storage may be shared; holding its children here makes freeing it cheap either way.
-            pending += items.filter(\.isContainer)
-        default:
-            return
+        while !pending.isEmpty {
+            var value = pending.removeLast()
+            // Each container is moved out of `value` so that this loop holds exactly one reference to it and
+            // the uniqueness test sees only the outside world.
+            if var list = value.takeList() {
+                guard isKnownUniquelyReferenced(&list) else { continue }
+                var children: [Value] = []
+                swap(&children, &list.items)
+                pending += children.filter { $0.isContainer }
+            } else if var dict = value.takeDict() {
+                guard isKnownUniquelyReferenced(&dict) else { continue }
+                pending += dict.takeContents().filter { $0.isContainer }
+            } else if case .tuple(let children) = value {
+                // The tuple's storage may be shared; holding its children here makes freeing it cheap either way.
+                pending += children.filter { $0.isContainer }
+            }
         }
     }
 }
 
 extension Value {
+    /// The list this value is, leaving `.none` in its place.
+    fileprivate mutating func takeList() -> ListObject? {
+        guard case .list(let list) = self else { return nil }
+        self = .none
+        return list
+    }
+
+    /// The dict this value is, leaving `.none` in its place.
+    fileprivate mutating func takeDict() -> DictObject? {
+        guard case .dict(let dict) = self else { return nil }
+        self = .none
+        return dict
+    }
+
     /// Whether the value can hold other values whose release could recurse (lists, dicts, tuples).
     var isContainer: Bool {
         switch self {

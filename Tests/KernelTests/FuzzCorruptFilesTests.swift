@@ -34,7 +34,7 @@ final class FuzzCorruptFilesTests: XCTestCase {
                              to: saved, metadata: ["format": "pt", "note": "fuzz"])
         let valid = [try DataFixtures.read(saved), Self.mixedDTypeSafetensors()]
         var campaign = FuzzCampaign("safetensors", folder: folder)
-        for _ in 0..<Self.count(2500) {
+        for _ in 0..<Self.count(4000) {
             let original = random.pick(valid)
             let bytes = random.chance(0.6)
                 ? JSONHeaderMutator.mutateSafetensors(original, using: &random)
@@ -66,7 +66,7 @@ final class FuzzCorruptFilesTests: XCTestCase {
         let parsed = try Safetensors.load(folder + "/valid.safetensors")
         let rebuilt = folder + "/rebuilt.safetensors"
         var campaign = FuzzCampaign("checkpoint", folder: folder)
-        for _ in 0..<Self.count(800) {
+        for _ in 0..<Self.count(1500) {
             let bytes: [UInt8]
             if random.chance(0.5) {
                 // Damage only the JSON inside one metadata entry, so the file itself stays a valid safetensors file.
@@ -92,6 +92,8 @@ final class FuzzCorruptFilesTests: XCTestCase {
     }
 
     func testCorruptIDXFilesAreRejectedCleanly() throws {
+        // Declared sizes up to this limit are read (and found missing) in 1 MiB chunks, which debug builds fill slowly.
+        MemoryLimit.bytes = 1 << 20
         var random = FuzzRandom(seed: Self.seed(0x1D8))
         let folder = try DataFixtures.temporaryDirectory(for: self)
         let images = DataFixtures.idx(dimensions: [6, 4, 5], payload: (0..<120).map { UInt8($0 * 2) })
@@ -106,7 +108,7 @@ final class FuzzCorruptFilesTests: XCTestCase {
             let otherImages = folder + "/valid-images", otherLabels = folder + "/valid-labels"
             try DataFixtures.write(images, to: otherImages)
             try DataFixtures.write(labels, to: otherLabels)
-            for _ in 0..<Self.count(1200) {
+            for _ in 0..<Self.count(2000) {
                 let mutateImages = random.chance(0.6)
                 var bytes: [UInt8]
                 if gzip && random.chance(0.5) {
@@ -137,7 +139,7 @@ final class FuzzCorruptFilesTests: XCTestCase {
         let meta = Array(Datasets.cifar10ClassNames.joined(separator: "\n").utf8)
         let root = folder + "/cifar-10-batches-bin"
         var campaign = FuzzCampaign("cifar10", folder: folder)
-        for _ in 0..<Self.count(600) {
+        for _ in 0..<Self.count(1000) {
             let bytes = ByteMutator.mutate(batch, fields: labelFields, using: &random)
             if random.chance(0.3) {
                 // Through the folder, with a class-name file that may be damaged too.
@@ -172,7 +174,7 @@ final class FuzzCorruptFilesTests: XCTestCase {
         valid.append(FuzzFiles.png(width: 2, height: 2, bitDepth: 8, colorType: 2, transparency: [0, 1, 0, 2, 0, 3], using: &random))
         for file in valid { XCTAssertNoThrow(try ImageFile.decode(file, channels: 3, path: "valid.png"), "the unmutated PNGs must be valid") }
         var campaign = FuzzCampaign("png", folder: folder)
-        for _ in 0..<Self.count(2500) {
+        for _ in 0..<Self.count(4000) {
             var bytes = ByteMutator.mutate(random.pick(valid), fields: FuzzFiles.pngHeaderFields, using: &random)
             if random.chance(0.75) { FuzzFiles.fixPNGChecksums(&bytes) }
             let channels = random.chance(0.5) ? 1 : 3
@@ -199,7 +201,7 @@ final class FuzzCorruptFilesTests: XCTestCase {
         for file in valid { XCTAssertNoThrow(try ImageFile.decode(file, channels: 3, path: "valid.jpg"), "the unmutated JPEGs must be valid") }
         let fields = valid.map(FuzzFiles.jpegFields)
         var campaign = FuzzCampaign("jpeg", folder: folder)
-        for _ in 0..<Self.count(2500) {
+        for _ in 0..<Self.count(4000) {
             let which = random.below(valid.count)
             let bytes = ByteMutator.mutate(valid[which], fields: fields[which], using: &random)
             let channels = random.chance(0.5) ? 1 : 3
@@ -216,10 +218,10 @@ final class FuzzCorruptFilesTests: XCTestCase {
         var random = FuzzRandom(seed: Self.seed(0xC5F))
         let folder = try DataFixtures.temporaryDirectory(for: self)
         let valid = "label,p0,p1,p2,p3\n0,0,255,12.5,3\r\n1, 7 ,8,9,10\n\n2,1e2,0.5,-0,4\n"
-        let weirdFields = ["", " ", "-1", "1.5", "1e999", "-1e999", "nan", "inf", "0x10", "99999999999999999999999", "1e-400",
+        let weirdFields = ["", " ", "-1", "1.5", "999999999", "1048576", "1e999", "-1e999", "nan", "inf", "0x10", "99999999999999999999999", "1e-400",
                            "\"3\"", "3 4", "9223372036854775808", "18446744073709551616", "+5", ".", "e5", "1e", "\u{FEFF}1", "١"]
         var campaign = FuzzCampaign("csv", folder: folder)
-        for _ in 0..<Self.count(2000) {
+        for _ in 0..<Self.count(3000) {
             var bytes: [UInt8]
             if random.chance(0.5) {
                 var lines = valid.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -277,6 +279,14 @@ final class FuzzCorruptFilesTests: XCTestCase {
             XCTAssertEqual("\(error)", "bomb.jpg: cannot decode JPEG: decoding needs more working memory than the limit of 64 MiB")
         }
         XCTAssertLessThan((ProcessMemory.peakBytes ?? 0) - before, 80 << 20)
+    }
+
+    func testAHugeLabelInACSVFileIsRefusedInsteadOfNamingABillionClasses() throws {
+        let folder = try DataFixtures.temporaryDirectory(for: self)
+        try DataFixtures.write("label,a,b,c,d\n999999999,1,2,3,4\n", to: folder + "/labels.csv")
+        XCTAssertThrowsError(try Datasets.csv(path: folder + "/labels.csv", shape: [1, 2, 2])) { error in
+            XCTAssertEqual("\(error)", "Dataset: label 999999999 of sample 0 is too large to number the classes 0…999999999; pass the class names if there really are that many")
+        }
     }
 
     // MARK: - Seeds and sizes

@@ -53,7 +53,10 @@ public final class Tensor: @unchecked Sendable {
 
     /// Size of dimension `axis` (negative counts from the end).
     public func size(_ axis: Int) throws -> Int {
-        shape[try Shape.normalize(axis: axis, rank: rank, op: "size")]
+        guard rank > 0 else {
+            throw KernelError.invalidArgument(op: "size", message: "a 0-d tensor has no dimension \(axis)")
+        }
+        return shape[try Shape.normalize(axis: axis, rank: rank, op: "size")]
     }
 
     /// A copy of the values that shares no storage and is not on the tape.

@@ -40,6 +40,12 @@ public struct Dataset: Sendable, CustomStringConvertible {
         if let negative = labels.firstIndex(where: { $0 < 0 }) {
             throw KernelError.invalidArgument(op: "Dataset", message: "label \(labels[negative]) of sample \(negative) is negative")
         }
+        // Default names are made for every label up to the largest: refuse a stray huge label (a corrupt file's
+        // 999999999) instead of building a billion names.
+        guard classNames != nil || largest < Dataset.maximumDefaultClassCount else {
+            let sample = labels.firstIndex(of: largest) ?? 0
+            throw KernelError.invalidArgument(op: "Dataset", message: "label \(largest) of sample \(sample) is too large to number the classes 0…\(largest); pass the class names if there really are that many")
+        }
         let names = classNames ?? (0...largest).map(String.init)
         guard largest < names.count else {
             let sample = labels.firstIndex(of: largest) ?? 0
@@ -51,6 +57,9 @@ public struct Dataset: Sendable, CustomStringConvertible {
         self.labels = labels
         self.classNames = names
     }
+
+    /// The most classes a data set without class names may have (labels 0…1,048,575).
+    public static let maximumDefaultClassCount = 1 << 20
 
     /// Number of samples.
     public var count: Int { labels.count }

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A POSIX thread that can be joined, for the loader's prefetch worker and for isolating libjpeg.
+/// A POSIX thread that can be joined, for the loader's prefetch worker.
 final class NativeThread {
     #if os(Linux)
     /// The C entry point of a thread: receives the context pointer.
@@ -17,8 +17,7 @@ final class NativeThread {
     #endif
     private var joined = false
 
-    /// Starts `entry(context)` on a new thread. No Swift object is involved, so the thread may end
-    /// abruptly (`pthread_exit`) without leaving a reference count behind.
+    /// Starts `entry(context)` on a new thread.
     init(entry: Entry, context: UnsafeMutableRawPointer) throws {
         let status = pthread_create(&thread, nil, entry, context)
         guard status == 0 else {

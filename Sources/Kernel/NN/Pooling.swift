@@ -18,6 +18,10 @@ struct PoolGeometry {
         guard padding.0 * 2 <= kernel.0, padding.1 * 2 <= kernel.1 else {
             throw KernelError.invalidArgument(op: op, message: "padding must be at most half the kernel, found padding (\(padding.0), \(padding.1)) for kernel (\(kernel.0), \(kernel.1))")
         }
+        // As in PyTorch: padding would otherwise make windows over an image with no pixels at all.
+        guard input[2] > 0, input[3] > 0 else {
+            throw KernelError.shapeMismatch(op: op, expected: "an image of positive height and width", found: "input \(shapeString(input))")
+        }
         planes = input[0] * input[1]
         height = input[2]
         width = input[3]

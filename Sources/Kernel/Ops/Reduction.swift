@@ -30,6 +30,8 @@ extension Tensor {
     /// Sum over `axes` (negative counts from the end); `keepDims` keeps them as size 1.
     public func sum(axes: [Int], keepDims: Bool = false) throws -> Tensor {
         let resolved = try Set(axes.map { try Shape.normalize(axis: $0, rank: rank, op: "sum") }).sorted(by: >)
+        // A 0-d tensor reduces over its only element, as in PyTorch (`tensor(3.).sum(dim=0)` is 3).
+        if rank == 0 && !resolved.isEmpty { return try reshape([1]).sum(axes: [0]) }
         var result = self
         for axis in resolved {
             result = result.sumAxis(axis, keepDims: keepDims)
@@ -40,7 +42,7 @@ extension Tensor {
     /// Mean over `axes`.
     public func mean(axes: [Int], keepDims: Bool = false) throws -> Tensor {
         let resolved = try Set(axes.map { try Shape.normalize(axis: $0, rank: rank, op: "mean") })
-        let n = resolved.reduce(1) { $0 * shape[$1] }
+        let n = rank == 0 ? 1 : resolved.reduce(1) { $0 * shape[$1] }
         return try sum(axes: axes, keepDims: keepDims) / Float(Swift.max(n, 1))
     }
 
@@ -71,6 +73,7 @@ extension Tensor {
     /// Index of the largest element along `axis` for each position (ties: first), as a tensor of indices.
     public func argmax(axis: Int, keepDims: Bool = false) throws -> Tensor {
         let a = try Shape.normalize(axis: axis, rank: rank, op: "argmax")
+        if rank == 0 { return try reshape([1]).argmax(axis: 0) }
         guard shape[a] > 0 else {
             throw KernelError.invalidArgument(op: "argmax", message: "cannot take argmax over an empty axis")
         }
@@ -102,6 +105,7 @@ extension Tensor {
 
     private func extreme(axis: Int, keepDims: Bool, greater: Bool, op: String) throws -> Tensor {
         let a = try Shape.normalize(axis: axis, rank: rank, op: op)
+        if rank == 0 { return try reshape([1]).extreme(axis: 0, keepDims: false, greater: greater, op: op) }
         guard shape[a] > 0 else { throw KernelError.invalidArgument(op: op, message: "cannot reduce an empty axis") }
         let (outer, length, inner) = split(at: a)
         let winners = argExtreme(outer: outer, length: length, inner: inner, greater: greater)

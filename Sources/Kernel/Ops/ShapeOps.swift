@@ -64,14 +64,14 @@ extension Tensor {
 
     /// Elements `start, start+step, …` (< end) along `axis`, Python slice semantics (negative bounds count from the end, clamped).
     public func slice(axis: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) throws -> Tensor {
-        let a = try Shape.normalize(axis: axis, rank: rank, op: "slice")
+        let a = try dimensionAxis(axis, op: "slice")
         let indices = try Tensor.sliceIndices(length: shape[a], start: start, end: end, step: step)
         return try gather(axis: a, indices: indices, op: "slice")
     }
 
     /// The sub-tensor at `index` along `axis`, with that axis removed (`x[i]` for axis 0).
     public func select(axis: Int = 0, index: Int) throws -> Tensor {
-        let a = try Shape.normalize(axis: axis, rank: rank, op: "select")
+        let a = try dimensionAxis(axis, op: "select")
         let i = index < 0 ? index + shape[a] : index
         guard i >= 0, i < shape[a] else {
             throw KernelError.invalidArgument(op: "index", message: "index \(index) is out of range for axis \(a) of size \(shape[a])")
@@ -83,11 +83,19 @@ extension Tensor {
 
     /// Picks `indices` (each in range) along `axis`, in that order; repeated indices are allowed.
     public func indexSelect(axis: Int, indices: [Int]) throws -> Tensor {
-        let a = try Shape.normalize(axis: axis, rank: rank, op: "index_select")
+        let a = try dimensionAxis(axis, op: "index_select")
         for i in indices where i < 0 || i >= shape[a] {
             throw KernelError.invalidArgument(op: "index_select", message: "index \(i) is out of range for axis \(a) of size \(shape[a])")
         }
         return try gather(axis: a, indices: indices, op: "index_select")
+    }
+
+    /// `axis` resolved for ops that index a dimension; unlike reductions, they have nothing to work on in a 0-d tensor.
+    private func dimensionAxis(_ axis: Int, op: String) throws -> Int {
+        guard rank > 0 else {
+            throw KernelError.invalidArgument(op: op, message: "a 0-d tensor has no axis \(axis) (reshape it to [1] first)")
+        }
+        return try Shape.normalize(axis: axis, rank: rank, op: op)
     }
 
     private func gather(axis: Int, indices: [Int], op: String) throws -> Tensor {
@@ -123,7 +131,7 @@ extension Tensor {
         guard let first = tensors.first else {
             throw KernelError.invalidArgument(op: "concat", message: "needs at least one tensor")
         }
-        let a = try Shape.normalize(axis: axis, rank: first.rank, op: "concat")
+        let a = try first.dimensionAxis(axis, op: "concat")
         for t in tensors.dropFirst() {
             var expected = first.shape
             guard t.rank == first.rank else {
