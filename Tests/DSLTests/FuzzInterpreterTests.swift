@@ -8,11 +8,13 @@ import Kernel
 ///
 /// For every input: nothing crashes (a crash would end the test process), every error is a `DSLError` whose
 /// location lies inside a source line, `syntaxError(in:)` agrees with what `execute` reports, completion
-/// works at any cursor, and the interpreter still runs `1 + 1` afterwards (checked every fifth input). A watchdog interrupts programs that run past their time
-/// budget (or make the process use too much memory) through the interpreter's cooperative `interrupt`.
+/// works at any cursor, and the interpreter still runs `1 + 1` afterwards (checked every fifth input).
+/// A watchdog interrupts programs that run past their time budget (or make the process use too much
+/// memory) through the interpreter's cooperative `interrupt`.
 ///
 /// Replay or lengthen a run with `RNX_FUZZ_SEED=<n>` and `RNX_FUZZ_SCALE=<factor>`; with
-/// `RNX_FUZZ_TRACE=<file>` each input is written there before it runs, so the one that kills the process is kept.
+/// `RNX_FUZZ_TRACE=<file>` each input is written there before it runs, so the one that kills the process is
+/// kept; `RNX_FUZZ_VERBOSE=1` also prints the commonest errors, slow inputs and the time of each phase.
 final class FuzzInterpreterTests: XCTestCase {
     private var savedMemoryLimit = 0
 
@@ -41,7 +43,7 @@ final class FuzzInterpreterTests: XCTestCase {
     func testGeneratedProgramsNeverCrashTheInterpreter() throws {
         let harness = FuzzHarness("generated")
         var generator = ProgramGenerator(seed: FuzzHarness.seed(0x6E4E), builtins: Interpreter().builtinNames.filter { $0 != "help" })
-        for _ in 0..<FuzzHarness.count(1000) {
+        for _ in 0..<FuzzHarness.count(800) {
             harness.check(generator.program())
         }
         harness.finish()
@@ -50,7 +52,7 @@ final class FuzzInterpreterTests: XCTestCase {
     func testMutatedProgramsNeverCrashTheInterpreter() throws {
         let harness = FuzzHarness("mutated")
         var random = FuzzRandom(seed: FuzzHarness.seed(0x307A))
-        for _ in 0..<FuzzHarness.count(3000) {
+        for _ in 0..<FuzzHarness.count(2500) {
             let program = random.pick(SeedCorpus.programs)
             harness.check(ProgramMutator.mutate(program, other: random.pick(SeedCorpus.programs), using: &random))
         }
@@ -272,7 +274,8 @@ final class FuzzHarness {
     private(set) var interpreter: Interpreter
     private let watchdog = Watchdog()
     private var outcomes: [String: Int] = [:]
-    /// With `RNX_FUZZ_VERBOSE` set: how often each error message came up, to tune the generator.
+    /// With `RNX_FUZZ_VERBOSE` set: how often each error message came up (to tune the generator), and the
+    /// seconds spent in each phase of `check`.
     private var messages: [String: Int] = [:]
     private var phases: [String: Double] = [:]
     private let verbose = ProcessInfo.processInfo.environment["RNX_FUZZ_VERBOSE"] != nil

@@ -281,6 +281,18 @@ final class FuzzCorruptFilesTests: XCTestCase {
         XCTAssertLessThan((ProcessMemory.peakBytes ?? 0) - before, 80 << 20)
     }
 
+    func testLibjpegFailuresWhileEncodingComeBackAsMessages() throws {
+        // libjpeg's error_exit fires in the middle of jpeg_start_compress; the C helper lands the jump and reports.
+        let folder = try DataFixtures.temporaryDirectory(for: self)
+        let wide = try Tensor.zeros([1, 1, 70_000])
+        XCTAssertThrowsError(try ImageFile.write(wide, to: folder + "/wide.jpg")) { error in
+            XCTAssertEqual("\(error)", "\(folder)/wide.jpg: cannot encode JPEG: Maximum supported image dimension is 65500 pixels")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/wide.jpg"))
+        try ImageFile.write(try Tensor.zeros([1, 1, 65_500]), to: folder + "/widest.jpg")
+        XCTAssertEqual(try ImageFile.read(folder + "/widest.jpg", channels: 1).shape, [1, 1, 65_500])
+    }
+
     func testAHugeLabelInACSVFileIsRefusedInsteadOfNamingABillionClasses() throws {
         let folder = try DataFixtures.temporaryDirectory(for: self)
         try DataFixtures.write("label,a,b,c,d\n999999999,1,2,3,4\n", to: folder + "/labels.csv")
