@@ -39,41 +39,12 @@ enum DataFixtures {
     }
 
     /// Writes a `width`×`height` JPEG of one CMYK colour with libjpeg (which adds an Adobe marker, so
-    /// readers take the values as inverted inks, as in Photoshop files). Test data only: libjpeg's default
-    /// error handler would end the process, which the fixed, valid parameters here never trigger.
+    /// readers take the values as inverted inks, as in Photoshop files).
     static func writeCMYKJPEG(_ colour: [UInt8], width: Int, height: Int, to path: String) throws {
-        // libjpeg keeps these addresses between calls, so they live in allocated memory, not Swift variables.
-        let errors = UnsafeMutablePointer<jpeg_error_mgr>.allocate(capacity: 1)
-        let info = UnsafeMutablePointer<jpeg_compress_struct>.allocate(capacity: 1)
-        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>.allocate(capacity: 1)
-        let size = UnsafeMutablePointer<UInt>.allocate(capacity: 1)
-        errors.initialize(to: jpeg_error_mgr())
-        info.initialize(to: jpeg_compress_struct())
-        buffer.initialize(to: nil)
-        size.initialize(to: 0)
-        defer {
-            free(buffer.pointee)
-            [UnsafeMutableRawPointer(errors), UnsafeMutableRawPointer(info), UnsafeMutableRawPointer(buffer), UnsafeMutableRawPointer(size)].forEach { $0.deallocate() }
-        }
-        info.pointee.err = jpeg_std_error(errors)
-        jpeg_CreateCompress(info, JPEG_LIB_VERSION, MemoryLayout<jpeg_compress_struct>.size)
-        jpeg_mem_dest(info, buffer, size)
-        info.pointee.image_width = JDIMENSION(width)
-        info.pointee.image_height = JDIMENSION(height)
-        info.pointee.input_components = 4
-        info.pointee.in_color_space = JCS_CMYK
-        jpeg_set_defaults(info)
-        jpeg_set_quality(info, 100, 1)
-        jpeg_start_compress(info, 1)
-        var row = [UInt8]((0..<width).flatMap { _ in colour })
-        row.withUnsafeMutableBufferPointer { pixels in
-            var pointer: JSAMPROW? = pixels.baseAddress
-            for _ in 0..<height { _ = jpeg_write_scanlines(info, &pointer, 1) }
-        }
-        jpeg_finish_compress(info)
-        jpeg_destroy_compress(info)
-        guard let bytes = buffer.pointee else { throw KernelError.file(path: path, message: "libjpeg produced no data") }
-        try write(Array(UnsafeBufferPointer(start: bytes, count: Int(size.pointee))), to: path)
+        let pixels = [UInt8]((0..<(width * height)).flatMap { _ in colour })
+        let bytes = JPEGTestEncoder.encode(pixels, width: width, height: height, components: 4, colorSpace: JCS_CMYK, quality: 100)
+        guard !bytes.isEmpty else { throw KernelError.file(path: path, message: "libjpeg produced no data") }
+        try write(bytes, to: path)
     }
 
     /// Writes `text` (UTF-8) to `path`.

@@ -158,50 +158,18 @@ enum FuzzFiles {
     }
 
     /// A JPEG written with libjpeg's full options: progressive and/or arithmetic coding, restart markers.
-    /// Test data only: libjpeg's default error handler would end the process, which the fixed, valid
-    /// parameters here never trigger.
     static func jpeg(width: Int, height: Int, gray: Bool, progressive: Bool, arithmetic: Bool, restartRows: Int,
                      using random: inout FuzzRandom) -> [UInt8] {
         let channels = gray ? 1 : 3
         let pixels = (0..<(width * height * channels)).map { index -> UInt8 in
             UInt8(truncatingIfNeeded: index * 7 + random.below(40))
         }
-        let errors = UnsafeMutablePointer<jpeg_error_mgr>.allocate(capacity: 1)
-        let info = UnsafeMutablePointer<jpeg_compress_struct>.allocate(capacity: 1)
-        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>.allocate(capacity: 1)
-        let size = UnsafeMutablePointer<UInt>.allocate(capacity: 1)
-        errors.initialize(to: jpeg_error_mgr())
-        info.initialize(to: jpeg_compress_struct())
-        buffer.initialize(to: nil)
-        size.initialize(to: 0)
-        defer {
-            free(buffer.pointee)
-            [UnsafeMutableRawPointer(errors), UnsafeMutableRawPointer(info), UnsafeMutableRawPointer(buffer), UnsafeMutableRawPointer(size)].forEach { $0.deallocate() }
+        return JPEGTestEncoder.encode(pixels, width: width, height: height, components: channels,
+                                      colorSpace: gray ? JCS_GRAYSCALE : JCS_RGB, quality: 80) { info in
+            if progressive { jpeg_simple_progression(info) }
+            info.pointee.arith_code = arithmetic ? 1 : 0
+            info.pointee.restart_in_rows = Int32(restartRows)
         }
-        info.pointee.err = jpeg_std_error(errors)
-        jpeg_CreateCompress(info, JPEG_LIB_VERSION, MemoryLayout<jpeg_compress_struct>.size)
-        jpeg_mem_dest(info, buffer, size)
-        info.pointee.image_width = JDIMENSION(width)
-        info.pointee.image_height = JDIMENSION(height)
-        info.pointee.input_components = Int32(channels)
-        info.pointee.in_color_space = gray ? JCS_GRAYSCALE : JCS_RGB
-        jpeg_set_defaults(info)
-        jpeg_set_quality(info, 80, 1)
-        if progressive { jpeg_simple_progression(info) }
-        info.pointee.arith_code = arithmetic ? 1 : 0
-        info.pointee.restart_in_rows = Int32(restartRows)
-        jpeg_start_compress(info, 1)
-        pixels.withUnsafeBufferPointer { rows in
-            guard let start = rows.baseAddress else { return }
-            for row in 0..<height {
-                var pointer: JSAMPROW? = UnsafeMutablePointer(mutating: start + row * width * channels)
-                _ = jpeg_write_scanlines(info, &pointer, 1)
-            }
-        }
-        jpeg_finish_compress(info)
-        jpeg_destroy_compress(info)
-        guard let bytes = buffer.pointee else { return [] }
-        return Array(UnsafeBufferPointer(start: bytes, count: Int(size.pointee)))
     }
 
     /// A safetensors file from a JSON header text and a data section (the header length is computed).
