@@ -9,35 +9,16 @@ enum Bilinear {
         let width: Int
     }
 
-    /// For each output position along one axis: the two input indices and the weight of the second.
-    private struct AxisTaps {
-        var low: [Int] = []
-        var high: [Int] = []
-        var weight: [Float] = []
-
-        init(inputLength: Int, outputLength: Int, offset: Int) {
-            let scale = Double(inputLength) / Double(outputLength)
-            for i in 0..<outputLength {
-                let source = Swift.max((Double(i) + 0.5) * scale - 0.5, 0)
-                let lower = Swift.min(Int(source), inputLength - 1)
-                let upper = Swift.min(lower + 1, inputLength - 1)
-                low.append(offset + lower)
-                high.append(offset + upper)
-                weight.append(Float(source - Double(lower)))
-            }
-        }
-    }
-
     /// Resizes `region` of each of the `planes` planes (each `height`×`width`, one after another in `source`)
     /// to `output`; returns the output planes in the same order.
     static func resize(_ source: [Float], planes: Int, height: Int, width: Int, region: Region, to output: ImageSize) -> [Float] {
-        let rows = AxisTaps(inputLength: region.height, outputLength: output.height, offset: region.top)
-        let columns = AxisTaps(inputLength: region.width, outputLength: output.width, offset: region.left)
+        let rows = BilinearAxis(input: region.height, output: output.height, offset: region.top)
+        let columns = BilinearAxis(input: region.width, output: output.width, offset: region.left)
         let outPlane = output.height * output.width
         var result = [Float](repeating: 0, count: planes * outPlane)
         source.withUnsafeBufferPointer { input in
             result.withUnsafeMutableBufferPointer { out in
-                for p in 0..<planes {
+                Parallel.forEach(planes) { p in
                     let base = p * height * width
                     for y in 0..<output.height {
                         let upper = base + rows.low[y] * width
@@ -45,12 +26,10 @@ enum Bilinear {
                         let wy = rows.weight[y]
                         let target = p * outPlane + y * output.width
                         for x in 0..<output.width {
-                            let x0 = columns.low[x]
-                            let x1 = columns.high[x]
-                            let wx = columns.weight[x]
-                            let top = input[upper + x0] * (1 - wx) + input[upper + x1] * wx
-                            let bottom = input[lower + x0] * (1 - wx) + input[lower + x1] * wx
-                            out[target + x] = top * (1 - wy) + bottom * wy
+                            let x0 = columns.low[x], x1 = columns.high[x], wx = columns.weight[x]
+                            let top = input[upper + x0] + (input[upper + x1] - input[upper + x0]) * wx
+                            let bottom = input[lower + x0] + (input[lower + x1] - input[lower + x0]) * wx
+                            out[target + x] = top + (bottom - top) * wy
                         }
                     }
                 }
@@ -77,5 +56,25 @@ enum Bilinear {
         let top = pixel(x0, y0) * (1 - wx) + pixel(x0 + 1, y0) * wx
         let bottom = pixel(x0, y0 + 1) * (1 - wx) + pixel(x0 + 1, y0 + 1) * wx
         return top * (1 - wy) + bottom * wy
+    }
+}
+
+/// Where each output pixel samples along one axis: two neighbouring input indices and the weight of the second.
+struct BilinearAxis {
+    let low: [Int], high: [Int], weight: [Float]
+
+    /// PyTorch's source index for align_corners=False: (dst + 0.5)·in/out − 0.5, clamped below at 0;
+    /// `offset` is added to both indices (the first row or column of a cropped region).
+    init(input: Int, output: Int, offset: Int = 0) {
+        let scale = Float(input) / Float(output)
+        var low = [Int](), high = [Int](), weight = [Float]()
+        for o in 0..<output {
+            let source = Swift.max((Float(o) + 0.5) * scale - 0.5, 0)
+            let i0 = Swift.min(Int(source), input - 1)
+            low.append(offset + i0)
+            high.append(offset + Swift.min(i0 + 1, input - 1))
+            weight.append(source - Float(i0))
+        }
+        self.low = low; self.high = high; self.weight = weight
     }
 }
