@@ -1,7 +1,6 @@
-/// Maximum over sliding windows of `[C, H, W]` images (Keras's `MaxPooling2D`, PyTorch's `nn.MaxPool2d`).
-///
-/// Padded pixels never win (they count as −∞), for both explicit and "same" padding.
-public final class MaxPooling2D: Layer {
+/// What the window pooling layers share: window and step sizes, border handling, argument checks and
+/// output shapes. The subclasses differ only in how a window is reduced.
+public class WindowPooling2D: Layer {
     /// Window (height, width).
     public let poolSize: (Int, Int)
     /// Step (vertical, horizontal); defaults to the window size.
@@ -9,39 +8,57 @@ public final class MaxPooling2D: Layer {
     /// Border handling.
     public let padding: Padding
 
-    /// Max pooling with square windows; `strides` defaults to `poolSize`.
+    /// Pooling with square windows; `strides` defaults to `poolSize`.
     public convenience init(poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String? = nil) throws {
         try self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding, name: name)
     }
 
-    /// Max pooling with (height, width) windows.
+    /// Pooling with (height, width) windows.
     public init(poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding = .valid, name: String? = nil) throws {
         self.poolSize = poolSize
         self.strides = strides ?? poolSize
         self.padding = padding
         try super.init(name: name)
-        try PoolingArguments.check(poolSize: poolSize, strides: self.strides, padding: padding, op: "MaxPooling2D")
+        try PoolingArguments.check(poolSize: poolSize, strides: self.strides, padding: padding, op: typeName)
     }
 
-    override public var typeName: String { "MaxPooling2D" }
-    override var baseName: String { "max_pooling2d" }
     override var configuration: String { PoolingArguments.describe(poolSize, strides, padding) }
 
     override func outputShape(for inputShapes: [[Int]]) throws -> [Int] {
         try PoolingArguments.outputShape(inputShapes[0], poolSize: poolSize, strides: strides, padding: padding)
     }
 
-    override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
+    /// The input batch and the padding each side, after checking the input is `[N, C, H, W]`.
+    func geometry(_ inputs: [Tensor]) throws -> (Tensor, WindowGeometry) {
         let x = inputs[0]
         guard x.rank == 4 else { throw KernelError.shapeMismatch(op: "", expected: "a batch of images [N, C, H, W]", found: shapeString(x.shape)) }
         let g = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: poolSize, stride: strides, dilation: (1, 1), padding: padding)
+        return (x, g)
+    }
+}
+
+extension Tensor {
+    /// This batch with `value` added around each image as `geometry` asks.
+    fileprivate func padded(_ geometry: WindowGeometry, value: Float) throws -> Tensor {
+        let rows = try padStart(axis: 2, count: geometry.padTop, value: value).padEnd(axis: 2, count: geometry.padBottom, value: value)
+        return try rows.padStart(axis: 3, count: geometry.padLeft, value: value).padEnd(axis: 3, count: geometry.padRight, value: value)
+    }
+}
+
+/// Maximum over sliding windows of `[C, H, W]` images (Keras's `MaxPooling2D`, PyTorch's `nn.MaxPool2d`).
+///
+/// Padded pixels never win (they count as −∞), for both explicit and "same" padding.
+public final class MaxPooling2D: WindowPooling2D {
+    override public var typeName: String { "MaxPooling2D" }
+    override var baseName: String { "max_pooling2d" }
+
+    override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
+        let (x, g) = try geometry(inputs)
         if g.isSymmetric && g.padTop * 2 <= poolSize.0 && g.padLeft * 2 <= poolSize.1 {
             return try x.maxPool2d(kernel: poolSize, stride: strides, padding: (g.padTop, g.padLeft))
         }
         // Padding the op cannot express (uneven, or wider than half the window): add −∞ borders explicitly.
-        var padded = try x.padStart(axis: 2, count: g.padTop, value: -.infinity).padEnd(axis: 2, count: g.padBottom, value: -.infinity)
-        padded = try padded.padStart(axis: 3, count: g.padLeft, value: -.infinity).padEnd(axis: 3, count: g.padRight, value: -.infinity)
-        return try padded.maxPool2d(kernel: poolSize, stride: strides, padding: (0, 0))
+        return try x.padded(g, value: -.infinity).maxPool2d(kernel: poolSize, stride: strides, padding: (0, 0))
     }
 }
 
@@ -49,50 +66,18 @@ public final class MaxPooling2D: Layer {
 ///
 /// With explicit padding the zeros count towards the mean (PyTorch's default); with "same" padding only the
 /// pixels inside the image do (TensorFlow's behaviour), so borders are not darkened.
-public final class AveragePooling2D: Layer {
-    /// Window (height, width).
-    public let poolSize: (Int, Int)
-    /// Step (vertical, horizontal); defaults to the window size.
-    public let strides: (Int, Int)
-    /// Border handling.
-    public let padding: Padding
-
-    /// Average pooling with square windows; `strides` defaults to `poolSize`.
-    public convenience init(poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String? = nil) throws {
-        try self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding, name: name)
-    }
-
-    /// Average pooling with (height, width) windows.
-    public init(poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding = .valid, name: String? = nil) throws {
-        self.poolSize = poolSize
-        self.strides = strides ?? poolSize
-        self.padding = padding
-        try super.init(name: name)
-        try PoolingArguments.check(poolSize: poolSize, strides: self.strides, padding: padding, op: "AveragePooling2D")
-    }
-
+public final class AveragePooling2D: WindowPooling2D {
     override public var typeName: String { "AveragePooling2D" }
     override var baseName: String { "average_pooling2d" }
-    override var configuration: String { PoolingArguments.describe(poolSize, strides, padding) }
-
-    override func outputShape(for inputShapes: [[Int]]) throws -> [Int] {
-        try PoolingArguments.outputShape(inputShapes[0], poolSize: poolSize, strides: strides, padding: padding)
-    }
 
     override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
-        let x = inputs[0]
-        guard x.rank == 4 else { throw KernelError.shapeMismatch(op: "", expected: "a batch of images [N, C, H, W]", found: shapeString(x.shape)) }
-        let g = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: poolSize, stride: strides, dilation: (1, 1), padding: padding)
+        let (x, g) = try geometry(inputs)
         guard padding == .same else {
             return try x.avgPool2d(kernel: poolSize, stride: strides, padding: (g.padTop, g.padLeft))
         }
-        var padded = try x.padStart(axis: 2, count: g.padTop, value: 0).padEnd(axis: 2, count: g.padBottom, value: 0)
-        padded = try padded.padStart(axis: 3, count: g.padLeft, value: 0).padEnd(axis: 3, count: g.padRight, value: 0)
-        let sums = try padded.avgPool2d(kernel: poolSize, stride: strides, padding: (0, 0))
+        let sums = try x.padded(g, value: 0).avgPool2d(kernel: poolSize, stride: strides, padding: (0, 0))
         // Rescale each window from "divided by the window size" to "divided by the pixels inside the image".
-        var ones = try Tensor.ones([1, 1, x.shape[2], x.shape[3]])
-        ones = try ones.padStart(axis: 2, count: g.padTop, value: 0).padEnd(axis: 2, count: g.padBottom, value: 0)
-        ones = try ones.padStart(axis: 3, count: g.padLeft, value: 0).padEnd(axis: 3, count: g.padRight, value: 0)
+        let ones = try Tensor.ones([1, 1, x.shape[2], x.shape[3]]).padded(g, value: 0)
         let coverage = try noGrad { try ones.avgPool2d(kernel: poolSize, stride: strides, padding: (0, 0)) }
         return try sums / coverage
     }
