@@ -71,6 +71,18 @@ final class ModelTests: XCTestCase {
         assertError(try model.output(ofLayer: "nope"), contains: ["has no layer named 'nope'"])
     }
 
+    func testAFailedLayerCallDoesNotUseUpAName() throws {
+        let input = try Input(shape: [3, 8, 8])
+        let first = try Conv2D(filters: 4, kernelSize: 3)(input)
+        let misfit = try Dense(units: 2)
+        assertError(try Add()([first, input]), contains: ["[4, 6, 6]", "[3, 8, 8]"])
+        assertError(try misfit([try Flatten()(first), input]), contains: ["input"])
+        let second = try Conv2D(filters: 4, kernelSize: 3)(first)
+        let model = try Model(inputs: input, outputs: try Add()([second, try Conv2D(filters: 4, kernelSize: 1)(second)]))
+        XCTAssertEqual(model.layers.map(\.name), ["input_1", "conv2d", "conv2d_1", "conv2d_2", "add"],
+                       "the failed Add and Dense calls left the automatic numbering alone")
+    }
+
     func testShapeErrorsAtDefinitionNameTheLayerAndBothShapes() throws {
         let input = try Input(shape: [3, 16, 16])
         let wide = try Conv2D(filters: 8, kernelSize: 3, padding: .same)(input)

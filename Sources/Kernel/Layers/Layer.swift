@@ -114,16 +114,24 @@ public class Layer: CustomStringConvertible {
     /// Applies the layer to several symbolic tensors (merge layers such as `Add` and `Concatenate`).
     public func callAsFunction(_ inputs: [SymbolicTensor]) throws -> SymbolicTensor {
         let namespace = LayerNamespace.union(inputs.map(\.namespace))
+        let (nameBefore, originBefore, ownedBefore) = (name, nameOrigin, namespace.owns(self))
         try namespace.claim(self)
         let shapes = inputs.map(\.shape)
-        let output = try annotated {
-            try checkInputCount(inputs.count)
-            let shape = try outputShape(for: shapes)
-            if !isBuilt {
-                try build(inputShapes: shapes)
-                isBuilt = true
+        let output: [Int]
+        do {
+            output = try annotated {
+                try checkInputCount(inputs.count)
+                let shape = try outputShape(for: shapes)
+                if !isBuilt {
+                    try build(inputShapes: shapes)
+                    isBuilt = true
+                }
+                return shape
             }
-            return shape
+        } catch {
+            // A failed call (a typo in the REPL) must not use up an automatic name: the next layers keep theirs.
+            namespace.release(self, restoring: nameBefore, origin: originBefore, wasOwner: ownedBefore)
+            throw error
         }
         defer { callCount += 1 }
         return SymbolicTensor(shape: output, layer: self, inputs: inputs, nodeIndex: callCount, namespace: namespace)

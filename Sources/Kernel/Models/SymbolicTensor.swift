@@ -122,6 +122,20 @@ final class LayerNamespace {
         space.owners[layer.name] = id
     }
 
+    /// Undoes a `claim` whose call then failed, so a failed call leaves names as they were: the layer gets
+    /// back `name` and `origin`, and the name it claimed becomes free unless it already held it.
+    func release(_ layer: Layer, restoring name: String, origin: Layer.NameOrigin, wasOwner: Bool) {
+        let space = root
+        if !wasOwner, space.owners[layer.name] == ObjectIdentifier(layer) { space.owners[layer.name] = nil }
+        layer.name = name
+        layer.nameOrigin = origin
+    }
+
+    /// Whether `layer` already holds its current name here.
+    func owns(_ layer: Layer) -> Bool {
+        root.owners[layer.name] == ObjectIdentifier(layer)
+    }
+
     /// `base`, `base_1`, `base_2`, … (or `base_1`, `base_2`, … for inputs, as Keras names `input_1`): the first not taken.
     func firstFree(base: String, oneBased: Bool) -> String {
         var index = oneBased ? 1 : 0
