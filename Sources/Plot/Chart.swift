@@ -6,14 +6,14 @@ public protocol Chart {
     /// Checks the specification and returns the gnuplot commands and data that draw it.
     func script() throws -> GnuplotScript
 
-    /// The program for character output, where gnuplot cannot draw images; the same as
-    /// `script()` unless a chart needs a character-based stand-in.
-    func textScript() throws -> GnuplotScript
+    /// The program for character output `columns` wide: text is shortened to fit (gnuplot's dumb
+    /// terminal drops what does not), and charts that draw images use a character-based stand-in.
+    func textScript(columns: Int) throws -> GnuplotScript
 }
 
 extension Chart {
-    /// Most charts draw the same way on every terminal.
-    public func textScript() throws -> GnuplotScript {
+    /// A chart without text of its own draws the same way on every terminal.
+    public func textScript(columns: Int) throws -> GnuplotScript {
         try script()
     }
 }

@@ -55,7 +55,7 @@ public final class GnuplotSession {
     public func render(_ chart: Chart, to target: RenderTarget) throws -> [UInt8] {
         let terminal = try target.terminalCommand()
         let body: GnuplotScript
-        if case .text = target { body = try chart.textScript() } else { body = try chart.script() }
+        if case .text(let width, _, _) = target { body = try chart.textScript(columns: width) } else { body = try chart.script() }
         lock.lock()
         defer { lock.unlock() }
         let running = try runningProcess()

@@ -42,6 +42,15 @@ public struct HeatMap: Chart, Equatable {
 
     /// The gnuplot program: the matrix as an image, then its values as labels on top.
     public func script() throws -> GnuplotScript {
+        try script(room: nil)
+    }
+
+    /// The program for a character chart `columns` wide, with the title and axis labels shortened to fit.
+    public func textScript(columns: Int) throws -> GnuplotScript {
+        try script(room: TextRoom(columns: columns))
+    }
+
+    private func script(room: TextRoom?) throws -> GnuplotScript {
         let rowCount = values.count
         guard rowCount > 0, let columnCount = values.first?.count, columnCount > 0 else {
             throw PlotError.invalidChart("a heat map needs at least one row and one column")
@@ -57,9 +66,9 @@ public struct HeatMap: Chart, Equatable {
         }
 
         var script = GnuplotScript()
-        script.setLabel("title", title)
-        script.setLabel("xlabel", xLabel)
-        script.setLabel("ylabel", yLabel)
+        script.setLabel("title", title, room: room)
+        script.setLabel("xlabel", xLabel, room: room)
+        script.setLabel("ylabel", yLabel, room: room)
         script.command("unset key")
         script.command("unset colorbox")
         script.command("set palette defined (0 '#ffffff', 1 '#3b75af')")

@@ -32,11 +32,20 @@ public struct Histogram: Chart, Equatable {
 
     /// The gnuplot program for this chart: one box per bin, centred, as wide as the bin.
     public func script() throws -> GnuplotScript {
+        try script(room: nil)
+    }
+
+    /// The program for a character chart `columns` wide, with the labels shortened to fit.
+    public func textScript(columns: Int) throws -> GnuplotScript {
+        try script(room: TextRoom(columns: columns))
+    }
+
+    private func script(room: TextRoom?) throws -> GnuplotScript {
         let bins = try HistogramBins(values: values, binCount: binCount)
         var script = GnuplotScript()
-        script.setLabel("title", title)
-        script.setLabel("xlabel", xLabel)
-        script.setLabel("ylabel", yLabel)
+        script.setLabel("title", title, room: room)
+        script.setLabel("xlabel", xLabel, room: room)
+        script.setLabel("ylabel", yLabel, room: room)
         script.command("unset key")
         script.command("set style fill solid 0.5 border")
         script.command("set yrange [0:*]")

@@ -35,7 +35,7 @@ public struct ImageGrid: Chart, Equatable {
 
     /// The gnuplot program: a multiplot with one image plot per picture.
     public func script() throws -> GnuplotScript {
-        try layoutScript { script, image, index in
+        try layoutScript(room: nil) { script, image, index in
             switch image.channels {
             case .gray:
                 let block = script.dataBlock(columns: image.width, values: try image.normalizedPixels(index: index))
@@ -58,10 +58,11 @@ public struct ImageGrid: Chart, Equatable {
         }
     }
 
-    /// The character-terminal program: each pixel's brightness picks a character of the ramp
-    /// inside gnuplot, so the data sent is still numbers only.
-    public func textScript() throws -> GnuplotScript {
-        try layoutScript { script, image, index in
+    /// The character-terminal program `columns` wide: each pixel's brightness picks a character of
+    /// the ramp inside gnuplot, so the data sent is still numbers only; the title and captions are
+    /// shortened to fit.
+    public func textScript(columns: Int) throws -> GnuplotScript {
+        try layoutScript(room: TextRoom(columns: columns)) { script, image, index in
             let brightness = try image.brightness(index: index)
             var rows: [Double] = []
             rows.reserveCapacity(brightness.count * 3)
@@ -75,8 +76,9 @@ public struct ImageGrid: Chart, Equatable {
         }
     }
 
-    /// The multiplot frame shared by both programs; `plotImage` adds one picture's data and plot.
-    private func layoutScript(_ plotImage: (inout GnuplotScript, GridImage, Int) throws -> Void) throws -> GnuplotScript {
+    /// The multiplot frame shared by both programs (`room` for characters); `plotImage` adds one picture's
+    /// data and plot.
+    private func layoutScript(room: TextRoom?, _ plotImage: (inout GnuplotScript, GridImage, Int) throws -> Void) throws -> GnuplotScript {
         guard !images.isEmpty else { throw PlotError.invalidChart("an image grid needs at least one image") }
         if let columns, columns < 1 { throw PlotError.invalidChart("an image grid needs at least 1 column, got \(columns)") }
         guard images.count <= 400 else { throw PlotError.invalidChart("an image grid shows at most 400 images, got \(images.count)") }
@@ -84,7 +86,7 @@ public struct ImageGrid: Chart, Equatable {
         var script = GnuplotScript()
         var layout = "set multiplot layout \(rowCount),\(columnCount)"
         if let title, !GnuplotText.sanitized(title).allSatisfy({ $0 == " " }) {
-            layout += " title \(GnuplotText.quoted(title)) noenhanced"
+            layout += " title \(GnuplotText.quoted(TextRoom.fit(title, room) { $0.line })) noenhanced"
         }
         script.command(layout)
         script.command("unset key")
@@ -95,7 +97,8 @@ public struct ImageGrid: Chart, Equatable {
         script.command("set palette gray")
         script.command("set cbrange [0:1]")
         for (index, image) in images.enumerated() {
-            script.command("set title \(GnuplotText.quoted(image.caption)) noenhanced")
+            let caption = TextRoom.fit(image.caption, room) { $0.caption(perRow: columnCount) }
+            script.command("set title \(GnuplotText.quoted(caption)) noenhanced")
             script.command("set xrange [-0.5:\(Double(image.width) - 0.5)]")
             script.command("set yrange [\(Double(image.height) - 0.5):-0.5]")
             try plotImage(&script, image, index)

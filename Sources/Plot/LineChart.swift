@@ -36,19 +36,31 @@ public struct LineChart: Chart, Equatable {
         self.showLegend = showLegend
     }
 
-    /// The gnuplot program for this chart.
+    /// The gnuplot program for this chart. The legend goes above the plot, in a row (or more) of its own:
+    /// inside, it would cover data wherever it sat — a loss falls from the top left, an LR-finder curve
+    /// climbs to the top right.
     public func script() throws -> GnuplotScript {
+        try script(room: nil)
+    }
+
+    /// The program for a character chart `columns` wide: the title, axis labels, legend entries and
+    /// marker labels are shortened to fit (gnuplot's dumb terminal would leave them out).
+    public func textScript(columns: Int) throws -> GnuplotScript {
+        try script(room: TextRoom(columns: columns))
+    }
+
+    private func script(room: TextRoom?) throws -> GnuplotScript {
         try validate()
         var script = GnuplotScript()
-        script.setLabel("title", title)
-        script.setLabel("xlabel", xLabel)
-        script.setLabel("ylabel", yLabel)
+        script.setLabel("title", title, room: room)
+        script.setLabel("xlabel", xLabel, room: room)
+        script.setLabel("ylabel", yLabel, room: room)
         // '%g' keeps log tics short (1e-05, 0.001) instead of fixed six decimals.
         if logX { script.command("set logscale x"); script.command("set format x '%g'") }
         if logY { script.command("set logscale y"); script.command("set format y '%g'") }
         script.command("set grid")
         let named = series.contains { !GnuplotText.sanitized($0.name).allSatisfy { $0 == " " } }
-        script.command(showLegend && named ? "set key top right noenhanced" : "unset key")
+        script.command(showLegend && named ? "set key above noenhanced" : "unset key")
 
         var plots: [String] = []
         for line in series {
@@ -59,7 +71,8 @@ public struct LineChart: Chart, Equatable {
                 rows.append(y)
             }
             let block = script.dataBlock(columns: 2, values: rows)
-            let title = line.name.isEmpty ? "notitle" : "title \(GnuplotText.quoted(line.name)) noenhanced"
+            let name = TextRoom.fit(line.name, room) { $0.legendEntry }
+            let title = line.name.isEmpty ? "notitle" : "title \(GnuplotText.quoted(name)) noenhanced"
             plots.append("\(block) using 1:2 with \(line.style.rawValue) \(title)")
         }
 
@@ -69,7 +82,8 @@ public struct LineChart: Chart, Equatable {
             let tag = index + 1
             // Ending just below graph 1 keeps the dumb terminal from drawing one cell into the title.
             script.command("set arrow \(tag) from first \(x), graph 0 to first \(x), graph 0.999 nohead dashtype 2 back")
-            script.command("set label \(tag) \(GnuplotText.quoted(marker.label)) at first \(x), graph 0.05 offset character 1, 0 noenhanced front")
+            let label = TextRoom.fit(marker.label, room) { $0.markerLabel }
+            script.command("set label \(tag) \(GnuplotText.quoted(label)) at first \(x), graph 0.05 offset character 1, 0 noenhanced front")
             if let y = marker.y {
                 _ = try GnuplotText.number(y, "marker '\(marker.label)' y")
                 markedPoints.append(marker.x)

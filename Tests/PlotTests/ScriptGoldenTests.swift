@@ -9,7 +9,7 @@ final class ScriptGoldenTests: XCTestCase {
             set xlabel 'epoch' noenhanced
             set ylabel 'loss' noenhanced
             set grid
-            set key top right noenhanced
+            set key above noenhanced
             $rnx0 << e
             1.0 2.0
             2.0 1.2
@@ -35,7 +35,7 @@ final class ScriptGoldenTests: XCTestCase {
             set logscale x
             set format x '%g'
             set grid
-            set key top right noenhanced
+            set key above noenhanced
             $rnx0 << e
             1e-05 2.3
             0.0001 2.2
@@ -146,7 +146,7 @@ final class ScriptGoldenTests: XCTestCase {
 
     func testImageGridAsCharactersForTextTerminals() throws {
         let grid = ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: "x")])
-        XCTAssertEqual(try grid.textScript().text, """
+        XCTAssertEqual(try grid.textScript(columns: 80).text, """
             set multiplot layout 1,1
             unset key
             unset tics

@@ -67,14 +67,22 @@ enum ChartBuilders {
     /// own in the legend (`valley 2.1e-03`), as fastai draws them: at the suggested rate and the loss where it was
     /// read off (so `minimum`, a tenth of the rate at the lowest loss, sits left of the curve's lowest point).
     static func lrFinder(_ result: LRFinderResult, logX: Bool, logY: Bool, labels: ChartLabels) throws -> Chart {
-        guard !result.learningRates.isEmpty else {
+        try lrFinder(learningRates: result.learningRates, losses: result.losses, suggestions: result.suggestions,
+                     logX: logX, logY: logY, labels: labels)
+    }
+
+    /// The LR finder's curve from its points (smoothed `losses` at `learningRates`), e.g. while it still runs and has
+    /// no `suggestions` yet.
+    static func lrFinder(learningRates: [Double], losses: [Double], suggestions: [LRSuggestion], logX: Bool, logY: Bool,
+                         labels: ChartLabels) throws -> Chart {
+        guard !learningRates.isEmpty else {
             throw DSLError(.value, "plot(): the LR finder recorded no points")
         }
-        let suggestions = result.suggestions.map { suggestion in
+        let suggestions = suggestions.map { suggestion in
             Series(name: "\(suggestion.method.rawValue) \(String(format: "%.1e", suggestion.learningRate))",
                    x: [suggestion.learningRate], y: [finite(suggestion.pointLoss)], style: .points)
         }
-        let curve = Series(name: "", x: result.learningRates, y: result.losses.map(finite))
+        let curve = Series(name: "", x: learningRates, y: losses.map(finite))
         return LineChart(series: [curve] + suggestions.filter(hasPoint), title: labels.title ?? "learning rate finder",
                          xLabel: labels.xLabel ?? "learning rate", yLabel: labels.yLabel ?? "loss", logX: logX, logY: logY)
     }

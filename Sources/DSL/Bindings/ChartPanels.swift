@@ -11,11 +11,21 @@ struct ChartPanels: Chart {
     /// A gnuplot multiplot with one panel a row; `reset` between panels, so one panel's settings (log axes,
     /// markers) never leak into the next.
     func script() throws -> GnuplotScript {
+        try script(room: nil) { try $0.script() }
+    }
+
+    /// The program for a character chart `columns` wide: every panel's text, and the title, shortened to fit.
+    func textScript(columns: Int) throws -> GnuplotScript {
+        let room = TextRoom(columns: columns)
+        return try script(room: room) { try $0.textScript(columns: columns) }
+    }
+
+    private func script(room: TextRoom?, panelScript: (LineChart) throws -> GnuplotScript) throws -> GnuplotScript {
         guard !panels.isEmpty else { throw PlotError.invalidChart("nothing to draw: no panels") }
         var script = GnuplotScript()
         var layout = "set multiplot layout \(panels.count),1"
         if let title, !GnuplotText.sanitized(title).allSatisfy({ $0 == " " }) {
-            layout += " title \(GnuplotText.quoted(title)) noenhanced"
+            layout += " title \(GnuplotText.quoted(TextRoom.fit(title, room) { $0.line })) noenhanced"
         }
         script.command(layout)
         for (index, panel) in panels.enumerated() {
@@ -23,7 +33,7 @@ struct ChartPanels: Chart {
                 script.command("reset")
                 script.command("set encoding utf8")
             }
-            Self.append(try panel.script(), to: &script)
+            Self.append(try panelScript(panel), to: &script)
         }
         script.command("unset multiplot")
         return script

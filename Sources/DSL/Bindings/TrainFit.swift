@@ -8,8 +8,8 @@ enum TrainFit {
         .required("model"), .required("data"), .optional("epochs", 1), .keywordOnly("opt", .none), .keywordOnly("lr", .none),
         .keywordOnly("schedule", .none), .keywordOnly("metrics", .list([.object(MetricObject.accuracy)])), .keywordOnly("loss", "cross_entropy"),
         .keywordOnly("label_smoothing", 0), .keywordOnly("clip", .none), .keywordOnly("log", .none), .keywordOnly("checkpoint", .none),
-        .keywordOnly("resume", .none), .keywordOnly("callbacks", .none), .keywordOnly("every", 10), .keywordOnly("progress", true),
-        .keywordOnly("quiet", false),
+        .keywordOnly("resume", .none), .keywordOnly("callbacks", .none), .keywordOnly("every", 10), .keywordOnly("live", false),
+        .keywordOnly("progress", true), .keywordOnly("quiet", false),
     ]
 
     static let doc = """
@@ -18,19 +18,23 @@ enum TrainFit {
         lr: the learning rate without a schedule (default: the optimizer's). schedule: one_cycle(max_lr), cosine(max_lr), … stepped per batch, total_steps filled in.
         metrics: accuracy, error_rate, top5, top_k(k) or f(output, labels). loss: 'cross_entropy' (with label_smoothing) or f(output, labels). clip: gradient norm limit.
         log: a per-epoch metrics file (.csv or JSON lines; default $RNX_METRICS_LOG, which `rnx run --log` sets). checkpoint: a file rewritten after each epoch; resume: continue from such a file.
-        callbacks: functions f(history) called every `every` steps, after each epoch and at the end (live charts).
-        progress=False hides the bar; quiet=True prints nothing. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
+        callbacks: functions f(history) called every `every` steps, after each epoch and once at the end however training stopped (live charts).
+        live=True adds live_plot() to the callbacks (unless they have one): the loss chart redrawn in place on a terminal; elsewhere (a file, a pipe) the final chart is drawn once.
+        progress=False hides the bar; quiet=True prints nothing but live charts. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
         """
 
     static let lrFindParameters: [Parameter] = [
         .required("model"), .required("data"), .keywordOnly("opt", .none), .keywordOnly("start_lr", 1e-7), .keywordOnly("end_lr", 10.0),
-        .keywordOnly("num_it", 100), .keywordOnly("stop_div", true), .keywordOnly("loss", "cross_entropy"), .keywordOnly("quiet", false),
+        .keywordOnly("num_it", 100), .keywordOnly("stop_div", true), .keywordOnly("loss", "cross_entropy"), .keywordOnly("callbacks", .none),
+        .keywordOnly("every", 10), .keywordOnly("live", false), .keywordOnly("quiet", false),
     ]
 
     static let lrFindDoc = """
         The learning-rate range test (fastai's lr_find): num_it training batches with the rate growing exponentially from start_lr to end_lr.
         Stops when the loss diverges, prints the suggestions and returns them with the curve (r.valley, r.lrs, r.losses).
         The model's weights and the optimizer's state are restored afterwards.
+        callbacks: functions f(history) called every `every` iterations and once at the end (the history's steps are the iterations: h.lrs, h.losses).
+        live=True adds live_plot(): the loss over the learning rate (log x) redrawn in place on a terminal; elsewhere the final chart, with the suggestions, is drawn once.
         """
 
     // MARK: - fit
@@ -72,7 +76,7 @@ enum TrainFit {
 
         let printer = quiet ? nil : ProgressPrinter(interpreter: interpreter, showsProgress: try args.bool("progress"),
                                                     table: EpochTable(metricNames: metrics.map(\.name)))
-        let callbacks = try callbackObserver(args)
+        let callbacks = try callbackObserver(args, run: .fit)
         options.observers = ([printer, callbacks] as [TrainingObserver?]).compactMap { $0 }
         options.interrupt = { interpreter.interrupt.isRequested || callbacks?.failure != nil }
 
@@ -84,6 +88,7 @@ enum TrainFit {
             }
         } catch {
             printer?.clear()
+            callbacks?.trainingDidFail()
             throw error
         }
         if let failure = callbacks?.failure, failure.kind != .keyboardInterrupt { throw failure }
@@ -95,17 +100,20 @@ enum TrainFit {
         return .object(HistoryObject(history))
     }
 
-    /// The observer calling `callbacks=[...]`, or nil when there are none.
-    private static func callbackObserver(_ args: Arguments) throws -> CallbackObserver? {
+    /// The observer calling `callbacks=[...]` (with a `live_plot()` added for `live=True` unless they have one), or nil
+    /// when there are none.
+    private static func callbackObserver(_ args: Arguments, run: CallbackObserver.Run) throws -> CallbackObserver? {
         let value = try args.value("callbacks")
-        if case .none = value { return nil }
-        let callbacks = value.isCallable ? [value] : try args.elements("callbacks")
+        var callbacks: [Value] = []
+        if case .none = value {} else { callbacks = value.isCallable ? [value] : try args.elements("callbacks") }
         if let bad = callbacks.first(where: { !$0.isCallable }) {
             throw args.typeError("callbacks", expected: "a list of functions f(history)", found: bad)
         }
+        let hasLivePlot = callbacks.contains { if case .object(let object) = $0 { return object is LivePlotObject } else { return false } }
+        if try args.bool("live"), !hasLivePlot { callbacks.append(.object(LivePlotObject(every: nil, logY: false))) }
         let every = try args.int("every")
         guard every >= 1 else { throw args.valueError("every", "must be at least 1 step, got \(every)") }
-        return callbacks.isEmpty ? nil : CallbackObserver(interpreter: args.interpreter, callbacks: callbacks, interval: every)
+        return callbacks.isEmpty ? nil : CallbackObserver(interpreter: args.interpreter, callbacks: callbacks, interval: every, run: run)
     }
 
     // MARK: - lr_find
@@ -118,18 +126,23 @@ enum TrainFit {
         let loss = try TrainBindings.lossFunction(args, "loss", labelSmoothing: 0)
         let quiet = try args.bool("quiet")
         let printer = quiet ? nil : ProgressPrinter(interpreter: interpreter, showsProgress: true, table: nil)
+        let callbacks = try callbackObserver(args, run: .lrFind)
+        let observers = ([printer, callbacks] as [TrainingObserver?]).compactMap { $0 }
         let result: LRFinderResult
         do {
             result = try TrainBindings.run(interpreter) {
                 try Kernel.lrFind(model: model, data: train, optimizer: optimizer, loss: loss, startLR: try args.double("start_lr"),
                                   endLR: try args.double("end_lr"), numIterations: try args.int("num_it"), stopOnDivergence: try args.bool("stop_div"),
-                                  observers: printer.map { [$0] } ?? [], interrupt: { interpreter.interrupt.isRequested })
+                                  observers: observers, interrupt: { interpreter.interrupt.isRequested || callbacks?.failure != nil })
             }
         } catch {
             printer?.clear()
+            callbacks?.trainingDidFail()
             throw error
         }
         printer?.clear()
+        callbacks?.lrFinderDidEnd(result)
+        if let failure = callbacks?.failure, failure.kind != .keyboardInterrupt { throw failure }
         if result.interrupted {
             interpreter.interrupt.clear()
             TrainingState.of(interpreter).interruptedRuns += 1

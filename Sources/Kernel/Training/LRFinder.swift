@@ -121,7 +121,8 @@ public func lrFind(model: TrainableModel, data: BatchSource, optimizer: Optimize
         // The state was exported from this very optimizer, so importing it back cannot fail.
         try? optimizer.importState(optimizerState)
     }
-    let history = History(metricNames: [])
+    // The mock training's steps, so observers (live charts) can draw the curve while it grows.
+    var history = History(metricNames: [])
     let clock = Stopwatch()
     let total = curve.numIterations
     let passes = total / data.batchCount + 1
@@ -144,6 +145,9 @@ public func lrFind(model: TrainableModel, data: BatchSource, optimizer: Optimize
             }
             curve.record(loss: lossValue)
             samples += labels.count
+            history.steps.append(StepRecord(step: curve.learningRates.count - 1, epoch: pass, batch: history.steps.count - pass * data.batchCount,
+                                            learningRate: lr, momentum: optimizer.groups.first?.momentum ?? 0, loss: Double(lossValue),
+                                            smoothedLoss: curve.losses.last ?? .nan))
             let progress = BatchProgress(phase: .lrFind, epoch: 0, epochs: 1, batch: curve.learningRates.count, batchCount: total,
                                          samples: samples, elapsed: clock.seconds, runningLoss: curve.losses.last ?? 0,
                                          learningRate: lr, step: curve.learningRates.count)
