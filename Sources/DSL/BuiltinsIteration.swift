@@ -1,4 +1,5 @@
-/// Builtins that consume or produce sequences.
+/// Builtins that consume or produce sequences. Those that consume an iterable poll the interrupt flag as they
+/// go (`InterruptPoll`), so `sum(range(10**18))` or `max(map(f, loader))` stop on Ctrl-C.
 enum IterationBuiltins {
     static let group = BuiltinGroup(title: "Sequences", functions: [
         BuiltinFunction("enumerate", [.required("iterable"), .optional("start", 0)],
@@ -50,8 +51,10 @@ enum IterationBuiltins {
             let function = try args.optionalCallable("function")
             let iterator = try iterator(args, "iterable")
             let interpreter = args.interpreter
+            var poll = InterruptPoll(interpreter.interrupt)
             return .object(IteratorObject("filter", ValueIterator {
                 while let element = try iterator.next() {
+                    try poll.tick()
                     let keep = try function.map { try interpreter.call($0, [element]) } ?? element
                     if try Operations.truthy(keep) { return element }
                 }
@@ -79,19 +82,27 @@ enum IterationBuiltins {
                         doc: "start plus all elements, added with + (works for numbers and tensors).") { args in
             let iterator = try iterator(args, "iterable")
             var total = try args.value("start")
-            while let element = try iterator.next() { total = try Operations.binary(.add, total, element) }
+            var poll = InterruptPoll(args.interpreter.interrupt)
+            while let element = try iterator.next() {
+                try poll.tick()
+                total = try Operations.binary(.add, total, element)
+            }
             return total
         },
         BuiltinFunction("any", [.required("iterable")], doc: "Whether some element is true.") { args in
             let iterator = try iterator(args, "iterable")
+            var poll = InterruptPoll(args.interpreter.interrupt)
             while let element = try iterator.next() {
+                try poll.tick()
                 if try Operations.truthy(element) { return .bool(true) }
             }
             return .bool(false)
         },
         BuiltinFunction("all", [.required("iterable")], doc: "Whether every element is true (True when empty).") { args in
             let iterator = try iterator(args, "iterable")
+            var poll = InterruptPoll(args.interpreter.interrupt)
             while let element = try iterator.next() {
+                try poll.tick()
                 if !(try Operations.truthy(element)) { return .bool(false) }
             }
             return .bool(true)
@@ -107,31 +118,37 @@ enum IterationBuiltins {
         }
     }
 
+    /// `min`/`max`: over the arguments, or streamed over the elements of a single iterable argument (so
+    /// `max(range(10**9))` needs no list of a billion numbers and stops on Ctrl-C).
     private static func extreme(_ args: Arguments, largest: Bool) throws -> Value {
-        var values = try args.variadic("values")
+        let values = try args.variadic("values")
         guard !values.isEmpty else {
             throw DSLError(.type, "\(args.function.name)() expects at least one argument")
         }
+        let elements: ValueIterator
         if values.count == 1 {
-            values = try values[0].elements()
+            elements = try values[0].makeIterator()
         } else if try args.wasGiven("default") {
             throw DSLError(.type, "\(args.function.name)() accepts default= only with a single iterable argument")
-        }
-        guard !values.isEmpty else {
-            if try args.wasGiven("default") { return try args.value("default") }
-            throw DSLError(.value, "\(args.function.name)() of an empty sequence (pass default= to allow it)")
+        } else {
+            var remaining = values[...]
+            elements = ValueIterator { remaining.popFirst() }
         }
         let key = try args.optionalCallable("key")
-        var best = values[0]
-        var bestKey = try key.map { try args.call($0, [best]) } ?? best
-        for value in values.dropFirst() {
+        var poll = InterruptPoll(args.interpreter.interrupt)
+        var best: (value: Value, key: Value)?
+        while let value = try elements.next() {
+            try poll.tick()
             let candidateKey = try key.map { try args.call($0, [value]) } ?? value
-            let better = largest ? try Operations.lessThan(bestKey, candidateKey) : try Operations.lessThan(candidateKey, bestKey)
-            if better {
-                best = value
-                bestKey = candidateKey
+            guard let current = best else {
+                best = (value, candidateKey)
+                continue
             }
+            let better = largest ? try Operations.lessThan(current.key, candidateKey) : try Operations.lessThan(candidateKey, current.key)
+            if better { best = (value, candidateKey) }
         }
-        return best
+        if let best { return best.value }
+        if try args.wasGiven("default") { return try args.value("default") }
+        throw DSLError(.value, "\(args.function.name)() of an empty sequence (pass default= to allow it)")
     }
 }

@@ -6,8 +6,7 @@ enum ListMethods {
             return .none
         },
         BuiltinFunction("extend", [.required("iterable")], doc: "Add the elements of iterable at the end.") { args in
-            let list = try args.listReceiver()
-            list.items += try args.elements("iterable")
+            try args.listReceiver().extend(with: try args.elements("iterable"))
             return .none
         },
         BuiltinFunction("insert", [.required("index"), .required("x")], doc: "Insert x before position index.") { args in

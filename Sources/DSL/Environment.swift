@@ -1,7 +1,7 @@
 /// One level of variables: the module's globals, a function call's locals, or a comprehension's loop variables.
 /// Lookup walks outward through the scopes a function was defined in (lexical scoping), then the builtins.
 final class Scope {
-    var variables: [String: Value] = [:]
+    var variables = Variables()
     /// The scope the code of this scope was written in; nil for the globals.
     let parent: Scope?
     /// The function whose call created this scope (for its `global`/`nonlocal` declarations).
@@ -10,6 +10,11 @@ final class Scope {
     init(parent: Scope?, function: FunctionDefinition?) {
         self.parent = parent
         self.function = function
+    }
+
+    deinit {
+        // Deeply nested values held only by this scope's variables are taken apart without deep recursion.
+        variables.removeAll()
     }
 
     /// The innermost binding of `name`, `.unbound` when the function that owns the name has not assigned it

@@ -30,6 +30,7 @@ extension Interpreter {
     /// Removes every global variable (builtins stay).
     public func resetGlobals() {
         globals.variables.removeAll()
+        pinnedGlobals.removeAll()
     }
 
     static func shortDescription(of value: Value) -> String {

@@ -19,12 +19,18 @@ public final class Interpreter {
     public let library: Library
 
     let globals = Scope(parent: nil, function: nil)
+    /// Globals fixed by `pinGlobal`: top-level plain assignments leave them unchanged.
+    var pinnedGlobals: Set<String> = []
     private(set) var builtins: [String: Value] = [:]
     /// The DSL call stack: `<module>` first, then one frame per running function.
     var frames: [CallFrame] = [CallFrame(name: "<module>", location: nil)]
     /// The program stops with `RecursionError` before the native stack gets below this address.
     var stackLimitAddress: UInt = 0
     private var isExecuting = false
+    /// The value the last `execute` returned, kept until the next one so the caller never drops the last reference:
+    /// a deeply nested result freed on the caller's (possibly small) stack would overflow it; here it is taken
+    /// apart level by level (`ContainerTeardown`).
+    private var lastResult: [Value] = []
 
     /// Stack size of the thread that runs programs: deep (but limited) DSL recursion must never overflow it.
     static let threadStackSize = 256 << 20
@@ -46,20 +52,29 @@ public final class Interpreter {
     /// Runs `source` (statements) and returns the value of its final expression statement, for display.
     /// Returns nil when the source does not end with an expression, when it ends with `;`, or when the value
     /// is `None`. Throws `DSLError` (syntax error, runtime error, or `KeyboardInterrupt`); statements that ran
-    /// before the error keep their effects.
-    public func execute(source: String, file: String) throws -> Value? {
+    /// before the error keep their effects. `firstLine` is the line of `file` the source starts at (a notebook
+    /// cell's line), so errors and tracebacks name the file's real lines.
+    public func execute(source: String, file: String, firstLine: Int = 1) throws -> Value? {
         if !isExecuting { interrupt.clear() }
         return try runWithLargeStack {
-            let text = SourceText(name: file, text: source)
+            let text = SourceText(name: file, text: source, firstLine: firstLine)
             let program = try Parser.parse(source, source: text)
-            return try self.run(program)
+            let value = try self.run(program)
+            ContainerTeardown.release(&self.lastResult)
+            if let value { self.lastResult = [value] }
+            return value
         }
     }
 
-    /// The syntax error in `source`, or nil when it parses; nothing runs (for checking scripts before running them).
-    public static func syntaxError(in source: String, file: String) -> DSLError? {
+    deinit {
+        ContainerTeardown.release(&lastResult)
+    }
+
+    /// The syntax error in `source` (starting at line `firstLine` of `file`), or nil when it parses; nothing runs
+    /// (for checking scripts before running them).
+    public static func syntaxError(in source: String, file: String, firstLine: Int = 1) -> DSLError? {
         do {
-            _ = try Parser.parse(source, source: SourceText(name: file, text: source))
+            _ = try Parser.parse(source, source: SourceText(name: file, text: source, firstLine: firstLine))
             return nil
         } catch let error as DSLError {
             return error
@@ -106,6 +121,16 @@ public final class Interpreter {
         globals.variables[name] = value
     }
 
+    /// Defines global `name` as `value` and keeps it there against the program's own top-level `name = ...`
+    /// statements (also inside top-level `if`/`for`/`while` blocks): such an assignment still evaluates its
+    /// right-hand side but does not store it. This is how `rnx run --set epochs=1` beats a script's
+    /// `epochs = 8`. Augmented assignments (`epochs += 1`), loop variables, `del` and functions assigning a
+    /// `global` still change it: those are computations, not settings.
+    public func pinGlobal(_ name: String, _ value: Value) {
+        globals.variables[name] = value
+        pinnedGlobals.insert(name)
+    }
+
     /// Adds (or replaces) a builtin function, e.g. one a host application provides.
     public func define(_ function: BuiltinFunction) {
         builtins[function.name] = .builtin(function)
@@ -139,7 +164,7 @@ public final class Interpreter {
         let thread = Thread { [self] in
             self.stackLimitAddress = Interpreter.currentStackAddress() &- UInt(Interpreter.threadStackSize - Interpreter.stackReserve)
             self.isExecuting = true
-            box.result = Result { try body() }
+            box.result = Result { try Interrupt.$current.withValue(self.interrupt) { try body() } }
             self.isExecuting = false
             finished.signal()
         }

@@ -39,7 +39,12 @@ extension Interpreter {
         case .listComprehension(let element, let clauses):
             var results: [Value] = []
             let inner = Scope(parent: scope, function: nil)
-            try runClauses(clauses[...], inner) { results.append(try self.evaluate(element, inner)) }
+            try runClauses(clauses[...], inner) {
+                results.append(try self.evaluate(element, inner))
+                if results.count > ContainerLimit.maximumElements {
+                    try ContainerLimit.check(elements: results.count, of: "the list comprehension")
+                }
+            }
             return .list(results)
         case .dictComprehension(let keyExpr, let valueExpr, let clauses):
             let dict = DictObject()

@@ -32,7 +32,9 @@ extension Interpreter {
             _ = try evaluate(expr, scope)
         case .assign(let targets, let valueExpr):
             let value = try evaluate(valueExpr, scope)
-            for target in targets { try assign(target, value, scope) }
+            // Only module-level code assigns in `globals` itself; functions and comprehensions have their own scopes.
+            let keepingPinned = scope === globals && !pinnedGlobals.isEmpty
+            for target in targets { try assign(target, value, scope, keepingPinned: keepingPinned) }
         case .augmentedAssign(let target, let op, let valueExpr):
             try augmentedAssign(target, op, valueExpr, scope, at: statement.location)
         case .ifChain(let branches, let otherwise):
@@ -109,10 +111,13 @@ extension Interpreter {
 
     // MARK: - Assignment
 
-    func assign(_ target: Target, _ value: Value, _ scope: Scope) throws {
+    /// Stores `value` into `target`. With `keepingPinned` (a top-level `=` statement), names fixed by `pinGlobal`
+    /// keep their value.
+    func assign(_ target: Target, _ value: Value, _ scope: Scope, keepingPinned: Bool = false) throws {
         do {
             switch target.kind {
             case .name(let name):
+                if keepingPinned && pinnedGlobals.contains(name) { return }
                 try assignName(name, value, scope, at: target.location)
             case .attribute(let baseExpr, let name):
                 try setAttribute(of: try evaluate(baseExpr, scope), name, to: value)
@@ -120,7 +125,7 @@ extension Interpreter {
                 let base = try evaluate(baseExpr, scope)
                 try Operations.setItem(of: base, at: try evaluate(indexExpr, scope), to: value)
             case .sequence(let targets):
-                try unpack(value, into: targets, scope)
+                try unpack(value, into: targets, scope, keepingPinned: keepingPinned)
             case .starred:
                 throw DSLError(.syntax, "a starred assignment target must be inside a list or tuple")
             }
@@ -129,7 +134,7 @@ extension Interpreter {
         }
     }
 
-    private func unpack(_ value: Value, into targets: [Target], _ scope: Scope) throws {
+    private func unpack(_ value: Value, into targets: [Target], _ scope: Scope, keepingPinned: Bool) throws {
         let elements: [Value]
         do {
             elements = try value.elements()
@@ -142,12 +147,13 @@ extension Interpreter {
             guard elements.count >= targets.count - 1 else {
                 throw DSLError(.value, "not enough values to unpack (expected at least \(targets.count - 1), got \(elements.count))")
             }
-            for index in 0..<starIndex { try assign(targets[index], elements[index], scope) }
+            for index in 0..<starIndex { try assign(targets[index], elements[index], scope, keepingPinned: keepingPinned) }
             if case .starred(let inner) = targets[starIndex].kind {
-                try assign(inner, .list(Array(elements[starIndex..<(elements.count - after)])), scope)
+                try assign(inner, .list(Array(elements[starIndex..<(elements.count - after)])), scope, keepingPinned: keepingPinned)
             }
             for offset in 0..<after {
-                try assign(targets[starIndex + 1 + offset], elements[elements.count - after + offset], scope)
+                try assign(targets[starIndex + 1 + offset], elements[elements.count - after + offset], scope,
+                           keepingPinned: keepingPinned)
             }
             return
         }
@@ -155,7 +161,7 @@ extension Interpreter {
             let problem = elements.count > targets.count ? "too many" : "not enough"
             throw DSLError(.value, "\(problem) values to unpack (expected \(targets.count), got \(elements.count))")
         }
-        for (target, element) in zip(targets, elements) { try assign(target, element, scope) }
+        for (target, element) in zip(targets, elements) { try assign(target, element, scope, keepingPinned: keepingPinned) }
     }
 
     /// Binds `name` in the scope Python would: globals for `global` names, the enclosing function's scope for
@@ -186,7 +192,7 @@ extension Interpreter {
         func combine(_ current: Value, _ operand: Value) throws -> Value {
             // `xs += ys` extends the list in place, as in Python (other references see the change).
             if op == .add, case .list(let list) = current {
-                list.items += try operand.elements()
+                try list.extend(with: try operand.elements())
                 return current
             }
             do {
@@ -221,7 +227,7 @@ extension Interpreter {
         switch target.kind {
         case .name(let name):
             let owner = scope.function?.globalNames.contains(name) == true ? globals : scope
-            guard owner.variables.removeValue(forKey: name) != nil else {
+            guard owner.variables.remove(name) else {
                 throw error(.name, "name '\(name)' is not defined", at: target.location)
             }
         case .index(let baseExpr, let indexExpr):

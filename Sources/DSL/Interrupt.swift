@@ -10,6 +10,10 @@ public final class Interrupt: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
 
+    /// The flag of the program running on this thread (bound by the interpreter while it runs a program), so
+    /// code that has no interpreter at hand — iterating a `range`, collecting elements — can still stop.
+    @TaskLocal public static var current: Interrupt?
+
     /// Creates a flag that is not set.
     public init() {}
 
@@ -41,5 +45,33 @@ public final class Interrupt: @unchecked Sendable {
         requested = false
         lock.unlock()
         if wasRequested { throw DSLError(.keyboardInterrupt, "interrupted") }
+    }
+}
+
+/// Lets a tight loop inside a builtin (summing a `range(10**18)`, collecting an iterator) notice Ctrl-C
+/// without taking a lock per element: `tick()` once per element looks at the flag every `interval` elements.
+struct InterruptPoll {
+    /// Elements between two looks at the flag: small enough to stop within a millisecond, large enough to cost
+    /// nothing measurable.
+    static let interval = 256
+
+    private let interrupt: Interrupt?
+    private let every: Int
+    private var remaining: Int
+
+    /// Polls `interrupt`, by default the flag of the program running on this thread (none outside a program),
+    /// every `every` elements (1 for elements that take long to produce, such as batches of a data loader).
+    init(_ interrupt: Interrupt? = Interrupt.current, every: Int = InterruptPoll.interval) {
+        self.interrupt = interrupt
+        self.every = max(1, every)
+        remaining = self.every
+    }
+
+    /// Counts one element; throws `KeyboardInterrupt` when an interruption was requested.
+    mutating func tick() throws {
+        remaining -= 1
+        guard remaining <= 0 else { return }
+        remaining = every
+        try interrupt?.check()
     }
 }

@@ -1,6 +1,11 @@
+import Foundation
+import Kernel
+
 extension Value {
     /// An iterator over the value: list and tuple elements, string characters, dict keys, range numbers,
     /// or whatever an iterable object produces. Lists are read live, so appending while looping is seen.
+    /// A range looks at the running program's interrupt flag as it goes, so any builtin consuming one
+    /// (`sum(range(10**18))`) stops on Ctrl-C.
     public func makeIterator() throws -> ValueIterator {
         switch self {
         case .list(let list):
@@ -20,8 +25,10 @@ extension Value {
         case .range(let range):
             var index = 0
             let count = range.count
+            var poll = InterruptPoll()
             return ValueIterator {
                 guard index < count else { return nil }
+                try poll.tick()
                 defer { index += 1 }
                 return .int(range.element(at: index))
             }
@@ -33,23 +40,45 @@ extension Value {
         throw DSLError(.type, "'\(typeName)' object is not iterable")
     }
 
-    /// All elements of an iterable value, collected into an array.
+    /// All elements of an iterable value, collected into an array. Ranges and iterators that would not fit in
+    /// the memory limit are refused (as soon as that is known), and collecting stops on Ctrl-C.
     public func elements() throws -> [Value] {
         switch self {
         case .list(let list): return list.items
         case .tuple(let items): return items
         case .dict(let dict): return dict.keys
         case .range(let range):
-            guard range.count <= Operations.maximumRepetitionLength else {
-                throw DSLError(.value, "\(repr) is too large to turn into a list (\(range.count) elements)")
+            let count = range.count
+            try ContainerLimit.check(elements: count, of: "a list of \(repr)")
+            var result: [Value] = []
+            // Reserved in part only: the whole list may be refused later by a Ctrl-C, or by a system that does
+            // not overcommit memory.
+            result.reserveCapacity(Swift.min(count, 1 << 20))
+            var poll = InterruptPoll()
+            for index in 0..<count {
+                try poll.tick()
+                result.append(.int(range.element(at: index)))
             }
-            return (0..<range.count).map { .int(range.element(at: $0)) }
+            return result
         default:
             let iterator = try makeIterator()
             var result: [Value] = []
-            while let element = try iterator.next() { result.append(element) }
+            // An object's elements (batches, samples) can each take a while: look at the flag after every one.
+            var poll = InterruptPoll(every: isObject ? 1 : InterruptPoll.interval)
+            while let element = try iterator.next() {
+                try poll.tick()
+                result.append(element)
+                if result.count > ContainerLimit.maximumElements {
+                    try ContainerLimit.check(elements: result.count, of: "a list of the elements of \(typeName)")
+                }
+            }
             return result
         }
+    }
+
+    private var isObject: Bool {
+        if case .object = self { return true }
+        return false
     }
 
     private static func iterate(_ items: [Value]) -> ValueIterator {
@@ -59,5 +88,38 @@ extension Value {
             defer { index += 1 }
             return items[index]
         }
+    }
+}
+
+/// The memory a list, tuple or string built by the language may take: the budget `MemoryLimit` gives a tensor,
+/// so `list(range(10**18))`, `[0] * 10**12` and `"a" * 10**12` are refused with a message instead of taking
+/// memory until the operating system kills the process.
+enum ContainerLimit {
+    /// Bytes one element of a list or tuple takes (the value itself; what it refers to is shared, not copied).
+    static let bytesPerElement = MemoryLayout<Value>.stride
+
+    /// Most elements one list or tuple may hold.
+    static var maximumElements: Int { MemoryLimit.bytes / bytesPerElement }
+
+    /// Throws when `count` elements exceed the limit; `what` names the result in the message.
+    static func check(elements count: Int, of what: String) throws {
+        guard count > maximumElements else { return }
+        throw tooLarge(what, bytes: Double(count) * Double(bytesPerElement), detail: "\(count) elements")
+    }
+
+    /// Throws when a string of `bytes` UTF-8 bytes exceeds the limit; `what` names the result in the message.
+    static func check(stringBytes bytes: Int, of what: String) throws {
+        guard bytes > MemoryLimit.bytes else { return }
+        throw tooLarge(what, bytes: Double(bytes), detail: "\(bytes) bytes")
+    }
+
+    private static func tooLarge(_ what: String, bytes: Double, detail: String) -> DSLError {
+        DSLError(.value, "\(what) would take \(size(bytes)) (\(detail)), more than the memory limit of \(size(Double(MemoryLimit.bytes)))")
+    }
+
+    /// `bytes` in MiB or GiB, one decimal.
+    private static func size(_ bytes: Double) -> String {
+        let mebibytes = bytes / 1_048_576
+        return mebibytes < 1024 ? String(format: "%.1f MiB", mebibytes) : String(format: "%.1f GiB", mebibytes / 1024)
     }
 }

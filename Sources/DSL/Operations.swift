@@ -6,8 +6,6 @@ import Foundation
 enum Operations {
     /// Deeper container nesting than this is refused when comparing (self-containing lists would never end).
     static let maximumComparisonDepth = 200
-    /// Largest sequence `*` may build, to fail cleanly instead of exhausting memory.
-    static let maximumRepetitionLength = 100_000_000
 
     // MARK: - Truthiness
 
@@ -42,12 +40,19 @@ enum Operations {
             return try floatArithmetic(op, a, b)
         }
         switch (op, left, right) {
-        case (.add, .string(let a), .string(let b)): return .string(a + b)
-        case (.add, .list(let a), .list(let b)): return .list(a.items + b.items)
-        case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
+        // Concatenation is checked too: `x = x + x` in a loop doubles its size every time.
+        case (.add, .string(let a), .string(let b)):
+            try ContainerLimit.check(stringBytes: a.utf8.count + b.utf8.count, of: "the concatenated string")
+            return .string(a + b)
+        case (.add, .list(let a), .list(let b)):
+            try ContainerLimit.check(elements: a.items.count + b.items.count, of: "the concatenated list")
+            return .list(a.items + b.items)
+        case (.add, .tuple(let a), .tuple(let b)):
+            try ContainerLimit.check(elements: a.count + b.count, of: "the concatenated tuple")
+            return .tuple(a + b)
         case (.multiply, .string(let text), _), (.multiply, _, .string(let text)):
             guard let count = (left.integerValue ?? right.integerValue) else { break }
-            try checkRepetition(count, length: text.count)
+            try checkRepetition(count, length: text.utf8.count, isText: true)
             return .string(count <= 0 ? "" : String(repeating: text, count: count))
         case (.multiply, .list(let list), _), (.multiply, _, .list(let list)):
             guard let count = (left.integerValue ?? right.integerValue) else { break }
@@ -63,10 +68,15 @@ enum Operations {
         throw DSLError(.type, "unsupported operand types for \(op.rawValue): '\(left.typeName)' and '\(right.typeName)'")
     }
 
-    private static func checkRepetition(_ count: Int, length: Int) throws {
+    /// Refuses `count` copies of a sequence of `length` elements (or UTF-8 bytes, for text) beyond the memory limit.
+    private static func checkRepetition(_ count: Int, length: Int, isText: Bool = false) throws {
         let (total, overflow) = count.multipliedReportingOverflow(by: length)
-        if overflow || total > maximumRepetitionLength {
-            throw DSLError(.value, "repetition result too large (\(count) copies of \(length) elements)")
+        let what = "the repetition (\(count) copies of \(length) \(isText ? "bytes" : "elements"))"
+        if overflow { throw DSLError(.value, "\(what) is too large") }
+        if isText {
+            try ContainerLimit.check(stringBytes: total, of: what)
+        } else {
+            try ContainerLimit.check(elements: total, of: what)
         }
     }
 
@@ -383,7 +393,11 @@ enum Operations {
                 for (position, element) in zip(positions, replacement) { list.items[position] = element }
                 return
             }
-            list.items[try position(index, count: list.items.count, typeName: "list assignment")] = value
+            let position = try position(index, count: list.items.count, typeName: "list assignment")
+            // The replaced element may be the last reference to a deep tuple chain: freed level by level.
+            var dropped = [list.items[position]]
+            list.items[position] = value
+            ContainerTeardown.release(&dropped)
         case .dict(let dict):
             try dict.set(index, value)
         case .object(let object):
@@ -402,7 +416,8 @@ enum Operations {
                 list.items = list.items.enumerated().filter { !doomed.contains($0.offset) }.map(\.element)
                 return
             }
-            list.items.remove(at: try position(index, count: list.items.count, typeName: "list"))
+            var dropped = [list.items.remove(at: try position(index, count: list.items.count, typeName: "list"))]
+            ContainerTeardown.release(&dropped)
         case .dict(let dict):
             guard try dict.remove(index) != nil else { throw DSLError(.key, index.repr) }
         default:

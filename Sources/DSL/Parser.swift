@@ -30,9 +30,9 @@ struct Parser {
         self.nesting = nesting
     }
 
-    /// Scans and parses a whole source.
+    /// Scans and parses a whole source; positions count lines from `source.firstLine`.
     static func parse(_ text: String, source: SourceText) throws -> Program {
-        var scanner = Scanner(text: text, source: source)
+        var scanner = Scanner(text: text, source: source, line: source.firstLine)
         var parser = Parser(tokens: try scanner.scanTokens(), source: source)
         return try parser.parseProgram()
     }

@@ -5,19 +5,24 @@ public final class SourceText {
     public let name: String
     /// The lines of the source without their line terminators.
     public let lines: [String]
+    /// The number of the source's first line: a notebook cell that starts at line 12 of its file has 12, so its
+    /// diagnostics name the file's real lines.
+    public let firstLine: Int
 
-    /// Splits `text` into lines; `\r\n` and `\n` both end a line.
-    public init(name: String, text: String) {
+    /// Splits `text` into lines; `\r\n` and `\n` both end a line. `firstLine` numbers the first of them.
+    public init(name: String, text: String, firstLine: Int = 1) {
         self.name = name
+        self.firstLine = firstLine
         // Split the scalars as the scanner counts lines: as a Character, "\r\n" is one grapheme that is not "\n".
         self.lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line))
         }
     }
 
-    /// The text of 1-based line `number`, or nil when the line does not exist.
+    /// The text of line `number` (counted from `firstLine`), or nil when the line does not exist.
     public func line(_ number: Int) -> String? {
-        number >= 1 && number <= lines.count ? lines[number - 1] : nil
+        let index = number - firstLine
+        return index >= 0 && index < lines.count ? lines[index] : nil
     }
 }
 

@@ -39,6 +39,13 @@ public final class ListObject {
         self.items = items
     }
 
+    /// Appends `added` (`xs.extend(ys)`, `xs += ys`); refused at the memory limit, since extending a list by
+    /// itself in a loop doubles it every time.
+    public func extend(with added: [Value]) throws {
+        try ContainerLimit.check(elements: items.count + added.count, of: "the extended list")
+        items += added
+    }
+
     deinit {
         ContainerTeardown.release(&items)
     }
@@ -47,9 +54,13 @@ public final class ListObject {
 /// Frees nested containers one level at a time. Releasing a list that holds the last reference to another
 /// list frees that one from inside the first one's deinit, and so on: a chain of millions of nested lists
 /// (`for i in range(10**7): x = [x]`) would overflow the stack. Instead, the deinit of a list or dict moves
-/// the contents of children it alone holds into a work list and empties them before they go.
+/// the contents of children it alone holds into a work list and empties them before they go. Tuples have no
+/// deinit of their own, so the places that drop values for good (a list's deinit, a variable overwritten or
+/// deleted, a scope ending: see `Variables`) hand them to `release` as well.
 enum ContainerTeardown {
-    /// Empties `items`, taking apart the nested lists, dicts and tuples only it refers to.
+    /// Empties `items`, taking apart the nested lists, dicts and tuples only it refers to. Containers that are
+    /// shared elsewhere are left whole (dropping a shared reference frees nothing), so the work is proportional
+    /// to what is actually freed.
     static func release(_ items: inout [Value]) {
         guard items.contains(where: { $0.isContainer }) else { return }
         var pending: [Value] = []
@@ -66,11 +77,21 @@ enum ContainerTeardown {
             } else if var dict = value.takeDict() {
                 guard isKnownUniquelyReferenced(&dict) else { continue }
                 pending += dict.takeContents().filter { $0.isContainer }
-            } else if case .tuple(let children) = value {
-                // The tuple's storage may be shared; holding its children here makes freeing it cheap either way.
+            } else if var children = value.takeTuple() {
+                guard !children.isEmpty, isUniquelyReferenced(&children) else { continue }
                 pending += children.filter { $0.isContainer }
             }
         }
+    }
+
+    /// Whether this is the only reference to the storage of `items` (so dropping it frees the elements' references).
+    /// Arrays have no public uniqueness test; their storage is a single native object, tested directly.
+    private static func isUniquelyReferenced(_ items: inout [Value]) -> Bool {
+        var storage = unsafeBitCast(items, to: AnyObject.self)
+        // Hand the reference over to `storage` (and back afterwards), so `items` does not count as a second owner.
+        items = []
+        defer { items = unsafeBitCast(storage, to: [Value].self) }
+        return isKnownUniquelyReferenced(&storage)
     }
 }
 
@@ -80,6 +101,13 @@ extension Value {
         guard case .list(let list) = self else { return nil }
         self = .none
         return list
+    }
+
+    /// The elements of the tuple this value is, leaving `.none` in its place.
+    fileprivate mutating func takeTuple() -> [Value]? {
+        guard case .tuple(let items) = self else { return nil }
+        self = .none
+        return items
     }
 
     /// The dict this value is, leaving `.none` in its place.

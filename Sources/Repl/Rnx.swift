@@ -30,7 +30,7 @@ struct ReplCommandLine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl",
         abstract: "Start the REPL (the default). With piped input: run it, no prompts, exit status 1 after any error.",
-        discussion: "History is kept in ~/.rnx_history (or $RNX_HISTORY).")
+        discussion: "History is kept in ~/.rnx_history (or $RNX_HISTORY); a multi-line block is one entry, recalled whole by up-arrow.")
 
     @Option(name: .customLong("load"), help: ArgumentHelp("Load a notebook's cells first (then :cells, :next).", valueName: "file.rnx"))
     var notebook: String?
@@ -52,7 +52,14 @@ struct ReplCommandLine: ParsableCommand {
 struct RunCommandLine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a notebook's code cells in order; exit status 1 at the first error (reported as file:line:col).")
+        abstract: "Run a notebook's code cells in order; exit status 1 at the first error (reported as file:line:col).",
+        discussion: """
+            --set pins a global before the script runs: the script's own top-level 'epochs = 8' (also inside \
+            top-level if/for/while blocks) still evaluates its right-hand side but keeps the --set value; \
+            'epochs += 1', loop variables and functions assigning a 'global' still change it. A name the script \
+            never assigns is defined all the same (like papermill parameters, so one --set list fits many \
+            scripts); when the script does not mention the name at all, rnx warns (with a "did you mean").
+            """)
 
     @Argument(help: ArgumentHelp("The notebook to run.", valueName: "file.rnx"))
     var file: String
@@ -61,7 +68,7 @@ struct RunCommandLine: ParsableCommand {
     var cells: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Fix a global before the script runs, e.g. --set lr=0.05 (repeatable). The script's own 'lr = ...' does not override it. Values are rnx expressions: quote strings (--set 'name=\"a\"').",
+        "Pin a global before the script runs, e.g. --set lr=0.05 (repeatable). The script's own top-level 'lr = ...' does not override it. Values are rnx expressions: quote strings (--set 'name=\"a\"').",
         valueName: "name=value"))
     var overrides: [String] = []
 
@@ -102,11 +109,16 @@ struct WalkCommandLine: ParsableCommand {
     }
 }
 
-/// `rnx check file.rnx`: syntax check without running.
+/// `rnx check file.rnx`: syntax and name check without running.
 struct CheckCommandLine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check every code cell of notebooks without running them; exit status 1 when any has an error.")
+        abstract: "Check every code cell of notebooks without running them; exit status 1 when any has an error.",
+        discussion: """
+            Reports syntax errors, then (once every cell parses) each name that is used but never defined: \
+            top-level code must define a name before using it (as when the cells run in order); code inside \
+            a function may use any name the file defines. Every problem is listed as file:line:col.
+            """)
 
     @Argument(help: ArgumentHelp("The notebooks to check.", valueName: "file.rnx"))
     var files: [String]
@@ -116,7 +128,7 @@ struct CheckCommandLine: ParsableCommand {
         var failed = false
         for file in files {
             do {
-                if try !NotebookChecker(engine: context.session.engine, console: context.session.console).check(file: file) {
+                if try !NotebookChecker(console: context.session.console).check(file: file) {
                     failed = true
                 }
             } catch {

@@ -1,4 +1,6 @@
+import Foundation
 import XCTest
+import Kernel
 @testable import DSL
 
 final class LimitTests: XCTestCase {
@@ -77,4 +79,110 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(try session.run("repr(xs)"), "[1, [...]]")
         XCTAssertEqual(session.error("ys = [1]\nys.append(ys)\nxs == ys")?.kind, .recursion)
     }
+
+    func testTensorOfDeeplyNestedListsIsAnErrorNotAStackOverflow() throws {
+        let session = Session()
+        XCTAssertEqual(session.error("x = []\nfor i in range(200000):\n    x = [x]\ntensor(x)")?.message,
+                       "tensor(): the lists nest more than 64 levels deep (a tensor has at most 64 dimensions)")
+        XCTAssertEqual(try session.run("x = 1\nfor i in range(64):\n    x = [x]\nlen(tensor(x).shape)"), 64, "64 levels are still a tensor")
+        XCTAssertEqual(session.error("x = 1\nfor i in range(65):\n    x = (x,)\ntensor(x)")?.kind, .value)
+    }
+
+    func testListsAndStringsBuiltInOneGoFollowTheMemoryLimit() throws {
+        let saved = MemoryLimit.bytes
+        defer { MemoryLimit.bytes = saved }
+        MemoryLimit.bytes = 1 << 20
+        let session = Session()
+        let most = (1 << 20) / MemoryLayout<Value>.stride
+        XCTAssertEqual(try session.run("len([0] * \(most))"), .int(most))
+        XCTAssertEqual(session.error("[0] * \(most + 1)")?.message,
+                       "the repetition (\(most + 1) copies of 1 elements) would take 1.0 MiB (\(most + 1) elements), more than the memory limit of 1.0 MiB")
+        XCTAssertEqual(try session.run("len('ab' * \(1 << 19))"), .int(1 << 20))
+        XCTAssertEqual(session.error("'ab' * \((1 << 19) + 1)")?.kind, .value)
+        XCTAssertEqual(session.error("x = [0] * \(most / 2 + 1)\nx + x")?.message.hasPrefix("the concatenated list would take"), true)
+        XCTAssertEqual(session.error("s = 'a' * \(1 << 19)\ns + s + s")?.message.hasPrefix("the concatenated string would take"), true)
+        XCTAssertEqual(session.error("xs = [0]\nwhile True:\n    xs += xs")?.message.hasPrefix("the extended list would take"), true)
+        XCTAssertEqual(session.error("xs = [0]\nwhile True:\n    xs.extend(xs)")?.message.hasPrefix("the extended list would take"), true)
+        XCTAssertEqual(try session.run("len(xs)"), .int(1 << 14), "the list keeps its last size that fit")
+        for source in ["list(range(10**18))", "tuple(range(10**18))", "sorted(range(10**18))", "list(map(abs, range(10**18)))",
+                       "list(enumerate(range(10**18)))", "dict(zip(range(10**18), range(10**18)))", "[*range(10**18)]",
+                       "[0 for v in range(10**18)]", "sum(v for v in range(10**18))"] {
+            let error = session.error(source)
+            XCTAssertEqual(error?.kind, .value, source)
+            XCTAssertEqual(error?.message.hasSuffix("more than the memory limit of 1.0 MiB"), true, "\(source): \(error?.message ?? "")")
+        }
+        XCTAssertEqual(session.error("list(range(10**18))")?.message,
+                       "a list of range(0, 1000000000000000000) would take 44703483581.5 GiB (1000000000000000000 elements), more than the memory limit of 1.0 MiB")
+        XCTAssertEqual(try session.run("max(range(10**5)), min(range(3, 10**5)), sum(range(10**5))"), .tuple([99_999, 3, 4_999_950_000]),
+                       "consuming a long range needs no list of it")
+    }
+
+    func testBuiltinsConsumingHugeRangesStopOnCtrlC() throws {
+        let sources = ["sum(range(10**18))", "any(range(0, -1) for v in range(10**18))", "all(range(1, 10**18))", "max(range(10**18))",
+                       "min(range(10**18), key=abs)", "sorted(zip(range(10**17)))", "list(enumerate(range(10**17)))", "tuple(map(abs, range(10**18)))",
+                       "dict(zip(range(10**18), range(10**18)))", "list(filter(lambda v: v < 0, range(10**18)))",
+                       "list(filter(None, map(abs, range(-10**18, 1))))", "10**18 - 1 in zip(range(10**18))"]
+        for source in sources {
+            let session = Session()
+            let interrupt = session.interpreter.interrupt
+            let requested = expectation(description: "interrupt requested")
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) {
+                interrupt.request()
+                requested.fulfill()
+            }
+            let error = session.error("kept = 1\n" + source)
+            wait(for: [requested], timeout: 60)
+            XCTAssertEqual(error?.kind, .keyboardInterrupt, "\(source): \(error?.message ?? "")")
+            XCTAssertEqual(error?.location?.line, 2, source)
+            XCTAssertEqual(try session.run("kept + 1"), 2, "the session goes on after \(source)")
+        }
+    }
+
+    func testDroppingDeepTupleChainsDoesNotRecurse() throws {
+        // Built by a program, then dropped on a thread with a small stack: freeing a 100,000-deep chain of tuples
+        // one nested release at a time needs megabytes of stack; taken apart level by level it needs almost none.
+        let interpreter = Interpreter()
+        XCTAssertNil(try interpreter.execute(source: """
+        def chain(n):
+            x = ()
+            for i in range(n):
+                x = (x, i)
+            return x
+        a = chain(100000)
+        b = chain(100000)
+        c = chain(100000)
+        shared = chain(100000)
+        alias = shared
+        xs = [chain(100000), 0]
+        """, file: "build.rnx"))
+        // A deep result handed back to the caller, which drops it on its own (here small) stack.
+        let result = DroppedResult(try interpreter.execute(source: "chain(100000)", file: "result.rnx"))
+        let released = expectation(description: "released")
+        let thread = Thread {
+            result.value = nil
+            interpreter.setGlobal("a", .none)
+            XCTAssertTrue(interpreter.globals.variables.remove("b"))
+            interpreter.globals.variables["shared"] = nil
+            do {
+                try Operations.setItem(of: interpreter.global("xs") ?? .none, at: 0, to: .none)
+            } catch {
+                XCTFail("replacing the chain in a list: \(error)")
+            }
+            XCTAssertNotNil(interpreter.global("alias"), "a shared chain stays whole")
+            interpreter.resetGlobals()
+            released.fulfill()
+        }
+        thread.stackSize = 256 << 10
+        thread.start()
+        wait(for: [released], timeout: 600)
+        XCTAssertNil(interpreter.global("c"))
+        // The same in the language: a local chain freed when its function returns, deleting and overwriting.
+        XCTAssertEqual(try interpreter.execute(source: "def local(n):\n    x = ()\n    for i in range(n):\n        x = (x, i)\n    return len(x)\nlocal(50000)", file: "use.rnx"), 2)
+    }
+}
+
+/// Hands a value to another thread, to be dropped there.
+private final class DroppedResult: @unchecked Sendable {
+    var value: Value?
+    init(_ value: Value?) { self.value = value }
 }

@@ -51,6 +51,35 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(result.output.contains("third cell"), result.output)
     }
 
+    func testSetPinsANameTheScriptAssignsInsideATopLevelIf() throws {
+        try directory.write("# %%\nepochs = 8\nfast = True\nif fast:\n    epochs = 2\nprint('epochs', epochs)\n", to: "pinned.rnx")
+        let plain = try RnxProcess.run(["run", "pinned.rnx"], in: directory.url)
+        XCTAssertTrue(plain.output.contains("epochs 2\n"), plain.output)
+        let pinned = try RnxProcess.run(["run", "pinned.rnx", "--set", "epochs=5"], in: directory.url)
+        XCTAssertEqual(pinned.status, 0, pinned.errors)
+        XCTAssertTrue(pinned.output.contains("epochs 5\n"), pinned.output)
+        XCTAssertEqual(pinned.errors, "", "a setting the script uses gets no warning")
+    }
+
+    func testSetOfANameTheScriptNeverUsesIsDefinedWithAWarning() throws {
+        try directory.write(experiment, to: "exp.rnx")
+        let result = try RnxProcess.run(["run", "exp.rnx", "--set", "epoch=1", "--set", "batch_size=64"], in: directory.url)
+        XCTAssertEqual(result.status, 0, "unknown settings are parameters, not errors: \(result.errors)")
+        XCTAssertTrue(result.output.contains("lr 0.1 epochs 2"), result.output)
+        XCTAssertTrue(result.errors.contains("warning: --set epoch: exp.rnx never uses 'epoch' (did you mean 'epochs'?); it is defined anyway"),
+                      result.errors)
+        XCTAssertTrue(result.errors.contains("warning: --set batch_size: exp.rnx never uses 'batch_size'; it is defined anyway"),
+                      result.errors)
+
+        try directory.write("# %%\nprint('limit is', limit)\n", to: "parameter.rnx")
+        let parameter = try RnxProcess.run(["run", "parameter.rnx", "--set", "limit=128"], in: directory.url)
+        XCTAssertEqual(parameter.status, 0, parameter.errors)
+        XCTAssertTrue(parameter.output.contains("limit is 128"), parameter.output)
+        XCTAssertEqual(parameter.errors, "", "a name the script only reads is a parameter it expects")
+        let help = try RnxProcess.run(["run", "--help"], in: directory.url)
+        XCTAssertTrue(help.output.contains("papermill"), "the choice is documented: \(help.output)")
+    }
+
     func testBadOptionsAreExplained() throws {
         try directory.write(experiment, to: "exp.rnx")
         let badCells = try RnxProcess.run(["run", "exp.rnx", "--cells", "7"], in: directory.url)
@@ -75,6 +104,16 @@ final class CommandLineTests: XCTestCase {
         let name = try RnxProcess.run(["run", "name.rnx"], in: directory.url)
         XCTAssertEqual(name.status, 1)
         XCTAssertTrue(name.errors.contains("name.rnx:6:9: error: NameError"), name.errors)
+
+        // Cell 3 fails inside a function from cell 1: every line of the message is the file's own.
+        try directory.write("# %%\ndef halve(x):\n    return x / divisor\n\n# %%\ndivisor = 0\n\n# %%\nprint('third')\nhalve(8)\n",
+                            to: "cells.rnx")
+        let third = try RnxProcess.run(["run", "cells.rnx"], in: directory.url)
+        XCTAssertEqual(third.status, 1)
+        XCTAssertTrue(third.errors.contains("cells.rnx:3:14: error: ZeroDivisionError"), third.errors)
+        XCTAssertTrue(third.errors.contains("    return x / divisor\n"), third.errors)
+        XCTAssertTrue(third.errors.contains("cells.rnx:10 in <module>\n    halve(8)"), third.errors)
+        XCTAssertTrue(third.errors.contains("cells.rnx: stopped at cell 3"), third.errors)
     }
 
     func testCtrlCStopsARunningScriptWithAnError() throws {
@@ -100,6 +139,35 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.errors.contains("bad.rnx:6:5"), bad.errors)
         XCTAssertTrue(bad.errors.contains("bad.rnx: 2 errors in 3 code cells"), bad.errors)
+    }
+
+    func testCheckListsEveryUndefinedNameWithoutRunning() throws {
+        try directory.write("""
+            # %%
+            learning_rate = 0.1
+            print('ran')
+
+            # %%
+            def train(steps):
+                return [learning_rate * s for s in range(steps)]
+
+            # %% [markdown]
+            # Uses a name before it exists, and two typos.
+
+            # %%
+            print(total)
+            total = train(epochs)
+            print(learnin_rate)
+            """, to: "names.rnx")
+        let result = try RnxProcess.run(["check", "names.rnx"], in: directory.url)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertFalse(result.output.contains("ran\n"), result.output)
+        XCTAssertTrue(result.errors.contains("names.rnx:13:7: error: NameError: name 'total' is used before it is defined (it is first assigned at line 14)"),
+                      result.errors)
+        XCTAssertTrue(result.errors.contains("names.rnx:14:15: error: NameError: name 'epochs' is not defined"), result.errors)
+        XCTAssertTrue(result.errors.contains("names.rnx:15:7: error: NameError: name 'learnin_rate' is not defined (did you mean 'learning_rate'?)\n    print(learnin_rate)\n          ^"),
+                      result.errors)
+        XCTAssertTrue(result.errors.contains("names.rnx: 3 errors in 3 code cells"), result.errors)
     }
 
     func testPipedInputRunsWithoutPromptsAndFailsAfterAnError() throws {

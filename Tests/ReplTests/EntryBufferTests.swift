@@ -84,21 +84,16 @@ final class EntryBufferTests: XCTestCase {
         buffer.clear()
         XCTAssertTrue(buffer.isEmpty)
     }
-}
 
-final class OverrideRewriterTests: XCTestCase {
-    func testTopLevelDefaultsAreRedirectedKeepingColumns() {
-        let source = "lr = 0.1\nepochs=2\nlr == 3\nlrs = 1\nprint(lr)\n"
-        XCTAssertEqual(OverrideRewriter.rewrite(source, overriding: ["lr", "epochs"]),
-                       "_  = 0.1\n_     =2\nlr == 3\nlrs = 1\nprint(lr)\n")
-    }
-
-    func testAssignmentsInsideBlocksBracketsAndStringsStay() {
-        let source = "def f():\n    lr = 1\n    return lr\nopt = SGD(\nlr = 2)\ns = \"\"\"\nlr = 3\"\"\"\n# lr = 4\n"
-        XCTAssertEqual(OverrideRewriter.rewrite(source, overriding: ["lr"]), source)
-    }
-
-    func testNoOverridesLeavesSourceAlone() {
-        XCTAssertEqual(OverrideRewriter.rewrite("lr = 1", overriding: []), "lr = 1")
+    func testARecalledBlockFinishesWithoutItsBlankLineButAnOpenBracketWaits() {
+        var buffer = makeBuffer()
+        _ = buffer.add("for i in range(3):")
+        _ = buffer.add("    print(i)")
+        XCTAssertEqual(buffer.finishIfBlockComplete()?.source, "for i in range(3):\n    print(i)")
+        XCTAssertTrue(buffer.isEmpty)
+        XCTAssertNil(buffer.finishIfBlockComplete(), "nothing is being typed")
+        _ = buffer.add("total = sum([1,")
+        XCTAssertNil(buffer.finishIfBlockComplete())
+        XCTAssertEqual(sources(&buffer, "2])"), ["total = sum([1,\n2])"])
     }
 }

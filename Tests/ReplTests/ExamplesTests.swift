@@ -27,6 +27,17 @@ final class ExamplesTests: XCTestCase {
         }
     }
 
+    /// The examples and lessons are valid programs: `rnx check` (syntax and names) must not flag anything in them.
+    func testCheckFindsNothingInAnyExampleOrLesson() throws {
+        let all = try scripts()
+        XCTAssertTrue(all.contains { $0.path.contains("/lessons/") }, "\(all)")
+        let directory = try TemporaryDirectory()
+        let result = try RnxProcess.run(["check"] + all.map(\.path), in: directory.url)
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertEqual(result.errors, "")
+        XCTAssertEqual(result.output.components(separatedBy: "no errors").count - 1, all.count, result.output)
+    }
+
     func testQuickstartDrawsTheLRFinderAndConfusionCharts() throws {
         let directory = try TemporaryDirectory()
         let script = examplesDirectory.appendingPathComponent("quickstart.rnx")

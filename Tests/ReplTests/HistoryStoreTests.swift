@@ -16,6 +16,29 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(store.load(), ["a = 1", "c = 3", "d = 4"])
     }
 
+    func testMultiLineEntriesRoundTripAsOneEntry() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("history")
+        let store = HistoryStore(url: url, limit: 3)
+        let block = "for i in range(3):\n\n    print(i)"
+        try store.add("x = 1")
+        try store.add(block)
+        try store.add("x = 1")
+        try store.add(block + "\r")
+        XCTAssertEqual(store.load(), ["x = 1", block], "a repeated block moves to the end; a trailing CR is dropped")
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "x = 1\nfor i in range(3):\r\n\r\n    print(i)\n")
+        try store.add("def f():\r\n    return 'a\\\\n'")
+        try store.add("y = 2")
+        XCTAssertEqual(store.load(), [block, "def f():\n    return 'a\\\\n'", "y = 2"], "limited to three entries")
+    }
+
+    func testAOneLineHistoryFileReadsUnchanged() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("history")
+        try AtomicFile.write("a = 1\nprint('x\\n')\n\nb = 2\n", to: url)
+        XCTAssertEqual(HistoryStore(url: url, limit: 10).load(), ["a = 1", "print('x\\n')", "b = 2"])
+    }
+
     func testTwoSessionsKeepEachOthersEntries() throws {
         let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("history")

@@ -94,6 +94,35 @@ final class TerminalReplTests: XCTestCase {
         try second.expect("42")
     }
 
+    func testAMultiLineBlockIsOneHistoryEntryRecalledByUpArrowInTheNextSession() throws {
+        let home = ["RNX_HISTORY": "", "HOME": directory.url.path]
+        let first = try PseudoTerminal([], in: directory.url, environment: home)
+        try first.expect("rnx> ")
+        first.type("total = 0\r")
+        try first.expect("rnx> ")
+        first.type("for i in range(4):\r    total = total + i\r\r")
+        try first.expect("rnx> ")
+        first.type("total\r")
+        try first.expect("6")
+        try first.expect("rnx> ")
+        first.type("\u{4}")
+        XCTAssertEqual(try first.waitForExit(), 0)
+        let history = try String(contentsOf: directory.url.appendingPathComponent(".rnx_history"), encoding: .utf8)
+        XCTAssertEqual(history, "total = 0\nfor i in range(4):\r\n    total = total + i\ntotal\n")
+
+        let second = try PseudoTerminal([], in: directory.url, environment: home)
+        try second.expect("rnx> ")
+        second.type("total = 100\r")
+        try second.expect("rnx> ")
+        second.type("\u{1B}[A\u{1B}[A\u{1B}[A")   // up-arrow three times: "total = 100", "total", then the block
+        try second.expect("for i in range(4):")
+        try second.expect("total = total + i")
+        second.type("\r")   // the recalled block runs at once, without a blank line
+        try second.expect("rnx> ")
+        second.type("total\r")
+        try second.expect("106")
+    }
+
     func testMultiLineForBlockRunsAfterBlankLine() throws {
         let terminal = try startRepl()
         terminal.type("total = 0\r")

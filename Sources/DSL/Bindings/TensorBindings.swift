@@ -114,7 +114,9 @@ enum TensorBindings {
         return wrapped.tensor
     }
 
-    /// A shape given as ints, or as one list/tuple of ints.
+    /// A shape given as ints, or as one list/tuple of ints. The non-zero sizes (other than a -1 to infer) must
+    /// multiply without overflowing, checked here once: the Kernel's shape arithmetic (element counts, strides)
+    /// assumes sizes a tensor can really have.
     static func shape(from value: Value, _ args: Arguments, _ name: String) throws -> [Int] {
         let items: [Value]
         switch value {
@@ -122,11 +124,24 @@ enum TensorBindings {
         case .list, .tuple: items = try value.elements()
         default: throw args.typeError(name, expected: "an int or a tuple of ints", found: value)
         }
-        return try items.map { item in
+        let sizes = try items.map { item in
             guard let size = item.integerValue else { throw args.typeError(name, expected: "ints", found: item) }
             return size
         }
+        var product = 1
+        for size in sizes where size != -1 && size != 0 {
+            let (next, overflow) = product.multipliedReportingOverflow(by: size)
+            guard !overflow else {
+                throw args.valueError(name, "has sizes too large for a tensor: \(sizes.map(String.init).joined(separator: ", ")) (their product overflows a 64-bit integer)")
+            }
+            product = next
+        }
+        return sizes
     }
+
+    /// Most levels of nested lists `tensor()` accepts (NumPy's limit on dimensions); deeper nesting is an error,
+    /// which also keeps the recursive walk below far from the bottom of the stack.
+    static let maximumNesting = 64
 
     /// Converts numbers and nested lists/tuples of numbers into a tensor, checking that the nesting is rectangular.
     static func tensor(from value: Value) throws -> Tensor {
@@ -142,6 +157,9 @@ enum TensorBindings {
             switch value {
             case .list, .tuple: break
             default: throw DSLError(.type, "tensor() needs numbers or (nested) lists of numbers, not \(value.typeName)")
+            }
+            guard depth < maximumNesting else {
+                throw DSLError(.value, "tensor(): the lists nest more than \(maximumNesting) levels deep (a tensor has at most \(maximumNesting) dimensions)")
             }
             let items = try value.elements()
             if depth == shape.count {

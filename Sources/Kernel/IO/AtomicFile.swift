@@ -3,6 +3,10 @@ import Foundation
 /// Writes files so that readers see either the old content or the complete new content, never a torn file:
 /// the bytes go to a temporary file in the same directory, are flushed to disk, and the temporary file is
 /// renamed over the destination (rename is atomic within one file system).
+///
+/// A process killed mid-write (SIGKILL, power loss) leaves its temporary file behind, never a torn destination.
+/// The next write to the same destination removes such leftovers: temporary files of that destination whose
+/// writing process no longer exists (`.<name>.tmp-<pid>-<random>`), so repeated crashes cannot pile them up.
 public enum AtomicFile {
     /// Streams bytes into the temporary file; handed to the body of `write(to:_:)`.
     public final class Sink {
@@ -44,7 +48,9 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw KernelError.file(path: path, message: "directory \(directory) does not exist")
         }
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        removeLeftovers(in: directory, prefix: prefix)
+        let temporary = directory + "/" + prefix + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw KernelError.file(path: path, message: "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")
@@ -74,6 +80,20 @@ public enum AtomicFile {
         if directoryDescriptor >= 0 {
             fsync(directoryDescriptor)
             close(directoryDescriptor)
+        }
+    }
+
+    /// Deletes the temporary files named `<prefix><pid>-<random>` in `directory` whose process `pid` is gone: they
+    /// are what writers killed mid-write left. Files of live processes (another writer, right now) stay, and a
+    /// leftover that cannot be removed is no reason to fail the write.
+    private static func removeLeftovers(in directory: String, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let suffix = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard suffix.count == 2, let pid = pid_t(suffix[0]), pid > 0, UInt32(suffix[1]) != nil else { continue }
+            // kill with signal 0 only asks whether the process exists; EPERM means it does (another user's).
+            guard pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(directory + "/" + name)
         }
     }
 

@@ -2,8 +2,8 @@ import DSL
 import Foundation
 
 /// The REPL's only contact with the DSL interpreter: runs sources, answers completeness and completion questions,
-/// lists globals, and keeps `--set` overrides. The interpreter is created on first use, so the prompt appears
-/// before any library is set up.
+/// lists globals, and keeps `--set` overrides (pinned globals). The interpreter is created on first use, so the
+/// prompt appears before any library is set up.
 final class Engine {
     /// What running a source produced.
     enum Outcome: Equatable {
@@ -15,7 +15,7 @@ final class Engine {
 
     private let console: Console
     private var cachedInterpreter: Interpreter?
-    /// Globals fixed from the command line (`--set lr=0.05`), in the order given.
+    /// Globals pinned from the command line (`--set lr=0.05`), in the order given.
     private var overrides: [(name: String, value: Value)] = []
 
     /// An engine writing program output to `console`.
@@ -29,12 +29,12 @@ final class Engine {
         let interpreter = Interpreter()
         let console = self.console
         interpreter.output = { text in console.write(text) }
-        for override in overrides { interpreter.setGlobal(override.name, override.value) }
+        for override in overrides { interpreter.pinGlobal(override.name, override.value) }
         cachedInterpreter = interpreter
         return interpreter
     }
 
-    /// Forgets every variable: the next use creates a fresh interpreter (overrides are applied again).
+    /// Forgets every variable: the next use creates a fresh interpreter (overrides are pinned again).
     func reset() {
         cachedInterpreter = nil
     }
@@ -43,11 +43,9 @@ final class Engine {
     /// Ctrl-C meanwhile interrupts it cooperatively.
     func run(_ source: String, file: String, firstLine: Int = 1) -> Outcome {
         let interpreter = self.interpreter
-        let names = Set(overrides.map(\.name))
-        let padded = String(repeating: "\n", count: max(0, firstLine - 1)) + OverrideRewriter.rewrite(source, overriding: names)
         do {
             let value = try InterruptController.shared.whileRunning(onInterrupt: { interpreter.interrupt.request() }) {
-                try interpreter.execute(source: padded, file: file)
+                try interpreter.execute(source: source, file: file, firstLine: firstLine)
             }
             return .success(display: value.map(\.repr))
         } catch let error as DSLError {
@@ -113,14 +111,8 @@ final class Engine {
         return run("help('\(quoted)')", file: "<help>")
     }
 
-    /// The syntax error of `source` (starting at line `firstLine` of `file`), rendered; nil when it parses. Nothing runs.
-    func syntaxError(in source: String, file: String, firstLine: Int) -> String? {
-        // Blank lines in front keep the file's real line numbers in the message.
-        let padding = String(repeating: "\n", count: max(0, firstLine - 1))
-        return Interpreter.syntaxError(in: padding + source, file: file)?.rendered
-    }
-
-    /// Evaluates the value of a `--set name=value` option; throws with the option quoted when it is not valid.
+    /// Evaluates the value of a `--set name=value` option and pins the global (see `Interpreter.pinGlobal`):
+    /// the script's own top-level `name = ...` leaves it unchanged. Throws with the option quoted when it is not valid.
     func setOverride(name: String, valueSource: String) throws {
         guard Self.isIdentifier(name) else {
             throw ReplError("--set \(name)=\(valueSource): '\(name)' is not a variable name")
@@ -133,11 +125,14 @@ final class Engine {
             }
             overrides.removeAll { $0.name == name }
             overrides.append((name, value))
-            cachedInterpreter?.setGlobal(name, value)
+            cachedInterpreter?.pinGlobal(name, value)
         } catch let error as DSLError {
             throw ReplError("--set \(name)=\(valueSource): \(error.message) (quote strings: --set '\(name)=\"text\"')")
         }
     }
+
+    /// The names given with `--set`, in the order given.
+    var overrideNames: [String] { overrides.map(\.name) }
 
     private static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.first, first.isLetter || first == "_" else { return false }

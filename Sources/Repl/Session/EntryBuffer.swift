@@ -67,6 +67,13 @@ struct EntryBuffer {
         return take()
     }
 
+    /// The entry being typed when it only lacks the blank line that ends a block (a pasted or recalled block
+    /// that arrived whole); nil, keeping it, while a bracket, string or block is really open.
+    mutating func finishIfBlockComplete() -> Entry? {
+        guard !lines.isEmpty, isComplete(text + "\n") else { return nil }
+        return take()
+    }
+
     /// Drops the entry being typed (Ctrl-C at a continuation prompt).
     mutating func clear() {
         lines = []

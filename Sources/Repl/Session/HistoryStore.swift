@@ -1,7 +1,13 @@
 import Foundation
 
-/// The REPL's persistent input history (`~/.rnx_history`, or `$RNX_HISTORY`): one entry a line, oldest first,
-/// without duplicates (a repeated entry moves to the end) and at most `limit` entries.
+/// The REPL's persistent input history (`~/.rnx_history`, or `$RNX_HISTORY`): oldest first, without duplicates
+/// (a repeated entry moves to the end) and at most `limit` entries. An entry is a whole input: one line, or a
+/// multi-line block (`for …:` with its body), which up-arrow recalls as a unit.
+///
+/// File format: one entry a line; inside a multi-line entry each line break is written as `\r\n`, so a line
+/// ending in `\r` continues the entry (the convention of Python's own REPL history). A one-line history from
+/// before multi-line entries reads unchanged. Carriage returns at the end of an entry's lines carry no meaning in
+/// rnx code and are dropped, which keeps the format unambiguous.
 ///
 /// Every addition merges with the file as it is now and rewrites it atomically, so two sessions running at the
 /// same time both keep their entries and a killed session loses nothing.
@@ -21,18 +27,18 @@ struct HistoryStore {
     /// The entries stored in the file, oldest first; empty when the file does not exist or cannot be read.
     func load() -> [String] {
         guard let data = try? Data(contentsOf: url) else { return [] }
-        let text = String(decoding: data, as: UTF8.self)
-        return Self.merged(text.split(separator: "\n").map(String.init), limit: limit)
+        return Self.merged(Self.decode(String(decoding: data, as: UTF8.self)), limit: limit)
     }
 
     /// Adds `entry` (ignored when blank) and saves; returns the entries now stored.
     @discardableResult
     func add(_ entry: String) throws -> [String] {
         var entries = load()
-        guard !entry.allSatisfy(\.isWhitespace), !entry.contains("\n") else { return entries }
-        entries = Self.merged(entries + [entry], limit: limit)
+        let normalized = Self.normalize(entry)
+        guard !normalized.allSatisfy(\.isWhitespace) else { return entries }
+        entries = Self.merged(entries + [normalized], limit: limit)
         // Private like a shell history: typed lines may hold paths or tokens.
-        try AtomicFile.write(entries.map { $0 + "\n" }.joined(), to: url, permissions: 0o600)
+        try AtomicFile.write(Self.encode(entries), to: url, permissions: 0o600)
         return entries
     }
 
@@ -46,5 +52,40 @@ struct HistoryStore {
             if newestFirst.count == limit { break }
         }
         return newestFirst.reversed()
+    }
+
+    /// The file text for `entries`: each on its own line, inner line breaks written as `\r\n`.
+    static func encode(_ entries: [String]) -> String {
+        entries.map { lines(of: $0).joined(separator: "\r\n") + "\n" }.joined()
+    }
+
+    /// The entries in a history file's text (see the type's format note).
+    static func decode(_ text: String) -> [String] {
+        var entries: [String] = []
+        var pending: [String] = []
+        for line in lines(of: text) {
+            if line.unicodeScalars.last == "\r" {
+                pending.append(String(String.UnicodeScalarView(line.unicodeScalars.dropLast())))
+                continue
+            }
+            entries.append((pending + [line]).joined(separator: "\n"))
+            pending = []
+        }
+        if !pending.isEmpty { entries.append(pending.joined(separator: "\n")) }
+        return entries.filter { !$0.isEmpty }
+    }
+
+    /// `entry` without carriage returns at line ends (a pasted Windows text), so no stored line ends in `\r`.
+    private static func normalize(_ entry: String) -> String {
+        lines(of: entry).map { line in
+            var scalars = line.unicodeScalars
+            while scalars.last == "\r" { scalars.removeLast() }
+            return String(scalars)
+        }.joined(separator: "\n")
+    }
+
+    /// The lines of `text` split at each `\n` scalar (as a `Character`, `\r\n` is one grapheme and would not split).
+    private static func lines(of text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
     }
 }

@@ -1,27 +1,28 @@
-/// `rnx check`: parses every code cell of a notebook without running anything.
+import DSL
+
+/// `rnx check`: parses every code cell of a notebook and checks its names without running anything.
+/// Every problem is listed (`file:line:col`, the line with a caret, and a "did you mean" when a known name is close).
 struct NotebookChecker {
-    /// Answers the parse questions.
-    let engine: Engine
-    /// Where errors and the summary go.
+    /// Where problems and the summary go.
     let console: Console
 
-    /// Checks `file`; returns true when every code cell is fine. Throws when the file cannot be read.
+    /// Checks `file`; returns true when every code cell parses and uses only names it defines (or builtins).
+    /// Throws when the file cannot be read.
     func check(file: String) throws -> Bool {
         let notebook = try Notebook(contentsOf: file)
-        var problems = 0
-        for number in notebook.codeCellNumbers {
-            let cell = notebook.cells[number - 1]
-            if let message = engine.syntaxError(in: cell.source, file: file, firstLine: cell.startLine) {
-                console.error(message)
-                problems += 1
-            }
+        let cells = notebook.codeCellNumbers.map { number in
+            ScriptCell(source: notebook.cells[number - 1].source, firstLine: notebook.cells[number - 1].startLine)
         }
-        let cellCount = notebook.codeCellNumbers.count
-        if problems == 0 {
-            console.line("\(file): \(cellCount) code cell\(cellCount == 1 ? "" : "s"), no errors")
+        let problems = NameCheck().check(cells, file: file).problems
+        for problem in problems { console.error(problem.rendered) }
+        let cellText = "\(cells.count) code cell\(cells.count == 1 ? "" : "s")"
+        if problems.isEmpty {
+            console.line("\(file): \(cellText), no errors")
         } else {
-            console.error("\(file): \(problems) error\(problems == 1 ? "" : "s") in \(cellCount) code cell\(cellCount == 1 ? "" : "s")")
+            let isSyntax = problems.contains { $0.kind == .syntax }
+            let skipped = isSyntax ? " (names are checked once every cell parses)" : ""
+            console.error("\(file): \(problems.count) error\(problems.count == 1 ? "" : "s") in \(cellText)\(skipped)")
         }
-        return problems == 0
+        return problems.isEmpty
     }
 }

@@ -36,14 +36,22 @@ struct ReplLoop {
             case .interrupted:
                 buffer.clear()
             case .line(let typed):
-                // A bracketed paste arrives as one "line" holding newlines: take it line by line.
-                for line in typed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-                    editor.remember(line)
+                // A bracketed paste or a recalled multi-line history entry arrives as one "line" holding newlines:
+                // take it line by line. History keeps whole entries, so up-arrow recalls a block as one.
+                let lines = typed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                for (index, line) in lines.enumerated() {
                     if buffer.isEmpty, Self.isCommand(line) {
+                        editor.remember(line)
                         if commands.perform(line) == .quit { return }
                         continue
                     }
-                    for entry in buffer.add(line) {
+                    var entries = buffer.add(line)
+                    if lines.count > 1, index == lines.count - 1, let block = buffer.finishIfBlockComplete() {
+                        // A recalled block is whole: it runs on Enter without waiting for a blank line.
+                        entries.append(block)
+                    }
+                    for entry in entries {
+                        editor.remember(entry.source)
                         entryNumber += 1
                         session.run(entry.source, file: "<input-\(entryNumber)>")
                     }

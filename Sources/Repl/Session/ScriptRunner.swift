@@ -1,7 +1,8 @@
+import DSL
 import Foundation
 
-/// `rnx run`: applies `--set` overrides and chart/log settings, then runs the chosen code cells in order,
-/// printing each cell's output and time, and stopping at the first error.
+/// `rnx run`: pins `--set` overrides (warning about names the script never uses), applies chart/log settings,
+/// then runs the chosen code cells in order, printing each cell's output and time, and stopping at the first error.
 struct ScriptRunner {
     /// The session the script runs in.
     let session: Session
@@ -18,6 +19,7 @@ struct ScriptRunner {
             try session.engine.setOverride(name: String(option[..<equals]).trimmingCharacters(in: .whitespaces),
                                            valueSource: String(option[option.index(after: equals)...]))
         }
+        warnAboutUnusedSettings(in: notebook)
         if let charts { try ChartSettings.apply(.directory(charts)) }
         if let log { try ChartSettings.setMetricsLog(log) }
 
@@ -31,5 +33,18 @@ struct ScriptRunner {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         session.console.notice("ran \(ran) cell\(ran == 1 ? "" : "s") of \(file) in \(DurationFormat.text(seconds))")
+    }
+
+    /// A `--set` name the script never mentions is still defined (one list of fast settings fits every example),
+    /// but it is most likely a typo, so it is reported with the closest name the script does use.
+    private func warnAboutUnusedSettings(in notebook: Notebook) {
+        let names = session.engine.overrideNames
+        guard !names.isEmpty else { return }
+        let cells = notebook.codeCellNumbers.map { ScriptCell(source: notebook.cells[$0 - 1].source, firstLine: notebook.cells[$0 - 1].startLine) }
+        let report = NameCheck().check(cells, file: notebook.file)
+        for name in names where !report.mentionedNames.contains(name) {
+            let hint = report.suggestion(for: name).map { " (did you mean '\($0)'?)" } ?? ""
+            session.console.error("warning: --set \(name): \(notebook.file) never uses '\(name)'\(hint); it is defined anyway")
+        }
     }
 }

@@ -109,14 +109,15 @@ final class LineEditor {
         return .line(acceptedLine ?? "")
     }
 
-    /// Records an entered line in readline's history and the history file (blank lines are skipped).
-    func remember(_ line: String) {
-        guard !line.allSatisfy(\.isWhitespace) else { return }
+    /// Records an entry (a line, or a multi-line block recalled as one) in readline's history and the history file
+    /// (blank entries are skipped).
+    func remember(_ entry: String) {
+        guard !entry.allSatisfy(\.isWhitespace) else { return }
         do {
-            replaceReadlineHistory(with: try history.add(line))
+            replaceReadlineHistory(with: try history.add(entry))
         } catch {
-            // The session goes on without persisting; the line is still recalled in this session.
-            add_history(line)
+            // The session goes on without persisting; the entry is still recalled in this session.
+            add_history(entry)
             if !historyFailureReported {
                 fputs("warning: history is not saved: \(error)\n", stderr)
                 historyFailureReported = true
