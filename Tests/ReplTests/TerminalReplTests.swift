@@ -151,7 +151,8 @@ final class TerminalReplTests: XCTestCase {
         try terminal.expect("rnx> ")
         terminal.type("kept + 1\r")
         try terminal.expect("8")
-        terminal.type("n > 1\r")
+        // Ctrl-C may land right after the print, before the next pass: the loop's progress is kept either way.
+        terminal.type("n >= 1\r")
         try terminal.expect("True")
     }
 
