@@ -61,16 +61,44 @@ public final class BuiltinFunction {
 public final class Function {
     /// The function's name (`<lambda>` for lambdas).
     public let name: String
-    /// Parameters with their defaults (evaluated when the `def` ran).
-    public let parameters: [Parameter]
+    /// Parameters with their defaults (evaluated when the `def` ran). Emptied only while the function is being freed.
+    public private(set) var parameters: [Parameter]
     let definition: FunctionDefinition
-    let closure: Scope
+    /// The scope the function was defined in. A `var` only so that `takeHeldValues` can test whether the function
+    /// is its last owner; it never changes.
+    private(set) var closure: Scope
 
     init(definition: FunctionDefinition, parameters: [Parameter], closure: Scope) {
         self.name = definition.name
         self.parameters = parameters
         self.definition = definition
         self.closure = closure
+    }
+
+    deinit {
+        // A default can be the last reference to another function with defaults (`f = lambda v=f: v` in a loop):
+        // freeing those one nested deinit at a time could overflow the stack, so they go through the teardown.
+        // The closure scope frees its own variables the same way (see `Scope`).
+        guard parameters.contains(where: { $0.defaultValue?.isContainer == true }) else { return }
+        var defaults = parameters.compactMap(\.defaultValue)
+        parameters = []
+        ContainerTeardown.release(&defaults)
+    }
+
+    /// Empties the function for `ContainerTeardown`, which holds the only reference to it, and returns the values
+    /// that freeing it would release: its default values, and the variables of its closure scope when no other
+    /// function or running call shares that scope (a lambda returned from a call is typically its scope's only owner).
+    func takeHeldValues() -> [Value] {
+        var held = parameters.compactMap(\.defaultValue)
+        parameters = []
+        if isKnownUniquelyReferenced(&closure) {
+            for name in Array(closure.variables.keys) {
+                if let value = closure.variables[name] { held.append(value) }
+            }
+            // `held` keeps the values alive, so replacing the variables releases nothing here.
+            closure.variables = Variables()
+        }
+        return held
     }
 
     /// The docstring, if the body starts with one.

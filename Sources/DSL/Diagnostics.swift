@@ -24,6 +24,8 @@ public struct DSLError: Error, CustomStringConvertible {
         case attribute = "AttributeError"
         case zeroDivision = "ZeroDivisionError"
         case overflow = "OverflowError"
+        /// A list, tuple or string refused because it would exceed the memory limit (see `ContainerLimit`).
+        case memory = "MemoryError"
         case recursion = "RecursionError"
         case assertion = "AssertionError"
         case keyboardInterrupt = "KeyboardInterrupt"

@@ -92,8 +92,9 @@ extension Value {
 }
 
 /// The memory a list, tuple or string built by the language may take: the budget `MemoryLimit` gives a tensor,
-/// so `list(range(10**18))`, `[0] * 10**12` and `"a" * 10**12` are refused with a message instead of taking
-/// memory until the operating system kills the process.
+/// so `list(range(10**18))`, `[0] * 10**12` and `"a" * 10**12` are refused with a `MemoryError` (as Python raises)
+/// instead of taking memory until the operating system kills the process. Tensors refused by the Kernel's
+/// `MemoryLimit` stay `RuntimeError`, as PyTorch reports a failed CPU allocation.
 enum ContainerLimit {
     /// Bytes one element of a list or tuple takes (the value itself; what it refers to is shared, not copied).
     static let bytesPerElement = MemoryLayout<Value>.stride
@@ -114,7 +115,7 @@ enum ContainerLimit {
     }
 
     private static func tooLarge(_ what: String, bytes: Double, detail: String) -> DSLError {
-        DSLError(.value, "\(what) would take \(size(bytes)) (\(detail)), more than the memory limit of \(size(Double(MemoryLimit.bytes)))")
+        DSLError(.memory, "\(what) would take \(size(bytes)) (\(detail)), more than the memory limit of \(size(Double(MemoryLimit.bytes)))")
     }
 
     /// `bytes` in MiB or GiB, one decimal.

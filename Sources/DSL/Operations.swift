@@ -72,7 +72,7 @@ enum Operations {
     private static func checkRepetition(_ count: Int, length: Int, isText: Bool = false) throws {
         let (total, overflow) = count.multipliedReportingOverflow(by: length)
         let what = "the repetition (\(count) copies of \(length) \(isText ? "bytes" : "elements"))"
-        if overflow { throw DSLError(.value, "\(what) is too large") }
+        if overflow { throw DSLError(.memory, "\(what) is too large") }
         if isText {
             try ContainerLimit.check(stringBytes: total, of: what)
         } else {

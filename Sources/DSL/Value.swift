@@ -56,11 +56,13 @@ public final class ListObject {
 /// (`for i in range(10**7): x = [x]`) would overflow the stack. Instead, the deinit of a list or dict moves
 /// the contents of children it alone holds into a work list and empties them before they go. Tuples have no
 /// deinit of their own, so the places that drop values for good (a list's deinit, a variable overwritten or
-/// deleted, a scope ending: see `Variables`) hand them to `release` as well.
+/// deleted, a scope ending: see `Variables`) hand them to `release` as well. Functions count as containers
+/// too: they hold their default values and their closure scope (`f = lambda v=f: v` in a loop, or a lambda
+/// returned from a call over the previous one), and a bound method holds its receiver.
 enum ContainerTeardown {
-    /// Empties `items`, taking apart the nested lists, dicts and tuples only it refers to. Containers that are
-    /// shared elsewhere are left whole (dropping a shared reference frees nothing), so the work is proportional
-    /// to what is actually freed.
+    /// Empties `items`, taking apart the nested lists, dicts, tuples, functions and bound methods only it refers
+    /// to. Containers that are shared elsewhere are left whole (dropping a shared reference frees nothing), so the
+    /// work is proportional to what is actually freed.
     static func release(_ items: inout [Value]) {
         guard items.contains(where: { $0.isContainer }) else { return }
         var pending: [Value] = []
@@ -80,6 +82,12 @@ enum ContainerTeardown {
             } else if var children = value.takeTuple() {
                 guard !children.isEmpty, isUniquelyReferenced(&children) else { continue }
                 pending += children.filter { $0.isContainer }
+            } else if var function = value.takeFunction() {
+                guard isKnownUniquelyReferenced(&function) else { continue }
+                pending += function.takeHeldValues().filter { $0.isContainer }
+            } else if var method = value.takeMethod() {
+                guard isKnownUniquelyReferenced(&method) else { continue }
+                pending += [method.takeReceiver()].filter { $0.isContainer }
             }
         }
     }
@@ -117,10 +125,25 @@ extension Value {
         return dict
     }
 
-    /// Whether the value can hold other values whose release could recurse (lists, dicts, tuples).
+    /// The function this value is, leaving `.none` in its place.
+    fileprivate mutating func takeFunction() -> Function? {
+        guard case .function(let function) = self else { return nil }
+        self = .none
+        return function
+    }
+
+    /// The bound method this value is, leaving `.none` in its place.
+    fileprivate mutating func takeMethod() -> BoundMethod? {
+        guard case .method(let method) = self else { return nil }
+        self = .none
+        return method
+    }
+
+    /// Whether the value can hold other values whose release could recurse: lists, dicts and tuples, functions
+    /// (through their defaults and closure scope) and bound methods (through their receiver).
     var isContainer: Bool {
         switch self {
-        case .list, .dict, .tuple: return true
+        case .list, .dict, .tuple, .function, .method: return true
         default: return false
         }
     }
@@ -185,14 +208,27 @@ public struct SliceValue {
 
 /// A builtin method together with the value it was looked up on.
 public final class BoundMethod {
-    /// The value before the dot.
-    public let receiver: Value
+    /// The value before the dot; changed only by `takeReceiver` while the method is being freed.
+    public private(set) var receiver: Value
     /// The method's implementation and signature.
     public let function: BuiltinFunction
 
     init(receiver: Value, function: BuiltinFunction) {
         self.receiver = receiver
         self.function = function
+    }
+
+    deinit {
+        // The receiver may be the last reference to a deep chain (`m = [m].copy` in a loop nests methods in lists).
+        guard receiver.isContainer else { return }
+        var dropped = [takeReceiver()]
+        ContainerTeardown.release(&dropped)
+    }
+
+    /// The receiver, leaving `None` in its place (for `ContainerTeardown`, which holds the only reference).
+    fileprivate func takeReceiver() -> Value {
+        defer { receiver = .none }
+        return receiver
     }
 }
 

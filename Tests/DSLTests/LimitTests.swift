@@ -61,7 +61,7 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(session.error("3037000500 * 3037000500")?.message,
                        "integer overflow in 3037000500 * 3037000500 (integers are 64-bit; use floats for larger values, e.g. 3037000500.0)")
         XCTAssertEqual(session.error("int(1e30)")?.kind, .overflow)
-        XCTAssertEqual(session.error("[0] * 10 ** 12")?.kind, .value)
+        XCTAssertEqual(session.error("[0] * 10 ** 12")?.kind, .memory, "Python raises MemoryError")
     }
 
     func testDivisionByZero() throws {
@@ -98,7 +98,7 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(session.error("[0] * \(most + 1)")?.message,
                        "the repetition (\(most + 1) copies of 1 elements) would take 1.0 MiB (\(most + 1) elements), more than the memory limit of 1.0 MiB")
         XCTAssertEqual(try session.run("len('ab' * \(1 << 19))"), .int(1 << 20))
-        XCTAssertEqual(session.error("'ab' * \((1 << 19) + 1)")?.kind, .value)
+        XCTAssertEqual(session.error("'ab' * \((1 << 19) + 1)")?.kind, .memory)
         XCTAssertEqual(session.error("x = [0] * \(most / 2 + 1)\nx + x")?.message.hasPrefix("the concatenated list would take"), true)
         XCTAssertEqual(session.error("s = 'a' * \(1 << 19)\ns + s + s")?.message.hasPrefix("the concatenated string would take"), true)
         XCTAssertEqual(session.error("xs = [0]\nwhile True:\n    xs += xs")?.message.hasPrefix("the extended list would take"), true)
@@ -108,7 +108,7 @@ final class LimitTests: XCTestCase {
                        "list(enumerate(range(10**18)))", "dict(zip(range(10**18), range(10**18)))", "[*range(10**18)]",
                        "[0 for v in range(10**18)]", "sum(v for v in range(10**18))"] {
             let error = session.error(source)
-            XCTAssertEqual(error?.kind, .value, source)
+            XCTAssertEqual(error?.kind, .memory, source)
             XCTAssertEqual(error?.message.hasSuffix("more than the memory limit of 1.0 MiB"), true, "\(source): \(error?.message ?? "")")
         }
         XCTAssertEqual(session.error("list(range(10**18))")?.message,
@@ -179,6 +179,141 @@ final class LimitTests: XCTestCase {
         // The same in the language: a local chain freed when its function returns, deleting and overwriting.
         XCTAssertEqual(try interpreter.execute(source: "def local(n):\n    x = ()\n    for i in range(n):\n        x = (x, i)\n    return len(x)\nlocal(50000)", file: "use.rnx"), 2)
     }
+
+    func testDroppingDeepChainsOfFunctionsDoesNotRecurse() throws {
+        // Functions hold their defaults and their closure scope, bound methods their receiver: the program below
+        // builds 20,000-deep chains of them, dropped on a thread with a 256 KiB stack (freed one nested deinit at a
+        // time, such a chain needs megabytes).
+        let interpreter = Interpreter()
+        XCTAssertNil(try interpreter.execute(source: """
+        def wrap(f):
+            return lambda: f
+        def length(f):
+            n = 0
+            while f is not None:
+                f = f()
+                n += 1
+            return n
+        defaults = None
+        closures = None
+        mixed = None
+        methods = None
+        for i in range(20000):
+            defaults = lambda v=defaults: v
+            closures = wrap(closures)
+            mixed = [lambda v=(mixed, {i: closures}): v]
+            methods = [methods].copy
+        kept_defaults = lambda v=defaults: v
+        alias = closures
+        """, file: "build.rnx"))
+        // A deep chain handed back to the caller, which drops it on its own (here small) stack.
+        let result = DroppedResult(try interpreter.execute(source: "wrap(closures)", file: "result.rnx"))
+        let released = expectation(description: "released")
+        let thread = Thread {
+            result.value = nil
+            interpreter.setGlobal("defaults", .none)
+            interpreter.setGlobal("closures", .none)
+            XCTAssertTrue(interpreter.globals.variables.remove("mixed"))
+            interpreter.globals.variables["methods"] = nil
+            released.fulfill()
+        }
+        thread.stackSize = 256 << 10
+        thread.start()
+        wait(for: [released], timeout: 600)
+        // Shared functions and scopes stay whole: the chains behind `kept_defaults` and `alias` still work.
+        XCTAssertEqual(try interpreter.execute(source: "length(kept_defaults), length(alias)", file: "use.rnx"), .tuple([20_001, 20_000]))
+        let dropAll = expectation(description: "all released")
+        let second = Thread {
+            interpreter.resetGlobals()
+            dropAll.fulfill()
+        }
+        second.stackSize = 256 << 10
+        second.start()
+        wait(for: [dropAll], timeout: 600)
+        XCTAssertNil(interpreter.global("alias"))
+    }
+
+    func testFreeingAFunctionKeepsAScopeOtherFunctionsShare() throws {
+        let session = Session()
+        try session.run("""
+        def pair(start):
+            count = [start]
+            def bump():
+                count[0] += 1
+                return count[0]
+            return (lambda: count[0]), bump
+        read, bump = pair(41)
+        bump()
+        read = None
+        """)
+        XCTAssertEqual(try session.run("bump()"), 43, "the closure scope outlives the freed lambda that shared it")
+        try session.run("counter = pair(0)[1]\ncounter()")
+        XCTAssertEqual(try session.run("counter()"), 2, "a function the teardown saw in its own scope is not taken apart")
+    }
+
+    func testImageFolderStopsOnCtrlCAndTheSessionGoesOn() throws {
+        let root = NSTemporaryDirectory() + "rnx-limit-tests-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // 400 copies of one 192×192 picture, each cut down to 16×16 when loaded: decoding and scaling them takes
+        // well over a hundred milliseconds even in a release build.
+        let side = 192
+        let picture = try Tensor(shape: [3, side, side], data: (0..<(3 * side * side)).map { Float($0 % side) / Float(side) })
+        try ImageFile.write(picture, to: root + ".png")
+        defer { try? FileManager.default.removeItem(atPath: root + ".png") }
+        for name in ["ants", "bees"] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(name)", withIntermediateDirectories: true)
+            for index in 0..<200 { try FileManager.default.copyItem(atPath: root + ".png", toPath: "\(root)/\(name)/\(index).png") }
+        }
+        let session = Session()
+        let interrupt = session.interpreter.interrupt
+        // `arm(x)` returns x and has another thread request an interrupt: at once (before image_folder looks at the
+        // flag for the first time), or, with a delay, over and over until the load has stopped (so while it runs).
+        let done = LockedFlag()
+        let requesterStopped = DispatchSemaphore(value: 0)
+        session.interpreter.setGlobal("arm", .builtin(BuiltinFunction("arm", [.required("x"), .optional("delay_ms", 0)], doc: "test hook") { args in
+            let delay = try args.int("delay_ms")
+            let requested = DispatchSemaphore(value: 0)
+            Thread {
+                if delay == 0 {
+                    interrupt.request()
+                    requested.signal()
+                    return
+                }
+                requested.signal()
+                usleep(useconds_t(delay * 1000))
+                while !done.isSet {
+                    interrupt.request()
+                    usleep(1000)
+                }
+                requesterStopped.signal()
+            }.start()
+            requested.wait()
+            return try args.value("x")
+        }))
+
+        let early = session.error("kept = 1\ndata = image_folder(arm('\(root)'), size=16)")
+        XCTAssertEqual(early?.kind, .keyboardInterrupt)
+        XCTAssertEqual(early?.location?.line, 2)
+        XCTAssertEqual(early?.message, "interrupted while loading \(root): listing the image files (0 found so far)")
+        XCTAssertFalse(interrupt.isRequested, "the request is consumed")
+
+        let during = session.error("data = image_folder(arm('\(root)', delay_ms=2), size=16)")
+        done.set()
+        requesterStopped.wait()
+        XCTAssertEqual(during?.kind, .keyboardInterrupt, during?.message ?? "loading finished before the interrupt")
+        XCTAssertEqual(during?.message.hasPrefix("interrupted while loading \(root): "), true, during?.message ?? "")
+        XCTAssertNil(session.interpreter.global("data"), "nothing half-loaded is bound")
+        XCTAssertEqual(try session.run("kept + 1"), 2, "the session goes on")
+        XCTAssertEqual(try session.run("len(image_folder('\(root)', size=16))"), 400, "and the next load reads everything")
+    }
+}
+
+/// A flag one thread sets and another polls.
+private final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 /// Hands a value to another thread, to be dropped there.

@@ -68,6 +68,32 @@ final class InterruptTests: XCTestCase {
         try assertPromptSurvivesCtrlC(terminal)
     }
 
+    func testCtrlCWhileLoadingAnImageFolderReturnsToThePrompt() throws {
+        let terminal = try startRepl()
+        // A chart saved by gnuplot is a real PNG: 300 copies of it in two class folders make a folder of images
+        // whose loading (decoding, scaling each down to 16×16) is the slow part of the loop below.
+        terminal.type("savefig('chart.png', plot([1, 3, 2]), width=160, height=120)\r")
+        try terminal.expect("rnx> ")
+        let chart = directory.url.appendingPathComponent("chart.png").path
+        for name in ["ants", "bees"] {
+            let folder = directory.url.appendingPathComponent("pictures/\(name)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for index in 0..<150 { try FileManager.default.copyItem(atPath: chart, toPath: "\(folder)/\(index).png") }
+        }
+        terminal.type("loads = 0\r")
+        try terminal.expect("rnx> ")
+        terminal.type("while True:\r    data = image_folder('pictures', size=16)\r    loads += 1\r    if loads == 1:\r        print('load' + 'ed')\r\r")
+        try terminal.expect("loaded")
+        terminal.type("\u{3}")
+        try terminal.expect("KeyboardInterrupt: interrupted while loading pictures: ")
+        try terminal.expect("rnx> ")
+        // The data set from the last whole load is still there; the interrupted one left nothing behind.
+        terminal.type("len(data), data.classes, loads >= 1\r")
+        try terminal.expect("(300, ['ants', 'bees'], True)")
+        try terminal.expect("rnx> ")
+        try assertPromptSurvivesCtrlC(terminal)
+    }
+
     func testCtrlCWhileDrawingChartsLeavesChartsWorking() throws {
         let terminal = try startRepl()
         terminal.type("ys = [v * v % 97 for v in range(5000)]\r")

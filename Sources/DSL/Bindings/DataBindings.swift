@@ -23,19 +23,25 @@ enum DataBindings {
         BuiltinFunction("mnist5k", bunchParameters + [.keywordOnly("root", .none)],
                         doc: "The bundled MNIST sample (4,000 training and 1,000 test digits, [1, 28, 28]) as a DataBunch.\n" + bunchDoc) { args in
             let root = try args.optionalString("root")
-            let (train, test) = try TensorBindings.kernel { (try Datasets.mnist5k(root: root, train: true), try Datasets.mnist5k(root: root, train: false)) }
+            let (train, test) = try load(args) { stop in
+                (try Datasets.mnist5k(root: root, train: true, interrupt: stop), try Datasets.mnist5k(root: root, train: false, interrupt: stop))
+            }
             return .object(try bunch(train: train, test: test, args))
         },
         BuiltinFunction("mnist", [.required("root")] + bunchParameters,
                         doc: "MNIST (or Fashion-MNIST) from a folder holding the four IDX files (optionally .gz) as a DataBunch.\n" + bunchDoc) { args in
             let root = try args.string("root")
-            let (train, test) = try TensorBindings.kernel { (try Datasets.mnist(root: root, train: true), try Datasets.mnist(root: root, train: false)) }
+            let (train, test) = try load(args) { stop in
+                (try Datasets.mnist(root: root, train: true, interrupt: stop), try Datasets.mnist(root: root, train: false, interrupt: stop))
+            }
             return .object(try bunch(train: train, test: test, args))
         },
         BuiltinFunction("cifar10", [.required("root")] + bunchParameters,
                         doc: "CIFAR-10 from its binary batches folder (cifar-10-batches-bin) as a DataBunch of [3, 32, 32] images.\n" + bunchDoc) { args in
             let root = try args.string("root")
-            let (train, test) = try TensorBindings.kernel { (try Datasets.cifar10(root: root, train: true), try Datasets.cifar10(root: root, train: false)) }
+            let (train, test) = try load(args) { stop in
+                (try Datasets.cifar10(root: root, train: true, interrupt: stop), try Datasets.cifar10(root: root, train: false, interrupt: stop))
+            }
             return .object(try bunch(train: train, test: test, args))
         },
         BuiltinFunction("image_folder", [.required("root"), .optional("size", .none), .optional("channels", 3)],
@@ -43,7 +49,7 @@ enum DataBindings {
             let root = try args.string("root")
             let size = try args.isNone("size") ? nil : try DataTransforms.imageSize(args, "size")
             let channels = try args.int("channels")
-            return .object(DatasetObject(try TensorBindings.kernel { try Datasets.imageFolder(root: root, size: size, channels: channels) }))
+            return .object(DatasetObject(try load(args) { stop in try Datasets.imageFolder(root: root, size: size, channels: channels, interrupt: stop) }))
         },
         BuiltinFunction("csv_dataset", [.required("path"), .required("shape"), .optional("header", .none), .optional("scale", .float(1.0 / 255)),
                                         .optional("classes", .none)],
@@ -53,8 +59,8 @@ enum DataBindings {
             let header = try args.isNone("header") ? nil : try args.bool("header")
             let scale = Float(try args.double("scale"))
             let classes = try classNames(args, "classes")
-            return .object(DatasetObject(try TensorBindings.kernel {
-                try Datasets.csv(path: path, shape: shape, header: header, scale: scale, classNames: classes)
+            return .object(DatasetObject(try load(args) { stop in
+                try Datasets.csv(path: path, shape: shape, header: header, scale: scale, classNames: classes, interrupt: stop)
             }))
         },
         BuiltinFunction("tensor_dataset", [.required("x"), .required("y"), .optional("classes", .none)],
@@ -83,6 +89,21 @@ enum DataBindings {
             try databunch(args)
         },
     ])
+
+    // MARK: - Loading
+
+    /// Runs a Kernel loader, handing it the running program's interrupt as its stop check and turning Kernel errors
+    /// into language errors. A load stopped by Ctrl-C raises `KeyboardInterrupt` saying how far it got, and consumes
+    /// the request (as an interrupted `evaluate` does), so the next statement runs normally.
+    private static func load<T>(_ args: Arguments, _ body: (@escaping InterruptCheck) throws -> T) throws -> T {
+        let interrupt = args.interpreter.interrupt
+        do {
+            return try TensorBindings.kernel { try body({ interrupt.isRequested }) }
+        } catch let stopped as LoadingInterrupted {
+            interrupt.clear()
+            throw DSLError(.keyboardInterrupt, stopped.description)
+        }
+    }
 
     // MARK: - Building bunches
 

@@ -8,7 +8,8 @@ extension Datasets {
     /// CIFAR-10 from its binary version: `root` is the extracted `cifar-10-batches-bin` folder (or the folder
     /// containing it). Training reads every `data_batch_<n>.bin` in numeric order; `train: false` reads
     /// `test_batch.bin`. Class names come from `batches.meta.txt` when present. Images are [3, 32, 32] in [0, 1].
-    public static func cifar10(root: String, train: Bool = true) throws -> Dataset {
+    /// `interrupt` is asked every 1,024 records; when it returns true, loading throws `LoadingInterrupted`.
+    public static func cifar10(root: String, train: Bool = true, interrupt: InterruptCheck? = nil) throws -> Dataset {
         try DataFiles.requireDirectory(root)
         let nested = DataFiles.join(root, "cifar-10-batches-bin")
         let folder = DataFiles.kind(nested) == .directory ? nested : root
@@ -28,11 +29,13 @@ extension Datasets {
         }
         let meta = DataFiles.join(folder, "batches.meta.txt")
         let names = DataFiles.kind(meta) == .file ? try classNames(fromMeta: meta) : cifar10ClassNames
-        return try cifar10(files: files, classNames: names, name: DataFiles.join(folder, train ? "train" : "test"))
+        return try cifar10(files: files, classNames: names, name: DataFiles.join(folder, train ? "train" : "test"), interrupt: interrupt)
     }
 
-    /// CIFAR-10 records from the given binary batch files, in order.
-    public static func cifar10(files: [String], classNames: [String] = cifar10ClassNames, name: String? = nil) throws -> Dataset {
+    /// CIFAR-10 records from the given binary batch files, in order. `interrupt` is asked every 1,024 records;
+    /// when it returns true, loading throws `LoadingInterrupted` (how many files and records were read).
+    public static func cifar10(files: [String], classNames: [String] = cifar10ClassNames, name: String? = nil,
+                               interrupt: InterruptCheck? = nil) throws -> Dataset {
         guard !files.isEmpty else {
             throw KernelError.invalidArgument(op: "cifar10", message: "no batch files given")
         }
@@ -50,14 +53,19 @@ extension Datasets {
         var values = [Float](repeating: 0, count: records * pixelsPerImage)
         var labels: [Int] = []
         labels.reserveCapacity(records)
+        let cancellation = LoadingCancellation(interrupt, every: 1024)
         try values.withUnsafeMutableBufferPointer { destination in
             try PixelScale.unitTable.withUnsafeBufferPointer { table in
-                for file in files {
+                for (fileIndex, file) in files.enumerated() {
                     let bytes = try DataFiles.readAll(file)
                     guard bytes.count % cifarRecordSize == 0 else {
                         throw KernelError.file(path: file, message: "changed size while being read")
                     }
                     for record in 0..<(bytes.count / cifarRecordSize) {
+                        if cancellation.shouldStop() {
+                            throw LoadingInterrupted(path: name ?? files[0],
+                                                     progress: "\(fileIndex) of \(files.count) files read (\(labels.count) of \(records) records)")
+                        }
                         let start = record * cifarRecordSize
                         let label = Int(bytes[start])
                         guard label < classNames.count else {

@@ -9,12 +9,15 @@ extension Datasets {
     /// - `classNames`: defaults to `"0"` … the largest label.
     ///
     /// Empty lines are skipped. A malformed row throws `KernelError.file` naming the line (and column).
-    public static func csv(path: String, shape: [Int], header: Bool? = nil, scale: Float = 1.0 / 255.0, classNames: [String]? = nil) throws -> Dataset {
+    /// `interrupt` is asked every 256 lines; when it returns true, loading throws `LoadingInterrupted`.
+    public static func csv(path: String, shape: [Int], header: Bool? = nil, scale: Float = 1.0 / 255.0, classNames: [String]? = nil,
+                           interrupt: InterruptCheck? = nil) throws -> Dataset {
         guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
             throw KernelError.invalidArgument(op: "csv", message: "shape must be [C, H, W] with positive sizes, found \(shapeString(shape))")
         }
         let bytes = try DataFiles.readAll(path)
         let perImage = Shape.count(shape)
+        let cancellation = LoadingCancellation(interrupt, every: 256)
         var values: [Float] = []
         var labels: [Int] = []
         // Each value takes at least two bytes (a digit and a separator), so the file size bounds this.
@@ -24,6 +27,9 @@ extension Datasets {
             var lineStart = 0
             var headerPending = header
             while lineStart < text.count {
+                if cancellation.shouldStop() {
+                    throw LoadingInterrupted(path: path, progress: "\(labels.count) rows read (\(lineStart * 100 / text.count)% of the file)")
+                }
                 var lineEnd = lineStart
                 while lineEnd < text.count && text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
                 let next = lineEnd + 1

@@ -25,11 +25,15 @@ final class GzipInput {
     /// Up to `count` more bytes; fewer only at the end of the data.
     ///
     /// The buffer grows with the bytes actually decoded (1 MiB at a time), so a header that declares a
-    /// huge size makes us allocate no more than the file really holds.
-    func read(upTo count: Int) throws -> [UInt8] {
+    /// huge size makes us allocate no more than the file really holds. `cancellation` is asked before each
+    /// MiB (decompressing one takes milliseconds); when it says stop, reading throws `LoadingInterrupted`.
+    func read(upTo count: Int, cancellation: LoadingCancellation? = nil) throws -> [UInt8] {
         let chunk = 1 << 20
         var bytes: [UInt8] = []
         while bytes.count < count {
+            if cancellation?.shouldStop() == true {
+                throw LoadingInterrupted(path: path, progress: "\(bytes.count >> 20) of \(count >> 20) MiB read")
+            }
             let want = Swift.min(chunk, count - bytes.count)
             let start = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: want))

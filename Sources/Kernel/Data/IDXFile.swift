@@ -9,7 +9,8 @@ struct IDXFile {
 
     /// Reads the unsigned-byte IDX file at `path` of rank `rank`; `role` names the content for messages
     /// ("image", "label"). Sizes declared in the header are checked against the data actually present.
-    static func read(path: String, rank: Int, role: String) throws -> IDXFile {
+    /// `cancellation` is asked before each MiB of data (see `GzipInput.read`).
+    static func read(path: String, rank: Int, role: String, cancellation: LoadingCancellation? = nil) throws -> IDXFile {
         let input = try GzipInput(path: path)
         let expectedMagic = 0x0800 + rank
         let magicBytes = try input.read(upTo: 4)
@@ -33,7 +34,7 @@ struct IDXFile {
         guard !overflow, payload <= MemoryLimit.bytes / MemoryLayout<Float>.stride else {
             throw KernelError.file(path: path, message: "header declares \(declared) \(role) bytes, more than the memory limit allows")
         }
-        let bytes = try input.read(upTo: payload)
+        let bytes = try input.read(upTo: payload, cancellation: cancellation)
         guard bytes.count == payload else {
             throw KernelError.file(path: path, message: "truncated: the header declares \(declared) (\(payload) bytes of \(role) data) but the file holds only \(bytes.count)")
         }

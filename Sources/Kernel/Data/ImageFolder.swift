@@ -16,7 +16,9 @@ extension Datasets {
     ///   cut out — torchvision's `Resize` + `CenterCrop`. Large reductions first average pixel blocks, so
     ///   shrinking a photo does not alias.
     /// - `channels`: 3 (RGB) or 1 (gray, ITU-R 601 luma). Alpha is dropped.
-    public static func imageFolder(root: String, size: ImageSize? = nil, channels: Int = 3) throws -> Dataset {
+    /// - `interrupt`: asked before each folder is listed and each image is decoded; when it returns true, loading
+    ///   stops and throws `LoadingInterrupted` (how many files were read of how many), keeping nothing.
+    public static func imageFolder(root: String, size: ImageSize? = nil, channels: Int = 3, interrupt: InterruptCheck? = nil) throws -> Dataset {
         guard channels == 1 || channels == 3 else {
             throw KernelError.invalidArgument(op: "imageFolder", message: "images have 1 (gray) or 3 (RGB) channels, found \(channels)")
         }
@@ -25,11 +27,12 @@ extension Datasets {
         guard !classes.isEmpty else {
             throw KernelError.file(path: root, message: "holds no class folders (expected root/<class name>/<image>.png or .jpg)")
         }
+        let cancellation = LoadingCancellation(interrupt)
         var files: [String] = []
         var labels: [Int] = []
         for (label, name) in classes.enumerated() {
             let folder = DataFiles.join(root, name)
-            let images = try imageFiles(in: folder, depth: 0)
+            let images = try imageFiles(in: folder, depth: 0, cancellation: cancellation, root: root, found: files.count)
             guard !images.isEmpty else {
                 throw KernelError.file(path: folder, message: "class folder holds no images")
             }
@@ -37,44 +40,59 @@ extension Datasets {
             labels += Array(repeating: label, count: images.count)
         }
 
+        if cancellation.shouldStop() { throw LoadingInterrupted(path: root, progress: "0 of \(files.count) files read") }
         let (firstPlanes, firstSize) = try ImageFile.decode(DataFiles.readAll(files[0]), channels: channels, path: files[0])
         let target = size ?? firstSize
         let perImage = channels * target.height * target.width
         try MemoryLimit.check(elements: files.count * perImage)
         var values = [Float](repeating: 0, count: files.count * perImage)
         var failures = [KernelError?](repeating: nil, count: files.count)
+        // Each worker writes only its own slots, so the files read are counted without a shared counter.
+        var read = [Bool](repeating: false, count: files.count)
         values.withUnsafeMutableBufferPointer { destination in
             failures.withUnsafeMutableBufferPointer { errors in
-                Parallel.forEach(files.count) { index in
-                    do {
-                        let (planes, found) = index == 0
-                            ? (firstPlanes, firstSize)
-                            : try ImageFile.decode(DataFiles.readAll(files[index]), channels: channels, path: files[index])
-                        let fitted: [Float]
-                        if size == nil {
-                            guard found == target else {
-                                throw KernelError.file(path: files[index], message: "image is \(found) but \(files[0]) is \(target); pass a size to resize them all")
+                read.withUnsafeMutableBufferPointer { read in
+                    Parallel.forEach(files.count) { index in
+                        // Index 0 was decoded above, before the size of every image was known.
+                        if index > 0 && cancellation.shouldStop() { return }
+                        do {
+                            let (planes, found) = index == 0
+                                ? (firstPlanes, firstSize)
+                                : try ImageFile.decode(DataFiles.readAll(files[index]), channels: channels, path: files[index])
+                            let fitted: [Float]
+                            if size == nil {
+                                guard found == target else {
+                                    throw KernelError.file(path: files[index], message: "image is \(found) but \(files[0]) is \(target); pass a size to resize them all")
+                                }
+                                fitted = planes
+                            } else {
+                                fitted = ImageFit.cover(planes, channels: channels, from: found, to: target)
                             }
-                            fitted = planes
-                        } else {
-                            fitted = ImageFit.cover(planes, channels: channels, from: found, to: target)
+                            for i in 0..<perImage { destination[index * perImage + i] = fitted[i] }
+                            read[index] = true
+                        } catch let error as KernelError {
+                            errors[index] = error
+                        } catch {
+                            errors[index] = KernelError.file(path: files[index], message: "\(error)")
                         }
-                        for i in 0..<perImage { destination[index * perImage + i] = fitted[i] }
-                    } catch let error as KernelError {
-                        errors[index] = error
-                    } catch {
-                        errors[index] = KernelError.file(path: files[index], message: "\(error)")
                     }
                 }
             }
+        }
+        if cancellation.wasStopped {
+            throw LoadingInterrupted(path: root, progress: "\(read.lazy.filter { $0 }.count) of \(files.count) files read")
         }
         // Report the first bad file in folder order, whatever order the threads finished in.
         if let failure = failures.first(where: { $0 != nil }), let error = failure { throw error }
         return try Dataset(values: values, sampleShape: [channels, target.height, target.width], labels: labels, classNames: classes, name: root)
     }
 
-    /// The image files under `folder`, sorted, descending into sub-folders.
-    private static func imageFiles(in folder: String, depth: Int) throws -> [String] {
+    /// The image files under `folder`, sorted, descending into sub-folders. Stops before listing a folder when
+    /// `cancellation` says so; `root` and `found` (the files found in earlier class folders) go into that error.
+    private static func imageFiles(in folder: String, depth: Int, cancellation: LoadingCancellation, root: String, found earlier: Int) throws -> [String] {
+        if cancellation.shouldStop() {
+            throw LoadingInterrupted(path: root, progress: "listing the image files (\(earlier) found so far)")
+        }
         guard depth < 32 else {
             throw KernelError.file(path: folder, message: "folders nested more than 32 deep (a symbolic-link loop?)")
         }
@@ -83,7 +101,7 @@ extension Datasets {
             let path = DataFiles.join(folder, name)
             switch DataFiles.kind(path) {
             case .directory:
-                found += try imageFiles(in: path, depth: depth + 1)
+                found += try imageFiles(in: path, depth: depth + 1, cancellation: cancellation, root: root, found: earlier + found.count)
             case .file:
                 guard imageExtensions.contains(ImageFile.extensionOf(name)) else {
                     throw KernelError.file(path: path, message: "is not a supported image (expected a .jpg, .jpeg or .png file)")

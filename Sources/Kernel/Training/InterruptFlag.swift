@@ -4,10 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// A cooperative stop request that training checks between batches.
+/// A cooperative stop request that training checks between batches and data-set loaders between files or records.
 ///
 /// `request()` only stores to a `sig_atomic_t`, so it may be called from a SIGINT handler or another thread;
-/// pass `flag.check` as the `interrupt` of `fit`, `lrFind`, `evaluate` or `gridSearch`.
+/// pass `flag.check` as the `interrupt` of `fit`, `lrFind`, `evaluate` or `gridSearch`, or of a loader
+/// (`Datasets.imageFolder`, `cifar10`, `csv`, `idx`/`mnist`), which then throws `LoadingInterrupted`.
 public final class InterruptFlag: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<sig_atomic_t>
 
