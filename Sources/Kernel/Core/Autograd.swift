@@ -49,7 +49,10 @@ extension Tensor {
         if let existing = grad {
             existing.data.withUnsafeMutableBufferPointer { dst in
                 gradient.withUnsafeBufferPointer { src in
-                    for i in 0..<dst.count { dst[i] += src[i] }
+                    guard let d = dst.baseAddress, let s = src.baseAddress else { return }
+                    Parallel.forEachRange(dst.count) { r in
+                        VectorKernels.sum(UnsafePointer(d + r.lowerBound), s + r.lowerBound, d + r.lowerBound, r.count)
+                    }
                 }
             }
         } else {

@@ -25,6 +25,24 @@ public enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Elements below which an elementwise pass runs on the calling thread: waking a worker costs more than it saves.
+    static let elementwiseGrain = 1 << 15
+
+    /// Runs `body(range)` over `0..<count` split into one contiguous range per worker (a single range when `count`
+    /// is below `grain`), for memory-bound passes over flat buffers.
+    static func forEachRange(_ count: Int, grain: Int = elementwiseGrain, _ body: (Range<Int>) -> Void) {
+        let workers = count < grain ? 1 : min(threads, count / Swift.max(1, grain / 2))
+        if workers <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        forEach(workers) { worker in
+            body((count * worker / workers)..<(count * (worker + 1) / workers))
+        }
+    }
+}
+
 /// Environment lookup without pulling Foundation into hot files.
 enum ProcessInfoLite {
     static func environment(_ name: String) -> String? {

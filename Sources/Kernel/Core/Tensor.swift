@@ -31,6 +31,20 @@ public final class Tensor: @unchecked Sendable {
         self.requiresGrad = false
     }
 
+    /// A buffer of `count` values written by `fill`, which must set every one of them (no zero-filling first).
+    static func storage(count: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress { fill(base) }
+            initialized = count
+        }
+    }
+
+    /// Drops the values of an intermediate tensor that only the tape still references and whose values no backward
+    /// closure reads (a model's feature map after its last reader), keeping its shape for gradient bookkeeping.
+    func releaseStorage() {
+        data = []
+    }
+
     /// A 0-dimensional tensor holding `value`.
     public convenience init(_ value: Float) {
         self.init(unchecked: [], data: [value])

@@ -70,6 +70,28 @@ public final class BatchNormalization: Layer {
                                        training: context.training && trainable, momentum: momentum, eps: epsilon)
     }
 
+    /// `relu(forward(x))` as one op (the model runs a batch norm followed only by a ReLU this way).
+    func forwardThenReLU(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
+        return try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                               training: context.training && trainable, momentum: momentum, eps: epsilon, thenReLU: true)
+    }
+
+    /// Per channel (scale, shift) with which evaluation mode computes `x·scale + shift`: the running statistics and the
+    /// affine parameters combined, for folding into the convolution before this layer.
+    func evaluationAffine() throws -> (scale: [Float], shift: [Float]) {
+        guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
+        let channels = runningMean.count
+        var scale = [Float](repeating: 0, count: channels), shift = [Float](repeating: 0, count: channels)
+        for c in 0..<channels {
+            // The same operations, in the same order, as `batchNorm` in evaluation mode.
+            let invStd = 1 / (runningVar.data[c] + epsilon).squareRoot()
+            scale[c] = (weight?.data[c] ?? 1) * invStd
+            shift[c] = (bias?.data[c] ?? 0) - runningMean.data[c] * scale[c]
+        }
+        return (scale, shift)
+    }
+
     override public var weights: [NamedTensor] {
         [weight.map { NamedTensor(name: "weight", tensor: $0) }, bias.map { NamedTensor(name: "bias", tensor: $0) }].compactMap { $0 }
     }

@@ -100,6 +100,65 @@ public final class Conv2D: Layer {
         return try x.conv2d(weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft), dilation: dilation)
     }
 
+    /// `batchNorm(forward(x))` in evaluation mode, then ReLU when `relu`, as one convolution off the tape: the batch
+    /// norm's per-channel scale is folded into the weight and its shift into the bias. Equal to the separate layers up
+    /// to float rounding; for inference without gradients only.
+    func forwardFolded(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool) throws -> Tensor {
+        let (convolution, x) = try folded(input, batchNorm: batchNorm, relu: relu)
+        return try x.conv2dInference(weight: convolution.weight, weightShape: convolution.weightShape, bias: convolution.bias,
+                                     stride: convolution.stride, padding: convolution.padding, dilation: convolution.dilation,
+                                     relu: relu)
+    }
+
+    /// `forwardFolded` of this layer, then of `next` on its result (the model runs a convolution whose batch norm and
+    /// ReLU feed only another convolution this way): the feature map between the two stays in oneDNN's layout.
+    func forwardFoldedChain(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool,
+                            next: Conv2D, nextBatchNorm: BatchNormalization, nextReLU: Bool) throws -> Tensor {
+        let (first, x) = try folded(input, batchNorm: batchNorm, relu: relu)
+        let geometry = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
+                                          padding: .explicit(rows: first.padding.0, columns: first.padding.1))
+        let middleShape = [x.shape[0], filters, geometry.outHeight, geometry.outWidth]
+        let nextGeometry = try WindowGeometry(height: middleShape[2], width: middleShape[3], kernel: next.kernelSize, stride: next.strides,
+                                              dilation: next.dilation, padding: next.padding)
+        // An odd "same" padding needs an extra row or column added to the feature map: run the two apart.
+        guard nextGeometry.padBottom == nextGeometry.padTop, nextGeometry.padRight == nextGeometry.padLeft else {
+            let middle = try forwardFolded(input, batchNorm: batchNorm, relu: relu)
+            return try next.forwardFolded(middle, batchNorm: nextBatchNorm, relu: nextReLU)
+        }
+        let second = try next.foldedConvolution(batchNorm: nextBatchNorm, relu: nextReLU,
+                                                padding: (nextGeometry.padTop, nextGeometry.padLeft))
+        return try x.conv2dInferenceChain(first, second)
+    }
+
+    /// The folded convolution for `input` and the input padded at the bottom/right as an odd "same" padding needs.
+    private func folded(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool) throws -> (FoldedConvolution, Tensor) {
+        guard input.rank == 4 else {
+            throw KernelError.shapeMismatch(op: "", expected: "a batch of images [N, C, H, W]", found: shapeString(input.shape))
+        }
+        let geometry = try WindowGeometry(height: input.shape[2], width: input.shape[3], kernel: kernelSize, stride: strides, dilation: dilation, padding: padding)
+        var x = try input.padEnd(axis: 2, count: geometry.padBottom - geometry.padTop, value: 0)
+        x = try x.padEnd(axis: 3, count: geometry.padRight - geometry.padLeft, value: 0)
+        return (try foldedConvolution(batchNorm: batchNorm, relu: relu, padding: (geometry.padTop, geometry.padLeft)), x)
+    }
+
+    /// The weight scaled and the bias shifted per output channel by `batchNorm`'s evaluation-mode affine map.
+    private func foldedConvolution(batchNorm: BatchNormalization, relu: Bool, padding symmetric: (Int, Int)) throws -> FoldedConvolution {
+        guard let weight else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
+        let (scale, shift) = try batchNorm.evaluationAffine()
+        guard scale.count == filters else {
+            throw KernelError.shapeMismatch(op: "", expected: "a batch norm over \(filters) channels after it", found: "\(scale.count) channels")
+        }
+        let perFilter = weight.count / filters
+        var foldedWeight = weight.data
+        var foldedBias = [Float](repeating: 0, count: filters)
+        for o in 0..<filters {
+            for i in (o * perFilter)..<((o + 1) * perFilter) { foldedWeight[i] *= scale[o] }
+            foldedBias[o] = (bias?.data[o] ?? 0) * scale[o] + shift[o]
+        }
+        return FoldedConvolution(weight: foldedWeight, weightShape: weight.shape, bias: foldedBias, stride: strides,
+                                 padding: symmetric, dilation: dilation, relu: relu)
+    }
+
     override public var weights: [NamedTensor] {
         [weight.map { NamedTensor(name: "weight", tensor: $0) }, bias.map { NamedTensor(name: "bias", tensor: $0) }].compactMap { $0 }
     }

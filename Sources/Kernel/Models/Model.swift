@@ -29,7 +29,7 @@ public final class Model: CustomStringConvertible {
     let isSequential: Bool
     /// The layer calls to run, in order.
     let nodes: [SymbolicTensor]
-    private let plan: ExecutionPlan
+    let plan: ExecutionPlan
 
     /// A model computing `outputs` from `inputs`; throws when an output depends on a tensor that is not among
     /// `inputs` (a disconnected graph) or when two layers have the same user-given name.
@@ -228,6 +228,11 @@ extension Model: TrainableModel {}
 
 /// The forward pass as a flat list of steps over numbered slots, releasing each intermediate tensor after its last
 /// use so inference on large images does not keep every feature map alive.
+///
+/// Some chains of steps run as one op when nothing else reads the tensors between them, with the same values and
+/// gradients: batch norm then ReLU and add then ReLU always (one pass, no intermediate tensor), and in inference without
+/// gradients a convolution with the batch norm after it folded into its weights (and that ReLU fused into the convolution),
+/// two such convolutions in a row passing their feature map in oneDNN's layout.
 struct ExecutionPlan {
     struct Step {
         let layer: Layer
@@ -237,9 +242,30 @@ struct ExecutionPlan {
         let release: [Int]
     }
 
+    /// How a step runs together with the steps that consume its output.
+    enum Fusion: Equatable {
+        /// On its own.
+        case none
+        /// A batch norm whose only reader is the ReLU step `relu`.
+        case batchNormReLU(relu: Int)
+        /// A convolution whose only reader is the batch-norm step `batchNorm`, itself followed by the ReLU step `relu` if any.
+        case convolutionBatchNorm(batchNorm: Int, relu: Int?)
+        /// An add of two inputs whose only reader is the ReLU step `relu`.
+        case addReLU(relu: Int)
+    }
+
     let inputCount: Int
     let steps: [Step]
     let outputSlots: [Int]
+    /// One entry per step.
+    let fusions: [Fusion]
+    /// Folded convolution steps (key) whose batch norm (and ReLU) output feeds only another folded convolution step
+    /// (value): in inference the two run as one oneDNN chain, the feature map between them left in oneDNN's layout.
+    let chains: [Int: Int]
+    /// Slots whose values no backward pass reads: produced and consumed only by ops whose gradients need shapes or
+    /// values they saved themselves (batch norm, convolution, add, ReLU). Once released, their storage is dropped even
+    /// though the tape still links them, so training holds fewer feature maps at its peak.
+    let storageFreeSlots: Set<Int>
 
     init(inputs: [SymbolicTensor], nodes: [SymbolicTensor], outputs: [SymbolicTensor]) {
         var slot: [ObjectIdentifier: Int] = [:]
@@ -247,31 +273,126 @@ struct ExecutionPlan {
         for (i, node) in nodes.enumerated() { slot[ObjectIdentifier(node)] = inputs.count + i }
         let outputSlots = outputs.compactMap { slot[ObjectIdentifier($0)] }
         var lastUse: [Int: Int] = [:]
+        var readers: [Int: [Int]] = [:]
         for (stepIndex, node) in nodes.enumerated() {
             for input in node.inputs {
-                if let s = slot[ObjectIdentifier(input)] { lastUse[s] = stepIndex }
+                if let s = slot[ObjectIdentifier(input)] {
+                    lastUse[s] = stepIndex
+                    readers[s, default: []].append(stepIndex)
+                }
             }
         }
         let kept = Set(outputSlots)
         var releases = [[Int]](repeating: [], count: nodes.count)
         for (s, stepIndex) in lastUse where !kept.contains(s) { releases[stepIndex].append(s) }
-        steps = nodes.enumerated().map { i, node in
+        let steps = nodes.enumerated().map { i, node in
             Step(layer: node.layer, inputSlots: node.inputs.compactMap { slot[ObjectIdentifier($0)] }, outputSlot: inputs.count + i, release: releases[i])
         }
+        /// The step that alone reads step `i`'s output, when that output is not also a model output.
+        func soleReader(of i: Int) -> Int? {
+            let s = steps[i].outputSlot
+            guard !kept.contains(s), let r = readers[s], r.count == 1, steps[r[0]].inputSlots.count == 1 else { return nil }
+            return r[0]
+        }
+        var fusions = [Fusion](repeating: .none, count: steps.count)
+        for (i, step) in steps.enumerated() where step.layer is BatchNormalization {
+            if let reader = soleReader(of: i), ExecutionPlan.isReLU(steps[reader].layer) { fusions[i] = .batchNormReLU(relu: reader) }
+        }
+        for (i, step) in steps.enumerated() where step.layer is Add && step.inputSlots.count == 2 {
+            if let reader = soleReader(of: i), ExecutionPlan.isReLU(steps[reader].layer) { fusions[i] = .addReLU(relu: reader) }
+        }
+        for (i, step) in steps.enumerated() where step.layer is Conv2D {
+            guard let reader = soleReader(of: i), steps[reader].layer is BatchNormalization else { continue }
+            var relu: Int?
+            if case let .batchNormReLU(r) = fusions[reader] { relu = r }
+            fusions[i] = .convolutionBatchNorm(batchNorm: reader, relu: relu)
+        }
+        var chains: [Int: Int] = [:]
+        var chained = Set<Int>()
+        for (i, fusion) in fusions.enumerated() where !chained.contains(i) {
+            guard case let .convolutionBatchNorm(bnStep, relu) = fusion, let next = soleReader(of: relu ?? bnStep),
+                  case .convolutionBatchNorm = fusions[next] else { continue }
+            chains[i] = next
+            chained.insert(next)
+        }
+        var storageFree = Set<Int>()
+        for step in steps where step.layer is BatchNormalization || step.layer is Conv2D || step.layer is Add {
+            let s = step.outputSlot
+            guard !kept.contains(s), let r = readers[s],
+                  r.allSatisfy({ steps[$0].layer is Add || ExecutionPlan.isReLU(steps[$0].layer) }) else { continue }
+            storageFree.insert(s)
+        }
         inputCount = inputs.count
+        self.steps = steps
         self.outputSlots = outputSlots
+        self.fusions = fusions
+        self.chains = chains
+        storageFreeSlots = storageFree
+    }
+
+    /// Whether `layer` computes max(x, 0) and nothing else.
+    private static func isReLU(_ layer: Layer) -> Bool {
+        if layer is ReLU { return true }
+        if let activation = layer as? Activation { return activation.function == "relu" }
+        return false
     }
 
     func run(_ batch: [Tensor], context: ForwardContext) throws -> [Tensor] {
         var values = [Tensor?](repeating: nil, count: inputCount + steps.count)
         for (i, tensor) in batch.enumerated() { values[i] = tensor }
-        for step in steps {
+        // Batch norm can be folded into the convolution only with fixed statistics and nothing to differentiate.
+        let folding = !context.training && !GradMode.isEnabled
+        // Steps already computed as part of an earlier fused step.
+        var fusedAway = [Bool](repeating: false, count: steps.count)
+        for (index, step) in steps.enumerated() {
+            defer {
+                for s in step.release {
+                    if storageFreeSlots.contains(s) { values[s]?.releaseStorage() }
+                    values[s] = nil
+                }
+            }
+            if fusedAway[index] { continue }
             let arguments = step.inputSlots.compactMap { values[$0] }
             guard arguments.count == step.inputSlots.count else {
                 throw KernelError.invalidArgument(op: "layer '\(step.layer.name)' (\(step.layer.typeName))", message: "an input was released before use (internal ordering error)")
             }
+            switch fusions[index] {
+            case let .convolutionBatchNorm(bnStep, relu) where folding:
+                if let nextStep = chains[index], case let .convolutionBatchNorm(nextBNStep, nextReLU) = fusions[nextStep],
+                   let convolution = step.layer as? Conv2D, let batchNorm = steps[bnStep].layer as? BatchNormalization,
+                   let next = steps[nextStep].layer as? Conv2D, let nextBatchNorm = steps[nextBNStep].layer as? BatchNormalization {
+                    values[steps[nextReLU ?? nextBNStep].outputSlot] = try convolution.annotated {
+                        try convolution.forwardFoldedChain(arguments[0], batchNorm: batchNorm, relu: relu != nil,
+                                                           next: next, nextBatchNorm: nextBatchNorm, nextReLU: nextReLU != nil)
+                    }
+                    for fused in [bnStep, relu, nextStep, nextBNStep, nextReLU].compactMap({ $0 }) { fusedAway[fused] = true }
+                    continue
+                }
+                if let convolution = step.layer as? Conv2D, let batchNorm = steps[bnStep].layer as? BatchNormalization {
+                    let last = relu ?? bnStep
+                    values[steps[last].outputSlot] = try convolution.annotated {
+                        try convolution.forwardFolded(arguments[0], batchNorm: batchNorm, relu: relu != nil)
+                    }
+                    fusedAway[bnStep] = true
+                    if let relu { fusedAway[relu] = true }
+                    continue
+                }
+            case let .batchNormReLU(relu):
+                if let batchNorm = step.layer as? BatchNormalization {
+                    values[steps[relu].outputSlot] = try batchNorm.annotated { try batchNorm.forwardThenReLU(arguments[0], context: context) }
+                    fusedAway[relu] = true
+                    continue
+                }
+            case let .addReLU(relu):
+                if step.layer is Add, arguments.count == 2, arguments[0].shape == arguments[1].shape {
+                    values[steps[relu].outputSlot] = try step.layer.annotated { try Tensor.addReLU(arguments[0], arguments[1]) }
+                    fusedAway[relu] = true
+                    continue
+                }
+            default:
+                break
+            }
             values[step.outputSlot] = try step.layer.annotated { try step.layer.forward(arguments, context: context) }
-            for s in step.release { values[s] = nil }
         }
         return outputSlots.compactMap { values[$0] }
     }

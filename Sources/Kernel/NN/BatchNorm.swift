@@ -7,9 +7,12 @@ extension Tensor {
     /// `runningMean`/`runningVar` are updated in place, off the tape: `running = (1 − momentum)·running + momentum·batch`,
     /// with the unbiased variance for `runningVar`. In evaluation, the running statistics are used instead.
     /// Gradients flow to the input, `weight` and `bias` in both modes.
+    ///
+    /// With `thenReLU` the result is `relu(batchNorm(x))` computed in one pass, and its gradient masks the output
+    /// gradient inline: the same values and gradients as the two ops, without the intermediate tensor.
     public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, training: Bool,
-                          momentum: Float = 0.1, eps: Float = 1e-5) throws -> Tensor {
-        let op = "batch_norm"
+                          momentum: Float = 0.1, eps: Float = 1e-5, thenReLU: Bool = false) throws -> Tensor {
+        let op = thenReLU ? "batch_norm_relu" : "batch_norm"
         try NNChecks.requireRank(self, [2, 4], op: op, layout: "[N, C, H, W] or [N, C]")
         let channels = shape[1]
         let expected = [channels]
@@ -54,16 +57,19 @@ extension Tensor {
             scale[c] = gamma[c] * invStd[c]
             shift[c] = beta[c] - mean[c] * scale[c]
         }
-        let out = layout.affine(data, scale: scale, shift: shift)
+        let out = layout.affine(data, scale: scale, shift: shift, relu: thenReLU)
 
-        let input = self
         let result = Tensor(unchecked: shape, data: out)
+        guard GradMode.isEnabled else { return result }
+        let input = self
         var inputs = [input]
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
+        // The fused ReLU's gradient needs the output (positive exactly where the ReLU let the value through).
+        let mask = thenReLU ? out : nil
         return result.record(op, inputs: inputs) { g in
             // Per channel Σ g and Σ g·x̂ give the bias and weight gradients and the input gradient's correction terms.
-            let (sumG, sumGXhat) = layout.gradientSums(g, input.data, mean: mean, invStd: invStd)
+            let (sumG, sumGXhat) = layout.gradientSums(g, input.data, mask: mask, mean: mean, invStd: invStd)
             if let weight, weight.requiresGrad { weight.accumulateGrad(sumGXhat) }
             if let bias, bias.requiresGrad { bias.accumulateGrad(sumG) }
             guard input.requiresGrad else { return }
@@ -77,9 +83,11 @@ extension Tensor {
                     b[ch] = -scale[ch] * invStd[ch] * sumGXhat[ch] / n
                     c[ch] = -scale[ch] * sumG[ch] / n - b[ch] * mean[ch]
                 }
-                input.accumulateGrad(layout.combine(g, input.data, gScale: a, xScale: b, shift: c))
+                input.accumulateGrad(layout.combine(g, input.data, mask: mask, gScale: a, xScale: b, shift: c))
             } else {
-                input.accumulateGrad(layout.affine(g, scale: scale, shift: [Float](repeating: 0, count: channels)))
+                // Fixed statistics: dx = γσ⁻¹·g, which must not touch x (an infinite x would turn x·0 into NaN).
+                let passed = mask.map { layout.masked(g, by: $0) } ?? g
+                input.accumulateGrad(layout.affine(passed, scale: scale, shift: [Float](repeating: 0, count: channels)))
             }
         }
     }
@@ -118,62 +126,102 @@ struct BatchNormLayout {
         return variance
     }
 
-    /// y = x·scale[c] + shift[c] per channel.
-    func affine(_ x: [Float], scale: [Float], shift: [Float]) -> [Float] {
-        var y = [Float](repeating: 0, count: x.count)
+    /// y = x·scale[c] + shift[c] per channel, then max(y, 0) when `relu`.
+    func affine(_ x: [Float], scale: [Float], shift: [Float], relu: Bool = false) -> [Float] {
         x.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in
-                guard let xp = xb.baseAddress, let yp = yb.baseAddress else { return }
-                Parallel.forEach(batch * channels) { run in
+            Tensor.storage(count: xb.count) { yp in
+                guard let xp = xb.baseAddress else { return }
+                forEachRun { run in
                     let c = run % channels
-                    VectorKernels.affine(xp + run * plane, yp + run * plane, plane, scale: scale[c], shift: shift[c])
-                }
-            }
-        }
-        return y
-    }
-
-    /// out = g·gScale[c] + x·xScale[c] + shift[c] per channel.
-    func combine(_ g: [Float], _ x: [Float], gScale: [Float], xScale: [Float], shift: [Float]) -> [Float] {
-        var out = [Float](repeating: 0, count: x.count)
-        g.withUnsafeBufferPointer { gb in
-            x.withUnsafeBufferPointer { xb in
-                out.withUnsafeMutableBufferPointer { ob in
-                    guard let gp = gb.baseAddress, let xp = xb.baseAddress, let op = ob.baseAddress else { return }
-                    Parallel.forEach(batch * channels) { run in
-                        let c = run % channels, base = run * plane
-                        let a = gScale[c], b = xScale[c], s = shift[c]
-                        for i in base..<(base + plane) { op[i] = gp[i] * a + xp[i] * b + s }
+                    if relu {
+                        VectorKernels.affineReLU(xp + run * plane, yp + run * plane, plane, scale: scale[c], shift: shift[c])
+                    } else {
+                        VectorKernels.affine(xp + run * plane, yp + run * plane, plane, scale: scale[c], shift: shift[c])
                     }
                 }
             }
         }
-        return out
     }
 
-    /// Per channel (Σ g, Σ g·x̂) with x̂ = (x − mean)·invStd.
-    func gradientSums(_ g: [Float], _ x: [Float], mean: [Float], invStd: [Float]) -> ([Float], [Float]) {
+    /// out = g'·gScale[c] + x·xScale[c] + shift[c] per channel, where g' is `g` zeroed wherever `mask` is not positive
+    /// (the gradient through a fused ReLU), or `g` itself without a mask.
+    func combine(_ g: [Float], _ x: [Float], mask: [Float]?, gScale: [Float], xScale: [Float], shift: [Float]) -> [Float] {
+        g.withUnsafeBufferPointer { gb in
+            x.withUnsafeBufferPointer { xb in
+                withOptionalBuffer(mask) { yp in
+                    Tensor.storage(count: xb.count) { op in
+                        guard let gp = gb.baseAddress, let xp = xb.baseAddress else { return }
+                        forEachRun { run in
+                            let c = run % channels, base = run * plane
+                            if let yp {
+                                VectorKernels.maskedCombine(gp + base, mask: yp + base, xp + base, op + base, plane,
+                                                            gScale: gScale[c], xScale: xScale[c], shift: shift[c])
+                            } else {
+                                VectorKernels.combine(gp + base, xp + base, op + base, plane, gScale: gScale[c], xScale: xScale[c], shift: shift[c])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Per channel (Σ g', Σ g'·x̂) with x̂ = (x − mean)·invStd and g' the masked gradient (see `combine`).
+    func gradientSums(_ g: [Float], _ x: [Float], mask: [Float]?, mean: [Float], invStd: [Float]) -> ([Float], [Float]) {
         var sumG = [Float](repeating: 0, count: channels), sumGXhat = [Float](repeating: 0, count: channels)
         g.withUnsafeBufferPointer { gb in
             x.withUnsafeBufferPointer { xb in
-                sumG.withUnsafeMutableBufferPointer { sg in
-                    sumGXhat.withUnsafeMutableBufferPointer { sgx in
-                        guard let gp = gb.baseAddress, let xp = xb.baseAddress else { return }
-                        Parallel.forEach(channels) { c in
-                            var s = 0.0, d = 0.0
-                            for n in 0..<batch {
-                                let base = (n * channels + c) * plane
-                                let (runSum, runDot) = VectorKernels.sumAndCenteredDot(gp + base, xp + base, plane, mean: mean[c])
-                                s += Double(runSum)
-                                d += Double(runDot)
+                withOptionalBuffer(mask) { yp in
+                    sumG.withUnsafeMutableBufferPointer { sg in
+                        sumGXhat.withUnsafeMutableBufferPointer { sgx in
+                            guard let gp = gb.baseAddress, let xp = xb.baseAddress else { return }
+                            Parallel.forEach(channels) { c in
+                                var s = 0.0, d = 0.0
+                                for n in 0..<batch {
+                                    let base = (n * channels + c) * plane
+                                    let (runSum, runDot) = yp.map {
+                                        VectorKernels.maskedSumAndCenteredDot(gp + base, mask: $0 + base, xp + base, plane, mean: mean[c])
+                                    } ?? VectorKernels.sumAndCenteredDot(gp + base, xp + base, plane, mean: mean[c])
+                                    s += Double(runSum)
+                                    d += Double(runDot)
+                                }
+                                sg[c] = Float(s)
+                                sgx[c] = Float(d) * invStd[c]
                             }
-                            sg[c] = Float(s)
-                            sgx[c] = Float(d) * invStd[c]
                         }
                     }
                 }
             }
         }
         return (sumG, sumGXhat)
+    }
+
+    /// `g` zeroed wherever `mask` is not positive (the gradient through a fused ReLU).
+    func masked(_ g: [Float], by mask: [Float]) -> [Float] {
+        g.withUnsafeBufferPointer { gb in
+            mask.withUnsafeBufferPointer { yb in
+                Tensor.storage(count: gb.count) { out in
+                    guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
+                    Parallel.forEachRange(gb.count) { r in
+                        VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, out + r.lowerBound, r.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` for every (sample, channel) run, the runs split over the workers (one thread for small inputs).
+    private func forEachRun(_ body: (Int) -> Void) {
+        let runs = batch * channels
+        if runs * plane < Parallel.elementwiseGrain {
+            for run in 0..<runs { body(run) }
+        } else {
+            Parallel.forEach(runs, body)
+        }
+    }
+
+    private func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let values else { return body(nil) }
+        return values.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

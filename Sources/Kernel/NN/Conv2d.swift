@@ -10,31 +10,8 @@ extension Tensor {
     /// Zero padding; groups = 1. Gradients flow to the input, the weight and the bias.
     public func conv2d(weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                        dilation: (Int, Int) = (1, 1)) throws -> Tensor {
-        let op = "conv2d"
-        try NNChecks.requireRank(self, [4], op: op, layout: "[N, C, H, W]")
-        try NNChecks.requireRank(weight, [4], op: op, layout: "[O, C, kH, kW]", name: "weight")
-        try NNChecks.requirePair(stride, atLeast: 1, op: op, name: "stride")
-        try NNChecks.requirePair(padding, atLeast: 0, op: op, name: "padding")
-        try NNChecks.requirePair(dilation, atLeast: 1, op: op, name: "dilation")
-        guard weight.shape[1] == shape[1] else {
-            throw KernelError.shapeMismatch(op: op, expected: "input with \(weight.shape[1]) channels to match weight \(shapeString(weight.shape))",
-                                            found: "input \(shapeString(shape)) with \(shape[1]) channels")
-        }
-        guard weight.shape[2] > 0, weight.shape[3] > 0, weight.shape[0] > 0 else {
-            throw KernelError.invalidArgument(op: op, message: "weight \(shapeString(weight.shape)) has an empty dimension")
-        }
-        if let bias, bias.shape != [weight.shape[0]] {
-            throw KernelError.shapeMismatch(op: op, expected: "bias [\(weight.shape[0])] for weight \(shapeString(weight.shape))", found: "bias \(shapeString(bias.shape))")
-        }
-        let outH = try NNChecks.windowCount(length: shape[2], window: weight.shape[2], stride: stride.0, padding: padding.0,
-                                            dilation: dilation.0, op: op, input: shape, axis: "height")
-        let outW = try NNChecks.windowCount(length: shape[3], window: weight.shape[3], stride: stride.1, padding: padding.1,
-                                            dilation: dilation.1, op: op, input: shape, axis: "width")
-        let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
-                             outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
-                             strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
-                             dilationH: dilation.0, dilationW: dilation.1, outH: outH, outW: outW)
-        try Shape.validate([g.batch, g.outChannels, outH, outW], op: op)
+        let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
+        let outH = g.outH, outW = g.outW
 
         // oneDNN's blocked-layout kernels are 1.5-4x faster at ResNet shapes; im2col + sgemm is the fallback
         // when oneDNN is switched off (RNX_CONV=im2col) or refuses a shape.
@@ -52,7 +29,7 @@ extension Tensor {
         let input = self
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
-        return out.record(op, inputs: inputs) { gradOut in
+        return out.record("conv2d", inputs: inputs) { gradOut in
             if let fast, let grads = try? DNNLConvolution.backward(input: input.data, weight: weight.data, gradOutput: gradOut, shape: fast,
                                                                    wantInput: input.requiresGrad, wantWeight: weight.requiresGrad,
                                                                    wantBias: bias?.requiresGrad ?? false) {
@@ -67,6 +44,128 @@ extension Tensor {
             if let dw = grads.weight { weight.accumulateGrad(dw) }
             if let bias, bias.requiresGrad { bias.accumulateGrad(Conv2dCPU.biasGradient(gradOut, g)) }
         }
+    }
+
+    /// Checks the operands of a convolution of this tensor and returns its geometry (the output size included).
+    func convolutionGeometry(weightShape: [Int], biasShape: [Int]?, stride: (Int, Int), padding: (Int, Int),
+                             dilation: (Int, Int)) throws -> ConvGeometry {
+        let op = "conv2d"
+        try NNChecks.requireRank(self, [4], op: op, layout: "[N, C, H, W]")
+        guard weightShape.count == 4 else {
+            throw KernelError.shapeMismatch(op: op, expected: "weight of shape [O, C, kH, kW]", found: "weight \(shapeString(weightShape))")
+        }
+        try NNChecks.requirePair(stride, atLeast: 1, op: op, name: "stride")
+        try NNChecks.requirePair(padding, atLeast: 0, op: op, name: "padding")
+        try NNChecks.requirePair(dilation, atLeast: 1, op: op, name: "dilation")
+        guard weightShape[1] == shape[1] else {
+            throw KernelError.shapeMismatch(op: op, expected: "input with \(weightShape[1]) channels to match weight \(shapeString(weightShape))",
+                                            found: "input \(shapeString(shape)) with \(shape[1]) channels")
+        }
+        guard weightShape[2] > 0, weightShape[3] > 0, weightShape[0] > 0 else {
+            throw KernelError.invalidArgument(op: op, message: "weight \(shapeString(weightShape)) has an empty dimension")
+        }
+        if let biasShape, biasShape != [weightShape[0]] {
+            throw KernelError.shapeMismatch(op: op, expected: "bias [\(weightShape[0])] for weight \(shapeString(weightShape))", found: "bias \(shapeString(biasShape))")
+        }
+        let outH = try NNChecks.windowCount(length: shape[2], window: weightShape[2], stride: stride.0, padding: padding.0,
+                                            dilation: dilation.0, op: op, input: shape, axis: "height")
+        let outW = try NNChecks.windowCount(length: shape[3], window: weightShape[3], stride: stride.1, padding: padding.1,
+                                            dilation: dilation.1, op: op, input: shape, axis: "width")
+        let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+                             outChannels: weightShape[0], kernelH: weightShape[2], kernelW: weightShape[3],
+                             strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
+                             dilationH: dilation.0, dilationW: dilation.1, outH: outH, outW: outW)
+        try Shape.validate([g.batch, g.outChannels, outH, outW], op: op)
+
+        return g
+    }
+
+    /// `relu?(conv2d(self, weight) + bias)` off the tape, for inference through a convolution whose batch norm is folded
+    /// into `weight` (shaped `weightShape`) and `bias`: one oneDNN call with the ReLU fused, or im2col and a ReLU pass.
+    func conv2dInference(weight: [Float], weightShape: [Int], bias: [Float], stride: (Int, Int), padding: (Int, Int),
+                         dilation: (Int, Int), relu: Bool) throws -> Tensor {
+        let g = try convolutionGeometry(weightShape: weightShape, biasShape: [bias.count], stride: stride, padding: padding, dilation: dilation)
+        let outShape = [g.batch, g.outChannels, g.outH, g.outW]
+        if DNNLConvolution.isEnabled,
+           let fast = try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: g.outChannels,
+                                                kernelHeight: g.kernelH, kernelWidth: g.kernelW, stride: stride, padding: padding, dilation: dilation) {
+            var failed = false
+            let values = data.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
+                    bias.withUnsafeBufferPointer { b in
+                        Tensor.storage(count: fast.outputCount) { out in
+                            guard let xp = x.baseAddress, let wp = w.baseAddress, let bp = b.baseAddress else { failed = true; return }
+                            do {
+                                try DNNLConvolution.inference(input: xp, weight: wp, bias: bp, relu: relu, output: out, shape: fast)
+                            } catch {
+                                failed = true
+                            }
+                        }
+                    }
+                }
+            }
+            if !failed { return Tensor(unchecked: outShape, data: values) }
+        }
+        let out = Tensor(unchecked: outShape, data: Conv2dCPU.forward(data, weight, bias, g))
+        return relu ? noGrad { out.relu() } : out
+    }
+}
+
+/// One convolution of an inference chain: folded weight and bias, geometry arguments and the ReLU flag.
+struct FoldedConvolution {
+    let weight: [Float]
+    let weightShape: [Int]
+    let bias: [Float]
+    let stride: (Int, Int)
+    let padding: (Int, Int)
+    let dilation: (Int, Int)
+    let relu: Bool
+}
+
+extension Tensor {
+    /// `second(first(self))` for two folded inference convolutions, with the feature map between them kept in
+    /// oneDNN's layout when oneDNN takes both; otherwise the two run one after the other through `conv2dInference`.
+    func conv2dInferenceChain(_ first: FoldedConvolution, _ second: FoldedConvolution) throws -> Tensor {
+        let g1 = try convolutionGeometry(weightShape: first.weightShape, biasShape: [first.bias.count], stride: first.stride,
+                                         padding: first.padding, dilation: first.dilation)
+        if DNNLConvolution.isEnabled,
+           let s1 = try? DNNLConvolutionShape(batch: g1.batch, inChannels: g1.channels, height: g1.height, width: g1.width,
+                                              outChannels: g1.outChannels, kernelHeight: g1.kernelH, kernelWidth: g1.kernelW,
+                                              stride: first.stride, padding: first.padding, dilation: first.dilation),
+           second.weightShape.count == 4, second.weightShape[1] == g1.outChannels,
+           let s2 = try? DNNLConvolutionShape(batch: g1.batch, inChannels: g1.outChannels, height: g1.outH, width: g1.outW,
+                                              outChannels: second.weightShape[0], kernelHeight: second.weightShape[2],
+                                              kernelWidth: second.weightShape[3], stride: second.stride, padding: second.padding,
+                                              dilation: second.dilation),
+           second.bias.count == second.weightShape[0] {
+            var failed = false
+            let values = data.withUnsafeBufferPointer { x in
+                first.weight.withUnsafeBufferPointer { w1 in
+                    first.bias.withUnsafeBufferPointer { b1 in
+                        second.weight.withUnsafeBufferPointer { w2 in
+                            second.bias.withUnsafeBufferPointer { b2 in
+                                Tensor.storage(count: s2.outputCount) { out in
+                                    guard let xp = x.baseAddress, let w1p = w1.baseAddress, let b1p = b1.baseAddress,
+                                          let w2p = w2.baseAddress, let b2p = b2.baseAddress else { failed = true; return }
+                                    do {
+                                        try DNNLConvolution.inferenceChain(
+                                            input: xp, first: .init(weight: w1p, bias: b1p, relu: first.relu, shape: s1),
+                                            second: .init(weight: w2p, bias: b2p, relu: second.relu, shape: s2), output: out)
+                                    } catch {
+                                        failed = true
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if !failed { return Tensor(unchecked: [s2.batch, s2.outChannels, s2.outHeight, s2.outWidth], data: values) }
+        }
+        let middle = try conv2dInference(weight: first.weight, weightShape: first.weightShape, bias: first.bias, stride: first.stride,
+                                         padding: first.padding, dilation: first.dilation, relu: first.relu)
+        return try middle.conv2dInference(weight: second.weight, weightShape: second.weightShape, bias: second.bias, stride: second.stride,
+                                          padding: second.padding, dilation: second.dilation, relu: second.relu)
     }
 }
 

@@ -37,10 +37,58 @@ extension Tensor {
 
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
-        let out = try zipBroadcast(a, b, op: "add", +)
+        let out = a.shape == b.shape ? sameShapeSum(a, b) : try zipBroadcast(a, b, op: "add", +)
         return out.record("add", inputs: [a, b]) { g in
             a.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: a.shape))
             b.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: b.shape))
+        }
+    }
+
+    /// `a + b` for equal shapes: the residual join of every ResNet block, so vectorised and spread over the cores.
+    private static func sameShapeSum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        let values = a.data.withUnsafeBufferPointer { x in
+            b.data.withUnsafeBufferPointer { y in
+                Tensor.storage(count: x.count) { out in
+                    guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+                    Parallel.forEachRange(x.count) { r in
+                        VectorKernels.sum(xp + r.lowerBound, yp + r.lowerBound, out + r.lowerBound, r.count)
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: a.shape, data: values)
+    }
+
+    /// `relu(a + b)` for equal shapes as one op (a residual join followed by its activation): one pass forward, one
+    /// backward, no intermediate sum. The gradient is the ReLU's, passed unchanged to both inputs.
+    static func addReLU(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        guard a.shape == b.shape else { return try (a + b).relu() }
+        let values = a.data.withUnsafeBufferPointer { x in
+            b.data.withUnsafeBufferPointer { y in
+                Tensor.storage(count: x.count) { out in
+                    guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+                    Parallel.forEachRange(x.count) { r in
+                        VectorKernels.sum(xp + r.lowerBound, yp + r.lowerBound, out + r.lowerBound, r.count)
+                        VectorKernels.relu(out + r.lowerBound, out + r.lowerBound, r.count)
+                    }
+                }
+            }
+        }
+        let out = Tensor(unchecked: a.shape, data: values)
+        guard GradMode.isEnabled && (a.requiresGrad || b.requiresGrad) else { return out }
+        return out.record("add_relu", inputs: [a, b]) { g in
+            let masked = g.withUnsafeBufferPointer { gb in
+                values.withUnsafeBufferPointer { yb in
+                    Tensor.storage(count: gb.count) { dx in
+                        guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
+                        Parallel.forEachRange(gb.count) { r in
+                            VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, dx + r.lowerBound, r.count)
+                        }
+                    }
+                }
+            }
+            a.accumulateGrad(masked)
+            b.accumulateGrad(masked)
         }
     }
 
@@ -161,7 +209,32 @@ extension Tensor {
     /// Logistic sigmoid.
     public func sigmoid() -> Tensor { unary("sigmoid", { 1 / (1 + expf(-$0)) }, derivative: { _, y in y * (1 - y) }) }
     /// max(x, 0); gradient 0 at 0 as in PyTorch.
-    public func relu() -> Tensor { unary("relu", { Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    ///
+    /// The backward pass reads only the output (y > 0 exactly where x > 0), so the input can be freed as soon as
+    /// its producer's backward no longer needs it.
+    public func relu() -> Tensor {
+        let values = data.withUnsafeBufferPointer { x in
+            Tensor.storage(count: count) { y in
+                guard let xp = x.baseAddress else { return }
+                Parallel.forEachRange(x.count) { r in VectorKernels.relu(xp + r.lowerBound, y + r.lowerBound, r.count) }
+            }
+        }
+        let out = Tensor(unchecked: shape, data: values)
+        guard GradMode.isEnabled && requiresGrad else { return out }
+        return out.record("relu", inputs: [self]) { [self] g in
+            let dx = g.withUnsafeBufferPointer { gb in
+                values.withUnsafeBufferPointer { yb in
+                    Tensor.storage(count: gb.count) { dx in
+                        guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
+                        Parallel.forEachRange(gb.count) { r in
+                            VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, dx + r.lowerBound, r.count)
+                        }
+                    }
+                }
+            }
+            self.accumulateGrad(dx)
+        }
+    }
     /// x for x > 0, `slope`·x otherwise (PyTorch default slope 0.01).
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
         unary("leaky_relu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })

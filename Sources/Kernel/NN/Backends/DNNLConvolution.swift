@@ -30,6 +30,59 @@ public enum DNNLConvolution {
         try run(.forward(bias: bias != nil), shape, buffers)
     }
 
+    /// `output = conv2d(input, weight) + bias`, then `max(output, 0)` when `relu`, for inference (no gradients follow);
+    /// output `[N, O, Ho, Wo]` (fully overwritten).
+    public static func inference(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
+                                 output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape) throws {
+        try run(.inference(relu: relu), shape, [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight),
+                                                UnsafeMutableRawPointer(mutating: bias), UnsafeMutableRawPointer(output)])
+    }
+
+    /// One layer of `inferenceChain`: a convolution with its bias (a folded batch norm) and optional ReLU.
+    public struct InferenceLayer {
+        /// `[O, C, kH, kW]` values.
+        public let weight: UnsafePointer<Float>
+        /// `[O]` values.
+        public let bias: UnsafePointer<Float>
+        /// Whether a ReLU follows.
+        public let relu: Bool
+        /// The sizes.
+        public let shape: DNNLConvolutionShape
+
+        /// A layer of an inference chain.
+        public init(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool, shape: DNNLConvolutionShape) {
+            self.weight = weight
+            self.bias = bias
+            self.relu = relu
+            self.shape = shape
+        }
+    }
+
+    /// `second(first(input))` for two inference convolutions where the first's output feeds only the second: the
+    /// feature map between them stays in oneDNN's layout, saving its reorder out and back in. Output `[N, O, Ho, Wo]`
+    /// of the second (fully overwritten). Throws when the shapes do not chain or oneDNN picked different layouts for
+    /// the two sides (the caller then runs the two convolutions separately).
+    public static func inferenceChain(input: UnsafePointer<Float>, first: InferenceLayer, second: InferenceLayer,
+                                      output: UnsafeMutablePointer<Float>) throws {
+        guard first.shape.outputCount == second.shape.inputCount, first.shape.destinationDims == second.shape.sourceDims else {
+            throw DNNLRuntime.failure("the first convolution's output \(first.shape) is not the second's input \(second.shape)")
+        }
+        let runtime = try DNNLRuntime.shared.get()
+        try runtime.exclusive {
+            let head = try cachedPlan(.inference(relu: first.relu), first.shape, runtime)
+            let tail = try cachedPlan(.inference(relu: second.relu), second.shape, runtime)
+            guard var produced = head.layout(of: DNNL_ARG_DST), var consumed = tail.layout(of: DNNL_ARG_SRC),
+                  dnnl_memory_desc_equal(&produced, &consumed) != 0 else {
+                throw DNNLRuntime.failure("oneDNN chose different layouts for the two sides of \(first.shape) → \(second.shape)")
+            }
+            let between = try runtime.buffer(DNNLRuntime.chainBuffer, bytes: dnnl_memory_desc_get_size(&produced))
+            try head.run([UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: first.weight),
+                          UnsafeMutableRawPointer(mutating: first.bias), between], native: [DNNL_ARG_DST])
+            try tail.run([between, UnsafeMutableRawPointer(mutating: second.weight), UnsafeMutableRawPointer(mutating: second.bias),
+                          UnsafeMutableRawPointer(output)], native: [DNNL_ARG_SRC])
+        }
+    }
+
     /// `gradInput` `[N, C, H, W]` = d(loss)/d(input) from `gradOutput` `[N, O, Ho, Wo]` (fully overwritten, not accumulated).
     public static func backwardData(gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                     gradInput: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape) throws {

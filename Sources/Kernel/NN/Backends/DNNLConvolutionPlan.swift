@@ -16,6 +16,9 @@ final class DNNLConvolutionPlan {
         case backwardData
         /// `diff_weights` (and `diff_bias`) from src and diff_dst; arguments: src, diff_dst, diff_weights, [diff_bias].
         case backwardWeights(bias: Bool)
+        /// `dst = conv(src, weights) + bias`, then `max(dst, 0)` when `relu`, for inference only (no backward pass
+        /// follows, so oneDNN may pick inference kernels); arguments: src, weights, bias, dst.
+        case inference(relu: Bool)
     }
 
     /// One argument: the memory bound to the caller's buffer and, when oneDNN wants another layout, a blocked twin.
@@ -67,11 +70,20 @@ final class DNNLConvolutionPlan {
         try DNNLRuntime.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
                               "dnnl_primitive_attr_set_scratchpad_mode")
 
+        if case .inference(relu: true) = pass {
+            // The ReLU runs on each output block while it is still in cache, instead of as another pass over memory.
+            var postOps: dnnl_post_ops_t?
+            try DNNLRuntime.check(dnnl_post_ops_create(&postOps), "dnnl_post_ops_create")
+            defer { dnnl_post_ops_destroy(postOps) }
+            try DNNLRuntime.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0), "dnnl_post_ops_append_eltwise")
+            try DNNLRuntime.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "dnnl_primitive_attr_set_post_ops")
+        }
+
         /// The forward primitive descriptor: the primitive itself, or the hint every backward descriptor needs.
-        func forwardDescriptor(bias hasBias: Bool) throws -> dnnl_primitive_desc_t {
+        func forwardDescriptor(bias hasBias: Bool, kind: dnnl_prop_kind_t = dnnl_forward_training) throws -> dnnl_primitive_desc_t {
             var desc = dnnl_convolution_desc_t()
             try DNNLRuntime.check(dnnl_dilated_convolution_forward_desc_init(
-                &desc, dnnl_forward_training, algorithm, &anySource, &anyWeight, hasBias ? bias : nil, &anyDestination,
+                &desc, kind, algorithm, &anySource, &anyWeight, hasBias ? bias : nil, &anyDestination,
                 strides, dilates, low, high), "convolution forward descriptor for \(shape)")
             var pd: dnnl_primitive_desc_t?
             try DNNLRuntime.check(dnnl_primitive_desc_create(&pd, &desc, attributes, engine, nil), "convolution forward for \(shape)")
@@ -89,6 +101,10 @@ final class DNNLConvolutionPlan {
             bindings = [(DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false), (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false)]
                 + (hasBias ? [(DNNL_ARG_BIAS, dnnl_query_weights_md, plainBias, false)] : [])
                 + [(DNNL_ARG_DST, dnnl_query_dst_md, plainDestination, true)]
+        case .inference:
+            pd = try forwardDescriptor(bias: true, kind: dnnl_forward_inference)
+            bindings = [(DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false), (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false),
+                        (DNNL_ARG_BIAS, dnnl_query_weights_md, plainBias, false), (DNNL_ARG_DST, dnnl_query_dst_md, plainDestination, true)]
         case .backwardData:
             let hint = try forwardDescriptor(bias: false)
             defer { dnnl_primitive_desc_destroy(hint) }
@@ -167,15 +183,26 @@ final class DNNLConvolutionPlan {
         operands.first { $0.argument == argument && $0.blocked != nil }?.layout
     }
 
+    /// The layout oneDNN computes `argument` in (blocked or plain), or nil when the pass has no such argument.
+    func layout(of argument: Int32) -> dnnl_memory_desc_t? {
+        operands.first { $0.argument == argument }?.layout
+    }
+
     /// Runs the pass on the caller's buffers, one per argument in the order `Pass` lists them.
     ///
     /// `reuse` names an input whose blocked copy the previous plan left in the runtime's buffer (same layout, same
-    /// values), so its reorder is skipped. Call inside `runtime.exclusive`: the blocked buffers are shared by every plan.
-    func run(_ buffers: [UnsafeMutableRawPointer], reuse: Int32? = nil) throws {
+    /// values), so its reorder is skipped. Arguments in `native` come in (or go out) already in the layout oneDNN
+    /// computes them in (`layout(of:)`), so they are neither reordered nor copied. Call inside `runtime.exclusive`:
+    /// the blocked buffers are shared by every plan.
+    func run(_ buffers: [UnsafeMutableRawPointer], reuse: Int32? = nil, native: Set<Int32> = []) throws {
         let stream = runtime.stream
         for (operand, buffer) in zip(operands, buffers) {
             try DNNLRuntime.check(dnnl_memory_set_data_handle(operand.user, buffer), "dnnl_memory_set_data_handle")
             guard let blocked = operand.blocked else { continue }
+            if native.contains(operand.argument) {
+                try DNNLRuntime.check(dnnl_memory_set_data_handle(blocked, buffer), "dnnl_memory_set_data_handle")
+                continue
+            }
             // Setting the handle also zeroes the padding of channel blocks that are not full.
             try DNNLRuntime.check(dnnl_memory_set_data_handle(blocked, try runtime.buffer(operand.role, bytes: operand.blockedBytes)),
                                   "dnnl_memory_set_data_handle")
@@ -188,7 +215,7 @@ final class DNNLConvolutionPlan {
                 scratchpad, try runtime.buffer(DNNLRuntime.scratchpadBuffer, bytes: scratchpadBytes)), "dnnl_memory_set_data_handle")
         }
         try execute(primitive, arguments, stream)
-        for operand in operands where operand.isOutput {
+        for operand in operands where operand.isOutput && !native.contains(operand.argument) {
             if let reorder = operand.reorder { try execute(reorder, operand.reorderArguments, stream) }
         }
         try runtime.wait()

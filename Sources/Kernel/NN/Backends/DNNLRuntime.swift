@@ -24,11 +24,14 @@ final class DNNLRuntime: @unchecked Sendable {
     /// Sets oneDNN's OpenMP team size for the calling thread; nil if libgomp's symbol is not found.
     private let setOpenMPThreads: (@convention(c) (Int32) -> Void)?
 
-    /// Buffer roles: source-like, weight-like, destination-like and bias-like arguments, and the scratchpad.
+    /// Buffer roles: source-like, weight-like, destination-like and bias-like arguments, the scratchpad, and the feature
+    /// map between two chained inference convolutions.
     /// A role is tied to the kind of argument, not to a plan, so a blocked `diff_dst` written by one plan
     /// can be read by the next (backward data, then backward weights).
-    static let bufferCount = 5
+    static let bufferCount = 6
     static let scratchpadBuffer = 4
+    /// The feature map passed between two chained inference convolutions, in oneDNN's layout.
+    static let chainBuffer = 5
 
     /// The buffer role of a convolution argument.
     static func role(of argument: Int32) -> Int {
