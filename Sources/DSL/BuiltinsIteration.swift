@@ -6,7 +6,7 @@ enum IterationBuiltins {
                         doc: "Pairs (index, element) for each element, counting from start.") { args in
             let iterator = try iterator(args, "iterable")
             var index = try args.int("start")
-            return .object(IteratorObject("enumerate", ValueIterator {
+            return .object(try IteratorObject("enumerate", over: [try args.value("iterable")], ValueIterator {
                 guard let element = try iterator.next() else { return nil }
                 defer { index &+= 1 }
                 return .tuple([.int(index), element])
@@ -16,7 +16,7 @@ enum IterationBuiltins {
                         doc: "Tuples of the i-th elements of each iterable; stops at the shortest (strict=True: lengths must match).") { args in
             let iterators = try args.variadic("iterables").map { try $0.makeIterator() }
             let strict = try args.bool("strict")
-            return .object(IteratorObject("zip", ValueIterator {
+            return .object(try IteratorObject("zip", over: try args.variadic("iterables"), ValueIterator {
                 guard !iterators.isEmpty else { return nil }
                 var row: [Value] = []
                 for (index, iterator) in iterators.enumerated() {
@@ -42,7 +42,7 @@ enum IterationBuiltins {
             guard function.isCallable else { throw args.typeError("function", expected: "a function", found: function) }
             let iterator = try iterator(args, "iterable")
             let interpreter = args.interpreter
-            return .object(IteratorObject("map", ValueIterator {
+            return .object(try IteratorObject("map", over: [try args.value("iterable")], ValueIterator {
                 try iterator.next().map { try interpreter.call(function, [$0]) }
             }))
         },
@@ -52,7 +52,7 @@ enum IterationBuiltins {
             let iterator = try iterator(args, "iterable")
             let interpreter = args.interpreter
             var poll = InterruptPoll(interpreter.interrupt)
-            return .object(IteratorObject("filter", ValueIterator {
+            return .object(try IteratorObject("filter", over: [try args.value("iterable")], ValueIterator {
                 while let element = try iterator.next() {
                     try poll.tick()
                     let keep = try function.map { try interpreter.call($0, [element]) } ?? element
@@ -63,7 +63,7 @@ enum IterationBuiltins {
         },
         BuiltinFunction("reversed", [.required("sequence")], doc: "The elements in reverse order, lazily.") { args in
             var remaining = try args.elements("sequence")
-            return .object(IteratorObject("reversed", ValueIterator { remaining.popLast() }))
+            return .object(try IteratorObject("reversed", over: [], ValueIterator { remaining.popLast() }))
         },
         BuiltinFunction("sorted", [.required("iterable"), .keywordOnly("key", .none), .keywordOnly("reverse", false)],
                         doc: "A new sorted list (stable), ordered by key(element) if a key function is given.") { args in

@@ -97,12 +97,29 @@ public struct ValueIterator {
 
 /// A lazy iterator as returned by `enumerate`, `zip`, `map`, `filter` and `reversed`; it can be iterated once.
 final class IteratorObject: DSLObject {
+    /// How deeply iterators may wrap iterators (`z = zip(z)` in a loop). Each level adds Swift stack frames to
+    /// every `next()` and to freeing the chain, so an unbounded chain would overflow the stack instead of
+    /// giving an error.
+    static let maximumNesting = 1000
+
     let kindName: String
     let iterator: ValueIterator
+    /// 1 for an iterator over a plain sequence, one more than its deepest iterator source otherwise.
+    let nesting: Int
 
-    init(_ kindName: String, _ iterator: ValueIterator) {
+    /// An iterator reading `sources`; throws a RecursionError when they are already nested too deeply.
+    init(_ kindName: String, over sources: [Value], _ iterator: ValueIterator) throws {
+        let deepest = sources.map { source -> Int in
+            if case .object(let object) = source, let inner = object as? IteratorObject { return inner.nesting }
+            return 0
+        }.max() ?? 0
+        guard deepest < Self.maximumNesting else {
+            throw DSLError(.recursion, "\(kindName)() over iterators nested \(Self.maximumNesting) deep: "
+                           + "iterators may wrap at most \(Self.maximumNesting) levels; collect the values in a list instead")
+        }
         self.kindName = kindName
         self.iterator = iterator
+        self.nesting = deepest + 1
     }
 
     var dslType: DSLType { CoreTypes.iterator }

@@ -80,6 +80,18 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(session.error("ys = [1]\nys.append(ys)\nxs == ys")?.kind, .recursion)
     }
 
+    func testIteratorsNestedTooDeeplyAreARecursionErrorNotAStackOverflow() throws {
+        let session = Session()
+        for wrap in ["zip(z)", "map(abs, z)", "enumerate(z)", "filter(None, z)"] {
+            let error = try XCTUnwrap(session.error("z = [1, 2]\nfor i in range(100000):\n    z = \(wrap)"), wrap)
+            XCTAssertEqual(error.kind, .recursion, wrap)
+            XCTAssertTrue(error.message.contains("nested 1000 deep"), error.message)
+            // The chain built up to the limit still iterates, and is freed without trouble.
+            XCTAssertEqual(try session.run("len(list(z))"), 2, wrap)
+            try session.run("z = None")
+        }
+    }
+
     func testTensorOfDeeplyNestedListsIsAnErrorNotAStackOverflow() throws {
         let session = Session()
         XCTAssertEqual(session.error("x = []\nfor i in range(200000):\n    x = [x]\ntensor(x)")?.message,
