@@ -65,7 +65,8 @@ public final class Function {
     public private(set) var parameters: [Parameter]
     let definition: FunctionDefinition
     /// The scope the function was defined in. A `var` only so that `takeHeldValues` can test whether the function
-    /// is its last owner; it never changes.
+    /// is its last owner, and so that `CallScopeRelease` can take the reference out while it inspects a finished
+    /// call (it puts it back before anything else runs).
     private(set) var closure: Scope
 
     init(definition: FunctionDefinition, parameters: [Parameter], closure: Scope) {
@@ -73,6 +74,7 @@ public final class Function {
         self.parameters = parameters
         self.definition = definition
         self.closure = closure
+        closure.noteClosure()
     }
 
     deinit {
@@ -99,6 +101,20 @@ public final class Function {
             closure.variables = Variables()
         }
         return held
+    }
+
+    /// Replaces the closure scope and returns the old one (for `CallScopeRelease`, which restores it).
+    func exchangeClosure(_ newClosure: Scope) -> Scope {
+        defer { closure = newClosure }
+        return closure
+    }
+
+    /// Replaces the default value of parameter `index` and returns the old one (for `CallScopeRelease`, which
+    /// restores it; the parameter must have a default).
+    func exchangeDefault(at index: Int, with value: Value) -> Value? {
+        let parameter = parameters[index]
+        parameters[index] = Parameter(name: parameter.name, kind: parameter.kind, defaultValue: value)
+        return parameter.defaultValue
     }
 
     /// The docstring, if the body starts with one.

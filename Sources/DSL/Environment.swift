@@ -2,8 +2,12 @@
 /// Lookup walks outward through the scopes a function was defined in (lexical scoping), then the builtins.
 final class Scope {
     var variables = Variables()
-    /// The scope the code of this scope was written in; nil for the globals.
-    let parent: Scope?
+    /// The scope the code of this scope was written in; nil for the globals. Changes only while
+    /// `CallScopeRelease` inspects a finished call, which puts it back before anything else runs.
+    private(set) var parent: Scope?
+    /// Whether a function was ever defined in this scope or in one nested in it (a comprehension, a nested call).
+    /// Only such a scope can be kept alive by its own variables, so only its calls need `CallScopeRelease`.
+    private(set) var holdsClosures = false
     /// The function whose call created this scope (for its `global`/`nonlocal` declarations).
     let function: FunctionDefinition?
 
@@ -15,6 +19,22 @@ final class Scope {
     deinit {
         // Deeply nested values held only by this scope's variables are taken apart without deep recursion.
         variables.removeAll()
+    }
+
+    /// Records that a function now closes over this scope, which makes it and every enclosing scope a possible
+    /// part of a reference cycle (the function stored in a variable of the scope it closes over).
+    func noteClosure() {
+        var scope: Scope? = self
+        while let current = scope, !current.holdsClosures {
+            current.holdsClosures = true
+            scope = current.parent
+        }
+    }
+
+    /// Replaces the parent link and returns the old one (for `CallScopeRelease`, which restores it).
+    func exchangeParent(_ newParent: Scope?) -> Scope? {
+        defer { parent = newParent }
+        return parent
     }
 
     /// The innermost binding of `name`, `.unbound` when the function that owns the name has not assigned it

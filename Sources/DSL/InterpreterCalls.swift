@@ -36,7 +36,9 @@ extension Interpreter {
             throw DSLError(.recursion, "maximum recursion depth exceeded (more than \(recursionLimit) nested calls) in \(function.name)()")
         }
         let (values, _) = try function.binder.bind(positional: positional, keywords: keywords)
-        let scope = Scope(parent: function.closure, function: function.definition)
+        var scope = Scope(parent: function.closure, function: function.definition)
+        // Runs once the result (or the error) is held, so a returned closure counts as a reference from outside.
+        defer { CallScopeRelease.releaseIfUnreachable(&scope) }
         for (parameter, value) in zip(function.parameters, values) {
             scope.variables[parameter.name] = value
         }

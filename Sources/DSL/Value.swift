@@ -208,7 +208,8 @@ public struct SliceValue {
 
 /// A builtin method together with the value it was looked up on.
 public final class BoundMethod {
-    /// The value before the dot; changed only by `takeReceiver` while the method is being freed.
+    /// The value before the dot; changed only by `takeReceiver` while the method is being freed, and by
+    /// `CallScopeRelease`, which puts it back.
     public private(set) var receiver: Value
     /// The method's implementation and signature.
     public let function: BuiltinFunction
@@ -223,6 +224,12 @@ public final class BoundMethod {
         guard receiver.isContainer else { return }
         var dropped = [takeReceiver()]
         ContainerTeardown.release(&dropped)
+    }
+
+    /// Replaces the receiver and returns the old one (for `CallScopeRelease`, which restores it).
+    func exchangeReceiver(_ newReceiver: Value) -> Value {
+        defer { receiver = newReceiver }
+        return receiver
     }
 
     /// The receiver, leaving `None` in its place (for `ContainerTeardown`, which holds the only reference).

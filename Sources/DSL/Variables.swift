@@ -17,6 +17,23 @@ struct Variables {
     /// The names defined, in no particular order.
     var keys: Dictionary<String, Value>.Keys { storage.keys }
 
+    /// Whether a variable holds a list, function or bound method (a value that can refer back to a scope).
+    var containsReferences: Bool {
+        storage.values.contains { value in
+            switch value {
+            case .list, .function, .method: return true
+            default: return false
+            }
+        }
+    }
+
+    /// Stores `value` under `name` and hands back the value it replaces instead of passing it to the teardown,
+    /// for `CallScopeRelease`, which takes references out of a scope and puts them back.
+    @discardableResult
+    mutating func exchange(_ name: String, with value: Value) -> Value? {
+        storage.updateValue(value, forKey: name)
+    }
+
     /// Removes `name`; false when it was not defined.
     mutating func remove(_ name: String) -> Bool {
         var old = storage.removeValue(forKey: name)
