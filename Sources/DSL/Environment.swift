@@ -10,6 +10,10 @@ final class Scope {
     private(set) var holdsClosures = false
     /// The function whose call created this scope (for its `global`/`nonlocal` declarations).
     let function: FunctionDefinition?
+    /// Whether this is the scope of a call that has returned or thrown: no code runs in it any more, only the
+    /// closures that escaped the call read and write it. Dropping such a closure later may leave the scope kept
+    /// alive only by its own functions, which `CallScopeRelease` checks.
+    private(set) var isFinishedCall = false
 
     init(parent: Scope?, function: FunctionDefinition?) {
         self.parent = parent
@@ -19,6 +23,11 @@ final class Scope {
     deinit {
         // Deeply nested values held only by this scope's variables are taken apart without deep recursion.
         variables.removeAll()
+    }
+
+    /// Marks the scope of a call that has just returned or thrown.
+    func markCallFinished() {
+        isFinishedCall = true
     }
 
     /// Records that a function now closes over this scope, which makes it and every enclosing scope a possible

@@ -27,10 +27,13 @@ extension Interpreter {
         }
     }
 
-    /// Removes every global variable (builtins stay).
+    /// Removes every global variable (builtins stay), and frees the finished call scopes that closures stored in
+    /// them kept alive.
     public func resetGlobals() {
+        var released = CallScopeRelease.finishedScopes(closedOverByAll: globals.variables.values)
         globals.variables.removeAll()
         pinnedGlobals.removeAll()
+        CallScopeRelease.releaseFinished(&released)
     }
 
     static func shortDescription(of value: Value) -> String {

@@ -38,7 +38,7 @@ extension Interpreter {
         let (values, _) = try function.binder.bind(positional: positional, keywords: keywords)
         var scope = Scope(parent: function.closure, function: function.definition)
         // Runs once the result (or the error) is held, so a returned closure counts as a reference from outside.
-        defer { CallScopeRelease.releaseIfUnreachable(&scope) }
+        defer { CallScopeRelease.finishCall(&scope) }
         for (parameter, value) in zip(function.parameters, values) {
             scope.variables[parameter.name] = value
         }

@@ -167,24 +167,29 @@ extension Interpreter {
     /// Binds `name` in the scope Python would: globals for `global` names, the enclosing function's scope for
     /// `nonlocal` names, otherwise the current scope.
     func assignName(_ name: String, _ value: Value, _ scope: Scope, at location: SourceLocation) throws {
-        if let function = scope.function {
-            if function.globalNames.contains(name) {
-                globals.variables[name] = value
-                return
-            }
-            if function.nonlocalNames.contains(name) {
-                var candidate = scope.parent
-                while let current = candidate, current !== globals {
-                    if current.variables[name] != nil {
-                        current.variables[name] = value
-                        return
-                    }
-                    candidate = current.parent
-                }
-                throw error(.name, "no binding for nonlocal '\(name)' found in an enclosing function", at: location)
-            }
+        store(value, as: name, in: try owner(ofAssigned: name, scope, at: location))
+    }
+
+    /// The scope an assignment to `name` in `scope` writes to.
+    private func owner(ofAssigned name: String, _ scope: Scope, at location: SourceLocation) throws -> Scope {
+        guard let function = scope.function else { return scope }
+        if function.globalNames.contains(name) { return globals }
+        guard function.nonlocalNames.contains(name) else { return scope }
+        var candidate = scope.parent
+        while let current = candidate, current !== globals {
+            if current.variables[name] != nil { return current }
+            candidate = current.parent
         }
-        scope.variables[name] = value
+        throw error(.name, "no binding for nonlocal '\(name)' found in an enclosing function", at: location)
+    }
+
+    /// Binds `name` in `owner`. When the value it replaces was a closure over a finished call (`tick = None` after
+    /// `tick = make_counter()`), that call's scope may now be kept alive only by its own functions: it is checked
+    /// once the store is done and the old value is gone, and freed if nothing else reaches it.
+    private func store(_ value: Value, as name: String, in owner: Scope) {
+        var released = CallScopeRelease.finishedScopes(closedOverBy: owner.variables[name])
+        owner.variables[name] = value
+        CallScopeRelease.releaseFinished(&released)
     }
 
     private func augmentedAssign(_ target: Target, _ op: BinaryOperator, _ valueExpr: Expr, _ scope: Scope,
@@ -227,9 +232,12 @@ extension Interpreter {
         switch target.kind {
         case .name(let name):
             let owner = scope.function?.globalNames.contains(name) == true ? globals : scope
+            // As for an assignment, the scope of a deleted closure over a finished call may have lost its last holder.
+            var released = CallScopeRelease.finishedScopes(closedOverBy: owner.variables[name])
             guard owner.variables.remove(name) else {
                 throw error(.name, "name '\(name)' is not defined", at: target.location)
             }
+            CallScopeRelease.releaseFinished(&released)
         case .index(let baseExpr, let indexExpr):
             let base = try evaluate(baseExpr, scope)
             let index = try evaluate(indexExpr, scope)

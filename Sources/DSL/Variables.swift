@@ -17,6 +17,9 @@ struct Variables {
     /// The names defined, in no particular order.
     var keys: Dictionary<String, Value>.Keys { storage.keys }
 
+    /// The values, in no particular order.
+    var values: Dictionary<String, Value>.Values { storage.values }
+
     /// Whether a variable holds a list, function or bound method (a value that can refer back to a scope).
     var containsReferences: Bool {
         storage.values.contains { value in

@@ -151,6 +151,195 @@ final class ClosureLifetimeTests: XCTestCase {
         XCTAssertEqual(watcher.aliveCount, 0)
     }
 
+    // MARK: - Escaped closures dropped later
+
+    /// `make_counter()` returns a closure over a finished call's scope, which holds the closure in turn; every
+    /// call's `history` list is watched, so the number of live lists is the number of live scopes.
+    private static let counterFactory = """
+    def make_counter():
+        history = []
+        watch(history)
+        count = 0
+        def step():
+            nonlocal count
+            count += 1
+            history.append(count)
+            return count
+        return step
+    """
+
+    func testOverwritingTheLastReferenceToAnEscapedClosureFreesItsScope() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run(Self.counterFactory + "\ntick = make_counter()\ntick()")
+        XCTAssertEqual(watcher.aliveCount, 1, "the escaped closure keeps its scope")
+        try session.run("tick = None")
+        XCTAssertEqual(watcher.watchedCount, 1)
+        XCTAssertEqual(watcher.aliveCount, 0)
+    }
+
+    func testReassigningAClosureInALoopKeepsOnlyTheLastScope() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run(Self.counterFactory + "\nfor i in range(20):\n    f = make_counter()\n    f()")
+        XCTAssertEqual(watcher.watchedCount, 20)
+        XCTAssertEqual(watcher.aliveCount, 1)
+        XCTAssertEqual(try session.run("f()"), 2, "the scope still bound to `f` works")
+    }
+
+    func testDeletingTheLastReferenceToAnEscapedClosureFreesItsScope() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run(Self.counterFactory + """
+
+        def local_use():
+            tick = make_counter()
+            tick()
+            del tick
+            return 0
+        tick = make_counter()
+        local_use()
+        """)
+        XCTAssertEqual(watcher.aliveCount, 1, "the local `del` freed the scope of the call's counter")
+        try session.run("del tick")
+        XCTAssertEqual(watcher.watchedCount, 2)
+        XCTAssertEqual(watcher.aliveCount, 0)
+    }
+
+    func testAClosureStillReferencedElsewhereKeepsItsScope() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run(Self.counterFactory + "\na = make_counter()\nb = a\na = None\nb()")
+        XCTAssertEqual(watcher.aliveCount, 1)
+        XCTAssertEqual(try session.run("b()"), 2, "the scope kept its count")
+        try session.run("b = None")
+        XCTAssertEqual(watcher.aliveCount, 0)
+    }
+
+    func testTwoClosuresSharingAScopeKeepItUntilBothAreDropped() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run("""
+        def make_pair():
+            value = [0]
+            watch(value)
+            def get():
+                return value[0]
+            def put(new):
+                value[0] = new
+            return get, put
+        get, put = make_pair()
+        put(5)
+        put = None
+        """)
+        XCTAssertEqual(watcher.aliveCount, 1)
+        XCTAssertEqual(try session.run("get()"), 5, "the getter still reads the value the setter wrote")
+        try session.run("get = None")
+        XCTAssertEqual(watcher.aliveCount, 0)
+    }
+
+    func testACallScopeHoldingAnEscapedClosureFreesItWhenTheCallEnds() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run(Self.counterFactory + """
+
+        def twice():
+            counter = make_counter()
+            counter()
+            return counter()
+        results = [twice() for i in range(3)]
+        """)
+        XCTAssertEqual(try session.run("results"), .list([2, 2, 2]))
+        XCTAssertEqual(watcher.watchedCount, 3)
+        XCTAssertEqual(watcher.aliveCount, 0)
+    }
+
+    func testDroppingAClosureFreesTheFinishedScopesItsScopeHeld() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run(Self.counterFactory + """
+
+        def nested(base):
+            kept = [base]
+            watch(kept)
+            def middle(step):
+                def inner():
+                    return kept[0] + step
+                return inner
+            return middle(1)
+        def wrapper():
+            counter = make_counter()
+            def call():
+                return counter()
+            return call
+        def first_getter():
+            getters = [lambda: i * 10 for i in range(3)]
+            watch(getters)
+            return getters[1]
+        def appender():
+            items = []
+            watch(items)
+            def add(x):
+                items.append(x)
+            holder = [add]
+            return holder.copy
+        eleven = nested(10)
+        calls = wrapper()
+        calls()
+        ten = first_getter()
+        copy = appender()
+        """)
+        XCTAssertEqual(try session.run("eleven(), ten()"), .tuple([11, 20]), "the lambdas see the last `i`, as in Python")
+        XCTAssertEqual(watcher.aliveCount, 4)
+        try session.run("eleven = None\ncalls = None\nten = None\ncopy = None")
+        XCTAssertEqual(watcher.watchedCount, 4)
+        XCTAssertEqual(watcher.aliveCount, 0, "the enclosing call's scope and the counter's scope went too")
+    }
+
+    func testALongChainOfClosuresOverClosuresIsFreedWithoutDeepRecursion() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run("""
+        def wrap(g):
+            def inner():
+                return g
+            watch(inner)
+            return inner
+        f = None
+        for i in range(30000):
+            f = wrap(f)
+        """)
+        XCTAssertEqual(watcher.aliveCount, 30_000, "each scope holds the previous closure")
+        try session.run("f = None")
+        XCTAssertEqual(watcher.aliveCount, 0)
+    }
+
+    func testResettingTheGlobalsFreesTheScopesOfTheirClosures() throws {
+        let watcher = Watcher()
+        let session = watcher.session()
+        try session.run(Self.counterFactory + "\nfirst = make_counter()\nsecond = make_counter()")
+        XCTAssertEqual(watcher.aliveCount, 2)
+        session.interpreter.resetGlobals()
+        XCTAssertEqual(watcher.aliveCount, 0)
+    }
+
+    func testAClosureDroppingItselfWhileItRunsKeepsWorking() throws {
+        let session = Session()
+        try session.run("""
+        def make():
+            items = []
+            def step():
+                global tick
+                tick = None
+                items.append(1)
+                return len(items)
+            return step
+        tick = make()
+        outcome = tick()
+        """)
+        XCTAssertEqual(try session.run("outcome, tick"), .tuple([1, .none]))
+    }
+
     // MARK: - Scopes something reaches are kept
 
     func testACounterFactoryKeepsItsStateAcrossCalls() throws {
