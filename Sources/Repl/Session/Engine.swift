@@ -36,6 +36,9 @@ final class Engine {
 
     /// Forgets every variable: the next use creates a fresh interpreter (overrides are pinned again).
     func reset() {
+        // Emptying the old globals first frees the call scopes their closures kept alive (cycles a dropped
+        // interpreter would leak).
+        cachedInterpreter?.resetGlobals()
         cachedInterpreter = nil
     }
 
