@@ -77,16 +77,7 @@ extension Tensor {
         let out = Tensor(unchecked: a.shape, data: values)
         guard GradMode.isEnabled && (a.requiresGrad || b.requiresGrad) else { return out }
         return out.record("add_relu", inputs: [a, b]) { g in
-            let masked = g.withUnsafeBufferPointer { gb in
-                values.withUnsafeBufferPointer { yb in
-                    Tensor.storage(count: gb.count) { dx in
-                        guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
-                        Parallel.forEachRange(gb.count) { r in
-                            VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, dx + r.lowerBound, r.count)
-                        }
-                    }
-                }
-            }
+            let masked = reluGradient(g, output: values)
             a.accumulateGrad(masked)
             b.accumulateGrad(masked)
         }
@@ -222,19 +213,10 @@ extension Tensor {
         let out = Tensor(unchecked: shape, data: values)
         guard GradMode.isEnabled && requiresGrad else { return out }
         return out.record("relu", inputs: [self]) { [self] g in
-            let dx = g.withUnsafeBufferPointer { gb in
-                values.withUnsafeBufferPointer { yb in
-                    Tensor.storage(count: gb.count) { dx in
-                        guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
-                        Parallel.forEachRange(gb.count) { r in
-                            VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, dx + r.lowerBound, r.count)
-                        }
-                    }
-                }
-            }
-            self.accumulateGrad(dx)
+            self.accumulateGrad(reluGradient(g, output: values))
         }
     }
+
     /// x for x > 0, `slope`·x otherwise (PyTorch default slope 0.01).
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
         unary("leaky_relu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
@@ -266,3 +248,16 @@ extension Tensor {
     public func ge(_ other: Tensor) throws -> Tensor { try compare(other, op: "ge", >=) }
 }
 
+/// The gradient through a ReLU from its output: `g` where the output is positive, 0 elsewhere, over both cores.
+private func reluGradient(_ g: [Float], output values: [Float]) -> [Float] {
+    g.withUnsafeBufferPointer { gb in
+        values.withUnsafeBufferPointer { yb in
+            Tensor.storage(count: gb.count) { dx in
+                guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
+                Parallel.forEachRange(gb.count) { r in
+                    VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, dx + r.lowerBound, r.count)
+                }
+            }
+        }
+    }
+}
