@@ -232,7 +232,8 @@ extension Model: TrainableModel {}
 /// Some chains of steps run as one op when nothing else reads the tensors between them, with the same values and
 /// gradients: batch norm then ReLU and add then ReLU always (one pass, no intermediate tensor), and in inference without
 /// gradients a convolution with the batch norm after it folded into its weights (and that ReLU fused into the convolution),
-/// two such convolutions in a row passing their feature map in oneDNN's layout.
+/// two such convolutions in a row passing their feature map in oneDNN's layout; in training, a convolution, its batch norm
+/// (and ReLU) and the convolution they feed, the feature maps between them kept in oneDNN's blocked layout.
 struct ExecutionPlan {
     struct Step {
         let layer: Layer
@@ -262,6 +263,9 @@ struct ExecutionPlan {
     /// Folded convolution steps (key) whose batch norm (and ReLU) output feeds only another folded convolution step
     /// (value): in inference the two run as one oneDNN chain, the feature map between them left in oneDNN's layout.
     let chains: [Int: Int]
+    /// Convolution steps with a batch norm (and ReLU) after them (key) whose output feeds only another convolution step
+    /// (value): in training the three or four steps run as one op, the middle feature maps kept in oneDNN's blocked layout.
+    let trainingChains: [Int: Int]
     /// Slots whose values no backward pass reads: produced and consumed only by ops whose gradients need shapes or
     /// values they saved themselves (batch norm, convolution, add, ReLU). Once released, their storage is dropped even
     /// though the tape still links them, so training holds fewer feature maps at its peak.
@@ -315,6 +319,14 @@ struct ExecutionPlan {
             chains[i] = next
             chained.insert(next)
         }
+        var trainingChains: [Int: Int] = [:]
+        var trainingChained = Set<Int>()
+        for (i, fusion) in fusions.enumerated() where !trainingChained.contains(i) {
+            guard case let .convolutionBatchNorm(bnStep, relu) = fusion, let next = soleReader(of: relu ?? bnStep),
+                  steps[next].layer is Conv2D else { continue }
+            trainingChains[i] = next
+            trainingChained.insert(next)
+        }
         var storageFree = Set<Int>()
         for step in steps where step.layer is BatchNormalization || step.layer is Conv2D || step.layer is Add {
             let s = step.outputSlot
@@ -327,6 +339,7 @@ struct ExecutionPlan {
         self.outputSlots = outputSlots
         self.fusions = fusions
         self.chains = chains
+        self.trainingChains = trainingChains
         storageFreeSlots = storageFree
     }
 
@@ -375,6 +388,16 @@ struct ExecutionPlan {
                     }
                     fusedAway[bnStep] = true
                     if let relu { fusedAway[relu] = true }
+                    continue
+                }
+            case let .convolutionBatchNorm(bnStep, relu) where context.training && GradMode.isEnabled:
+                if let nextStep = trainingChains[index], let convolution = step.layer as? Conv2D,
+                   let batchNorm = steps[bnStep].layer as? BatchNormalization, let next = steps[nextStep].layer as? Conv2D,
+                   let chained = try convolution.annotated({
+                       try convolution.forwardTrainingChain(arguments[0], batchNorm: batchNorm, relu: relu != nil, next: next)
+                   }) {
+                    values[steps[nextStep].outputSlot] = chained
+                    for fused in [bnStep, relu, nextStep].compactMap({ $0 }) { fusedAway[fused] = true }
                     continue
                 }
             case let .batchNormReLU(relu):

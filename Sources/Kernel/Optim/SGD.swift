@@ -49,31 +49,56 @@ public final class SGD: Optimizer {
             let momentum = Float(group.momentum)
             let keep = Float(1 - dampening)
             for p in group.parameters {
-                guard let grad = p.tensor.grad else { continue }
-                var d = grad.data
-                let values = p.tensor.data
-                if decay != 0 {
-                    for i in d.indices { d[i] += decay * values[i] }
-                }
-                if momentum != 0 {
-                    var buffer: [Float]
-                    if let previous = momentumBuffers[p.name] {
-                        buffer = previous
-                        for i in buffer.indices { buffer[i] = momentum * buffer[i] + keep * d[i] }
-                    } else {
-                        buffer = d
+                guard let grad = p.tensor.grad, grad.count == p.tensor.count else { continue }
+                // A parameter's first momentum step starts its buffer from the gradient itself.
+                let fresh = momentum != 0 && momentumBuffers[p.name] == nil
+                if fresh { momentumBuffers[p.name] = [Float](repeating: 0, count: p.tensor.count) }
+                // Updated in place with the same operations in the same order as the formula: no copy of the gradient
+                // or of the momentum buffer per step.
+                grad.data.withUnsafeBufferPointer { gb in
+                    p.tensor.data.withUnsafeMutableBufferPointer { xb in
+                        guard let g = gb.baseAddress, let x = xb.baseAddress else { return }
+                        let n = xb.count
+                        guard momentum != 0 else {
+                            SGD.descend(x, g, n, lr: lr, decay: decay)
+                            return
+                        }
+                        momentumBuffers[p.name]?.withUnsafeMutableBufferPointer { bb in
+                            guard let buffer = bb.baseAddress else { return }
+                            SGD.descendWithMomentum(x, g, buffer, n, lr: lr, decay: decay, momentum: momentum, keep: keep,
+                                                    fresh: fresh, nesterov: nesterov)
+                        }
                     }
-                    momentumBuffers[p.name] = buffer
-                    if nesterov {
-                        for i in d.indices { d[i] += momentum * buffer[i] }
-                    } else {
-                        d = buffer
-                    }
-                }
-                p.tensor.data.withUnsafeMutableBufferPointer { x in
-                    for i in 0..<x.count { x[i] -= lr * d[i] }
                 }
             }
+        }
+    }
+
+    /// x ← x − lr·(g + decay·x), with the decay term only when `decay` is not 0 (as the formula's `if`).
+    private static func descend(_ x: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lr: Float, decay: Float) {
+        if decay != 0 {
+            for i in 0..<n { x[i] -= lr * (g[i] + decay * x[i]) }
+        } else {
+            for i in 0..<n { x[i] -= lr * g[i] }
+        }
+    }
+
+    /// The momentum update of the formula: the buffer starts as the (decayed) gradient when `fresh`, else
+    /// b ← momentum·b + keep·g; then x ← x − lr·(g + momentum·b) (Nesterov) or x ← x − lr·b.
+    /// Each case is its own loop so the compiler vectorises it.
+    private static func descendWithMomentum(_ x: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+                                            _ n: Int, lr: Float, decay: Float, momentum: Float, keep: Float, fresh: Bool, nesterov: Bool) {
+        switch (decay != 0, fresh, nesterov) {
+        case (true, true, true): for i in 0..<n { let d = g[i] + decay * x[i]; b[i] = d; x[i] -= lr * (d + momentum * d) }
+        case (true, true, false): for i in 0..<n { let d = g[i] + decay * x[i]; b[i] = d; x[i] -= lr * d }
+        case (true, false, true):
+            for i in 0..<n { let d = g[i] + decay * x[i]; let m = momentum * b[i] + keep * d; b[i] = m; x[i] -= lr * (d + momentum * m) }
+        case (true, false, false):
+            for i in 0..<n { let d = g[i] + decay * x[i]; let m = momentum * b[i] + keep * d; b[i] = m; x[i] -= lr * m }
+        case (false, true, true): for i in 0..<n { let d = g[i]; b[i] = d; x[i] -= lr * (d + momentum * d) }
+        case (false, true, false): for i in 0..<n { let d = g[i]; b[i] = d; x[i] -= lr * d }
+        case (false, false, true): for i in 0..<n { let d = g[i]; let m = momentum * b[i] + keep * d; b[i] = m; x[i] -= lr * (d + momentum * m) }
+        case (false, false, false): for i in 0..<n { let m = momentum * b[i] + keep * g[i]; b[i] = m; x[i] -= lr * m }
         }
     }
 

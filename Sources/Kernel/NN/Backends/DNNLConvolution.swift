@@ -254,8 +254,8 @@ public enum DNNLConvolution {
     }
 
     /// The plan for `pass` on `shape`, built on first use. Call inside `runtime.exclusive`.
-    private static func cachedPlan(_ pass: DNNLConvolutionPlan.Pass, _ shape: DNNLConvolutionShape,
-                                   _ runtime: DNNLRuntime) throws -> DNNLConvolutionPlan {
+    static func cachedPlan(_ pass: DNNLConvolutionPlan.Pass, _ shape: DNNLConvolutionShape,
+                           _ runtime: DNNLRuntime) throws -> DNNLConvolutionPlan {
         let key = PlanKey(pass: pass, shape: shape)
         if let error = unimplemented[key] { throw error }
         if let cached = plans[key] { return cached }

@@ -1,0 +1,87 @@
+import CDNNL
+
+// Training convolutions that read their input or write their output in oneDNN's 16-channel blocked layout (nChw16c),
+// for a chain convolution → batch norm → ReLU → convolution whose middle feature maps never leave that layout.
+
+extension DNNLConvolution {
+    /// Which side of a convolution is kept in the blocked layout.
+    enum BlockedSide {
+        /// The output (forward) and the output gradient (both backward passes).
+        case output
+        /// The input (forward and backward weights) and the input gradient (backward data).
+        case input
+    }
+
+    /// Whether oneDNN computes `side` of `shape` in the 16-channel blocked layout `nChw16c` in all three passes:
+    /// value (n, c, h, w) at `((n·C/16 + c/16)·H·W + h·W + w)·16 + c%16`. False (never throws) when oneDNN is off,
+    /// has no plan, the channels are not a multiple of 16, or oneDNN chose another layout.
+    static func usesChannelBlocks(_ shape: DNNLConvolutionShape, side: BlockedSide, bias: Bool) -> Bool {
+        let channels = side == .output ? shape.outChannels : shape.inChannels
+        let dims = side == .output ? shape.destinationDims : shape.sourceDims
+        guard isEnabled, channels % 16 == 0, case let .success(runtime) = DNNLRuntime.shared,
+              var blocked = try? DNNLObjects.descriptor(dims, dnnl_nChw16c) else { return false }
+        return runtime.exclusive {
+            guard let forward = try? cachedPlan(.forward(bias: bias), shape, runtime),
+                  let data = try? cachedPlan(.backwardData, shape, runtime),
+                  let weights = try? cachedPlan(.backwardWeights(bias: bias), shape, runtime) else { return false }
+            let checks = side == .output
+                ? [(forward, DNNL_ARG_DST), (data, DNNL_ARG_DIFF_DST), (weights, DNNL_ARG_DIFF_DST)]
+                : [(forward, DNNL_ARG_SRC), (data, DNNL_ARG_DIFF_SRC), (weights, DNNL_ARG_SRC)]
+            for (plan, argument) in checks {
+                guard var chosen = plan.layout(of: argument), dnnl_memory_desc_equal(&chosen, &blocked) != 0 else { return false }
+            }
+            return true
+        }
+    }
+
+    /// `output = conv2d(input, weight) + bias` (fully overwritten), with `side` in the blocked layout and the other side
+    /// plain. Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true.
+    static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked side: BlockedSide) throws {
+        var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight)]
+        if let bias { buffers.append(UnsafeMutableRawPointer(mutating: bias)) }
+        buffers.append(UnsafeMutableRawPointer(output))
+        let runtime = try DNNLRuntime.shared.get()
+        try runtime.exclusive {
+            try cachedPlan(.forward(bias: bias != nil), shape, runtime).run(buffers, native: [side == .output ? DNNL_ARG_DST : DNNL_ARG_SRC])
+        }
+    }
+
+    /// `backward` with `side` in the blocked layout (the input and input gradient, or the output gradient) and the
+    /// rest plain; each gradient only where a destination is given (fully overwritten).
+    /// Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true.
+    static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                         gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
+                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked side: BlockedSide) throws {
+        let runtime = try DNNLRuntime.shared.get()
+        let x = UnsafeMutableRawPointer(mutating: input), w = UnsafeMutableRawPointer(mutating: weight)
+        let g = UnsafeMutableRawPointer(mutating: gradOutput)
+        // A bias gradient without a weight gradient still needs somewhere for oneDNN to put the weight gradient.
+        var discardedWeight = [Float](repeating: 0, count: gradWeight == nil && gradBias != nil ? shape.weightCount : 0)
+        try discardedWeight.withUnsafeMutableBufferPointer { discarded in
+            try runtime.exclusive {
+                var dataPlan: DNNLConvolutionPlan?
+                if let gradInput {
+                    let plan = try cachedPlan(.backwardData, shape, runtime)
+                    try plan.run([g, w, UnsafeMutableRawPointer(gradInput)], native: [side == .output ? DNNL_ARG_DIFF_DST : DNNL_ARG_DIFF_SRC])
+                    dataPlan = plan
+                }
+                guard gradWeight != nil || gradBias != nil, let dw = gradWeight ?? discarded.baseAddress else { return }
+                let plan = try cachedPlan(.backwardWeights(bias: gradBias != nil), shape, runtime)
+                var buffers = [x, g, UnsafeMutableRawPointer(dw)]
+                if let gradBias { buffers.append(UnsafeMutableRawPointer(gradBias)) }
+                if side == .output {
+                    try plan.run(buffers, native: [DNNL_ARG_DIFF_DST])
+                } else {
+                    // The blocked output gradient the backward-data pass left in the runtime's buffer is reused when it has the same layout.
+                    var reuse: Int32?
+                    if let dataPlan, var previous = dataPlan.blockedLayout(of: DNNL_ARG_DIFF_DST),
+                       var next = plan.blockedLayout(of: DNNL_ARG_DIFF_DST), dnnl_memory_desc_equal(&previous, &next) != 0 {
+                        reuse = DNNL_ARG_DIFF_DST
+                    }
+                    try plan.run(buffers, reuse: reuse, native: [DNNL_ARG_SRC])
+                }
+            }
+        }
+    }
+}
