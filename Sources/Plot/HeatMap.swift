@@ -68,7 +68,11 @@ public struct HeatMap: Chart, Equatable {
         var script = GnuplotScript()
         script.setLabel("title", title, room: room)
         script.setLabel("xlabel", xLabel, room: room)
-        script.setLabel("ylabel", yLabel, room: room)
+        if let room, let yLabel {
+            script.setLeftMarginLabel(yLabel, rowLabels: rowLabels.isEmpty ? [String(rowCount - 1)] : rowLabels, room: room)
+        } else {
+            script.setLabel("ylabel", yLabel, room: room)
+        }
         script.command("unset key")
         script.command("unset colorbox")
         script.command("set palette defined (0 '#ffffff', 1 '#3b75af')")

@@ -19,6 +19,10 @@ public struct TextRoom: Equatable {
     /// centred on the second column; anything longer than this is dropped.
     public var yLabel: Int { 5 }
 
+    /// The y label of a chart that widens its left margin for it (a heat map): a quarter of the width, at
+    /// most 16 characters.
+    public var marginLabel: Int { min(max(columns / 4, 5), 16) }
+
     /// A legend entry in the key above the plot: the line with the entry's sample and the spacing
     /// around it take 12 columns.
     public var legendEntry: Int { max(columns - 12, 3) }

@@ -71,7 +71,12 @@ final class TextFittingTests: XCTestCase {
         let heatMap = HeatMap(counts: [[1, 0], [0, 1]], rowLabels: ["a", "b"], columnLabels: ["a", "b"], title: longTitle, yLabel: "actual")
         let heatScript = try heatMap.textScript(columns: 30).text
         XCTAssertTrue(heatScript.contains("set title 'validation loss of the ResNet…' noenhanced"), heatScript)
-        XCTAssertTrue(heatScript.contains("set ylabel 'actu…' noenhanced"), heatScript)
+        XCTAssertTrue(heatScript.contains("set ylabel 'actual' noenhanced"), heatScript)
+        XCTAssertTrue(heatScript.contains("set lmargin 10"), heatScript)
+        let drawn = try session.renderText(heatMap, width: 60, height: 16)
+        XCTAssertTrue(drawn.contains("actual"), "the widened margin holds the whole y label:\n\(drawn)")
+        let longLabel = HeatMap(counts: [[1]], yLabel: "ground-truth class of the sample")
+        XCTAssertTrue(try longLabel.textScript(columns: 60).text.contains("set ylabel 'ground-truth c…' noenhanced"))
         let grid = ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: "cat/dog/0.97"),
                                       GridImage(width: 2, height: 2, pixels: [1, 0, 0, 1], caption: "ok")], columns: 2)
         XCTAssertTrue(try grid.textScript(columns: 20).text.contains("set title 'cat/dog/…' noenhanced"))
