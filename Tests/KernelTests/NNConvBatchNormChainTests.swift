@@ -107,6 +107,37 @@ final class NNConvBatchNormChainTests: XCTestCase {
         }
     }
 
+    func testTheFirstConvolutionsWeightGradientReadsTheInputReorderedInForward() throws {
+        try requireChannelBlocks(input: [3, 16, 8, 8], first: [16, 16, 3, 3], firstStride: 1, second: [16, 16, 3, 3], bias: false)
+        let s1 = try DNNLConvolutionShape(batch: 3, inChannels: 16, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                          padding: (1, 1))
+        // 16 input channels fill one block exactly, so the kept copy is as large as the input; the comparisons with the
+        // separate ops above (every operand requiring a gradient) run through this copy.
+        XCTAssertEqual(DNNLConvolution.keptInputBytes(s1, bias: false), s1.inputCount * MemoryLayout<Float>.size)
+    }
+
+    func testAFrozenFirstWeightKeepsNoInputCopyAndGivesTheSeparateOpsInputGradient() throws {
+        try requireChannelBlocks(input: [3, 16, 8, 8], first: [16, 16, 3, 3], firstStride: 1, second: [16, 16, 3, 3], bias: false)
+        let start = try operands(input: [3, 16, 8, 8], first: [16, 16, 3, 3], second: [16, 16, 3, 3], seed: 37)
+        var inputGradients: [[Float]] = []
+        for chained in [true, false] {
+            let t = try start.enumerated().map { i, s in try Tensor(shape: s.shape, data: s.data, requiresGrad: i != 1) }
+            let rm = try Tensor.zeros([16]), rv = try Tensor.ones([16])
+            let y: Tensor
+            if chained {
+                y = try XCTUnwrap(try chain(t, firstStride: 1, bias: false, relu: true, runningMean: rm, runningVar: rv))
+            } else {
+                let a = try t[0].conv2d(weight: t[1], bias: nil, padding: (1, 1))
+                    .batchNorm(weight: t[3], bias: t[4], runningMean: rm, runningVar: rv, training: true, momentum: 0.1, eps: 1e-5, thenReLU: true)
+                y = try a.conv2d(weight: t[5], bias: nil, padding: (1, 1))
+            }
+            try y.backward(try Tensor.randn(y.shape, generator: RandomGenerator(seed: 38)))
+            XCTAssertNil(t[1].grad)
+            inputGradients.append(try XCTUnwrap(t[0].grad).data)
+        }
+        assertClose(inputGradients[0], inputGradients[1], tolerance: 2e-4, "input gradient")
+    }
+
     func testChannelsThatAreNotAMultipleOf16AreLeftToTheSeparateOps() throws {
         let t = try operands(input: [2, 3, 6, 6], first: [12, 3, 3, 3], second: [16, 12, 3, 3], seed: 35)
         XCTAssertNil(try chain(t, firstStride: 1, bias: false, relu: true, runningMean: try Tensor.zeros([12]), runningVar: try Tensor.ones([12])))

@@ -1,7 +1,8 @@
 // convolution → training-mode batch norm (→ ReLU) → convolution as one op, the two feature maps in the middle kept in
 // oneDNN's 16-channel blocked layout: five of the ten activation reorders of the two convolutions' three passes go
 // (the first's output and output gradient, the second's input in forward and backward-weights and its input gradient),
-// and batch norm works on the blocked values directly.
+// and batch norm works on the blocked values directly. A sixth goes when the first convolution's weight needs a gradient:
+// its input, reordered once in forward, is kept in oneDNN's layout for backward-weights instead of being reordered again.
 
 /// One convolution of a chain: weight `[O, C, kH, kW]`, optional bias `[O]`, and its geometry arguments.
 struct ChainConvolution {
@@ -50,8 +51,14 @@ extension Tensor {
         let blocks = ChannelBlocks(batch: g1.batch, channels: channels, plane: g1.outH * g1.outW)
         guard blocks.perChannel > 1 else { return nil }
 
+        // The input as oneDNN's forward pass reorders it, kept for the first convolution's weight gradient (when the
+        // backward-weights pass reads that same layout) so it is not reordered a second time.
+        let keptBytes = GradMode.isEnabled && first.weight.requiresGrad ? DNNLConvolution.keptInputBytes(s1, bias: first.bias != nil) : nil
+        var keptInput = keptBytes.map { bytes in Tensor.storage(count: (bytes + 3) / 4) { _ in } }
         // The first convolution's output, blocked; batch norm's backward pass reads it.
-        guard let convolved = try? Tensor.convolve(data, first, s1, blocked: .output, outputCount: s1.outputCount) else { return nil }
+        guard let convolved = try? Tensor.convolve(data, first, s1, blocked: .output, outputCount: s1.outputCount, keepingInputIn: &keptInput)
+        else { return nil }
+        let keptCopy = keptInput
         var mean = [Float](repeating: 0, count: channels)
         var invStd = [Float](repeating: 0, count: channels)
         let variance = convolved.withUnsafeBufferPointer { y in y.baseAddress.map { blocks.statistics($0, mean: &mean) } } ?? []
@@ -78,7 +85,9 @@ extension Tensor {
                 blocks.affine(yp, o, scale: scale, shift: shift, relu: norm.relu)
             }
         }
-        guard let out = try? Tensor.convolve(normalized, second, s2, blocked: .input, outputCount: s2.outputCount) else { return nil }
+        var noCopy: [Float]? = nil
+        guard let out = try? Tensor.convolve(normalized, second, s2, blocked: .input, outputCount: s2.outputCount, keepingInputIn: &noCopy)
+        else { return nil }
         // Committed only now, so a fallback to the separate ops does not update the statistics twice.
         norm.runningMean.data = newMean
         norm.runningVar.data = newVar
@@ -126,22 +135,25 @@ extension Tensor {
                     }
                 }
             }
-            Tensor.firstConvolutionBackward(blockedGradient: gradient, blocks: blocks, input: input, first, s1, firstGeometry,
-                                            wantInput: wantInput, wantWeight: wantWeight, wantBias: wantBias)
+            Tensor.firstConvolutionBackward(blockedGradient: gradient, blocks: blocks, input: input, keptInput: keptCopy, first, s1,
+                                            firstGeometry, wantInput: wantInput, wantWeight: wantWeight, wantBias: wantBias)
         }
     }
 
-    /// The convolution of `input` with `convolution`'s weight and bias through oneDNN, `side` blocked.
+    /// The convolution of `input` with `convolution`'s weight and bias through oneDNN, `side` blocked; a `kept` buffer
+    /// (side `.output` only) receives the input in the layout oneDNN reorders it into.
     private static func convolve(_ input: [Float], _ convolution: ChainConvolution, _ shape: DNNLConvolutionShape,
-                                 blocked side: DNNLConvolution.BlockedSide, outputCount: Int) throws -> [Float] {
+                                 blocked side: DNNLConvolution.BlockedSide, outputCount: Int, keepingInputIn kept: inout [Float]?) throws -> [Float] {
         try [Float](unsafeUninitializedCapacity: outputCount) { out, initialized in
             try input.withUnsafeBufferPointer { x in
                 try convolution.weight.data.withUnsafeBufferPointer { w in
                     try withOptionalBuffer(convolution.bias?.data) { b in
-                        guard let xp = x.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else {
-                            throw DNNLRuntime.failure("empty buffer for \(shape)")
+                        try withOptionalMutable(&kept) { keep in
+                            guard let xp = x.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else {
+                                throw DNNLRuntime.failure("empty buffer for \(shape)")
+                            }
+                            try DNNLConvolution.forward(input: xp, weight: wp, bias: b, output: op, shape: shape, blocked: side, keepingInputIn: keep)
                         }
-                        try DNNLConvolution.forward(input: xp, weight: wp, bias: b, output: op, shape: shape, blocked: side)
                     }
                 }
             }
@@ -183,7 +195,9 @@ extension Tensor {
 
     /// Accumulates the first convolution's gradients from its output gradient in the blocked layout: oneDNN reads it as
     /// it is, or, if oneDNN fails, it is converted to NCHW for the im2col path.
-    private static func firstConvolutionBackward(blockedGradient: [Float], blocks: ChannelBlocks, input: Tensor, _ convolution: ChainConvolution,
+    /// `keptInput` is the input as the forward pass left it in oneDNN's layout (see `keptInputBytes`), or nil.
+    private static func firstConvolutionBackward(blockedGradient: [Float], blocks: ChannelBlocks, input: Tensor, keptInput: [Float]?,
+                                                 _ convolution: ChainConvolution,
                                                  _ shape: DNNLConvolutionShape, _ g: ConvGeometry,
                                                  wantInput: Bool, wantWeight: Bool, wantBias: Bool) {
         var dx = wantInput ? Tensor.storage(count: shape.inputCount) { _ in } : nil
@@ -192,12 +206,14 @@ extension Tensor {
         let done: Bool = input.data.withUnsafeBufferPointer { x in
             convolution.weight.data.withUnsafeBufferPointer { w in
                 blockedGradient.withUnsafeBufferPointer { gy in
-                    withOptionalMutable(&dx) { dxp in
-                        withOptionalMutable(&dw) { dwp in
-                            withOptionalMutable(&db) { dbp in
-                                guard let xp = x.baseAddress, let wp = w.baseAddress, let gp = gy.baseAddress else { return false }
-                                return (try? DNNLConvolution.backward(input: xp, weight: wp, gradOutput: gp, gradInput: dxp, gradWeight: dwp,
-                                                                      gradBias: dbp, shape: shape, blocked: .output)) != nil
+                    withOptionalBuffer(keptInput) { kept in
+                        withOptionalMutable(&dx) { dxp in
+                            withOptionalMutable(&dw) { dwp in
+                                withOptionalMutable(&db) { dbp in
+                                    guard let xp = x.baseAddress, let wp = w.baseAddress, let gp = gy.baseAddress else { return false }
+                                    return (try? DNNLConvolution.backward(input: xp, weight: wp, gradOutput: gp, gradInput: dxp, gradWeight: dwp,
+                                                                          gradBias: dbp, shape: shape, blocked: .output, keptInput: kept)) != nil
+                                }
                             }
                         }
                     }
@@ -229,12 +245,12 @@ extension Tensor {
         return try values.withUnsafeBufferPointer { try body($0.baseAddress) }
     }
 
-    private static func withOptionalMutable<R>(_ values: inout [Float]?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
-        guard var present = values else { return body(nil) }
+    private static func withOptionalMutable<R>(_ values: inout [Float]?, _ body: (UnsafeMutablePointer<Float>?) throws -> R) rethrows -> R {
+        guard var present = values else { return try body(nil) }
         // Detach the array from the optional so writing through the buffer does not copy it.
         values = nil
         defer { values = present }
-        return present.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+        return try present.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
     }
 }
 

@@ -34,25 +34,47 @@ extension DNNLConvolution {
         }
     }
 
+    /// The bytes of `shape`'s input in the blocked layout oneDNN's forward pass reorders it into, when backward-weights
+    /// reads the input in that same layout: a copy kept from forward (`forward(…, keepingInputIn:)`) then spares
+    /// backward-weights its own reorder (`backward(…, keptInput:)`). Nil (never throws) when oneDNN is off, has no plan,
+    /// reads the plain input, or the two passes want different layouts.
+    static func keptInputBytes(_ shape: DNNLConvolutionShape, bias: Bool) -> Int? {
+        guard isEnabled, case let .success(runtime) = DNNLRuntime.shared else { return nil }
+        return runtime.exclusive {
+            guard let forward = try? cachedPlan(.forward(bias: bias), shape, runtime),
+                  let weights = try? cachedPlan(.backwardWeights(bias: bias), shape, runtime),
+                  var read = forward.blockedLayout(of: DNNL_ARG_SRC), var reread = weights.blockedLayout(of: DNNL_ARG_SRC),
+                  dnnl_memory_desc_equal(&read, &reread) != 0 else { return nil }
+            return forward.blockedBytes(of: DNNL_ARG_SRC)
+        }
+    }
+
     /// `output = conv2d(input, weight) + bias` (fully overwritten), with `side` in the blocked layout and the other side
-    /// plain. Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true.
+    /// plain. Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true. With `side` `.output`, a
+    /// `keepingInputIn` buffer of `keptInputBytes(shape, bias:)` bytes receives the input as oneDNN reorders it, for
+    /// `backward(…, keptInput:)`.
     static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked side: BlockedSide) throws {
+                        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked side: BlockedSide,
+                        keepingInputIn kept: UnsafeMutablePointer<Float>? = nil) throws {
         var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight)]
         if let bias { buffers.append(UnsafeMutableRawPointer(mutating: bias)) }
         buffers.append(UnsafeMutableRawPointer(output))
         let runtime = try DNNLRuntime.shared.get()
         try runtime.exclusive {
-            try cachedPlan(.forward(bias: bias != nil), shape, runtime).run(buffers, native: [side == .output ? DNNL_ARG_DST : DNNL_ARG_SRC])
+            let into = side == .output ? kept.map { [DNNL_ARG_SRC: UnsafeMutableRawPointer($0)] } ?? [:] : [:]
+            try cachedPlan(.forward(bias: bias != nil), shape, runtime).run(buffers, native: [side == .output ? DNNL_ARG_DST : DNNL_ARG_SRC],
+                                                                            reorderedInto: into)
         }
     }
 
     /// `backward` with `side` in the blocked layout (the input and input gradient, or the output gradient) and the
-    /// rest plain; each gradient only where a destination is given (fully overwritten).
+    /// rest plain; each gradient only where a destination is given (fully overwritten). With `side` `.output`,
+    /// `keptInput` is the copy `forward(…, keepingInputIn:)` made, read by backward-weights in place of `input`.
     /// Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true.
     static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
-                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked side: BlockedSide) throws {
+                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked side: BlockedSide,
+                         keptInput: UnsafePointer<Float>? = nil) throws {
         let runtime = try DNNLRuntime.shared.get()
         let x = UnsafeMutableRawPointer(mutating: input), w = UnsafeMutableRawPointer(mutating: weight)
         let g = UnsafeMutableRawPointer(mutating: gradOutput)
@@ -68,10 +90,11 @@ extension DNNLConvolution {
                 }
                 guard gradWeight != nil || gradBias != nil, let dw = gradWeight ?? discarded.baseAddress else { return }
                 let plan = try cachedPlan(.backwardWeights(bias: gradBias != nil), shape, runtime)
-                var buffers = [x, g, UnsafeMutableRawPointer(dw)]
+                let kept = side == .output ? keptInput : nil
+                var buffers = [kept.map { UnsafeMutableRawPointer(mutating: $0) } ?? x, g, UnsafeMutableRawPointer(dw)]
                 if let gradBias { buffers.append(UnsafeMutableRawPointer(gradBias)) }
                 if side == .output {
-                    try plan.run(buffers, native: [DNNL_ARG_DIFF_DST])
+                    try plan.run(buffers, native: kept == nil ? [DNNL_ARG_DIFF_DST] : [DNNL_ARG_DIFF_DST, DNNL_ARG_SRC])
                 } else {
                     // The blocked output gradient the backward-data pass left in the runtime's buffer is reused when it has the same layout.
                     var reuse: Int32?

@@ -183,6 +183,11 @@ final class DNNLConvolutionPlan {
         operands.first { $0.argument == argument && $0.blocked != nil }?.layout
     }
 
+    /// The bytes of `argument` in the blocked layout oneDNN computes it in, or nil when it uses the caller's plain layout.
+    func blockedBytes(of argument: Int32) -> Int? {
+        operands.first { $0.argument == argument && $0.blocked != nil }?.blockedBytes
+    }
+
     /// The layout oneDNN computes `argument` in (blocked or plain), or nil when the pass has no such argument.
     func layout(of argument: Int32) -> dnnl_memory_desc_t? {
         operands.first { $0.argument == argument }?.layout
@@ -192,9 +197,11 @@ final class DNNLConvolutionPlan {
     ///
     /// `reuse` names an input whose blocked copy the previous plan left in the runtime's buffer (same layout, same
     /// values), so its reorder is skipped. Arguments in `native` come in (or go out) already in the layout oneDNN
-    /// computes them in (`layout(of:)`), so they are neither reordered nor copied. Call inside `runtime.exclusive`:
-    /// the blocked buffers are shared by every plan.
-    func run(_ buffers: [UnsafeMutableRawPointer], reuse: Int32? = nil, native: Set<Int32> = []) throws {
+    /// computes them in (`layout(of:)`), so they are neither reordered nor copied. Inputs in `reorderedInto` are reordered
+    /// into the given caller buffer (`blockedBytes(of:)` bytes) instead of the runtime's shared one, so a later pass can
+    /// take that copy as `native`. Call inside `runtime.exclusive`: the blocked buffers are shared by every plan.
+    func run(_ buffers: [UnsafeMutableRawPointer], reuse: Int32? = nil, native: Set<Int32> = [],
+             reorderedInto: [Int32: UnsafeMutableRawPointer] = [:]) throws {
         let stream = runtime.stream
         for (operand, buffer) in zip(operands, buffers) {
             try DNNLRuntime.check(dnnl_memory_set_data_handle(operand.user, buffer), "dnnl_memory_set_data_handle")
@@ -204,8 +211,8 @@ final class DNNLConvolutionPlan {
                 continue
             }
             // Setting the handle also zeroes the padding of channel blocks that are not full.
-            try DNNLRuntime.check(dnnl_memory_set_data_handle(blocked, try runtime.buffer(operand.role, bytes: operand.blockedBytes)),
-                                  "dnnl_memory_set_data_handle")
+            let target = try reorderedInto[operand.argument] ?? runtime.buffer(operand.role, bytes: operand.blockedBytes)
+            try DNNLRuntime.check(dnnl_memory_set_data_handle(blocked, target), "dnnl_memory_set_data_handle")
             if !operand.isOutput, operand.argument != reuse, let reorder = operand.reorder {
                 try execute(reorder, operand.reorderArguments, stream)
             }
