@@ -86,7 +86,7 @@ extension Tensor {
                 input.accumulateGrad(layout.combine(g, input.data, mask: mask, gScale: a, xScale: b, shift: c))
             } else {
                 // Fixed statistics: dx = γσ⁻¹·g, which must not touch x (an infinite x would turn x·0 into NaN).
-                let passed = mask.map { layout.masked(g, by: $0) } ?? g
+                let passed = mask.map { VectorKernels.reluGradient(g, output: $0) } ?? g
                 input.accumulateGrad(layout.affine(passed, scale: scale, shift: [Float](repeating: 0, count: channels)))
             }
         }
@@ -194,20 +194,6 @@ struct BatchNormLayout {
             }
         }
         return (sumG, sumGXhat)
-    }
-
-    /// `g` zeroed wherever `mask` is not positive (the gradient through a fused ReLU).
-    func masked(_ g: [Float], by mask: [Float]) -> [Float] {
-        g.withUnsafeBufferPointer { gb in
-            mask.withUnsafeBufferPointer { yb in
-                Tensor.storage(count: gb.count) { out in
-                    guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
-                    Parallel.forEachRange(gb.count) { r in
-                        VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, out + r.lowerBound, r.count)
-                    }
-                }
-            }
-        }
     }
 
     /// Runs `body` for every (sample, channel) run, the runs split over the workers (one thread for small inputs).

@@ -163,6 +163,20 @@ enum VectorKernels {
         while i < n { y[i] = x[i] <= 0 ? 0 : x[i]; i += 1 }
     }
 
+    /// The gradient through a ReLU from its output: `g` where `output` is positive, 0 elsewhere, over both cores.
+    static func reluGradient(_ g: [Float], output: [Float]) -> [Float] {
+        g.withUnsafeBufferPointer { gb in
+            output.withUnsafeBufferPointer { yb in
+                Tensor.storage(count: gb.count) { dx in
+                    guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
+                    Parallel.forEachRange(gb.count) { r in
+                        reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, dx + r.lowerBound, r.count)
+                    }
+                }
+            }
+        }
+    }
+
     /// dx[i] = y[i] > 0 ? g[i] : 0 for i in 0..<n: the ReLU gradient from its output (y > 0 exactly where x > 0).
     @inline(__always)
     static func reluGradient(_ g: UnsafePointer<Float>, output y: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ n: Int) {

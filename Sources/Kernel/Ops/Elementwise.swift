@@ -77,7 +77,7 @@ extension Tensor {
         let out = Tensor(unchecked: a.shape, data: values)
         guard GradMode.isEnabled && (a.requiresGrad || b.requiresGrad) else { return out }
         return out.record("add_relu", inputs: [a, b]) { g in
-            let masked = reluGradient(g, output: values)
+            let masked = VectorKernels.reluGradient(g, output: values)
             a.accumulateGrad(masked)
             b.accumulateGrad(masked)
         }
@@ -213,7 +213,7 @@ extension Tensor {
         let out = Tensor(unchecked: shape, data: values)
         guard GradMode.isEnabled && requiresGrad else { return out }
         return out.record("relu", inputs: [self]) { [self] g in
-            self.accumulateGrad(reluGradient(g, output: values))
+            self.accumulateGrad(VectorKernels.reluGradient(g, output: values))
         }
     }
 
@@ -246,18 +246,4 @@ extension Tensor {
     public func gt(_ other: Tensor) throws -> Tensor { try compare(other, op: "gt", >) }
     /// 1 where greater or equal.
     public func ge(_ other: Tensor) throws -> Tensor { try compare(other, op: "ge", >=) }
-}
-
-/// The gradient through a ReLU from its output: `g` where the output is positive, 0 elsewhere, over both cores.
-private func reluGradient(_ g: [Float], output values: [Float]) -> [Float] {
-    g.withUnsafeBufferPointer { gb in
-        values.withUnsafeBufferPointer { yb in
-            Tensor.storage(count: gb.count) { dx in
-                guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return }
-                Parallel.forEachRange(gb.count) { r in
-                    VectorKernels.reluGradient(gp + r.lowerBound, output: yp + r.lowerBound, dx + r.lowerBound, r.count)
-                }
-            }
-        }
-    }
 }

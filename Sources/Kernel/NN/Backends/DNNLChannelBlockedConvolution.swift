@@ -75,36 +75,11 @@ extension DNNLConvolution {
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
                          gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked side: BlockedSide,
                          keptInput: UnsafePointer<Float>? = nil) throws {
-        let runtime = try DNNLRuntime.shared.get()
-        let x = UnsafeMutableRawPointer(mutating: input), w = UnsafeMutableRawPointer(mutating: weight)
-        let g = UnsafeMutableRawPointer(mutating: gradOutput)
-        // A bias gradient without a weight gradient still needs somewhere for oneDNN to put the weight gradient.
-        var discardedWeight = [Float](repeating: 0, count: gradWeight == nil && gradBias != nil ? shape.weightCount : 0)
-        try discardedWeight.withUnsafeMutableBufferPointer { discarded in
-            try runtime.exclusive {
-                var dataPlan: DNNLConvolutionPlan?
-                if let gradInput {
-                    let plan = try cachedPlan(.backwardData, shape, runtime)
-                    try plan.run([g, w, UnsafeMutableRawPointer(gradInput)], native: [side == .output ? DNNL_ARG_DIFF_DST : DNNL_ARG_DIFF_SRC])
-                    dataPlan = plan
-                }
-                guard gradWeight != nil || gradBias != nil, let dw = gradWeight ?? discarded.baseAddress else { return }
-                let plan = try cachedPlan(.backwardWeights(bias: gradBias != nil), shape, runtime)
-                let kept = side == .output ? keptInput : nil
-                var buffers = [kept.map { UnsafeMutableRawPointer(mutating: $0) } ?? x, g, UnsafeMutableRawPointer(dw)]
-                if let gradBias { buffers.append(UnsafeMutableRawPointer(gradBias)) }
-                if side == .output {
-                    try plan.run(buffers, native: kept == nil ? [DNNL_ARG_DIFF_DST] : [DNNL_ARG_DIFF_DST, DNNL_ARG_SRC])
-                } else {
-                    // The blocked output gradient the backward-data pass left in the runtime's buffer is reused when it has the same layout.
-                    var reuse: Int32?
-                    if let dataPlan, var previous = dataPlan.blockedLayout(of: DNNL_ARG_DIFF_DST),
-                       var next = plan.blockedLayout(of: DNNL_ARG_DIFF_DST), dnnl_memory_desc_equal(&previous, &next) != 0 {
-                        reuse = DNNL_ARG_DIFF_DST
-                    }
-                    try plan.run(buffers, reuse: reuse, native: [DNNL_ARG_SRC])
-                }
-            }
-        }
+        let kept = side == .output ? keptInput : nil
+        try backward(input: input, weight: weight, gradOutput: gradOutput, gradInput: gradInput, gradWeight: gradWeight,
+                     gradBias: gradBias, shape: shape,
+                     nativeInData: [side == .output ? DNNL_ARG_DIFF_DST : DNNL_ARG_DIFF_SRC],
+                     nativeInWeights: side == .input ? [DNNL_ARG_SRC] : kept == nil ? [DNNL_ARG_DIFF_DST] : [DNNL_ARG_DIFF_DST, DNNL_ARG_SRC],
+                     keptInput: kept)
     }
 }

@@ -107,8 +107,19 @@ public enum DNNLConvolution {
     public static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                 gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
                                 gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape) throws {
+        try backward(input: input, weight: weight, gradOutput: gradOutput, gradInput: gradInput, gradWeight: gradWeight,
+                     gradBias: gradBias, shape: shape, nativeInData: [], nativeInWeights: [])
+    }
+
+    /// `backward` where the operands named in `nativeInData` (backward-data pass) and `nativeInWeights` (backward-weights
+    /// pass) are already in the layout oneDNN computes them in, and `keptInput`, when given, is the input in the layout
+    /// backward-weights reads (`DNNL_ARG_SRC` must then be in `nativeInWeights`).
+    static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                         gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
+                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape,
+                         nativeInData: Set<Int32>, nativeInWeights: Set<Int32>, keptInput: UnsafePointer<Float>? = nil) throws {
         let runtime = try DNNLRuntime.shared.get()
-        let x = UnsafeMutableRawPointer(mutating: input), w = UnsafeMutableRawPointer(mutating: weight)
+        let x = UnsafeMutableRawPointer(mutating: keptInput ?? input), w = UnsafeMutableRawPointer(mutating: weight)
         let g = UnsafeMutableRawPointer(mutating: gradOutput)
         // A bias gradient without a weight gradient still needs somewhere for oneDNN to put the weight gradient.
         var discardedWeight = [Float](repeating: 0, count: gradWeight == nil && gradBias != nil ? shape.weightCount : 0)
@@ -117,19 +128,22 @@ public enum DNNLConvolution {
                 var dataPlan: DNNLConvolutionPlan?
                 if let gradInput {
                     let plan = try cachedPlan(.backwardData, shape, runtime)
-                    try plan.run([g, w, UnsafeMutableRawPointer(gradInput)])
+                    try plan.run([g, w, UnsafeMutableRawPointer(gradInput)], native: nativeInData)
                     dataPlan = plan
                 }
                 guard gradWeight != nil || gradBias != nil, let dw = gradWeight ?? discarded.baseAddress else { return }
                 let plan = try cachedPlan(.backwardWeights(bias: gradBias != nil), shape, runtime)
+                // The blocked output gradient the backward-data pass left in the runtime's buffer is reused when it has
+                // the same layout (and was reordered at all).
                 var reuse: Int32?
-                if let dataPlan, var previous = dataPlan.blockedLayout(of: DNNL_ARG_DIFF_DST),
+                if !nativeInWeights.contains(DNNL_ARG_DIFF_DST), let dataPlan,
+                   var previous = dataPlan.blockedLayout(of: DNNL_ARG_DIFF_DST),
                    var next = plan.blockedLayout(of: DNNL_ARG_DIFF_DST), dnnl_memory_desc_equal(&previous, &next) != 0 {
                     reuse = DNNL_ARG_DIFF_DST
                 }
                 var buffers = [x, g, UnsafeMutableRawPointer(dw)]
                 if let gradBias { buffers.append(UnsafeMutableRawPointer(gradBias)) }
-                try plan.run(buffers, reuse: reuse)
+                try plan.run(buffers, reuse: reuse, native: nativeInWeights)
             }
         }
     }
