@@ -38,3 +38,12 @@ func assertGradientsMatch(
         }
     }
 }
+
+/// Asserts `a` equals `b` element by element to `tolerance`, relative to |b| where |b| > 1 (absolute below), as a
+/// fast path must match the plain ops it replaces.
+func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4, _ what: String,
+                 file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+    let worst = zip(a, b).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
+    XCTAssertLessThanOrEqual(worst, tolerance, "\(what): largest relative difference \(worst)", file: file, line: line)
+}

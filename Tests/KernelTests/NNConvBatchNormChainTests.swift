@@ -8,13 +8,6 @@ final class NNConvBatchNormChainTests: XCTestCase {
         seed(7)
     }
 
-    private func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4, _ what: String,
-                             file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
-        let worst = zip(a, b).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst, tolerance, "\(what): largest relative difference \(worst)", file: file, line: line)
-    }
-
     /// Skips the test when oneDNN does not compute these convolutions in the blocked layout here (the chain is then
     /// never taken, and the separate ops run instead).
     private func requireChannelBlocks(input: [Int], first: [Int], firstStride: Int, second: [Int], bias: Bool) throws {

@@ -8,13 +8,6 @@ final class NNFusedPathTests: XCTestCase {
         seed(7)
     }
 
-    private func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4, _ what: String,
-                             file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
-        let worst = zip(a, b).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst, tolerance, "\(what): largest relative difference \(worst)", file: file, line: line)
-    }
-
     /// Leaves with the same values as `tensors`, requiring gradients.
     private func leaves(_ tensors: [Tensor]) throws -> [Tensor] {
         try tensors.map { try Tensor(shape: $0.shape, data: $0.data, requiresGrad: true) }
