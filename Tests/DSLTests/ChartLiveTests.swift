@@ -72,18 +72,9 @@ final class ChartLiveTests: XCTestCase {
         XCTAssertEqual(session.printed, "")
     }
 
-    private let tinyRun = """
-    seed(3)
-    x = input([1, 4, 4])
-    net = model(x, dense(flatten(x), 3), name="tiny")
-    samples = tensor_dataset(randn(24, 1, 4, 4), [i % 3 for i in range(24)])
-    train, valid = split(samples, 0.25, seed=1)
-    data = databunch(train, valid, batch_size=3, seed=1)
-    """
-
     func testFitDrawsTheLiveChartThroughItsCallbacks() throws {
         let session = liveSession()
-        try session.run(tinyRun)
+        try session.run(tinyLiveRun)
         let history = try session.run("fit(net, data, 2, lr=0.1, callbacks=[live_plot(every=2)], every=2, progress=False)")
         XCTAssertEqual(history?.typeName, "History")
         XCTAssertTrue(session.printed.contains("training loss"), session.printed)
@@ -95,7 +86,7 @@ final class ChartLiveTests: XCTestCase {
 
     func testAMissingGnuplotTurnsTheLiveChartOffAndTrainingCarriesOn() throws {
         let session = liveSession()
-        try session.run(tinyRun)
+        try session.run(tinyLiveRun)
         setenv("RNX_GNUPLOT", "/nonexistent/gnuplot", 1)
         defer { unsetenv("RNX_GNUPLOT") }
         let history = try session.run("h = fit(net, data, 1, lr=0.1, callbacks=[live_plot(every=1)], every=1, progress=False)\nlen(h)")

@@ -9,16 +9,6 @@ final class PlotLiveTrainingTests: XCTestCase {
     private let sixelIntroducer = "\u{1B}P"
     private let restoreCursor = "\u{1B}8"
 
-    /// A tiny classifier and 24 random samples of three classes (batches of 3: 6 training steps an epoch).
-    private let tinyRun = """
-    seed(3)
-    x = input([1, 4, 4])
-    net = model(x, dense(flatten(x), 3), name="tiny")
-    samples = tensor_dataset(randn(24, 1, 4, 4), [i % 3 for i in range(24)])
-    train, valid = split(samples, 0.25, seed=1)
-    data = databunch(train, valid, batch_size=3, seed=1)
-    """
-
     /// A session with the tiny run loaded, drawing live charts (as on a terminal) 60 columns wide.
     private func liveSession(sixel: Bool = false, live: PlotSettings.Mode = .on) throws -> Session {
         let session = chartSession {
@@ -29,7 +19,7 @@ final class PlotLiveTrainingTests: XCTestCase {
                 $0.pixelSize = PlotSettings.Size(width: 320, height: 160)
             }
         }
-        try session.run(tinyRun)
+        try session.run(tinyLiveRun)
         return session
     }
 
