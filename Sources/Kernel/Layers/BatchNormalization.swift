@@ -77,6 +77,14 @@ public final class BatchNormalization: Layer {
                                training: context.training && trainable, momentum: momentum, eps: epsilon, thenReLU: true)
     }
 
+    /// `forward(x)` (then ReLU when `thenReLU`) in training on a blocked input (see `channelBlockedBatchNorm`), the
+    /// output blocked; nil when it has no blocked form (evaluation mode, a frozen layer, channels not in blocks of 16).
+    func forwardChannelBlocked(_ x: Tensor, context: ForwardContext, thenReLU: Bool) -> Tensor? {
+        guard context.training, trainable, let runningMean, let runningVar else { return nil }
+        return x.channelBlockedBatchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, momentum: momentum,
+                                         eps: epsilon, thenReLU: thenReLU)
+    }
+
     /// Per channel (scale, shift) with which evaluation mode computes `x·scale + shift`: the running statistics and the
     /// affine parameters combined, for folding into the convolution before this layer.
     func evaluationAffine() throws -> (scale: [Float], shift: [Float]) {

@@ -100,25 +100,16 @@ public final class Conv2D: Layer {
         return try x.conv2d(weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft), dilation: dilation)
     }
 
-    /// `next.forward(relu?(batchNorm(forward(x))))` in training mode as one recorded op whose middle feature maps stay in
-    /// oneDNN's blocked layout; nil when that path does not apply (the model then runs the layers one by one).
-    func forwardTrainingChain(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool, next: Conv2D) throws -> Tensor? {
-        guard let weight, let nextWeight = next.weight, batchNorm.trainable, let runningMean = batchNorm.runningMean,
-              let runningVar = batchNorm.runningVar, input.rank == 4 else { return nil }
-        let geometry = try WindowGeometry(height: input.shape[2], width: input.shape[3], kernel: kernelSize, stride: strides,
-                                          dilation: dilation, padding: padding)
-        // An odd "same" padding of the second convolution needs an extra row or column added to the middle feature map.
-        guard let nextGeometry = try? WindowGeometry(height: geometry.outHeight, width: geometry.outWidth, kernel: next.kernelSize,
-                                                     stride: next.strides, dilation: next.dilation, padding: next.padding),
-              nextGeometry.padBottom == nextGeometry.padTop, nextGeometry.padRight == nextGeometry.padLeft else { return nil }
-        var x = try input.padEnd(axis: 2, count: geometry.padBottom - geometry.padTop, value: 0)
-        x = try x.padEnd(axis: 3, count: geometry.padRight - geometry.padLeft, value: 0)
-        return try x.convolutionBatchNormChain(
-            ChainConvolution(weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft), dilation: dilation),
-            ChainBatchNorm(weight: batchNorm.weight, bias: batchNorm.bias, runningMean: runningMean, runningVar: runningVar,
-                           momentum: batchNorm.momentum, eps: batchNorm.epsilon, relu: relu),
-            ChainConvolution(weight: nextWeight, bias: next.bias, stride: next.strides, padding: (nextGeometry.padTop, nextGeometry.padLeft),
-                             dilation: next.dilation))
+    /// `forward(x)` in training with the input (when `inputBlocked`) and, when `preferBlockedOutput` and oneDNN allows,
+    /// the output in the 16-channel blocked layout (see `channelBlockedConv2d`); the output and whether it is blocked, or
+    /// nil when this convolution has no blocked form here (an odd "same" padding, or a shape oneDNN computes otherwise).
+    func forwardChannelBlocked(_ x: Tensor, inputBlocked: Bool, preferBlockedOutput: Bool) throws -> (output: Tensor, blocked: Bool)? {
+        guard let weight, x.rank == 4 else { return nil }
+        let geometry = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
+                                          padding: padding)
+        guard geometry.padBottom == geometry.padTop, geometry.padRight == geometry.padLeft else { return nil }
+        return try x.channelBlockedConv2d(weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft),
+                                          dilation: dilation, inputBlocked: inputBlocked, preferBlockedOutput: preferBlockedOutput)
     }
 
     /// `batchNorm(forward(x))` in evaluation mode, then ReLU when `relu`, as one convolution off the tape: the batch

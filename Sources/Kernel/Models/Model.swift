@@ -232,8 +232,9 @@ extension Model: TrainableModel {}
 /// Some chains of steps run as one op when nothing else reads the tensors between them, with the same values and
 /// gradients: batch norm then ReLU and add then ReLU always (one pass, no intermediate tensor), and in inference without
 /// gradients a convolution with the batch norm after it folded into its weights (and that ReLU fused into the convolution),
-/// two such convolutions in a row passing their feature map in oneDNN's layout; in training, a convolution, its batch norm
-/// (and ReLU) and the convolution they feed, the feature maps between them kept in oneDNN's blocked layout.
+/// two such convolutions in a row passing their feature map in oneDNN's layout. In training, feature maps that flow only
+/// between convolutions, batch norms, ReLUs, residual adds and option-A shortcuts stay in oneDNN's 16-channel blocked
+/// layout (`ChannelBlockedExecution.swift`).
 struct ExecutionPlan {
     struct Step {
         let layer: Layer
@@ -263,9 +264,9 @@ struct ExecutionPlan {
     /// Folded convolution steps (key) whose batch norm (and ReLU) output feeds only another folded convolution step
     /// (value): in inference the two run as one oneDNN chain, the feature map between them left in oneDNN's layout.
     let chains: [Int: Int]
-    /// Convolution steps with a batch norm (and ReLU) after them (key) whose output feeds only another convolution step
-    /// (value): in training the three or four steps run as one op, the middle feature maps kept in oneDNN's blocked layout.
-    let trainingChains: [Int: Int]
+    /// Slots every reader of which can take a feature map in oneDNN's 16-channel blocked layout (and which are not model
+    /// outputs): in training their values stay in that layout when the step producing them can write it.
+    let blockReadingSlots: Set<Int>
     /// Slots whose values no backward pass reads: produced and consumed only by ops whose gradients need shapes or
     /// values they saved themselves (batch norm, convolution, add, ReLU). Once released, their storage is dropped even
     /// though the tape still links them, so training holds fewer feature maps at its peak.
@@ -319,13 +320,9 @@ struct ExecutionPlan {
             chains[i] = next
             chained.insert(next)
         }
-        var trainingChains: [Int: Int] = [:]
-        var trainingChained = Set<Int>()
-        for (i, fusion) in fusions.enumerated() where !trainingChained.contains(i) {
-            guard case let .convolutionBatchNorm(bnStep, relu) = fusion, let next = soleReader(of: relu ?? bnStep),
-                  steps[next].layer is Conv2D else { continue }
-            trainingChains[i] = next
-            trainingChained.insert(next)
+        var blockReading = Set<Int>()
+        for (s, r) in readers where s >= inputs.count && !kept.contains(s) && r.allSatisfy({ ExecutionPlan.readsChannelBlocks(steps[$0].layer) }) {
+            blockReading.insert(s)
         }
         var storageFree = Set<Int>()
         for step in steps where step.layer is BatchNormalization || step.layer is Conv2D || step.layer is Add {
@@ -339,12 +336,12 @@ struct ExecutionPlan {
         self.outputSlots = outputSlots
         self.fusions = fusions
         self.chains = chains
-        self.trainingChains = trainingChains
+        blockReadingSlots = blockReading
         storageFreeSlots = storageFree
     }
 
     /// Whether `layer` computes max(x, 0) and nothing else.
-    private static func isReLU(_ layer: Layer) -> Bool {
+    static func isReLU(_ layer: Layer) -> Bool {
         if layer is ReLU { return true }
         if let activation = layer as? Activation { return activation.function == "relu" }
         return false
@@ -357,17 +354,37 @@ struct ExecutionPlan {
         let folding = !context.training && !GradMode.isEnabled
         // Steps already computed as part of an earlier fused step.
         var fusedAway = [Bool](repeating: false, count: steps.count)
+        // Training keeps feature maps in oneDNN's blocked layout where every step touching them can (`blocked[slot]`).
+        let channelBlocked = context.training && GradMode.isEnabled && DNNLConvolution.isEnabled
+        var blocked = [Bool](repeating: false, count: values.count)
         for (index, step) in steps.enumerated() {
             defer {
                 for s in step.release {
                     if storageFreeSlots.contains(s) { values[s]?.releaseStorage() }
                     values[s] = nil
+                    blocked[s] = false
                 }
             }
             if fusedAway[index] { continue }
-            let arguments = step.inputSlots.compactMap { values[$0] }
+            var arguments = step.inputSlots.compactMap { values[$0] }
             guard arguments.count == step.inputSlots.count else {
                 throw KernelError.invalidArgument(op: "layer '\(step.layer.name)' (\(step.layer.typeName))", message: "an input was released before use (internal ordering error)")
+            }
+            if channelBlocked {
+                let argumentsBlocked = step.inputSlots.map { blocked[$0] }
+                if let done = try step.layer.annotated({
+                    try runChannelBlocked(index, arguments, blocked: argumentsBlocked, context: context)
+                }) {
+                    let slot = steps[done.lastStep].outputSlot
+                    let keep = done.blocked && blockReadingSlots.contains(slot)
+                    values[slot] = done.blocked && !keep ? try done.output.reorderedChannelBlocks(toBlocked: false) : done.output
+                    blocked[slot] = keep
+                    fusedAway[done.lastStep] = true
+                    continue
+                }
+                for (i, s) in step.inputSlots.enumerated() where blocked[s] {
+                    arguments[i] = try arguments[i].reorderedChannelBlocks(toBlocked: false)
+                }
             }
             switch fusions[index] {
             case let .convolutionBatchNorm(bnStep, relu) where folding:
@@ -388,16 +405,6 @@ struct ExecutionPlan {
                     }
                     fusedAway[bnStep] = true
                     if let relu { fusedAway[relu] = true }
-                    continue
-                }
-            case let .convolutionBatchNorm(bnStep, relu) where context.training && GradMode.isEnabled:
-                if let nextStep = trainingChains[index], let convolution = step.layer as? Conv2D,
-                   let batchNorm = steps[bnStep].layer as? BatchNormalization, let next = steps[nextStep].layer as? Conv2D,
-                   let chained = try convolution.annotated({
-                       try convolution.forwardTrainingChain(arguments[0], batchNorm: batchNorm, relu: relu != nil, next: next)
-                   }) {
-                    values[steps[nextStep].outputSlot] = chained
-                    for fused in [bnStep, relu, nextStep].compactMap({ $0 }) { fusedAway[fused] = true }
                     continue
                 }
             case let .batchNormReLU(relu):

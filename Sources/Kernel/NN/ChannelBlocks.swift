@@ -1,5 +1,4 @@
-// Batch-norm kernels on oneDNN's 16-channel blocked layout (nChw16c), in which a convolution → batch norm → ReLU →
-// convolution chain keeps its middle feature maps.
+// Batch-norm kernels on oneDNN's 16-channel blocked layout (nChw16c), in which training keeps its feature maps.
 //
 // In that layout the 16 channels of a block sit side by side for every pixel, so one SIMD16 register holds a pixel's
 // values for 16 channels and per-channel sums are plain vector additions.
@@ -95,10 +94,10 @@ struct ChannelBlocks {
         return (sumG, sumGXhat)
     }
 
-    /// Blocked `g` ← g'·gScale[c] + y·yScale[c] + shift[c] in place, `y` and `mask` blocked, g' as in `gradientSums`
+    /// Blocked `out` = g'·gScale[c] + y·yScale[c] + shift[c], `g`, `y` and `mask` blocked, g' as in `gradientSums`
     /// (the batch-norm input gradient).
-    func combineInPlace(_ g: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, _ y: UnsafePointer<Float>,
-                        gScale: [Float], yScale: [Float], shift: [Float]) {
+    func combine(_ g: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                 gScale: [Float], yScale: [Float], shift: [Float]) {
         let w = ChannelBlocks.width
         forEachRun { run in
             let block = run % blocks
@@ -106,9 +105,9 @@ struct ChannelBlocks {
             let base = run * plane * w
             for p in 0..<plane {
                 let i = base + p * w
-                var v = load(UnsafePointer(g + i))
+                var v = load(g + i)
                 if let mask { v = v.replacing(with: zero, where: .!(load(mask + i) .> zero)) }
-                store(v * a + load(y + i) * b + c, g + i)
+                store(v * a + load(y + i) * b + c, out + i)
             }
         }
     }

@@ -1,11 +1,12 @@
 import CDNNL
 
-// Training convolutions that read their input or write their output in oneDNN's 16-channel blocked layout (nChw16c),
-// for a chain convolution → batch norm → ReLU → convolution whose middle feature maps never leave that layout.
+// Training convolutions that read their input, write their output, or both, in oneDNN's 16-channel blocked layout
+// (nChw16c): in training the model keeps its feature maps in that layout from the first convolution to the last, so
+// they are not reordered to NCHW and back around every convolution.
 
 extension DNNLConvolution {
-    /// Which side of a convolution is kept in the blocked layout.
-    enum BlockedSide {
+    /// A side of a convolution that can be kept in the blocked layout.
+    enum BlockedSide: Hashable {
         /// The output (forward) and the output gradient (both backward passes).
         case output
         /// The input (forward and backward weights) and the input gradient (backward data).
@@ -49,37 +50,43 @@ extension DNNLConvolution {
         }
     }
 
-    /// `output = conv2d(input, weight) + bias` (fully overwritten), with `side` in the blocked layout and the other side
-    /// plain. Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true. With `side` `.output`, a
-    /// `keepingInputIn` buffer of `keptInputBytes(shape, bias:)` bytes receives the input as oneDNN reorders it, for
-    /// `backward(…, keptInput:)`.
+    /// `output = conv2d(input, weight) + bias` (fully overwritten), the `blocked` sides in the blocked layout and the
+    /// others plain. Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true for each blocked side. With
+    /// a plain input, a `keepingInputIn` buffer of `keptInputBytes(shape, bias:)` bytes receives the input as oneDNN
+    /// reorders it, for `backward(…, keptInput:)`.
     static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked side: BlockedSide,
+                        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
                         keepingInputIn kept: UnsafeMutablePointer<Float>? = nil) throws {
         var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight)]
         if let bias { buffers.append(UnsafeMutableRawPointer(mutating: bias)) }
         buffers.append(UnsafeMutableRawPointer(output))
+        var native = Set<Int32>()
+        if blocked.contains(.input) { native.insert(DNNL_ARG_SRC) }
+        if blocked.contains(.output) { native.insert(DNNL_ARG_DST) }
+        let into = blocked.contains(.input) ? [:] : kept.map { [DNNL_ARG_SRC: UnsafeMutableRawPointer($0)] } ?? [:]
         let runtime = try DNNLRuntime.shared.get()
         try runtime.exclusive {
-            let into = side == .output ? kept.map { [DNNL_ARG_SRC: UnsafeMutableRawPointer($0)] } ?? [:] : [:]
-            try cachedPlan(.forward(bias: bias != nil), shape, runtime).run(buffers, native: [side == .output ? DNNL_ARG_DST : DNNL_ARG_SRC],
-                                                                            reorderedInto: into)
+            try cachedPlan(.forward(bias: bias != nil), shape, runtime).run(buffers, native: native, reorderedInto: into)
         }
     }
 
-    /// `backward` with `side` in the blocked layout (the input and input gradient, or the output gradient) and the
-    /// rest plain; each gradient only where a destination is given (fully overwritten). With `side` `.output`,
+    /// `backward` with the `blocked` sides in the blocked layout (the input and input gradient, the output gradient)
+    /// and the rest plain; each gradient only where a destination is given (fully overwritten). With a plain input,
     /// `keptInput` is the copy `forward(…, keepingInputIn:)` made, read by backward-weights in place of `input`.
-    /// Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true.
+    /// Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true for each blocked side.
     static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
-                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked side: BlockedSide,
+                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
                          keptInput: UnsafePointer<Float>? = nil) throws {
-        let kept = side == .output ? keptInput : nil
+        let kept = blocked.contains(.input) ? nil : keptInput
+        var inData = Set<Int32>(), inWeights = Set<Int32>()
+        if blocked.contains(.output) {
+            inData.insert(DNNL_ARG_DIFF_DST)
+            inWeights.insert(DNNL_ARG_DIFF_DST)
+        }
+        if blocked.contains(.input) { inData.insert(DNNL_ARG_DIFF_SRC) }
+        if blocked.contains(.input) || kept != nil { inWeights.insert(DNNL_ARG_SRC) }
         try backward(input: input, weight: weight, gradOutput: gradOutput, gradInput: gradInput, gradWeight: gradWeight,
-                     gradBias: gradBias, shape: shape,
-                     nativeInData: [side == .output ? DNNL_ARG_DIFF_DST : DNNL_ARG_DIFF_SRC],
-                     nativeInWeights: side == .input ? [DNNL_ARG_SRC] : kept == nil ? [DNNL_ARG_DIFF_DST] : [DNNL_ARG_DIFF_DST, DNNL_ARG_SRC],
-                     keptInput: kept)
+                     gradBias: gradBias, shape: shape, nativeInData: inData, nativeInWeights: inWeights, keptInput: kept)
     }
 }

@@ -1,0 +1,102 @@
+// conv2d in training with its input, its output or both in oneDNN's 16-channel blocked layout (`ChannelBlocks`): the
+// feature maps a model passes between convolutions, batch norms, ReLUs and residual adds stay in the layout oneDNN
+// computes in, so they are not reordered to NCHW and back around every convolution.
+
+extension Tensor {
+    /// `conv2d(self, weight) + bias` where this input is in the blocked layout when `inputBlocked`, and the output is
+    /// when `preferBlockedOutput` and oneDNN computes that side of this shape blocked. Returns the output and whether
+    /// it is blocked; gradients flow in the same layouts (the input gradient is blocked exactly when the input is).
+    ///
+    /// Nil when oneDNN cannot run this shape with these layouts (the caller then runs the plain op on plain values), and
+    /// when neither side would be blocked. Values and gradients equal `conv2d`'s up to float rounding.
+    func channelBlockedConv2d(weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
+                              inputBlocked: Bool, preferBlockedOutput: Bool) throws -> (output: Tensor, blocked: Bool)? {
+        let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
+        guard let shape = try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width,
+                                                    outChannels: g.outChannels, kernelHeight: g.kernelH, kernelWidth: g.kernelW,
+                                                    stride: stride, padding: padding, dilation: dilation) else { return nil }
+        let hasBias = bias != nil
+        var sides = Set<DNNLConvolution.BlockedSide>()
+        if inputBlocked {
+            guard DNNLConvolution.usesChannelBlocks(shape, side: .input, bias: hasBias) else { return nil }
+            sides.insert(.input)
+        }
+        if preferBlockedOutput && DNNLConvolution.usesChannelBlocks(shape, side: .output, bias: hasBias) { sides.insert(.output) }
+        guard !sides.isEmpty else { return nil }
+
+        // A plain input, as oneDNN's forward pass reorders it, kept for the weight gradient so backward-weights does not
+        // reorder it a second time.
+        let keptBytes = !inputBlocked && GradMode.isEnabled && weight.requiresGrad ? DNNLConvolution.keptInputBytes(shape, bias: hasBias) : nil
+        var kept = keptBytes.map { bytes in Tensor.storage(count: (bytes + 3) / 4) { _ in } }
+        var failed = false
+        let out = Tensor.storage(count: shape.outputCount) { op in
+            data.withUnsafeBufferPointer { x in
+                weight.data.withUnsafeBufferPointer { w in
+                    Tensor.withOptionalBuffer(bias?.data) { b in
+                        Tensor.withOptionalMutable(&kept) { keep in
+                            guard let xp = x.baseAddress, let wp = w.baseAddress else { failed = true; return }
+                            failed = (try? DNNLConvolution.forward(input: xp, weight: wp, bias: b, output: op, shape: shape, blocked: sides,
+                                                                   keepingInputIn: keep)) == nil
+                        }
+                    }
+                }
+            }
+        }
+        guard !failed else { return nil }
+        let result = Tensor(unchecked: [g.batch, g.outChannels, g.outH, g.outW], data: out)
+        guard GradMode.isEnabled else { return (result, sides.contains(.output)) }
+        let input = self, keptInput = kept
+        let recorded = result.record("conv2d_nChw16c", inputs: [input, weight, bias].compactMap { $0 }) { gradOut in
+            let wantInput = input.requiresGrad, wantWeight = weight.requiresGrad, wantBias = bias?.requiresGrad ?? false
+            guard wantInput || wantWeight || wantBias else { return }
+            var dx = wantInput ? Tensor.storage(count: shape.inputCount) { _ in } : nil
+            var dw = wantWeight ? Tensor.storage(count: shape.weightCount) { _ in } : nil
+            var db = wantBias ? Tensor.storage(count: shape.outChannels) { _ in } : nil
+            let done: Bool = input.data.withUnsafeBufferPointer { x in
+                weight.data.withUnsafeBufferPointer { w in
+                    gradOut.withUnsafeBufferPointer { gy in
+                        Tensor.withOptionalBuffer(keptInput) { keep in
+                            Tensor.withOptionalMutable(&dx) { dxp in
+                                Tensor.withOptionalMutable(&dw) { dwp in
+                                    Tensor.withOptionalMutable(&db) { dbp in
+                                        guard let xp = x.baseAddress, let wp = w.baseAddress, let gp = gy.baseAddress else { return false }
+                                        return (try? DNNLConvolution.backward(input: xp, weight: wp, gradOutput: gp, gradInput: dxp, gradWeight: dwp,
+                                                                              gradBias: dbp, shape: shape, blocked: sides, keptInput: keep)) != nil
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if !done {
+                // oneDNN failed after planning: im2col on plain copies, the results put back in the blocked layout.
+                let inputBlocks = ChannelBlocks(batch: g.batch, channels: g.channels, plane: g.height * g.width)
+                let outputBlocks = ChannelBlocks(batch: g.batch, channels: g.outChannels, plane: g.outH * g.outW)
+                let plainGradient = sides.contains(.output) ? outputBlocks.converted(gradOut, toBlocked: false) : gradOut
+                let plainInput = sides.contains(.input) ? inputBlocks.converted(input.data, toBlocked: false) : input.data
+                let grads = Conv2dCPU.backward(plainGradient, input: plainInput, weight: weight.data, g, wantInput: wantInput, wantWeight: wantWeight)
+                dx = grads.input.map { sides.contains(.input) ? inputBlocks.converted($0, toBlocked: true) : $0 }
+                dw = grads.weight
+                db = wantBias ? Conv2dCPU.biasGradient(plainGradient, g) : nil
+            }
+            if let dx { input.accumulateGrad(dx) }
+            if let dw { weight.accumulateGrad(dw) }
+            if let bias, let db { bias.accumulateGrad(db) }
+        }
+        return (recorded, sides.contains(.output))
+    }
+
+    static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+        guard let values else { return try body(nil) }
+        return try values.withUnsafeBufferPointer { try body($0.baseAddress) }
+    }
+
+    static func withOptionalMutable<R>(_ values: inout [Float]?, _ body: (UnsafeMutablePointer<Float>?) throws -> R) rethrows -> R {
+        guard var present = values else { return try body(nil) }
+        // Detach the array from the optional so writing through the buffer does not copy it.
+        values = nil
+        defer { values = present }
+        return try present.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
+    }
+}

@@ -1,0 +1,227 @@
+import XCTest
+@testable import Kernel
+
+/// Feature maps in oneDNN's 16-channel blocked layout: the layout conversions, convolution, batch norm and option-A
+/// shortcut on blocked values give the plain ops' values and gradients, and a model in training keeps its feature maps
+/// blocked between its first convolution and its pooling head.
+final class NNChannelBlockedTests: XCTestCase {
+    override func setUp() {
+        seed(7)
+    }
+
+    private func blocked(_ t: Tensor) throws -> Tensor { try t.reorderedChannelBlocks(toBlocked: true) }
+    private func plain(_ t: Tensor) throws -> Tensor { try t.reorderedChannelBlocks(toBlocked: false) }
+
+    /// A copy of `t` that requires a gradient.
+    private func leaf(_ t: Tensor) throws -> Tensor { try Tensor(shape: t.shape, data: t.data, requiresGrad: true) }
+
+    private func requireChannelBlocks(_ shape: DNNLConvolutionShape, _ sides: [DNNLConvolution.BlockedSide], bias: Bool) throws {
+        for side in sides where !DNNLConvolution.usesChannelBlocks(shape, side: side, bias: bias) {
+            throw XCTSkip("oneDNN does not use the nChw16c layout for the \(side) of \(shape) on this machine")
+        }
+    }
+
+    func testBlockedLayoutConvertsToNCHWAndBack() {
+        // Two samples, 32 channels (two blocks), a 3-pixel plane; value (n, c, p) is n·1000 + c·10 + p.
+        let blocks = ChannelBlocks(batch: 2, channels: 32, plane: 3)
+        var blockedValues = [Float](repeating: 0, count: blocks.count)
+        var plainValues: [Float] = []
+        for n in 0..<2 {
+            for c in 0..<32 {
+                for p in 0..<3 {
+                    blockedValues[((n * 2 + c / 16) * 3 + p) * 16 + c % 16] = Float(n * 1000 + c * 10 + p)
+                    plainValues.append(Float(n * 1000 + c * 10 + p))
+                }
+            }
+        }
+        XCTAssertEqual(blocks.converted(blockedValues, toBlocked: false), plainValues)
+        XCTAssertEqual(blocks.converted(plainValues, toBlocked: true), blockedValues)
+    }
+
+    func testReorderingIsDifferentiableBothWays() throws {
+        let x = try Tensor.randn([2, 16, 3, 2])
+        try assertGradientsMatch([x]) { t in try self.blocked(t[0]) * Tensor.randn([2, 16, 3, 2], generator: RandomGenerator(seed: 3)) }
+        try assertGradientsMatch([x]) { t in try self.plain(t[0]) * Tensor.randn([2, 16, 3, 2], generator: RandomGenerator(seed: 4)) }
+        XCTAssertThrowsError(try Tensor.randn([2, 12, 3, 3]).reorderedChannelBlocks(toBlocked: true))
+    }
+
+    /// The blocked convolution with the given blocked sides against `conv2d`: values, and the gradients of input,
+    /// weight and bias.
+    private func assertBlockedConvolutionMatches(input: [Int], weight: [Int], stride: Int, bias: Bool, inputBlocked: Bool, outputBlocked: Bool,
+                                                 file: StaticString = #filePath, line: UInt = #line) throws {
+        let pad = weight[2] / 2
+        let shape = try DNNLConvolutionShape(batch: input[0], inChannels: input[1], height: input[2], width: input[3], outChannels: weight[0],
+                                             kernelHeight: weight[2], kernelWidth: weight[3], stride: (stride, stride), padding: (pad, pad))
+        try requireChannelBlocks(shape, (inputBlocked ? [.input] : []) + (outputBlocked ? [.output] : []), bias: bias)
+        let g = RandomGenerator(seed: 41)
+        let start = [try Tensor.randn(input, generator: g), try Tensor.randn(weight, generator: g), try Tensor.randn([weight[0]], generator: g)]
+        let upstream = try Tensor.randn([input[0], weight[0], shape.outHeight, shape.outWidth], generator: g)
+
+        let t = try start.map(leaf)
+        let x = inputBlocked ? try blocked(t[0]) : t[0]
+        let (out, isBlocked) = try XCTUnwrap(try x.channelBlockedConv2d(weight: t[1], bias: bias ? t[2] : nil, stride: (stride, stride),
+                                                                         padding: (pad, pad), dilation: (1, 1), inputBlocked: inputBlocked,
+                                                                         preferBlockedOutput: outputBlocked), file: file, line: line)
+        XCTAssertEqual(isBlocked, outputBlocked, "output layout", file: file, line: line)
+        let y = isBlocked ? try plain(out) : out
+        try y.backward(upstream)
+
+        let r = try start.map(leaf)
+        let reference = try r[0].conv2d(weight: r[1], bias: bias ? r[2] : nil, stride: (stride, stride), padding: (pad, pad))
+        try reference.backward(upstream)
+        assertClose(y.data, reference.data, "values", file: file, line: line)
+        for (i, name) in ["input", "weight", "bias"].enumerated() where bias || i < 2 {
+            assertClose(try XCTUnwrap(t[i].grad, file: file, line: line).data, try XCTUnwrap(r[i].grad).data, tolerance: 2e-4, "\(name) gradient",
+                        file: file, line: line)
+        }
+    }
+
+    func testConvolutionWithBlockedInputOutputOrBothEqualsConv2d() throws {
+        for (inputBlocked, outputBlocked) in [(true, true), (true, false), (false, true)] {
+            try assertBlockedConvolutionMatches(input: [3, 16, 8, 8], weight: [16, 16, 3, 3], stride: 1, bias: false,
+                                                inputBlocked: inputBlocked, outputBlocked: outputBlocked)
+        }
+    }
+
+    func testStridedConvolutionWithBiasAndTwoChannelBlocksEqualsConv2d() throws {
+        try assertBlockedConvolutionMatches(input: [2, 16, 10, 10], weight: [32, 16, 3, 3], stride: 2, bias: true, inputBlocked: true, outputBlocked: true)
+        try assertBlockedConvolutionMatches(input: [2, 32, 6, 6], weight: [16, 32, 1, 1], stride: 2, bias: true, inputBlocked: true, outputBlocked: true)
+    }
+
+    func testAStemConvolutionReadsThreePlainChannelsAndWritesBlocks() throws {
+        try assertBlockedConvolutionMatches(input: [2, 3, 8, 8], weight: [16, 3, 3, 3], stride: 1, bias: false, inputBlocked: false, outputBlocked: true)
+    }
+
+    func testBlockedConvolutionGradientsMatchFiniteDifferences() throws {
+        let shape = try DNNLConvolutionShape(batch: 2, inChannels: 16, height: 4, width: 4, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                             padding: (1, 1))
+        try requireChannelBlocks(shape, [.input, .output], bias: true)
+        let g = RandomGenerator(seed: 43)
+        let operands = [try Tensor.randn([2, 16, 4, 4], generator: g), try Tensor.randn([16, 16, 3, 3], generator: g), try Tensor.randn([16], generator: g)]
+        try assertGradientsMatch(operands) { t in
+            guard let (out, _) = try self.blocked(t[0]).channelBlockedConv2d(weight: t[1], bias: t[2], stride: (1, 1), padding: (1, 1),
+                                                                              dilation: (1, 1), inputBlocked: true, preferBlockedOutput: true) else {
+                throw KernelError.invalidArgument(op: "test", message: "the blocked convolution did not apply")
+            }
+            return try self.plain(out)
+        }
+    }
+
+    func testChannelsThatAreNotAMultipleOf16HaveNoBlockedConvolution() throws {
+        let x = try Tensor.randn([2, 3, 6, 6])
+        XCTAssertNil(try x.channelBlockedConv2d(weight: try Tensor.randn([12, 3, 3, 3]), bias: nil, stride: (1, 1), padding: (1, 1),
+                                                dilation: (1, 1), inputBlocked: false, preferBlockedOutput: true))
+    }
+
+    func testBlockedBatchNormEqualsBatchNormWithAndWithoutReLU() throws {
+        for relu in [false, true] {
+            let g = RandomGenerator(seed: 45)
+            let start = [try Tensor.randn([3, 32, 5, 5], generator: g) * 2 + 1, try Tensor.rand([32], low: 0.5, high: 1.5, generator: g),
+                         try Tensor.randn([32], generator: g)]
+            let upstream = try Tensor.randn([3, 32, 5, 5], generator: g)
+            let t = try start.map(leaf), r = try start.map(leaf)
+            let rm1 = try Tensor.full([32], 0.3), rv1 = try Tensor.full([32], 1.7)
+            let rm2 = try Tensor.full([32], 0.3), rv2 = try Tensor.full([32], 1.7)
+            let out = try XCTUnwrap(try blocked(t[0]).channelBlockedBatchNorm(weight: t[1], bias: t[2], runningMean: rm1, runningVar: rv1,
+                                                                               momentum: 0.1, eps: 1e-5, thenReLU: relu))
+            let y = try plain(out)
+            try y.backward(upstream)
+            let reference = try r[0].batchNorm(weight: r[1], bias: r[2], runningMean: rm2, runningVar: rv2, training: true, momentum: 0.1,
+                                               eps: 1e-5, thenReLU: relu)
+            try reference.backward(upstream)
+            assertClose(y.data, reference.data, "values (relu \(relu))")
+            assertClose(rm1.data + rv1.data, rm2.data + rv2.data, "running statistics")
+            for i in 0..<3 { assertClose(try XCTUnwrap(t[i].grad).data, try XCTUnwrap(r[i].grad).data, tolerance: 2e-4, "gradient \(i) (relu \(relu))") }
+        }
+    }
+
+    func testBlockedBatchNormGradientsMatchFiniteDifferences() throws {
+        let g = RandomGenerator(seed: 47)
+        let operands = [try Tensor.randn([2, 16, 3, 3], generator: g), try Tensor.rand([16], low: 0.5, high: 1.5, generator: g),
+                        try Tensor.randn([16], generator: g)]
+        let weights = try Tensor.randn([2, 16, 3, 3], generator: g)
+        try assertGradientsMatch(operands) { t in
+            guard let out = try self.blocked(t[0]).channelBlockedBatchNorm(weight: t[1], bias: t[2], runningMean: try Tensor.zeros([16]),
+                                                                           runningVar: try Tensor.ones([16]), momentum: 0.1, eps: 1e-5,
+                                                                           thenReLU: false) else {
+                throw KernelError.invalidArgument(op: "test", message: "the blocked batch norm did not apply")
+            }
+            // Weighted, so the loss is not invariant to the normalised values (a plain sum's gradient would be zero).
+            return try self.plain(out) * weights
+        }
+    }
+
+    func testBlockedZeroPadShortcutEqualsSubsampleAndChannelPadding() throws {
+        for (channels, outChannels, stride) in [(16, 32, 2), (32, 64, 2), (16, 16, 1)] {
+            let start = try Tensor.randn([2, channels, 6, 5])
+            let upstream = try Tensor.randn([2, outChannels, (6 + stride - 1) / stride, (5 + stride - 1) / stride])
+            let t = try leaf(start), r = try leaf(start)
+            let y = try plain(try XCTUnwrap(try blocked(t).channelBlockedZeroPadShortcut(stride: stride, outChannels: outChannels)))
+            try y.backward(upstream)
+            let extra = outChannels - channels
+            let reference = try r.subsample(stride: stride).padChannels(before: extra / 2, after: extra - extra / 2)
+            try reference.backward(upstream)
+            XCTAssertEqual(y.data, reference.data, "\(channels) → \(outChannels), stride \(stride)")
+            XCTAssertEqual(try XCTUnwrap(t.grad).data, try XCTUnwrap(r.grad).data, "gradient \(channels) → \(outChannels)")
+        }
+        XCTAssertNil(try Tensor.randn([1, 16, 4, 4]).channelBlockedZeroPadShortcut(stride: 2, outChannels: 24))
+    }
+
+    // MARK: - In a model
+
+    /// A small option-A ResNet: stem, a block at 16 channels, a block widening to 32 with stride 2, pooled, classified.
+    private func residualModel() throws -> Model {
+        var config = try ResNetConfig.cifar(depth: 8, classes: 3, inputShape: [3, 8, 8])
+        config.widths = [16, 32, 32]
+        return try ResNet.make(config)
+    }
+
+    /// The names of the recorded ops in the graph of `output`.
+    private func opNames(reachableFrom output: Tensor) -> [String] {
+        var names: [String] = [], seen = Set<ObjectIdentifier>(), stack = [output]
+        while let t = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(t)).inserted, let fn = t.gradFn else { continue }
+            names.append(fn.name)
+            stack.append(contentsOf: fn.inputs)
+        }
+        return names
+    }
+
+    func testTrainingKeepsFeatureMapsBlockedAndEqualsTheLayerByLayerOps() throws {
+        let stem = try DNNLConvolutionShape(batch: 4, inChannels: 3, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                            padding: (1, 1))
+        try requireChannelBlocks(stem, [.output], bias: false)
+        let model = try residualModel()
+        let x = try Tensor.randn([4, 3, 8, 8], generator: RandomGenerator(seed: 34))
+        let logits = try model(x)
+        let names = opNames(reachableFrom: logits)
+        XCTAssertEqual(names.filter { $0 == "from_nChw16c" }.count, 1, "one reorder, before the pooling head: \(names)")
+        XCTAssertFalse(names.contains("to_nChw16c"), "\(names)")
+        XCTAssertFalse(names.contains("conv2d"), "every convolution reads or writes blocks: \(names)")
+        XCTAssertTrue(names.contains("zero_pad_shortcut_nChw16c"), "\(names)")
+        try logits.sum().backward()
+        let fusedGradients = model.parameters.map { $0.tensor.grad?.data ?? [] }
+        let norms = model.layers.compactMap { $0 as? BatchNormalization }
+        let fusedStatistics = norms.flatMap { ($0.runningMean?.data ?? []) + ($0.runningVar?.data ?? []) }
+        model.zeroGrad()
+        // Undo the first pass's running-statistics update, then run the same network op by op.
+        for bn in norms {
+            let channels = bn.runningMean?.count ?? 0
+            try bn.runningMean?.assign(try Tensor.zeros([channels]))
+            try bn.runningVar?.assign(try Tensor.ones([channels]).data)
+        }
+        var values: [ObjectIdentifier: Tensor] = [ObjectIdentifier(model.inputs[0]): x]
+        for node in model.nodes {
+            let arguments = node.inputs.compactMap { values[ObjectIdentifier($0)] }
+            values[ObjectIdentifier(node)] = try node.layer.forward(arguments, context: ForwardContext(training: true))
+        }
+        let reference = try XCTUnwrap(values[ObjectIdentifier(model.outputs[0])])
+        try reference.sum().backward()
+        assertClose(logits.data, reference.data, "logits")
+        assertClose(fusedStatistics, norms.flatMap { ($0.runningMean?.data ?? []) + ($0.runningVar?.data ?? []) }, "running statistics")
+        for (name, (fused, separate)) in zip(model.parameters.map(\.name), zip(fusedGradients, model.parameters.map { $0.tensor.grad?.data ?? [] })) {
+            XCTAssertFalse(fused.isEmpty, name)
+            assertClose(fused, separate, tolerance: 2e-4, "\(name) gradient")
+        }
+    }
+}
