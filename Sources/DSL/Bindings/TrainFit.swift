@@ -42,7 +42,9 @@ enum TrainFit {
     static func fit(_ args: Arguments) throws -> Value {
         let interpreter = args.interpreter
         let model = try TrainBindings.model(args, "model")
-        let (train, valid) = try TrainBindings.trainingData(args, "data")
+        let (data, valid) = try TrainBindings.trainingData(args, "data")
+        // Under mpirun each rank trains on its shard of the data, so the schedule counts the shard's batches.
+        let train = try TrainBindings.run(interpreter) { try Distributed.trainingShard(of: data, group: Distributed.world()) }
         let epochs = try args.int("epochs")
         guard epochs >= 1 else { throw args.valueError("epochs", "must be at least 1, got \(epochs)") }
         let optimizerObject = try TrainBindings.optimizerObject(args, "opt") ?? OptimizerObject(.fitDefault)
