@@ -95,6 +95,7 @@ struct RunCommandLine: ParsableCommand {
             }
         } catch {
             // The other ranks may be waiting for this one inside a collective call: end them all.
+            TerminationNotice.remove()
             DistributedRun.abortIfStarted(code: 1)
             throw error
         }

@@ -21,4 +21,9 @@ enum TerminationNotice {
         sigemptyset(&action.sa_mask)
         sigaction(SIGTERM, &action, nil)
     }
+
+    /// Silences the notice once this rank has reported its own error: mpirun's SIGTERM is then the consequence.
+    static func remove() {
+        signal(SIGTERM, SIG_DFL)
+    }
 }
