@@ -34,14 +34,28 @@ final class DistributedTrainingTests: XCTestCase {
         let one = try SafetensorsFile(directory.url.appendingPathComponent("weights-single.safetensors"))
         let two = try SafetensorsFile(directory.url.appendingPathComponent("weights-parallel.safetensors"))
         XCTAssertEqual(one.tensors.keys.sorted(), two.tensors.keys.sorted())
-        for (name, values) in one.tensors {
-            let other = try XCTUnwrap(two.tensors[name])
-            let difference = zip(values, other).map { abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(difference, 1e-5, "\(name) differs by \(difference) between 1×128 and 2×64")
-        }
+        XCTAssertLessThan(Self.largestDifference(one, two), 1e-5, "1×128 and 2×64 give the same weights")
         // The reduced metrics are the single process's too: the epoch tables agree to the printed digits.
         XCTAssertEqual(Self.epochRows(single.output), Self.epochRows(parallel.output))
         XCTAssertEqual(Self.epochRows(single.output).count, 2, single.output)
+    }
+
+    func testSyncBatchNormMatchesOneProcessAndPerRankBatchNormDoesNot() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(Self.batchNormScript, to: "bn.rnx")
+        let runs = [(["--set", "batch=128", "--set", "tag=\"single\""], "single"),
+                    (["--np", "2", "--set", "batch=64", "--set", "tag=\"synced\""], "synced"),
+                    (["--np", "2", "--set", "batch=64", "--set", "tag=\"local\"", "--set", "sync=False"], "local")]
+        var weights: [String: SafetensorsFile] = [:]
+        for (options, tag) in runs {
+            let run = try RnxProcess.run(["run", "bn.rnx"] + options, in: directory.url)
+            XCTAssertEqual(run.status, 0, "\(tag): \(run.errors)")
+            weights[tag] = try SafetensorsFile(directory.url.appendingPathComponent("weights-\(tag).safetensors"))
+        }
+        let single = try XCTUnwrap(weights["single"]), synced = try XCTUnwrap(weights["synced"]), local = try XCTUnwrap(weights["local"])
+        XCTAssertTrue(single.tensors.keys.contains { $0.contains("running_mean") }, "the running statistics are compared too")
+        XCTAssertLessThan(Self.largestDifference(single, synced), 1e-5, "sync_bn=True: 2×64 equals 1×128")
+        XCTAssertGreaterThan(Self.largestDifference(single, local), 1e-4, "per-rank statistics normalise each half batch on its own")
     }
 
     func testAKilledRankIsReportedAndTheCheckpointResumesWithOneOrTwoRanks() throws {
@@ -107,6 +121,28 @@ final class DistributedTrainingTests: XCTestCase {
     h = fit(net, data, epochs, opt=sgd(lr=0.1, momentum=0.9), checkpoint=checkpoint, resume=resume, progress=False)
     net.save_weights("weights-" + name + ".safetensors")
     """
+
+    /// Two convolutions with batch norm: per-rank statistics of a half batch differ from the whole batch's.
+    private static let batchNormScript = """
+    batch = 64
+    sync = True
+    tag = None
+    seed(3)
+    x = input([1, 8, 8])
+    h = relu(batchnorm(conv2d(x, 8, bias=False)))
+    h = relu(batchnorm(conv2d(h, 8, bias=False)))
+    net = model(x, dense(global_avg_pool(h), 3), name="bn")
+    samples = tensor_dataset(randn(512, 1, 8, 8), [i % 3 for i in range(512)])
+    train, valid = split(samples, 0.25, seed=1)
+    data = databunch(train, valid, batch_size=batch, seed=1)
+    fit(net, data, 2, opt=sgd(lr=0.1, momentum=0.9), progress=False, sync_bn=sync)
+    net.save_weights("weights-" + tag + ".safetensors")
+    """
+
+    /// The largest element-wise difference between the same-named tensors of two files.
+    private static func largestDifference(_ a: SafetensorsFile, _ b: SafetensorsFile) -> Float {
+        a.tensors.map { name, values in zip(values, b.tensors[name] ?? []).map { abs($0 - $1) }.max() ?? .infinity }.max() ?? .infinity
+    }
 
     /// The rows of fit's epoch table (first cell the epoch number), from the table printed at the end.
     private static func epochRows(_ output: String) -> [[String]] {

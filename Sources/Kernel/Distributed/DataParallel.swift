@@ -4,19 +4,23 @@
 final class DataParallel {
     /// The ranks training together.
     let group: ProcessGroup
+    /// Set when batch norm uses the statistics of the global batch; `fit` makes it current while it trains.
+    let batchNorm: BatchNormSynchronizer?
     private let averager: GradientAverager
 
     /// Copies rank 0's weights and buffers (batch-norm statistics) to every rank: each rank built and initialised its
     /// own model, and a resumed or reused model must not drift either.
-    init(group: ProcessGroup, model: TrainableModel, parameters: [Tensor]) throws {
+    init(group: ProcessGroup, model: TrainableModel, parameters: [Tensor], syncBatchNorm: Bool) throws {
         self.group = group
         for state in model.stateTensors { try group.broadcast(&state.tensor.data) }
         averager = GradientAverager(group: group, parameters: parameters)
+        batchNorm = syncBatchNorm ? BatchNormSynchronizer(group: group) : nil
     }
 
     /// After backward: averages the gradients over the ranks and returns the loss averaged over the ranks (the loss of
     /// the whole global batch) and whether any rank asked to stop.
     func synchronize(loss: Float, stopRequested: Bool) throws -> (loss: Float, stop: Bool) {
+        try batchNorm?.rethrowFailure()
         let means = try averager.average(scalars: [loss, stopRequested ? 1 : 0])
         return (means[0], means[1] > 0)
     }

@@ -33,6 +33,8 @@ extension Tensor {
     /// Values and gradients equal the separate ops' up to float rounding (sums are taken in another order); the running
     /// statistics are updated as `batchNorm` does. Only the NCHW output is visible; the middle stays internal.
     func convolutionBatchNormChain(_ first: ChainConvolution, _ norm: ChainBatchNorm, _ second: ChainConvolution) throws -> Tensor? {
+        // Sync BN hook: synchronized batch norm runs as the separate ops, which carry the synchronizer's calls.
+        guard BatchNormSynchronizer.current == nil else { return nil }
         let g1 = try convolutionGeometry(weightShape: first.weight.shape, biasShape: first.bias?.shape, stride: first.stride,
                                          padding: first.padding, dilation: first.dilation)
         let channels = g1.outChannels

@@ -19,6 +19,9 @@ public struct FitOptions {
     /// The ranks to train with in data parallel; nil: the `mpirun` launch this process belongs to, if any
     /// (`Distributed.world()`), otherwise a single process.
     public var processGroup: ProcessGroup?
+    /// In data-parallel training, normalise batch norm with the statistics of the global batch (PyTorch's
+    /// `SyncBatchNorm`) instead of each rank's share; no effect in a single process.
+    public var syncBatchNorm = false
 
     /// Options with everything off and training from the start.
     public init(gradientClipNorm: Double? = nil, observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil,
@@ -50,8 +53,9 @@ public struct FitOptions {
 ///
 /// As one rank of several (`options.processGroup`, or an `mpirun` launch), training is data parallel: each rank
 /// trains on its shard of every epoch (see `DataShard`), starts from rank 0's weights, and averages gradients, the
-/// loss and validation metrics with the other ranks, so all ranks keep identical weights and histories. Only rank 0
-/// calls the observers and writes the metrics log and the checkpoint.
+/// loss and validation metrics with the other ranks, so all ranks keep identical weights and histories. Batch-norm
+/// statistics stay per rank unless `options.syncBatchNorm`. Only rank 0 calls the observers and writes the metrics log
+/// and the checkpoint.
 @discardableResult
 public func fit(model: TrainableModel, train: BatchSource, valid: BatchSource? = nil, epochs: Int, optimizer: Optimizer,
                 schedule: LearningRateSchedule? = nil, loss: @escaping LossFunction = crossEntropyLoss, metrics: [Metric] = [.accuracy],
@@ -123,7 +127,8 @@ final class Trainer {
         self.log = try isRoot ? options.metricsLogPath.map { try MetricsLog(path: $0, append: options.start.epoch > 0) } : nil
         self.observers = isRoot ? options.observers : []
         self.parallel = try group.flatMap { group in
-            group.worldSize > 1 ? try DataParallel(group: group, model: model, parameters: optimizer.parameters.map(\.tensor)) : nil
+            group.worldSize > 1 ? try DataParallel(group: group, model: model, parameters: optimizer.parameters.map(\.tensor),
+                                                        syncBatchNorm: options.syncBatchNorm) : nil
         }
     }
 
@@ -162,6 +167,8 @@ final class Trainer {
 
     /// One training pass; returns the mean loss, or `nil` when interrupted.
     private func trainEpoch(_ epoch: Int) throws -> Double? {
+        BatchNormSynchronizer.current = parallel?.batchNorm
+        defer { BatchNormSynchronizer.current = nil }
         let clock = Stopwatch()
         let parameters = optimizer.parameters.map(\.tensor)
         var batch = 0
