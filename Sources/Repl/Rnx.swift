@@ -90,8 +90,7 @@ struct RunCommandLine: ParsableCommand {
         let context = try CommandContext()
         do {
             try context.reporting {
-                try ScriptRunner(session: context.session).run(file: file, cells: cells, overrides: overrides,
-                                                               charts: DistributedRun.rank == 0 ? charts : nil, log: log)
+                try ScriptRunner(session: context.session).run(file: file, cells: cells, overrides: overrides, charts: charts, log: log)
             }
         } catch {
             // The other ranks may be waiting for this one inside a collective call: end them all.
