@@ -88,7 +88,10 @@ final class DistributedTrainingTests: XCTestCase {
                                               "--set", "checkpoint=\"run.ckpt\""], in: directory.url)
             XCTAssertEqual(resumed.status, 0, "resuming with \(ranks) rank(s): \(resumed.errors)")
             XCTAssertEqual(Self.epochRows(resumed.output).map(\.first), ["\(epoch)"], "resumed at epoch \(epoch):\n\(resumed.output)")
-            XCTAssertEqual(try SafetensorsFile(checkpoint).position?.epoch, epoch + 1)
+            // The step counts this run's batches: 6 an epoch for one rank, 3 for each of two.
+            let position = try XCTUnwrap(try SafetensorsFile(checkpoint).position)
+            XCTAssertEqual(position.epoch, epoch + 1)
+            XCTAssertEqual(position.step, (epoch + 1) * (ranks == "1" ? 6 : 3))
         }
     }
 

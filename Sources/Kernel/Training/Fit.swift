@@ -118,10 +118,10 @@ final class Trainer {
         self.options = options
         self.history = options.history ?? History(metricNames: names)
         self.history.stopReason = nil
-        // A checkpoint written with another number of ranks (or batch size) counted other batches: the schedule
-        // continues at the same point of training, the start of the epoch.
-        self.step = options.start.step == options.start.epoch * train.batchCount || options.start.epoch == 0
-            ? options.start.step : options.start.epoch * train.batchCount
+        // A checkpoint written with another number of ranks (or batch size) counted its steps in other batches: the
+        // schedule continues where this run's batches put the start of the epoch.
+        let epochStart = options.start.epoch * train.batchCount
+        self.step = options.start.epoch > 0 && options.start.step != epochStart ? epochStart : options.start.step
         self.smoothed = SmoothedLoss(beta: options.smoothingBeta)
         let isRoot = group?.isRoot ?? true
         self.log = try isRoot ? options.metricsLogPath.map { try MetricsLog(path: $0, append: options.start.epoch > 0) } : nil
