@@ -14,6 +14,9 @@ static int (*comm_rank)(Handle, int *);
 static int (*comm_size)(Handle, int *);
 static int (*comm_set_errhandler)(Handle, Handle);
 static int (*allreduce)(const void *, void *, int, Handle, Handle, Handle);
+static int (*iallreduce)(const void *, void *, int, Handle, Handle, Handle, Handle *);
+static int (*test)(Handle *, int *, void *);
+static int (*wait_)(Handle *, void *);
 static int (*bcast)(void *, int, Handle, int, Handle);
 static int (*finalize)(void);
 static int (*abort_)(Handle, int);
@@ -45,6 +48,7 @@ static int load(char *message, size_t capacity) {
     struct { void **slot; const char *name; } symbols[] = {
         {(void **)&init_thread, "MPI_Init_thread"}, {(void **)&comm_rank, "MPI_Comm_rank"}, {(void **)&comm_size, "MPI_Comm_size"},
         {(void **)&comm_set_errhandler, "MPI_Comm_set_errhandler"}, {(void **)&allreduce, "MPI_Allreduce"}, {(void **)&bcast, "MPI_Bcast"},
+        {(void **)&iallreduce, "MPI_Iallreduce"}, {(void **)&test, "MPI_Test"}, {(void **)&wait_, "MPI_Wait"},
         {(void **)&finalize, "MPI_Finalize"}, {(void **)&abort_, "MPI_Abort"},
         {(void **)&error_string, "MPI_Error_string"}, {&comm_world, "ompi_mpi_comm_world"}, {&type_float, "ompi_mpi_float"},
         {&type_double, "ompi_mpi_double"}, {&type_byte, "ompi_mpi_byte"}, {&op_sum, "ompi_mpi_op_sum"},
@@ -90,6 +94,26 @@ static int reduce(void *buffer, size_t count, size_t width, Handle type, char *m
 
 int rnx_mpi_allreduce_float(float *buffer, size_t count, char *message, size_t capacity) {
     return reduce(buffer, count, sizeof(float), type_float, message, capacity);
+}
+
+int rnx_mpi_iallreduce_float(float *buffer, size_t count, void **request, char *message, size_t capacity) {
+    if (!started) { snprintf(message, capacity, "MPI is not started"); return -1; }
+    if (count > INT_MAX) { snprintf(message, capacity, "MPI_Iallreduce: %zu values are more than one call takes", count); return -1; }
+    int code = iallreduce(IN_PLACE, buffer, (int)count, type_float, op_sum, comm_world, request);
+    if (code) describe(code, "MPI_Iallreduce", message, capacity);
+    return code;
+}
+
+int rnx_mpi_test(void **request, int *done, char *message, size_t capacity) {
+    int code = test(request, done, NULL);  // NULL is MPI_STATUS_IGNORE in Open MPI
+    if (code) describe(code, "MPI_Test", message, capacity);
+    return code;
+}
+
+int rnx_mpi_wait(void **request, char *message, size_t capacity) {
+    int code = wait_(request, NULL);
+    if (code) describe(code, "MPI_Wait", message, capacity);
+    return code;
 }
 
 int rnx_mpi_allreduce_double(double *buffer, size_t count, char *message, size_t capacity) {

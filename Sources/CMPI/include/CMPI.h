@@ -17,6 +17,16 @@ int rnx_mpi_start(int *rank, int *size, char *message, size_t capacity);
 /// In-place sum over all ranks of `count` floats.
 int rnx_mpi_allreduce_float(float *buffer, size_t count, char *message, size_t capacity);
 
+/// Starts an in-place sum over all ranks of `count` floats (at most INT_MAX) and returns at once; `request` receives
+/// the handle to pass to rnx_mpi_test and rnx_mpi_wait. `buffer` must stay untouched until the wait returns.
+int rnx_mpi_iallreduce_float(float *buffer, size_t count, void **request, char *message, size_t capacity);
+
+/// Lets MPI progress a started operation; `done` becomes 1 when it has finished (the request is then released).
+int rnx_mpi_test(void **request, int *done, char *message, size_t capacity);
+
+/// Waits for a started operation to finish.
+int rnx_mpi_wait(void **request, char *message, size_t capacity);
+
 /// In-place sum over all ranks of `count` doubles.
 int rnx_mpi_allreduce_double(double *buffer, size_t count, char *message, size_t capacity);
 

@@ -11,8 +11,19 @@ public protocol ProcessGroup: AnyObject {
     func allReduceSum(_ values: inout [Float]) throws
     /// Replaces `values` on every rank by their element-wise sum over all ranks.
     func allReduceSum(_ values: inout [Double]) throws
+    /// Starts replacing the `count` floats at `buffer` by their sum over all ranks and returns at once, so computing can
+    /// go on meanwhile; the buffer must stay allocated and untouched until the reduction is waited for.
+    func startAllReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws -> PendingReduction
     /// Copies the bytes of rank `root`'s `buffer` into `buffer` on every rank.
     func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws
+}
+
+/// A reduction started by `ProcessGroup.startAllReduceSum`.
+public protocol PendingReduction: AnyObject {
+    /// Lets the reduction progress (MPI moves data only inside its calls); true once it has finished.
+    func poll() throws -> Bool
+    /// Returns when the reduction has finished.
+    func wait() throws
 }
 
 extension ProcessGroup {

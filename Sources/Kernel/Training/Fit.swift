@@ -190,8 +190,7 @@ final class Trainer {
             if let parallel {
                 // Ranks must agree before anyone throws, so the loss checked is the global one, known after backward.
                 optimizer.zeroGrad()
-                try lossTensor.backward()
-                (value, stopAfterBatch) = try parallel.synchronize(loss: value, stopRequested: interrupted)
+                (value, stopAfterBatch) = try parallel.backward(lossTensor, loss: value, stopRequested: interrupted)
             }
             guard value.isFinite else {
                 throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, step: step, learningRate: optimizer.learningRate,
