@@ -5,6 +5,7 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible {
     /// A collective operation failed: a rank died or a connection broke.
     case communication(String)
 
+    /// One line saying what failed and why, for the user.
     public var description: String {
         switch self {
         case .unavailable(let message): return "distributed training is unavailable: \(message)"
