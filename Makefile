@@ -5,7 +5,7 @@
 
 APT_PACKAGES := libopenblas-dev libreadline-dev zlib1g-dev libjpeg-dev libpng-dev \
                 gnuplot-nox libgnuplot-iostream-dev libboost-iostreams-dev libboost-system-dev \
-                libboost-filesystem-dev libdnnl-dev tmux
+                libboost-filesystem-dev libdnnl-dev tmux libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 RNX := .build/release/rnx

@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CImageIO", path: "Sources/CImageIO"),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        // Open MPI, dlopened only under mpirun: nothing to link, no mpi.h needed to build.
+        .target(name: "CMPI", path: "Sources/CMPI", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "CGnuplotIostream",
             path: "Sources/CGnuplotIostream",
@@ -36,7 +38,7 @@ let package = Package(
         ),
 
         // The four modules; dependencies point one way.
-        .target(name: "Kernel", dependencies: ["COpenBLAS", "CZlib", "CImageIO", "CDNNL"], swiftSettings: numericFlags),
+        .target(name: "Kernel", dependencies: ["COpenBLAS", "CZlib", "CImageIO", "CDNNL", "CMPI"], swiftSettings: numericFlags),
         .target(name: "Plot", dependencies: ["CGnuplotIostream"]),
         .target(name: "DSL", dependencies: ["Kernel", "Plot"]),
         .executableTarget(

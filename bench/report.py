@@ -93,6 +93,19 @@ def table(headers, rows):
     return "\n".join(lines)
 
 
+def data_parallel(rows):
+    """Rows of the data-parallel workloads: images/s per number of ranks and the efficiency against one rank."""
+    mine = [r for r in rows if r["tool"] == "rnx" and "data-parallel" in r["workload"] and r.get("images")]
+    result = []
+    for workload in sorted({r["workload"] for r in mine}):
+        by_ranks = {int(r["variant"].split()[0]): r["images"] / r["stats"]["median"] * 1000 for r in mine if r["workload"] == workload}
+        single = by_ranks.get(1)
+        for ranks in sorted(by_ranks):
+            efficiency = f"{100 * by_ranks[ranks] / (ranks * single):.0f}%" if single else "-"
+            result.append([workload, ranks, f"{by_ranks[ranks]:.1f}", efficiency])
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True)
@@ -169,6 +182,16 @@ def main():
     if memory:
         print("\nPeak resident memory of the process that ran each model workload (MiB; torch includes its ~300 MiB import):\n")
         print(table(["workload", "rnx MiB", "torch MiB"], memory))
+
+    scaling = data_parallel(rows)
+    if scaling:
+        print("\nData-parallel training (ranks of one thread each; efficiency = images/s / (ranks x 1-rank images/s)):\n")
+        print(table(["workload", "ranks", "images/s", "efficiency"], scaling))
+    reduce = [[r["workload"], r["variant"], fmt_ms(r["stats"]), f"{int(r['workload'].split()[1]) * 2**20 / r['stats']['median'] / 1e6:.2f} GB/s"]
+              for r in rows if r["tool"] == "rnx" and r["workload"].startswith("allreduce ")]
+    if reduce:
+        print("\nMPI_Allreduce, in place (docs/scaling.md extrapolates these to 8-64 machines):\n")
+        print(table(["buffer", "ranks", "ms", "bytes / time"], reduce))
 
     startup = None
     if args.startup:

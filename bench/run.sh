@@ -3,8 +3,9 @@
 #
 #   bash bench/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build]
 #
-# GROUPS (comma-separated): sgemm, conv, conv18, resnet20-train, resnet20-infer, resnet18-train, startup
-#   (default: all of them; --quick = sgemm,conv with 5 repeats).
+# GROUPS (comma-separated): sgemm, conv, conv18, resnet20-train, resnet20-infer, resnet18-train, distributed, startup
+#   (default: all of them; --quick = sgemm,conv with 5 repeats). `distributed` (needs Open MPI's mpirun) times
+#   data-parallel ResNet-20 training on 1 and 2 ranks of one thread each, and MPI_Allreduce of 1 MB and 45 MB.
 # Builds RnxBench in release mode, measures the machine's FMA peak, runs every group of rnx and of
 # bench/torch_bench.py (each model group in its own process, so peak memory is per workload), and prints
 # one table; the raw samples and the table's figures go to bench/results.json (or --json PATH).
@@ -15,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,startup"
+groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,distributed,startup"
 repeats=7
 out=bench/results.json
 torch=1
@@ -114,6 +115,22 @@ for group in resnet20-train resnet20-infer resnet18-train; do
         run_torch "$group" "$group"
     fi
 done
+
+# Data parallel: one thread per rank, so 2 ranks use the 2 cores one thread each would; the mpirun flags are
+# those `rnx run --np` uses (MPILauncher).
+if has distributed; then
+    if command -v mpirun >/dev/null; then
+        echo "bench: rnx distributed (1 and 2 ranks, 1 thread each)" >&2
+        root=""; [ "$(id -u)" = 0 ] && root="--allow-run-as-root"
+        export OMPI_MCA_btl_vader_single_copy_mechanism="${OMPI_MCA_btl_vader_single_copy_mechanism:-none}"
+        RNX_THREADS=1 OMP_NUM_THREADS=1 "$rnxbench" --only distributed --repeats "$repeats" --json "$work/rnx-dp1.json" \
+            && runs+=("$work/rnx-dp1.json")
+        RNX_THREADS=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive mpirun -np 2 --oversubscribe --bind-to none $root \
+            "$rnxbench" --only distributed,allreduce --repeats "$repeats" --json "$work/rnx-dp2.json" && runs+=("$work/rnx-dp2.json")
+    else
+        notes+=("distributed not measured: mpirun not found (apt-get install openmpi-bin libopenmpi-dev)")
+    fi
+fi
 
 startup=""
 if has startup; then

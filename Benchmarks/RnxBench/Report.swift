@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 
 // What a benchmark run hands to bench/report.py: one record per (workload, variant), raw samples included.
 
@@ -36,10 +37,12 @@ struct RunReport: Codable {
 final class Recorder {
     private(set) var measurements: [Measurement] = []
 
-    /// Stores a measurement and prints a one-line summary to stderr, so long runs show progress.
+    /// Stores a measurement and prints a one-line summary to stderr, so long runs show progress (on rank 0 only
+    /// under mpirun: the ranks measure the same collective steps).
     func add(_ workload: String, _ variant: String, _ samples: Samples, flops: Double? = nil, images: Int? = nil) {
         measurements.append(Measurement(workload: workload, variant: variant, samplesMs: samples.wallMs, cpuMs: samples.cpuMs,
                                         flops: flops, images: images))
+        guard Distributed.launchRank == 0 else { return }
         let sorted = samples.wallMs.sorted(), cpu = samples.cpuMs.sorted()
         let median = sorted[sorted.count / 2]
         var line = "  \(workload) [\(variant)]: median \(String(format: "%.3f", median)) ms (min \(String(format: "%.3f", sorted[0])), "

@@ -3,7 +3,10 @@ import Kernel
 
 // RnxBench: times rnx's kernels and models; bench/run.sh pairs the JSON it writes with bench/torch_bench.py's.
 //
-//   RnxBench [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train] [--repeats N] [--warmup N] [--json PATH]
+//   RnxBench [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,distributed,allreduce] [--repeats N] [--warmup N] [--json PATH]
+//
+// `distributed` and `allreduce` measure data-parallel training: run them under `mpirun -np 2` (bench/run.sh does);
+// every rank takes part, rank 0 writes the figures.
 
 struct Options {
     var groups: Set<String> = ["sgemm", "conv"]
@@ -70,6 +73,14 @@ func run() throws {
                                   model: try ResNet.resnet18(classes: 200, inputShape: [3, 64, 64]),
                                   batch: 32, size: 64, classes: 200, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
     }
+    if options.groups.contains("distributed") {
+        try benchmarkDataParallel(recorder, steps: 3, warmup: 1, repeats: options.repeats)
+    }
+    if options.groups.contains("allreduce") {
+        try benchmarkAllReduce(recorder, warmup: options.warmup, repeats: options.repeats)
+    }
+    Distributed.finish()
+    guard Distributed.launchRank == 0 else { return }
     let json = try recorder.json(threads: Parallel.threads, peakResidentMiB: peakResidentMiB())
     if let path = options.jsonPath {
         try json.write(to: URL(fileURLWithPath: path), options: .atomic)

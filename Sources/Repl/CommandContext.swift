@@ -1,4 +1,5 @@
 import ArgumentParser
+import DSL
 import Foundation
 
 /// What every subcommand sets up: console, engine, session, Ctrl-C handling.
@@ -11,7 +12,8 @@ struct CommandContext {
     /// Installs Ctrl-C handling and creates a session (the interpreter itself is created on first use);
     /// `plain` turns escape codes off whatever the output is.
     init(plain: Bool = false) throws {
-        let console = plain ? Console(style: TextStyle(enabled: false), errorStyle: TextStyle(enabled: false)) : Console.standard()
+        let console = (plain ? Console(style: TextStyle(enabled: false), errorStyle: TextStyle(enabled: false)) : Console.standard())
+            .forRank(DistributedRun.rank)
         try InterruptController.shared.install()
         session = Session(engine: Engine(console: console), console: console)
         loop = ReplLoop(session: session, commands: CommandRunner(session: session, editor: .fromEnvironment()))

@@ -78,11 +78,37 @@ struct RunCommandLine: ParsableCommand {
     @Option(help: ArgumentHelp("Append training metrics as JSON lines to this file.", valueName: "run.jsonl"))
     var log: String?
 
+    @Option(help: ArgumentHelp("Train data-parallel on this many processes: runs the script under mpirun -np N (Open MPI); fit shards the data and averages gradients, rank 0 prints.", valueName: "N"))
+    var np: Int?
+
     func run() throws {
-        let context = try CommandContext()
-        try context.reporting {
-            try ScriptRunner(session: context.session).run(file: file, cells: cells, overrides: overrides, charts: charts, log: log)
+        if let np {
+            guard np >= 1 else { throw ValidationError("--np must be at least 1, found \(np)") }
+            if np > 1 && DistributedRun.size == 1 { try MPILauncher.exec(ranks: np, arguments: rankArguments) }
         }
+        if DistributedRun.size > 1 { TerminationNotice.install(rank: DistributedRun.rank, size: DistributedRun.size) }
+        let context = try CommandContext()
+        do {
+            try context.reporting {
+                try ScriptRunner(session: context.session).run(file: file, cells: cells, overrides: overrides, charts: charts, log: log)
+            }
+        } catch {
+            // The other ranks may be waiting for this one inside a collective call: end them all.
+            TerminationNotice.remove()
+            DistributedRun.abortIfStarted(code: 1)
+            throw error
+        }
+        DistributedRun.finish()
+    }
+
+    /// This command line for each rank (without --np).
+    private var rankArguments: [String] {
+        var arguments = ["run", file]
+        if let cells { arguments += ["--cells", cells] }
+        for option in overrides { arguments += ["--set", option] }
+        if let charts { arguments += ["--charts", charts] }
+        if let log { arguments += ["--log", log] }
+        return arguments
     }
 }
 

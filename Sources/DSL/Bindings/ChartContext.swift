@@ -108,12 +108,14 @@ final class ChartContext {
 
     /// Wraps a chart the builtins made: draws it for the terminal at once (so a missing gnuplot or bad data is an
     /// error at the call), saves it into the charts directory when one is set, and makes it the last chart.
+    /// Under mpirun only rank 0 draws: the other ranks' output is dropped anyway, and the charts directory gets one copy.
     func present(_ chart: Chart, kind: ChartKind) throws -> ChartObject {
         let layout = ChartLayout(of: chart)
         let target = inlineTarget(for: layout)
+        let drawsHere = DistributedRun.rank == 0
         let object = ChartObject(chart: chart, kind: kind, title: ChartObject.title(of: chart), layout: layout, context: self,
-                                 drawing: try drawing(of: chart, at: target), target: target)
-        if let directory = settings.resolvedChartsDirectory(environment: settings.environment) {
+                                 drawing: drawsHere ? try drawing(of: chart, at: target) : "", target: target)
+        if drawsHere, let directory = settings.resolvedChartsDirectory(environment: settings.environment) {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {

@@ -9,7 +9,8 @@ protocol KernelModelProviding: AnyObject {
 
 /// Everything the data, optimizer, schedule and training bindings add to the standard library.
 enum TrainingLibrary {
-    static let groups = [DataBindings.group, DataTransforms.group, OptimBindings.group, ScheduleBindings.group, TrainBindings.group]
+    static let groups = [DataBindings.group, DataTransforms.group, OptimBindings.group, ScheduleBindings.group, TrainBindings.group,
+                         DistributedBindings.group]
     static let types = [DataObjects.datasetType, DataObjects.loaderType, DataObjects.bunchType, DataTransforms.type, ResizeScheduleObject.type,
                         OptimBindings.type, ScheduleBindings.type, MetricObject.type, TrainResults.historyType, TrainResults.lrFinderType,
                         TrainResults.interpretationType, TrainGridSearch.type, TableObject.type]
@@ -128,6 +129,8 @@ enum TrainBindings {
             case .nonFiniteLoss, .emptyData:
                 throw DSLError(.runtime, error.description)
             }
+        } catch let error as DistributedError {
+            throw DSLError(.runtime, error.description)
         }
     }
 

@@ -9,7 +9,7 @@ enum TrainFit {
         .keywordOnly("schedule", .none), .keywordOnly("metrics", .list([.object(MetricObject.accuracy)])), .keywordOnly("loss", "cross_entropy"),
         .keywordOnly("label_smoothing", 0), .keywordOnly("clip", .none), .keywordOnly("log", .none), .keywordOnly("checkpoint", .none),
         .keywordOnly("resume", .none), .keywordOnly("callbacks", .none), .keywordOnly("every", 10), .keywordOnly("live", false),
-        .keywordOnly("progress", true), .keywordOnly("quiet", false),
+        .keywordOnly("progress", true), .keywordOnly("quiet", false), .keywordOnly("sync_bn", false),
     ]
 
     static let doc = """
@@ -21,6 +21,7 @@ enum TrainFit {
         callbacks: functions f(history) called every `every` steps, after each epoch and once at the end however training stopped (live charts).
         live=True adds live_plot() to the callbacks (unless they have one): the loss chart redrawn in place on a terminal; elsewhere (a file, a pipe) the final chart is drawn once.
         progress=False hides the bar; quiet=True prints nothing but live charts. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
+        Under mpirun (rnx run --np N) each rank trains on its shard of every epoch with gradients averaged over the ranks; sync_bn=True computes batch-norm statistics over all ranks' batches.
         """
 
     static let lrFindParameters: [Parameter] = [
@@ -42,7 +43,9 @@ enum TrainFit {
     static func fit(_ args: Arguments) throws -> Value {
         let interpreter = args.interpreter
         let model = try TrainBindings.model(args, "model")
-        let (train, valid) = try TrainBindings.trainingData(args, "data")
+        let (data, valid) = try TrainBindings.trainingData(args, "data")
+        // Under mpirun each rank trains on its shard of the data, so the schedule counts the shard's batches.
+        let train = try TrainBindings.run(interpreter) { try Distributed.trainingShard(of: data, group: Distributed.world()) }
         let epochs = try args.int("epochs")
         guard epochs >= 1 else { throw args.valueError("epochs", "must be at least 1, got \(epochs)") }
         let optimizerObject = try TrainBindings.optimizerObject(args, "opt") ?? OptimizerObject(.fitDefault)
@@ -71,6 +74,7 @@ enum TrainFit {
             }
         }
         options.gradientClipNorm = try args.optionalDouble("clip")
+        options.syncBatchNorm = try args.bool("sync_bn")
         options.metricsLogPath = try args.optionalString("log") ?? ProcessInfo.processInfo.environment["RNX_METRICS_LOG"]
         options.checkpointPath = try args.optionalString("checkpoint")
 

@@ -30,6 +30,12 @@ public func noGrad<T>(_ body: () throws -> T) rethrows -> T {
     return try body()
 }
 
+/// Told during `backward()` of each leaf whose gradient is complete (no op left to add to it), so data-parallel training
+/// can send gradients while backward goes on. Set by the training loop around its own backward pass, on its thread.
+enum GradientReadyHook {
+    nonisolated(unsafe) static var current: ((Tensor) -> Void)?
+}
+
 extension Tensor {
     /// Makes `output` a node of the graph when any input requires a gradient; returns `output`.
     ///
@@ -87,6 +93,14 @@ extension Tensor {
             seed = [1]
         }
         let order = topologicalOrder()
+        let hook = GradientReadyHook.current
+        // For the hook: how many ops of the graph still have to add to each leaf's gradient.
+        var pending: [ObjectIdentifier: Int] = [:]
+        if hook != nil {
+            for node in order {
+                for input in node.gradFn?.inputs ?? [] where input.isLeaf && input.requiresGrad { pending[ObjectIdentifier(input), default: 0] += 1 }
+            }
+        }
         accumulateGrad(seed)
         for node in order.reversed() {
             guard let fn = node.gradFn else { continue }
@@ -96,6 +110,12 @@ extension Tensor {
             // Non-leaf gradients are not kept (as in PyTorch), and the graph is released.
             node.grad = nil
             node.gradFn = nil
+            guard let hook else { continue }
+            for input in fn.inputs where input.isLeaf && input.requiresGrad {
+                guard let count = pending[ObjectIdentifier(input)] else { continue }
+                pending[ObjectIdentifier(input)] = count - 1
+                if count == 1 { hook(input) }
+            }
         }
     }
 

@@ -33,18 +33,21 @@ public final class DataLoader {
     public let prefetch: Int
     /// Progressive resizing: the image size per epoch, applied after `transform`. May change between epochs.
     public var resize: ResizeSchedule?
+    /// In data-parallel training, the part of each epoch this rank serves (nil: all samples).
+    public let shard: DataShard?
 
     /// A loader over `dataset`; the transform is checked against the data's image shape right away.
     public init(_ dataset: Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, transform: (any Transform)? = nil,
-                resize: ResizeSchedule? = nil, seed: UInt64? = nil, prefetch: Int = 2) throws {
+                resize: ResizeSchedule? = nil, seed: UInt64? = nil, prefetch: Int = 2, shard: DataShard? = nil) throws {
         guard batchSize > 0 else {
             throw KernelError.invalidArgument(op: "DataLoader", message: "batch size must be positive, found \(batchSize)")
         }
         guard prefetch >= 0 else {
             throw KernelError.invalidArgument(op: "DataLoader", message: "prefetch must not be negative, found \(prefetch)")
         }
-        guard !dropLast || dataset.count >= batchSize else {
-            throw KernelError.invalidArgument(op: "DataLoader", message: "dropLast with batch size \(batchSize) leaves no batch from \(dataset.count) samples")
+        let served = shard?.count(of: dataset.count) ?? dataset.count
+        guard !dropLast || served >= batchSize else {
+            throw KernelError.invalidArgument(op: "DataLoader", message: "dropLast with batch size \(batchSize) leaves no batch from \(served) samples")
         }
         self.dataset = dataset
         self.batchSize = batchSize
@@ -54,12 +57,22 @@ public final class DataLoader {
         self.resize = resize
         self.seed = seed ?? RandomGenerator.global.next()
         self.prefetch = prefetch
+        self.shard = shard
         _ = try sampleShape(epoch: 0)
     }
 
+    /// The same loader (same seed unless `seed` is given) serving only `shard`'s part of each epoch.
+    public func sharded(_ shard: DataShard, seed: UInt64? = nil) throws -> DataLoader {
+        try DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, transform: transform, resize: resize,
+                       seed: seed ?? self.seed, prefetch: prefetch, shard: shard)
+    }
+
+    /// Samples served in each epoch: the shard's part, or the whole data set.
+    public var epochSampleCount: Int { shard?.count(of: dataset.count) ?? dataset.count }
+
     /// Batches in each epoch.
     public var batchCount: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        dropLast ? epochSampleCount / batchSize : (epochSampleCount + batchSize - 1) / batchSize
     }
 
     /// The shape of one sample in epoch `epoch`'s batches, after the transform and the resize schedule.
@@ -71,7 +84,7 @@ public final class DataLoader {
         return shape
     }
 
-    /// The data-set indices in the order epoch `epoch` visits them (all of them, each once).
+    /// The data-set indices in the order epoch `epoch` visits them (all of them, each once, before sharding).
     public func sampleOrder(epoch: Int) -> [Int] {
         guard shuffle else { return Array(0..<dataset.count) }
         let stream = SeedDerivation.derive(SeedDerivation.derive(seed, Self.shuffleStream), UInt64(epoch))
@@ -86,7 +99,7 @@ public final class DataLoader {
         }
         let plan = EpochPlan(
             dataset: dataset,
-            order: sampleOrder(epoch: epoch),
+            order: shard.map { $0.samples(of: sampleOrder(epoch: epoch)) } ?? sampleOrder(epoch: epoch),
             batchSize: batchSize,
             batchCount: batchCount,
             transform: transform,

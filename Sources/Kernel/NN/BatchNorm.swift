@@ -35,9 +35,13 @@ extension Tensor {
 
         var mean = [Float](repeating: 0, count: channels)
         var invStd = [Float](repeating: 0, count: channels)
+        // Sync BN: the statistics (and in backward the gradient sums) over all ranks when fit syncs batch norm.
+        let synchronizer = training ? BatchNormSynchronizer.current : nil
+        var count = layout.perChannel
         if training {
-            let variance = layout.statistics(data, mean: &mean)
-            let unbiasing = Double(layout.perChannel) / Double(layout.perChannel - 1)
+            var variance = layout.statistics(data, mean: &mean)
+            synchronizer?.synchronize(mean: &mean, variance: &variance, count: &count)
+            let unbiasing = Double(count) / Double(count - 1)
             for c in 0..<channels {
                 invStd[c] = Float(1 / (variance[c] + Double(eps)).squareRoot())
                 runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c]
@@ -69,14 +73,15 @@ extension Tensor {
         let mask = thenReLU ? out : nil
         return result.record(op, inputs: inputs) { g in
             // Per channel Σ g and Σ g·x̂ give the bias and weight gradients and the input gradient's correction terms.
-            let (sumG, sumGXhat) = layout.gradientSums(g, input.data, mask: mask, mean: mean, invStd: invStd)
+            var (sumG, sumGXhat) = layout.gradientSums(g, input.data, mask: mask, mean: mean, invStd: invStd)
             if let weight, weight.requiresGrad { weight.accumulateGrad(sumGXhat) }
             if let bias, bias.requiresGrad { bias.accumulateGrad(sumG) }
             guard input.requiresGrad else { return }
             if training {
+                synchronizer?.synchronize(sumG: &sumG, sumGXhat: &sumGXhat)
                 // dx = γσ⁻¹·(g − mean(g) − x̂·mean(g·x̂)), an affine map of g and x per channel:
                 // dx = a·g + b·x + c with a = γσ⁻¹, b = −a·σ⁻¹·mean(g·x̂), c = −a·mean(g) − b·μ.
-                let n = Float(layout.perChannel)
+                let n = Float(count)
                 var a = [Float](repeating: 0, count: channels), b = a, c = a
                 for ch in 0..<channels {
                     a[ch] = scale[ch]

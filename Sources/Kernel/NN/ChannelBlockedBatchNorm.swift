@@ -18,10 +18,14 @@ extension Tensor {
 
         var mean = [Float](repeating: 0, count: channels)
         var invStd = [Float](repeating: 0, count: channels)
-        let variance = data.withUnsafeBufferPointer { y in y.baseAddress.map { blocks.statistics($0, mean: &mean) } } ?? []
+        var variance = data.withUnsafeBufferPointer { y in y.baseAddress.map { blocks.statistics($0, mean: &mean) } } ?? []
         guard variance.count == channels else { return nil }
+        // Sync BN: the statistics (and in backward the gradient sums) over all ranks when fit syncs batch norm.
+        let synchronizer = BatchNormSynchronizer.current
+        var count = blocks.perChannel
+        synchronizer?.synchronize(mean: &mean, variance: &variance, count: &count)
         // The same operations, in the same order, as `batchNorm` in training mode.
-        let unbiasing = Double(blocks.perChannel) / Double(blocks.perChannel - 1)
+        let unbiasing = Double(count) / Double(count - 1)
         for c in 0..<channels {
             invStd[c] = Float(1 / (variance[c] + Double(eps)).squareRoot())
             runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c]
@@ -47,7 +51,7 @@ extension Tensor {
         let mask = thenReLU ? out : nil
         let inputs = [input, weight, bias].compactMap { $0 }
         return result.record(thenReLU ? "batch_norm_relu_nChw16c" : "batch_norm_nChw16c", inputs: inputs) { g in
-            let sums = g.withUnsafeBufferPointer { gb in
+            var sums = g.withUnsafeBufferPointer { gb in
                 input.data.withUnsafeBufferPointer { yb in
                     Tensor.withOptionalBuffer(mask) { mp -> (sumG: [Float], sumGXhat: [Float]) in
                         guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return ([], []) }
@@ -59,8 +63,9 @@ extension Tensor {
             if let weight, weight.requiresGrad { weight.accumulateGrad(sums.sumGXhat) }
             if let bias, bias.requiresGrad { bias.accumulateGrad(sums.sumG) }
             guard input.requiresGrad else { return }
+            synchronizer?.synchronize(sumG: &sums.sumG, sumGXhat: &sums.sumGXhat)
             // dx = γσ⁻¹·(g − mean(g) − x̂·mean(g·x̂)) as an affine map of g and x per channel, as in `batchNorm`.
-            let n = Float(blocks.perChannel)
+            let n = Float(count)
             var a = [Float](repeating: 0, count: channels), b = a, c = a
             for ch in 0..<channels {
                 a[ch] = scale[ch]

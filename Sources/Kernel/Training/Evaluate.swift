@@ -21,7 +21,7 @@ public func evaluate(model: TrainableModel, data: BatchSource, loss: LossFunctio
                      observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil) throws -> Evaluation {
     let history = History(metricNames: metrics.map(\.name))
     switch try validationPass(model: model, data: data, loss: loss, metrics: metrics, epoch: 0, epochs: 1, step: 0,
-                              observers: observers, history: history, interrupt: interrupt) {
+                              observers: observers, history: history, interrupt: interrupt, group: nil) {
     case let .finished(result): return result
     case .interrupted: throw TrainingError.interrupted("evaluate")
     }
@@ -34,9 +34,11 @@ enum ValidationOutcome {
     case interrupted(batch: Int)
 }
 
-/// One evaluation pass in inference mode, reporting progress after every batch.
+/// One evaluation pass in inference mode, reporting progress after every batch. With a `group`, each rank evaluates
+/// its shard and the sums behind the loss and metrics (and any interrupt) are combined over the ranks at the end.
 func validationPass(model: TrainableModel, data: BatchSource, loss: LossFunction, metrics: [Metric], epoch: Int, epochs: Int, step: Int,
-                    observers: [TrainingObserver], history: History, interrupt: InterruptCheck?) throws -> ValidationOutcome {
+                    observers: [TrainingObserver], history: History, interrupt: InterruptCheck?,
+                    group: ProcessGroup?) throws -> ValidationOutcome {
     var lossSum = 0.0
     var samples = 0
     var totals = [Double](repeating: 0, count: metrics.count)
@@ -66,6 +68,15 @@ func validationPass(model: TrainableModel, data: BatchSource, loss: LossFunction
             for observer in observers { observer.batchDidEnd(progress, history: history) }
             return true
         }
+    }
+    if let group {
+        var sums = [lossSum, Double(samples), interrupted ? 1 : 0] + totals + counts.map(Double.init)
+        try group.allReduceSum(&sums)
+        lossSum = sums[0]
+        samples = Int(sums[1])
+        interrupted = sums[2] > 0
+        totals = Array(sums[3..<(3 + metrics.count)])
+        counts = sums[(3 + metrics.count)...].map { Int($0) }
     }
     if interrupted { return .interrupted(batch: batch) }
     guard samples > 0 else { throw TrainingError.emptyData("validation") }

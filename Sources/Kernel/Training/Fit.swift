@@ -16,6 +16,12 @@ public struct FitOptions {
     public var history: History?
     /// Weight of the past in the running loss (fastai's 0.98).
     public var smoothingBeta: Double
+    /// The ranks to train with in data parallel; nil: the `mpirun` launch this process belongs to, if any
+    /// (`Distributed.world()`), otherwise a single process.
+    public var processGroup: ProcessGroup?
+    /// In data-parallel training, normalise batch norm with the statistics of the global batch (PyTorch's
+    /// `SyncBatchNorm`) instead of each rank's share; no effect in a single process.
+    public var syncBatchNorm = false
 
     /// Options with everything off and training from the start.
     public init(gradientClipNorm: Double? = nil, observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil,
@@ -44,6 +50,12 @@ public struct FitOptions {
 /// steps. Validation runs in evaluation mode under `noGrad`. An interrupt stops between batches and returns the
 /// history so far (the model keeps the weights reached). A NaN or infinite loss throws
 /// `TrainingError.nonFiniteLoss` naming the epoch, batch and learning rate, before that update is applied.
+///
+/// As one rank of several (`options.processGroup`, or an `mpirun` launch), training is data parallel: each rank
+/// trains on its shard of every epoch (see `DataShard`), starts from rank 0's weights, and averages gradients, the
+/// loss and validation metrics with the other ranks, so all ranks keep identical weights and histories. Batch-norm
+/// statistics stay per rank unless `options.syncBatchNorm`. Only rank 0 calls the observers and writes the metrics log
+/// and the checkpoint.
 @discardableResult
 public func fit(model: TrainableModel, train: BatchSource, valid: BatchSource? = nil, epochs: Int, optimizer: Optimizer,
                 schedule: LearningRateSchedule? = nil, loss: @escaping LossFunction = crossEntropyLoss, metrics: [Metric] = [.accuracy],
@@ -68,6 +80,12 @@ final class Trainer {
     var step: Int
     var smoothed: SmoothedLoss
     let log: MetricsLog?
+    /// Set in data-parallel training; nil in a single process.
+    let parallel: DataParallel?
+    /// Observers of this rank: all of them on rank 0, none elsewhere.
+    let observers: [TrainingObserver]
+    /// In data-parallel training, a rank's stop request takes effect after the batch in flight, once all ranks know.
+    var stopAfterBatch = false
 
     init(model: TrainableModel, train: BatchSource, valid: BatchSource?, epochs: Int, optimizer: Optimizer, schedule: LearningRateSchedule?,
          loss: @escaping LossFunction, metrics: [Metric], options: FitOptions) throws {
@@ -77,6 +95,9 @@ final class Trainer {
         guard options.start.epoch >= 0, options.start.epoch <= epochs, options.start.step >= 0 else {
             throw KernelError.invalidArgument(op: "fit", message: "cannot start at epoch \(options.start.epoch) of \(epochs)")
         }
+        let group = try options.processGroup ?? Distributed.world()
+        let train = try Distributed.trainingShard(of: train, group: group)
+        let valid = try valid.map { try Distributed.validationShard(of: $0, group: group) }
         guard train.batchCount > 0 else { throw TrainingError.emptyData("fit") }
         if let clip = options.gradientClipNorm, !(clip > 0 && clip.isFinite) {
             throw KernelError.invalidArgument(op: "fit", message: "the gradient clipping norm must be a finite number > 0, found \(clip)")
@@ -97,13 +118,22 @@ final class Trainer {
         self.options = options
         self.history = options.history ?? History(metricNames: names)
         self.history.stopReason = nil
-        self.step = options.start.step
+        // A checkpoint written with another number of ranks (or batch size) counted its steps in other batches: the
+        // schedule continues where this run's batches put the start of the epoch.
+        let epochStart = options.start.epoch * train.batchCount
+        self.step = options.start.epoch > 0 && options.start.step != epochStart ? epochStart : options.start.step
         self.smoothed = SmoothedLoss(beta: options.smoothingBeta)
-        self.log = try options.metricsLogPath.map { try MetricsLog(path: $0, append: options.start.epoch > 0) }
+        let isRoot = group?.isRoot ?? true
+        self.log = try isRoot ? options.metricsLogPath.map { try MetricsLog(path: $0, append: options.start.epoch > 0) } : nil
+        self.observers = isRoot ? options.observers : []
+        self.parallel = try group.flatMap { group in
+            group.worldSize > 1 ? try DataParallel(group: group, model: model, parameters: optimizer.parameters.map(\.tensor),
+                                                        syncBatchNorm: options.syncBatchNorm) : nil
+        }
     }
 
     func run() throws -> History {
-        for observer in options.observers {
+        for observer in observers {
             observer.trainingWillStart(epochs: epochs, batchesPerEpoch: train.batchCount, history: history)
         }
         epochLoop: for epoch in options.start.epoch..<epochs {
@@ -112,7 +142,7 @@ final class Trainer {
             var record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validLoss: nil, metrics: [], seconds: 0)
             if let valid {
                 switch try validationPass(model: model, data: valid, loss: loss, metrics: metrics, epoch: epoch, epochs: epochs, step: step,
-                                          observers: options.observers, history: history, interrupt: options.interrupt) {
+                                          observers: observers, history: history, interrupt: options.interrupt, group: parallel?.group) {
                 case let .finished(evaluation):
                     record.validLoss = evaluation.loss
                     record.metrics = evaluation.metrics
@@ -124,26 +154,29 @@ final class Trainer {
             record.seconds = clock.seconds
             history.epochs.append(record)
             try log?.append(record, metricNames: history.metricNames)
-            if let path = options.checkpointPath {
+            if let path = options.checkpointPath, parallel?.group.isRoot ?? true {
                 try TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: TrainingPosition(epoch: epoch + 1, step: step),
                                                history: history).save(to: path)
             }
-            for observer in options.observers { observer.epochDidEnd(record, history: history) }
+            for observer in observers { observer.epochDidEnd(record, history: history) }
         }
         if history.stopReason == nil { history.stopReason = .completed }
-        for observer in options.observers { observer.trainingDidEnd(history: history) }
+        for observer in observers { observer.trainingDidEnd(history: history) }
         return history
     }
 
     /// One training pass; returns the mean loss, or `nil` when interrupted.
     private func trainEpoch(_ epoch: Int) throws -> Double? {
+        BatchNormSynchronizer.current = parallel?.batchNorm
+        defer { BatchNormSynchronizer.current = nil }
         let clock = Stopwatch()
         let parameters = optimizer.parameters.map(\.tensor)
         var batch = 0
         var samples = 0
         var lossSum = 0.0
         try train.forEachBatch(epoch: epoch) { inputs, labels in
-            if options.interrupt?() == true {
+            let interrupted = options.interrupt?() == true
+            if stopAfterBatch || (interrupted && parallel == nil) {
                 history.stopReason = .interrupted(epoch: epoch, batch: batch, validating: false)
                 return false
             }
@@ -153,13 +186,20 @@ final class Trainer {
             }
             let output = try model.forward(inputs, training: true)
             let lossTensor = try loss(output, labels)
-            let value = try scalarLoss(lossTensor, op: "fit")
+            var value = try scalarLoss(lossTensor, op: "fit")
+            if let parallel {
+                // Ranks must agree before anyone throws, so the loss checked is the global one, known after backward.
+                optimizer.zeroGrad()
+                (value, stopAfterBatch) = try parallel.backward(lossTensor, loss: value, stopRequested: interrupted)
+            }
             guard value.isFinite else {
                 throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, step: step, learningRate: optimizer.learningRate,
                                                   loss: value, history: history)
             }
-            optimizer.zeroGrad()
-            try lossTensor.backward()
+            if parallel == nil {
+                optimizer.zeroGrad()
+                try lossTensor.backward()
+            }
             if let clip = options.gradientClipNorm { try clipGradientNorm(parameters, maxNorm: clip) }
             try optimizer.step()
             optimizer.zeroGrad()
@@ -175,7 +215,7 @@ final class Trainer {
             let progress = BatchProgress(phase: .train, epoch: epoch, epochs: epochs, batch: batch, batchCount: train.batchCount,
                                          samples: samples, elapsed: clock.seconds, runningLoss: Double(smoothedValue),
                                          learningRate: optimizer.learningRate, step: step)
-            for observer in options.observers { observer.batchDidEnd(progress, history: history) }
+            for observer in observers { observer.batchDidEnd(progress, history: history) }
             return true
         }
         if history.stopReason != nil { return nil }

@@ -10,7 +10,7 @@ extension Model {
 /// so a resumed run sees the same batches.
 extension DataLoader: BatchSource {
     /// Samples in one epoch (an incomplete last batch left out by `dropLast` does not count).
-    public var sampleCount: Int { dropLast ? batchCount * batchSize : dataset.count }
+    public var sampleCount: Int { dropLast ? batchCount * batchSize : epochSampleCount }
 
     /// Streams the batches of epoch `epoch`, cancelling the prefetch thread if `body` stops early.
     public func forEachBatch(epoch: Int, _ body: (_ inputs: Tensor, _ labels: [Int]) throws -> Bool) throws {
