@@ -30,7 +30,8 @@ struct ConvolutionCase {
 }
 
 /// Forward and backward (input and weight gradients) of each case, through the public `conv2d` (whatever backend
-/// it dispatches to; its label comes from `RNX_CONV`) and straight through `DNNLConvolution` into preallocated buffers.
+/// it dispatches to; its label comes from `RNX_CONV`), straight through `DNNLConvolution` into preallocated buffers,
+/// and with the sides training keeps in oneDNN's blocked layout passed as they are (`dnnl-blocked`).
 func benchmarkConvolutions(_ recorder: Recorder, cases: [ConvolutionCase], warmup: Int, repeats: Int, backendLabel: String,
                            direct: Bool) throws {
     for c in cases {
@@ -79,5 +80,29 @@ func benchmarkConvolutions(_ recorder: Recorder, cases: [ConvolutionCase], warmu
             }
         }
         recorder.add("conv bwd \(c.name)", "dnnl-raw", rawBackward, flops: 2 * shape.forwardFlops)
+
+        // As model training runs the layer: feature maps of whole channel blocks stay in oneDNN's blocked layout
+        // between layers, so those sides are not reordered (the values are the NCHW ones, read as blocked: same work).
+        var sides = Set<DNNLConvolution.BlockedSide>()
+        for side in [DNNLConvolution.BlockedSide.input, .output] where DNNLConvolution.usesChannelBlocks(shape, side: side, bias: false) {
+            sides.insert(side)
+        }
+        guard !sides.isEmpty else { continue }
+        let blockedForward = try measure(warmup: warmup, repeats: repeats) {
+            try out.withUnsafeMutableBufferPointer { o in
+                guard let op = o.baseAddress else { return }
+                try DNNLConvolution.forward(input: x.data, weight: w.data, bias: nil, output: op, shape: shape, blocked: sides)
+            }
+        }
+        recorder.add("conv fwd \(c.name)", "dnnl-blocked", blockedForward, flops: shape.forwardFlops)
+        let blockedBackward = try measure(warmup: warmup, repeats: repeats) {
+            try dx.withUnsafeMutableBufferPointer { d in
+                try dw.withUnsafeMutableBufferPointer { e in
+                    try DNNLConvolution.backward(input: x.data, weight: w.data, gradOutput: g.data, gradInput: d.baseAddress,
+                                                 gradWeight: e.baseAddress, gradBias: nil, shape: shape, blocked: sides)
+                }
+            }
+        }
+        recorder.add("conv bwd \(c.name)", "dnnl-blocked", blockedBackward, flops: 2 * shape.forwardFlops)
     }
 }

@@ -225,3 +225,22 @@ final class NNChannelBlockedTests: XCTestCase {
         }
     }
 }
+
+extension NNChannelBlockedTests {
+    func testSixteenChannelTrainingConvolutionsAskForChannelsLastWhichIsTheSameBytesAsOneBlock() throws {
+        let sixteen = try DNNLConvolutionShape(batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                               padding: (1, 1))
+        let widening = try DNNLConvolutionShape(batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 32, kernelHeight: 3, kernelWidth: 3,
+                                                stride: (2, 2), padding: (1, 1))
+        XCTAssertTrue(DNNLConvolutionPlan.prefersChannelsLast(.forward(bias: false), sixteen))
+        XCTAssertTrue(DNNLConvolutionPlan.prefersChannelsLast(.backwardWeights(bias: true), sixteen))
+        XCTAssertFalse(DNNLConvolutionPlan.prefersChannelsLast(.inference(relu: true), sixteen), "inference chains keep oneDNN's choice")
+        XCTAssertFalse(DNNLConvolutionPlan.prefersChannelsLast(.forward(bias: false), widening))
+        try requireChannelBlocks(sixteen, [.input, .output], bias: false)
+        // NHWC with one block of 16 channels is nChw16c byte for byte, so the blocked path takes both sides.
+        let blocks = ChannelBlocks(batch: 2, channels: 16, plane: 64)
+        let x = try Tensor.randn([2, 16, 8, 8])
+        let channelsLast = try x.permute([0, 2, 3, 1]).data
+        XCTAssertEqual(blocks.converted(x.data, toBlocked: true), channelsLast)
+    }
+}

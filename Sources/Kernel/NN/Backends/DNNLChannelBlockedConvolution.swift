@@ -6,7 +6,7 @@ import CDNNL
 
 extension DNNLConvolution {
     /// A side of a convolution that can be kept in the blocked layout.
-    enum BlockedSide: Hashable {
+    public enum BlockedSide: Hashable, Sendable {
         /// The output (forward) and the output gradient (both backward passes).
         case output
         /// The input (forward and backward weights) and the input gradient (backward data).
@@ -14,13 +14,15 @@ extension DNNLConvolution {
     }
 
     /// Whether oneDNN computes `side` of `shape` in the 16-channel blocked layout `nChw16c` in all three passes:
-    /// value (n, c, h, w) at `((n·C/16 + c/16)·H·W + h·W + w)·16 + c%16`. False (never throws) when oneDNN is off,
-    /// has no plan, the channels are not a multiple of 16, or oneDNN chose another layout.
-    static func usesChannelBlocks(_ shape: DNNLConvolutionShape, side: BlockedSide, bias: Bool) -> Bool {
+    /// value (n, c, h, w) at `((n·C/16 + c/16)·H·W + h·W + w)·16 + c%16` — or, with exactly 16 channels, in NHWC, which
+    /// is then the same bytes. False (never throws) when oneDNN is off, has no plan, the channels are not a multiple of
+    /// 16, or oneDNN chose another layout.
+    public static func usesChannelBlocks(_ shape: DNNLConvolutionShape, side: BlockedSide, bias: Bool) -> Bool {
         let channels = side == .output ? shape.outChannels : shape.inChannels
         let dims = side == .output ? shape.destinationDims : shape.sourceDims
         guard isEnabled, channels % 16 == 0, case let .success(runtime) = DNNLRuntime.shared,
-              var blocked = try? DNNLObjects.descriptor(dims, dnnl_nChw16c) else { return false }
+              var blocked = try? DNNLObjects.descriptor(dims, dnnl_nChw16c),
+              var channelsLast = try? DNNLObjects.descriptor(dims, dnnl_nhwc) else { return false }
         return runtime.exclusive {
             guard let forward = try? cachedPlan(.forward(bias: bias), shape, runtime),
                   let data = try? cachedPlan(.backwardData, shape, runtime),
@@ -29,7 +31,9 @@ extension DNNLConvolution {
                 ? [(forward, DNNL_ARG_DST), (data, DNNL_ARG_DIFF_DST), (weights, DNNL_ARG_DIFF_DST)]
                 : [(forward, DNNL_ARG_SRC), (data, DNNL_ARG_DIFF_SRC), (weights, DNNL_ARG_SRC)]
             for (plan, argument) in checks {
-                guard var chosen = plan.layout(of: argument), dnnl_memory_desc_equal(&chosen, &blocked) != 0 else { return false }
+                guard var chosen = plan.layout(of: argument),
+                      dnnl_memory_desc_equal(&chosen, &blocked) != 0 || (channels == 16 && dnnl_memory_desc_equal(&chosen, &channelsLast) != 0)
+                else { return false }
             }
             return true
         }
@@ -54,7 +58,7 @@ extension DNNLConvolution {
     /// others plain. Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true for each blocked side. With
     /// a plain input, a `keepingInputIn` buffer of `keptInputBytes(shape, bias:)` bytes receives the input as oneDNN
     /// reorders it, for `backward(…, keptInput:)`.
-    static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    public static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
                         keepingInputIn kept: UnsafeMutablePointer<Float>? = nil) throws {
         var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight)]
@@ -74,7 +78,7 @@ extension DNNLConvolution {
     /// and the rest plain; each gradient only where a destination is given (fully overwritten). With a plain input,
     /// `keptInput` is the copy `forward(…, keepingInputIn:)` made, read by backward-weights in place of `input`.
     /// Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true for each blocked side.
-    static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    public static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
                          gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
                          keptInput: UnsafePointer<Float>? = nil) throws {

@@ -52,9 +52,13 @@ final class DNNLConvolutionPlan {
         let plainWeight = try DNNLObjects.descriptor(shape.weightDims, dnnl_oihw)
         let plainBias = try DNNLObjects.descriptor(shape.biasDims, dnnl_x)
         let plainDestination = try DNNLObjects.descriptor(shape.destinationDims, dnnl_nchw)
-        var anySource = try DNNLObjects.descriptor(shape.sourceDims, dnnl_format_tag_any)
+        // Feature maps of exactly 16 channels go in channels-last (NHWC), for which oneDNN 2.6 has brgemm kernels that
+        // measured 15–20% faster than its nChw16c ones in training here; with one block of 16 channels the two layouts
+        // are the same bytes, so the blocked training path reads and writes them unchanged (`usesChannelBlocks`).
+        let featureTag = DNNLConvolutionPlan.prefersChannelsLast(pass, shape) ? dnnl_nhwc : dnnl_format_tag_any
+        var anySource = try DNNLObjects.descriptor(shape.sourceDims, featureTag)
         var anyWeight = try DNNLObjects.descriptor(shape.weightDims, dnnl_format_tag_any)
-        var anyDestination = try DNNLObjects.descriptor(shape.destinationDims, dnnl_format_tag_any)
+        var anyDestination = try DNNLObjects.descriptor(shape.destinationDims, featureTag)
         // A stable address for the optional bias argument of the descriptor initialisers.
         let bias = UnsafeMutablePointer<dnnl_memory_desc_t>.allocate(capacity: 1)
         bias.initialize(to: plainBias)
@@ -176,6 +180,13 @@ final class DNNLConvolutionPlan {
         primitive = try owned.primitive(pd)
         self.operands = operands
         self.arguments = arguments
+    }
+
+    /// Whether `pass` on `shape` asks for channels-last feature maps: the training passes of a 16 → 16 channel
+    /// convolution (inference keeps oneDNN's choice, which its convolution chains rely on).
+    static func prefersChannelsLast(_ pass: Pass, _ shape: DNNLConvolutionShape) -> Bool {
+        if case .inference = pass { return false }
+        return shape.inChannels == 16 && shape.outChannels == 16
     }
 
     /// The blocked layout oneDNN computes `argument` in, or nil when it uses the caller's plain layout.
