@@ -136,7 +136,8 @@ startup=""
 if has startup; then
     rnx="$bin/rnx"
     if [ -x "$rnx" ] && command -v hyperfine >/dev/null; then
-        cmds=("$rnx --version")
+        : > "$work/empty.rnx"
+        cmds=("$rnx --version" "$rnx run $work/empty.rnx")
         [ -n "$python" ] && cmds+=("$python -c 'import torch'")
         hyperfine -N --warmup 3 --runs 20 --export-json "$work/startup.json" "${cmds[@]}" >&2 && startup="--startup=$work/startup.json"
     elif [ -x "$rnx" ]; then

@@ -80,6 +80,16 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(help.output.contains("papermill"), "the choice is documented: \(help.output)")
     }
 
+    func testAnEmptyScriptRunsAndChoosingCellsOfItIsExplained() throws {
+        try directory.write("", to: "empty.rnx")
+        let result = try RnxProcess.run(["run", "empty.rnx"], in: directory.url)
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("ran 0 cells of empty.rnx"), result.output)
+        let chosen = try RnxProcess.run(["run", "empty.rnx", "--cells", "1"], in: directory.url)
+        XCTAssertEqual(chosen.status, 1)
+        XCTAssertTrue(chosen.errors.contains("no cells are loaded"), chosen.errors)
+    }
+
     func testBadOptionsAreExplained() throws {
         try directory.write(experiment, to: "exp.rnx")
         let badCells = try RnxProcess.run(["run", "exp.rnx", "--cells", "7"], in: directory.url)

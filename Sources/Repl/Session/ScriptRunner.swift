@@ -11,7 +11,8 @@ struct ScriptRunner {
     func run(file: String, cells: String?, overrides: [String], charts: String?, log: String?) throws {
         let notebook = try Notebook(contentsOf: file)
         session.use(notebook)
-        let selection = try CellSelection(cells ?? "all", cellCount: notebook.cells.count)
+        // An empty script runs, as an empty Python file does; only asking for cells it does not have is an error.
+        let numbers = notebook.cells.isEmpty && cells == nil ? [] : try CellSelection(cells ?? "all", cellCount: notebook.cells.count).numbers
         for option in overrides {
             guard let equals = option.firstIndex(of: "=") else {
                 throw ReplError("--set \(option): expected name=value, e.g. --set lr=0.05")
@@ -25,7 +26,7 @@ struct ScriptRunner {
 
         let started = DispatchTime.now()
         var ran = 0
-        for number in selection.numbers where notebook.cells[number - 1].kind == .code {
+        for number in numbers where notebook.cells[number - 1].kind == .code {
             guard session.runCell(number, showTime: true) else {
                 throw ReplError("\(file): stopped at cell \(number)")
             }
