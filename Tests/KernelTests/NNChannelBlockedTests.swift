@@ -210,12 +210,7 @@ final class NNChannelBlockedTests: XCTestCase {
             try bn.runningMean?.assign(try Tensor.zeros([channels]))
             try bn.runningVar?.assign(try Tensor.ones([channels]).data)
         }
-        var values: [ObjectIdentifier: Tensor] = [ObjectIdentifier(model.inputs[0]): x]
-        for node in model.nodes {
-            let arguments = node.inputs.compactMap { values[ObjectIdentifier($0)] }
-            values[ObjectIdentifier(node)] = try node.layer.forward(arguments, context: ForwardContext(training: true))
-        }
-        let reference = try XCTUnwrap(values[ObjectIdentifier(model.outputs[0])])
+        let reference = try layerByLayerOutput(of: model, x)
         try reference.sum().backward()
         assertClose(logits.data, reference.data, "logits")
         assertClose(fusedStatistics, norms.flatMap { ($0.runningMean?.data ?? []) + ($0.runningVar?.data ?? []) }, "running statistics")

@@ -153,13 +153,7 @@ final class NNFusedPathTests: XCTestCase {
         try logits.sum().backward()
         let fusedGradients = model.parameters.map { $0.tensor.grad?.data ?? [] }
         model.zeroGrad()
-        // The same network op by op: every layer called on its own, in definition order.
-        var values: [ObjectIdentifier: Tensor] = [ObjectIdentifier(model.inputs[0]): x]
-        for node in model.nodes {
-            let arguments = node.inputs.compactMap { values[ObjectIdentifier($0)] }
-            values[ObjectIdentifier(node)] = try node.layer.forward(arguments, context: ForwardContext(training: true))
-        }
-        let reference = try XCTUnwrap(values[ObjectIdentifier(model.outputs[0])])
+        let reference = try layerByLayerOutput(of: model, x)
         try reference.sum().backward()
         assertClose(logits.data, reference.data, "logits")
         for (fused, separate) in zip(fusedGradients, model.parameters.map { $0.tensor.grad?.data ?? [] }) {

@@ -89,15 +89,8 @@ public final class BatchNormalization: Layer {
     /// affine parameters combined, for folding into the convolution before this layer.
     func evaluationAffine() throws -> (scale: [Float], shift: [Float]) {
         guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
-        let channels = runningMean.count
-        var scale = [Float](repeating: 0, count: channels), shift = [Float](repeating: 0, count: channels)
-        for c in 0..<channels {
-            // The same operations, in the same order, as `batchNorm` in evaluation mode.
-            let invStd = 1 / (runningVar.data[c] + epsilon).squareRoot()
-            scale[c] = (weight?.data[c] ?? 1) * invStd
-            shift[c] = (bias?.data[c] ?? 0) - runningMean.data[c] * scale[c]
-        }
-        return (scale, shift)
+        let coefficients = BatchNormCoefficients(evaluation: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: epsilon)
+        return (coefficients.scale, coefficients.shift)
     }
 
     override public var weights: [NamedTensor] {

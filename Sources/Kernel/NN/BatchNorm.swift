@@ -33,35 +33,16 @@ extension Tensor {
             throw KernelError.invalidArgument(op: op, message: "training needs more than 1 value per channel, found input \(shapeString(shape))")
         }
 
-        var mean = [Float](repeating: 0, count: channels)
-        var invStd = [Float](repeating: 0, count: channels)
-        // Sync BN: the statistics (and in backward the gradient sums) over all ranks when fit syncs batch norm.
-        let synchronizer = training ? BatchNormSynchronizer.current : nil
-        var count = layout.perChannel
+        let coefficients: BatchNormCoefficients
         if training {
-            var variance = layout.statistics(data, mean: &mean)
-            synchronizer?.synchronize(mean: &mean, variance: &variance, count: &count)
-            let unbiasing = Double(count) / Double(count - 1)
-            for c in 0..<channels {
-                invStd[c] = Float(1 / (variance[c] + Double(eps)).squareRoot())
-                runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c]
-                runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * Float(variance[c] * unbiasing)
-            }
+            var mean = [Float](repeating: 0, count: channels)
+            let variance = layout.statistics(data, mean: &mean)
+            coefficients = BatchNormCoefficients(training: mean, variance: variance, count: layout.perChannel, weight: weight, bias: bias,
+                                                 runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
         } else {
-            for c in 0..<channels {
-                mean[c] = runningMean.data[c]
-                invStd[c] = 1 / (runningVar.data[c] + eps).squareRoot()
-            }
+            coefficients = BatchNormCoefficients(evaluation: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps)
         }
-
-        let gamma = weight?.data ?? [Float](repeating: 1, count: channels)
-        let beta = bias?.data ?? [Float](repeating: 0, count: channels)
-        var scale = [Float](repeating: 0, count: channels), shift = [Float](repeating: 0, count: channels)
-        for c in 0..<channels {
-            scale[c] = gamma[c] * invStd[c]
-            shift[c] = beta[c] - mean[c] * scale[c]
-        }
-        let out = layout.affine(data, scale: scale, shift: shift, relu: thenReLU)
+        let out = layout.affine(data, scale: coefficients.scale, shift: coefficients.shift, relu: thenReLU)
 
         let result = Tensor(unchecked: shape, data: out)
         guard GradMode.isEnabled else { return result }
@@ -73,26 +54,17 @@ extension Tensor {
         let mask = thenReLU ? out : nil
         return result.record(op, inputs: inputs) { g in
             // Per channel Σ g and Σ g·x̂ give the bias and weight gradients and the input gradient's correction terms.
-            var (sumG, sumGXhat) = layout.gradientSums(g, input.data, mask: mask, mean: mean, invStd: invStd)
+            let (sumG, sumGXhat) = layout.gradientSums(g, input.data, mask: mask, mean: coefficients.mean, invStd: coefficients.invStd)
             if let weight, weight.requiresGrad { weight.accumulateGrad(sumGXhat) }
             if let bias, bias.requiresGrad { bias.accumulateGrad(sumG) }
             guard input.requiresGrad else { return }
             if training {
-                synchronizer?.synchronize(sumG: &sumG, sumGXhat: &sumGXhat)
-                // dx = γσ⁻¹·(g − mean(g) − x̂·mean(g·x̂)), an affine map of g and x per channel:
-                // dx = a·g + b·x + c with a = γσ⁻¹, b = −a·σ⁻¹·mean(g·x̂), c = −a·mean(g) − b·μ.
-                let n = Float(count)
-                var a = [Float](repeating: 0, count: channels), b = a, c = a
-                for ch in 0..<channels {
-                    a[ch] = scale[ch]
-                    b[ch] = -scale[ch] * invStd[ch] * sumGXhat[ch] / n
-                    c[ch] = -scale[ch] * sumG[ch] / n - b[ch] * mean[ch]
-                }
+                let (a, b, c) = coefficients.inputGradient(sumG: sumG, sumGXhat: sumGXhat)
                 input.accumulateGrad(layout.combine(g, input.data, mask: mask, gScale: a, xScale: b, shift: c))
             } else {
                 // Fixed statistics: dx = γσ⁻¹·g, which must not touch x (an infinite x would turn x·0 into NaN).
                 let passed = mask.map { VectorKernels.reluGradient(g, output: $0) } ?? g
-                input.accumulateGrad(layout.affine(passed, scale: scale, shift: [Float](repeating: 0, count: channels)))
+                input.accumulateGrad(layout.affine(passed, scale: coefficients.scale, shift: [Float](repeating: 0, count: channels)))
             }
         }
     }

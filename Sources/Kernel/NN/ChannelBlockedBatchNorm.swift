@@ -17,31 +17,14 @@ extension Tensor {
         guard blocks.perChannel > 1, data.count == blocks.count else { return nil }
 
         var mean = [Float](repeating: 0, count: channels)
-        var invStd = [Float](repeating: 0, count: channels)
-        var variance = data.withUnsafeBufferPointer { y in y.baseAddress.map { blocks.statistics($0, mean: &mean) } } ?? []
+        let variance = data.withUnsafeBufferPointer { y in y.baseAddress.map { blocks.statistics($0, mean: &mean) } } ?? []
         guard variance.count == channels else { return nil }
-        // Sync BN: the statistics (and in backward the gradient sums) over all ranks when fit syncs batch norm.
-        let synchronizer = BatchNormSynchronizer.current
-        var count = blocks.perChannel
-        synchronizer?.synchronize(mean: &mean, variance: &variance, count: &count)
-        // The same operations, in the same order, as `batchNorm` in training mode.
-        let unbiasing = Double(count) / Double(count - 1)
-        for c in 0..<channels {
-            invStd[c] = Float(1 / (variance[c] + Double(eps)).squareRoot())
-            runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c]
-            runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * Float(variance[c] * unbiasing)
-        }
-        let gamma = weight?.data ?? [Float](repeating: 1, count: channels)
-        let beta = bias?.data ?? [Float](repeating: 0, count: channels)
-        var scale = [Float](repeating: 0, count: channels), shift = [Float](repeating: 0, count: channels)
-        for c in 0..<channels {
-            scale[c] = gamma[c] * invStd[c]
-            shift[c] = beta[c] - mean[c] * scale[c]
-        }
+        let coefficients = BatchNormCoefficients(training: mean, variance: variance, count: blocks.perChannel, weight: weight, bias: bias,
+                                                 runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
         let out = data.withUnsafeBufferPointer { y in
             Tensor.storage(count: blocks.count) { o in
                 guard let yp = y.baseAddress else { return }
-                blocks.affine(yp, o, scale: scale, shift: shift, relu: thenReLU)
+                blocks.affine(yp, o, scale: coefficients.scale, shift: coefficients.shift, relu: thenReLU)
             }
         }
         let result = Tensor(unchecked: shape, data: out)
@@ -51,11 +34,11 @@ extension Tensor {
         let mask = thenReLU ? out : nil
         let inputs = [input, weight, bias].compactMap { $0 }
         return result.record(thenReLU ? "batch_norm_relu_nChw16c" : "batch_norm_nChw16c", inputs: inputs) { g in
-            var sums = g.withUnsafeBufferPointer { gb in
+            let sums = g.withUnsafeBufferPointer { gb in
                 input.data.withUnsafeBufferPointer { yb in
                     Tensor.withOptionalBuffer(mask) { mp -> (sumG: [Float], sumGXhat: [Float]) in
                         guard let gp = gb.baseAddress, let yp = yb.baseAddress else { return ([], []) }
-                        return blocks.gradientSums(gp, mask: mp, yp, mean: mean, invStd: invStd)
+                        return blocks.gradientSums(gp, mask: mp, yp, mean: coefficients.mean, invStd: coefficients.invStd)
                     }
                 }
             }
@@ -63,15 +46,7 @@ extension Tensor {
             if let weight, weight.requiresGrad { weight.accumulateGrad(sums.sumGXhat) }
             if let bias, bias.requiresGrad { bias.accumulateGrad(sums.sumG) }
             guard input.requiresGrad else { return }
-            synchronizer?.synchronize(sumG: &sums.sumG, sumGXhat: &sums.sumGXhat)
-            // dx = γσ⁻¹·(g − mean(g) − x̂·mean(g·x̂)) as an affine map of g and x per channel, as in `batchNorm`.
-            let n = Float(count)
-            var a = [Float](repeating: 0, count: channels), b = a, c = a
-            for ch in 0..<channels {
-                a[ch] = scale[ch]
-                b[ch] = -scale[ch] * invStd[ch] * sums.sumGXhat[ch] / n
-                c[ch] = -scale[ch] * sums.sumG[ch] / n - b[ch] * mean[ch]
-            }
+            let (a, b, c) = coefficients.inputGradient(sumG: sums.sumG, sumGXhat: sums.sumGXhat)
             let dx = g.withUnsafeBufferPointer { gb in
                 input.data.withUnsafeBufferPointer { yb in
                     Tensor.withOptionalBuffer(mask) { mp in
