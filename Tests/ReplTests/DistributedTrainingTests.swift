@@ -18,6 +18,8 @@ final class DistributedTrainingTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.errors)
         XCTAssertEqual(run.output.components(separatedBy: "world 2").count - 1, 1, "only rank 0 prints:\n\(run.output)")
         XCTAssertTrue(run.output.contains("rank 0 of 2"), run.output)
+        XCTAssertTrue(run.output.contains("ran 1 cell"), run.output)
+        XCTAssertFalse(run.output.contains("\u{1B}"), "mpirun's pseudo-terminals must not bring escape codes into a pipe:\n\(run.output)")
         let weights = try (0..<2).map { try Data(contentsOf: directory.url.appendingPathComponent("weights-\($0).safetensors")) }
         XCTAssertEqual(weights[0], weights[1], "after 3 epochs of 6 steps the ranks' weights must be identical")
         let initial = try Data(contentsOf: directory.url.appendingPathComponent("initial-0.safetensors"))

@@ -21,7 +21,7 @@ enum ChartTerminal {
     static let fallback = Geometry(columns: 80, rows: 24)
 
     /// Whether standard output is a terminal.
-    static var outputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var outputIsTerminal: Bool { OutputTerminal.isTerminal(STDOUT_FILENO) }
 
     /// The terminal's size from the kernel (TIOCGWINSZ), else `COLUMNS` × `LINES`, else 80 × 24.
     static func geometry(environment: [String: String]) -> Geometry {

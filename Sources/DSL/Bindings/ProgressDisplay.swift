@@ -13,7 +13,7 @@ public enum ProgressStyle {
 
 extension Interpreter {
     /// How training builtins show progress. The REPL sets `.bar` when its output is a terminal; `.automatic`
-    /// (the default) asks `isatty` about standard output.
+    /// (the default) asks `OutputTerminal` about standard output.
     public var progressStyle: ProgressStyle {
         get { TrainingState.of(self).progressStyle }
         set { TrainingState.of(self).progressStyle = newValue }
@@ -33,7 +33,7 @@ final class TrainingState {
         switch progressStyle {
         case .bar: return true
         case .lines: return false
-        case .automatic: return isatty(STDOUT_FILENO) == 1
+        case .automatic: return OutputTerminal.isTerminal(STDOUT_FILENO)
         }
     }
 

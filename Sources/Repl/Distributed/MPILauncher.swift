@@ -1,4 +1,5 @@
 import Foundation
+import DSL
 
 /// `rnx run --np N exp.rnx`: replaces this process by `mpirun` starting N copies of `rnx run exp.rnx`, with the
 /// flags a single machine (and a container, and root) needs, so users and CI never have to find them.
@@ -11,6 +12,8 @@ enum MPILauncher {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let command = [mpirun] + options(ranks: ranks) + [executable] + arguments
         for (name, value) in environment where getenv(name) == nil { setenv(name, value, 1) }
+        // The ranks write into mpirun's pseudo-terminals: tell them whether the user's output really is a terminal.
+        setenv(OutputTerminal.environmentName, OutputTerminal.isTerminal(STDOUT_FILENO) ? "1" : "0", 1)
         let cArguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         execv(mpirun, cArguments)
         throw ReplError("--np \(ranks): cannot start \(mpirun): \(String(cString: strerror(errno)))")

@@ -1,4 +1,5 @@
 import Foundation
+import DSL
 
 /// ANSI text attributes, applied only when the output is a terminal: the same renderers then produce plain text for
 /// pipes and files (no escape codes in `rnx < script.rnx > out.txt`).
@@ -32,6 +33,6 @@ struct TextStyle {
 
     /// Styling for text written to file descriptor `fd`: on when it is a terminal and `NO_COLOR` is unset.
     static func forDescriptor(_ fd: Int32) -> TextStyle {
-        TextStyle(enabled: isatty(fd) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        TextStyle(enabled: OutputTerminal.isTerminal(fd) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
     }
 }
