@@ -84,7 +84,7 @@ struct RunCommandLine: ParsableCommand {
     func run() throws {
         if let np {
             guard np >= 1 else { throw ValidationError("--np must be at least 1, found \(np)") }
-            if np > 1 && DistributedRun.size == 1 { try MPILauncher.exec(ranks: np, arguments: rankArguments) }
+            if np > 1 && DistributedRun.size == 1 { try MPILauncher.run(ranks: np, arguments: rankArguments) }
         }
         if DistributedRun.size > 1 { TerminationNotice.install(rank: DistributedRun.rank, size: DistributedRun.size) }
         let context = try CommandContext()

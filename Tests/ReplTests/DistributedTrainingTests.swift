@@ -97,6 +97,25 @@ final class DistributedTrainingTests: XCTestCase {
         }
     }
 
+    func testCtrlCStopsEveryRankAfterTheSameBatchAndTheScriptGoesOn() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(Self.script, to: "train.rnx")
+        let checkpoint = directory.url.appendingPathComponent("run.ckpt")
+        let terminal = try PseudoTerminal(["run", "--np", "2", "train.rnx", "--set", "epochs=100000", "--set", "checkpoint=\"run.ckpt\""],
+                                          in: directory.url)
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline { usleep(50_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint after 60 s:\n\(terminal.transcript)")
+        terminal.type("\u{3}")
+        try terminal.expect("stopping every rank")
+        try terminal.expect("interrupted in epoch")
+        try terminal.expect("ran 1 cell of train.rnx")
+        XCTAssertEqual(try terminal.waitForExit(), 0, terminal.transcript)
+        // Both ranks stopped after the same batch: the weights they saved after fit are the same.
+        let weights = try (0..<2).map { try Data(contentsOf: directory.url.appendingPathComponent("weights-\($0).safetensors")) }
+        XCTAssertEqual(weights[0], weights[1])
+    }
+
     func testNpWithoutMpirunSaysWhatIsMissing() throws {
         let directory = try TemporaryDirectory()
         try directory.write(Self.script, to: "train.rnx")

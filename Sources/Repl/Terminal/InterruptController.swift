@@ -1,4 +1,5 @@
 import Foundation
+import DSL
 
 /// Write ends of the two pipes the SIGINT handler signals through. Plain globals, set before the handler is installed,
 /// because a signal handler may only do async-signal-safe work: it writes one byte to each pipe and nothing else.
@@ -48,6 +49,15 @@ final class InterruptController {
         watcher.name = "rnx-interrupt-watcher"
         watcher.start()
 
+        try Self.route(SIGINT)
+        // Under `rnx run --np`, the launcher's Ctrl-C reaches the ranks as SIGUSR1 (mpirun passes it on; a SIGINT would
+        // end the whole job).
+        if DistributedRun.size > 1 { try Self.route(SIGUSR1) }
+        installed = true
+    }
+
+    /// Makes `signal` act as Ctrl-C.
+    private static func route(_ signal: Int32) throws {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             var byte: UInt8 = 3
@@ -56,10 +66,9 @@ final class InterruptController {
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
-        guard sigaction(SIGINT, &action, nil) == 0 else {
+        guard sigaction(signal, &action, nil) == 0 else {
             throw ReplError("cannot install the Ctrl-C handler: \(String(cString: strerror(errno)))")
         }
-        installed = true
     }
 
     /// Sets what Ctrl-C does while nothing runs (called on the watcher thread; nil: only the prompt reacts).
