@@ -15,7 +15,7 @@ final class NNChannelBlockedTests: XCTestCase {
     /// A copy of `t` that requires a gradient.
     private func leaf(_ t: Tensor) throws -> Tensor { try Tensor(shape: t.shape, data: t.data, requiresGrad: true) }
 
-    private func requireChannelBlocks(_ shape: DNNLConvolutionShape, _ sides: [DNNLConvolution.BlockedSide], bias: Bool) throws {
+    func requireChannelBlocks(_ shape: DNNLConvolutionShape, _ sides: [DNNLConvolution.BlockedSide], bias: Bool) throws {
         for side in sides where !DNNLConvolution.usesChannelBlocks(shape, side: side, bias: bias) {
             throw XCTSkip("oneDNN does not use the nChw16c layout for the \(side) of \(shape) on this machine")
         }
@@ -237,5 +237,64 @@ extension NNChannelBlockedTests {
         let x = try Tensor.randn([2, 16, 8, 8])
         let channelsLast = try x.permute([0, 2, 3, 1]).data
         XCTAssertEqual(blocks.converted(x.data, toBlocked: true), channelsLast)
+    }
+}
+
+extension NNChannelBlockedTests {
+    /// Training values and gradients of `config`'s network through the model (blocked where it can) and layer by layer.
+    private func assertBlockedTrainingMatchesLayerByLayer(_ config: ResNetConfig, _ what: String,
+                                                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let model = try ResNet.make(config)
+        model.generator = RandomGenerator(seed: 53)
+        let x = try Tensor.randn([2] + config.inputShape, generator: RandomGenerator(seed: 51))
+        let norms = model.layers.compactMap { $0 as? BatchNormalization }
+        let start = norms.map { ($0.runningMean?.data ?? [], $0.runningVar?.data ?? []) }
+        let logits = try model(x)
+        try logits.sum().backward()
+        let fastGradients = model.parameters.map { $0.tensor.grad?.data ?? [] }
+        let fastStatistics = norms.flatMap { ($0.runningMean?.data ?? []) + ($0.runningVar?.data ?? []) }
+        model.zeroGrad()
+        for (bn, (mean, variance)) in zip(norms, start) {
+            try bn.runningMean?.assign(mean)
+            try bn.runningVar?.assign(variance)
+        }
+        let reference = try layerByLayerOutput(of: model, x, generator: RandomGenerator(seed: 53), file: file, line: line)
+        try reference.sum().backward()
+        assertClose(logits.data, reference.data, tolerance: 2e-4, "\(what): logits", file: file, line: line)
+        assertClose(fastStatistics, norms.flatMap { ($0.runningMean?.data ?? []) + ($0.runningVar?.data ?? []) }, "\(what): running statistics",
+                    file: file, line: line)
+        for (name, (fast, plain)) in zip(model.parameters.map(\.name), zip(fastGradients, model.parameters.map { $0.tensor.grad?.data ?? [] })) {
+            assertClose(fast, plain, tolerance: 5e-4, "\(what): \(name) gradient", file: file, line: line)
+        }
+    }
+
+    func testEveryResNetFlavourTrainsThroughBlockedFeatureMapsWithTheLayerByLayerResults() throws {
+        let stem = try DNNLConvolutionShape(batch: 2, inChannels: 3, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                            padding: (1, 1))
+        try requireChannelBlocks(stem, [.output], bias: false)
+        var base = try ResNetConfig.cifar(depth: 8, classes: 3, inputShape: [3, 8, 8])
+        base.widths = [16, 32, 32]
+        var flavours: [(String, ResNetConfig)] = [("option A", base)]
+        var b = base
+        b.shortcut = .b
+        flavours.append(("option B", b))
+        var pre = base
+        pre.preActivation = true
+        flavours.append(("pre-activation", pre))
+        var concat = base
+        concat.merge = .concat
+        flavours.append(("concat merge", concat))
+        var bottleneck = base
+        bottleneck.block = .bottleneck
+        bottleneck.widths = [16, 16, 16]
+        flavours.append(("bottleneck", bottleneck))
+        var stochastic = base
+        stochastic.finalSurvivalProbability = 0.5
+        flavours.append(("stochastic depth", stochastic))
+        var odd = base
+        odd.widths = [12, 24, 24]
+        odd.stem.width = 12
+        flavours.append(("12 channels (no blocks)", odd))
+        for (what, config) in flavours { try assertBlockedTrainingMatchesLayerByLayer(config, what) }
     }
 }
