@@ -39,6 +39,27 @@ public final class Tensor: @unchecked Sendable {
         }
     }
 
+    /// An array of `count` floats whose values are whatever the allocator returned; only for buffers about to be overwritten
+    /// (by oneDNN, say).
+    static func uninitialized(count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    /// `body` with a pointer to `values`, or nil when there are none (an optional bias, mask or kept copy).
+    static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+        guard let values else { return try body(nil) }
+        return try values.withUnsafeBufferPointer { try body($0.baseAddress) }
+    }
+
+    /// `body` with a mutable pointer to `values`, or nil when there are none (a gradient not asked for).
+    static func withOptionalMutable<R>(_ values: inout [Float]?, _ body: (UnsafeMutablePointer<Float>?) throws -> R) rethrows -> R {
+        guard var present = values else { return try body(nil) }
+        // Detach the array from the optional so writing through the buffer does not copy it.
+        values = nil
+        defer { values = present }
+        return try present.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
+    }
+
     /// Drops the values of an intermediate tensor that only the tape still references and whose values no backward
     /// closure reads (a model's feature map after its last reader), keeping its shape for gradient bookkeeping.
     func releaseStorage() {

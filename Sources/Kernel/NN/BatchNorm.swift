@@ -125,7 +125,7 @@ struct BatchNormLayout {
     func combine(_ g: [Float], _ x: [Float], mask: [Float]?, gScale: [Float], xScale: [Float], shift: [Float]) -> [Float] {
         g.withUnsafeBufferPointer { gb in
             x.withUnsafeBufferPointer { xb in
-                withOptionalBuffer(mask) { yp in
+                Tensor.withOptionalBuffer(mask) { yp in
                     Tensor.storage(count: xb.count) { op in
                         guard let gp = gb.baseAddress, let xp = xb.baseAddress else { return }
                         forEachRun { run in
@@ -148,7 +148,7 @@ struct BatchNormLayout {
         var sumG = [Float](repeating: 0, count: channels), sumGXhat = [Float](repeating: 0, count: channels)
         g.withUnsafeBufferPointer { gb in
             x.withUnsafeBufferPointer { xb in
-                withOptionalBuffer(mask) { yp in
+                Tensor.withOptionalBuffer(mask) { yp in
                     sumG.withUnsafeMutableBufferPointer { sg in
                         sumGXhat.withUnsafeMutableBufferPointer { sgx in
                             guard let gp = gb.baseAddress, let xp = xb.baseAddress else { return }
@@ -181,10 +181,5 @@ struct BatchNormLayout {
         } else {
             Parallel.forEach(runs, body)
         }
-    }
-
-    private func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-        guard let values else { return body(nil) }
-        return values.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

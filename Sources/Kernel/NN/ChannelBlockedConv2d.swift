@@ -27,7 +27,7 @@ extension Tensor {
         // A plain input, as oneDNN's forward pass reorders it, kept for the weight gradient so backward-weights does not
         // reorder it a second time.
         let keptBytes = !inputBlocked && GradMode.isEnabled && weight.requiresGrad ? DNNLConvolution.keptInputBytes(shape, bias: hasBias) : nil
-        var kept = keptBytes.map { bytes in Tensor.storage(count: (bytes + 3) / 4) { _ in } }
+        var kept = keptBytes.map { bytes in Tensor.uninitialized(count: (bytes + 3) / 4) }
         var failed = false
         let out = Tensor.storage(count: shape.outputCount) { op in
             data.withUnsafeBufferPointer { x in
@@ -49,9 +49,9 @@ extension Tensor {
         let recorded = result.record("conv2d_nChw16c", inputs: [input, weight, bias].compactMap { $0 }) { gradOut in
             let wantInput = input.requiresGrad, wantWeight = weight.requiresGrad, wantBias = bias?.requiresGrad ?? false
             guard wantInput || wantWeight || wantBias else { return }
-            var dx = wantInput ? Tensor.storage(count: shape.inputCount) { _ in } : nil
-            var dw = wantWeight ? Tensor.storage(count: shape.weightCount) { _ in } : nil
-            var db = wantBias ? Tensor.storage(count: shape.outChannels) { _ in } : nil
+            var dx = wantInput ? Tensor.uninitialized(count: shape.inputCount) : nil
+            var dw = wantWeight ? Tensor.uninitialized(count: shape.weightCount) : nil
+            var db = wantBias ? Tensor.uninitialized(count: shape.outChannels) : nil
             let done: Bool = input.data.withUnsafeBufferPointer { x in
                 weight.data.withUnsafeBufferPointer { w in
                     gradOut.withUnsafeBufferPointer { gy in
@@ -85,18 +85,5 @@ extension Tensor {
             if let bias, let db { bias.accumulateGrad(db) }
         }
         return (recorded, sides.contains(.output))
-    }
-
-    static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
-        guard let values else { return try body(nil) }
-        return try values.withUnsafeBufferPointer { try body($0.baseAddress) }
-    }
-
-    static func withOptionalMutable<R>(_ values: inout [Float]?, _ body: (UnsafeMutablePointer<Float>?) throws -> R) rethrows -> R {
-        guard var present = values else { return try body(nil) }
-        // Detach the array from the optional so writing through the buffer does not copy it.
-        values = nil
-        defer { values = present }
-        return try present.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
     }
 }

@@ -158,7 +158,7 @@ public enum DNNLConvolution {
         return try [Float](unsafeUninitializedCapacity: shape.outputCount) { out, initialized in
             try input.withUnsafeBufferPointer { x in
                 try weight.withUnsafeBufferPointer { w in
-                    try withOptionalBuffer(bias) { b in
+                    try Tensor.withOptionalBuffer(bias) { b in
                         guard let xp = x.baseAddress, let wp = w.baseAddress, let op = out.baseAddress else { return }
                         try forward(input: xp, weight: wp, bias: b, output: op, shape: shape)
                     }
@@ -192,7 +192,7 @@ public enum DNNLConvolution {
         let gradWeight = try [Float](unsafeUninitializedCapacity: shape.weightCount) { dw, initialized in
             try input.withUnsafeBufferPointer { x in
                 try gradOutput.withUnsafeBufferPointer { g in
-                    try withOptionalMutableBuffer(&gradBias) { db in
+                    try Tensor.withOptionalMutable(&gradBias) { db in
                         guard let xp = x.baseAddress, let gp = g.baseAddress, let dwp = dw.baseAddress else { return }
                         try backwardWeights(input: xp, gradOutput: gp, gradWeight: dwp, gradBias: db, shape: shape)
                     }
@@ -211,15 +211,15 @@ public enum DNNLConvolution {
         try requireCount(weight, shape.weightCount, "weight")
         try requireCount(gradOutput, shape.outputCount, "output gradient")
         // oneDNN overwrites every element, so the arrays need no zeroing first.
-        var dx = wantInput ? uninitialized(shape.inputCount) : nil
-        var dw = wantWeight ? uninitialized(shape.weightCount) : nil
-        var db = wantBias ? uninitialized(shape.outChannels) : nil
+        var dx = wantInput ? Tensor.uninitialized(count: shape.inputCount) : nil
+        var dw = wantWeight ? Tensor.uninitialized(count: shape.weightCount) : nil
+        var db = wantBias ? Tensor.uninitialized(count: shape.outChannels) : nil
         try input.withUnsafeBufferPointer { x in
             try weight.withUnsafeBufferPointer { w in
                 try gradOutput.withUnsafeBufferPointer { g in
-                    try withOptionalMutableBuffer(&dx) { dxp in
-                        try withOptionalMutableBuffer(&dw) { dwp in
-                            try withOptionalMutableBuffer(&db) { dbp in
+                    try Tensor.withOptionalMutable(&dx) { dxp in
+                        try Tensor.withOptionalMutable(&dw) { dwp in
+                            try Tensor.withOptionalMutable(&db) { dbp in
                                 guard let xp = x.baseAddress, let wp = w.baseAddress, let gp = g.baseAddress else { return }
                                 try backward(input: xp, weight: wp, gradOutput: gp, gradInput: dxp, gradWeight: dwp, gradBias: dbp, shape: shape)
                             }
@@ -289,23 +289,5 @@ public enum DNNLConvolution {
         guard values.count == expected else {
             throw KernelError.shapeMismatch(op: "conv2d (oneDNN)", expected: "\(expected) \(name) values", found: "\(values.count)")
         }
-    }
-
-    /// An array of `count` floats whose values are whatever the allocator returned; only for buffers about to be overwritten.
-    private static func uninitialized(_ count: Int) -> [Float] {
-        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-    }
-
-    private static func withOptionalBuffer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
-        guard let values else { return try body(nil) }
-        return try values.withUnsafeBufferPointer { try body($0.baseAddress) }
-    }
-
-    private static func withOptionalMutableBuffer<R>(_ values: inout [Float]?, _ body: (UnsafeMutablePointer<Float>?) throws -> R) rethrows -> R {
-        guard var present = values else { return try body(nil) }
-        // Detach the array from the optional so writing through the buffer does not copy it.
-        values = nil
-        defer { values = present }
-        return try present.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
     }
 }
