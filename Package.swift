@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Optimised numerics even in debug builds would hide nothing: the hot loops live in Kernel.
-let numericFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+/// Release builds keep every check: an overflowing shape or an index out of bounds traps instead of corrupting memory.
+/// Whole-module optimisation lets the hot loops in Kernel specialise across files.
+let numericFlags: [SwiftSetting] = [.unsafeFlags(["-wmo"], .when(configuration: .release))]
 
 let package = Package(
     name: "rnx",

@@ -39,8 +39,11 @@ public enum Shape {
         return result
     }
 
-    /// Validates a user-supplied shape: no negative dimensions, and an element count that fits the memory limit.
-    public static func validate(_ shape: [Int], op: String) throws {
+    /// Validates a shape before anything of that shape is allocated: no negative dimensions, an element count that
+    /// does not overflow and fits the memory limit. Returns the element count. Every op whose output shape differs from
+    /// its input's calls this first, so a shape computed from user input can never wrap around or exhaust memory.
+    @discardableResult
+    public static func validate(_ shape: [Int], op: String) throws -> Int {
         var elements = 1
         for dim in shape {
             guard dim >= 0 else {
@@ -51,6 +54,7 @@ public enum Shape {
             elements = product
         }
         try MemoryLimit.check(elements: elements)
+        return elements
     }
 }
 
