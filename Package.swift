@@ -38,17 +38,18 @@ let package = Package(
             ]
         ),
 
+        // The only code both Kernel and Plot need (atomic file writes, a lock); depends on nothing.
+        .target(name: "Basics"),
         // The four modules; dependencies point one way.
-        .target(name: "Kernel", dependencies: ["COpenBLAS", "CZlib", "CImageIO", "CDNNL", "CMPI"], swiftSettings: numericFlags),
-        .target(name: "Plot", dependencies: ["CGnuplotIostream"]),
-        .target(name: "DSL", dependencies: ["Kernel", "Plot"]),
+        .target(name: "Kernel", dependencies: ["Basics", "COpenBLAS", "CZlib", "CImageIO", "CDNNL", "CMPI"], swiftSettings: numericFlags),
+        .target(name: "Plot", dependencies: ["Basics", "CGnuplotIostream"]),
+        .target(name: "DSL", dependencies: ["Basics", "Kernel", "Plot"]),
         .executableTarget(
             name: "Repl",
-            dependencies: ["DSL", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Basics", "DSL", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .executableTarget(name: "RnxBench", dependencies: ["Kernel"], path: "Benchmarks/RnxBench", swiftSettings: numericFlags),
-
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL"]),

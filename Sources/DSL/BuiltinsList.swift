@@ -68,7 +68,8 @@ enum ListMethods {
 
     private static func index(in items: [Value], _ args: Arguments) throws -> Value {
         let target = try args.value("x")
-        guard let index = try items.firstIndex(where: { try Operations.equal($0, target) }) else {
+        var poll = InterruptPoll()
+        guard let index = try items.firstIndex(where: { try poll.tick(); return try Operations.equal($0, target) }) else {
             throw DSLError(.value, "\(target.repr) is not in the \(args.receiver.typeName)")
         }
         return .int(index)
@@ -76,7 +77,8 @@ enum ListMethods {
 
     private static func count(in items: [Value], _ args: Arguments) throws -> Value {
         let target = try args.value("x")
-        return .int(try items.filter { try Operations.equal($0, target) }.count)
+        var poll = InterruptPoll()
+        return .int(try items.filter { try poll.tick(); return try Operations.equal($0, target) }.count)
     }
 }
 
@@ -101,7 +103,9 @@ enum Sorting {
     static func sorted(_ values: [Value], key: Value?, reverse: Bool, interpreter: Interpreter) throws -> [Value] {
         let keys = try key.map { keyFunction in try values.map { try interpreter.call(keyFunction, [$0]) } } ?? values
         var order = Array(values.indices)
+        var poll = InterruptPoll(interpreter.interrupt)
         try order.sort { a, b in
+            try poll.tick()
             let (first, second) = reverse ? (b, a) : (a, b)
             if try Operations.lessThan(keys[first], keys[second]) { return true }
             if try Operations.lessThan(keys[second], keys[first]) { return false }

@@ -88,6 +88,29 @@ enum NumericBuiltins {
         return try args.interpreter.call(.method(BoundMethod(receiver: value, function: method)), [])
     }
 
+    /// `round(number, digits)` for an int and negative `digits`, exactly (halves to even), as Python does.
+    private static func roundInteger(_ number: Int, digits: Int) throws -> Int {
+        guard digits > -19 else {
+            // 10**19 exceeds every int: ints round to 0 at that scale, except those beyond half of it, which round
+            // to ±10**19, past the int range.
+            if digits == -19 && number.magnitude > 5_000_000_000_000_000_000 {
+                throw DSLError(.overflow, "round(\(number), \(digits)) is too large for an int")
+            }
+            return 0
+        }
+        var scale = 1
+        for _ in 0 ..< -digits { scale *= 10 }
+        let (quotient, remainder) = number.quotientAndRemainder(dividingBy: scale)
+        let twiceRemainder = remainder.magnitude * 2
+        var rounded = quotient
+        if twiceRemainder > scale.magnitude || (twiceRemainder == scale.magnitude && quotient % 2 != 0) {
+            rounded += number < 0 ? -1 : 1
+        }
+        let (result, overflow) = rounded.multipliedReportingOverflow(by: scale)
+        guard !overflow else { throw DSLError(.overflow, "round(\(number), \(digits)) is too large for an int") }
+        return result
+    }
+
     private static func round(_ args: Arguments) throws -> Value {
         let value = try args.value("number")
         let digits = try args.optionalInt("ndigits")
@@ -95,20 +118,22 @@ enum NumericBuiltins {
         case .int, .bool:
             let number = value.integerValue ?? 0
             guard let digits, digits < 0 else { return .int(number) }
-            guard digits > -19 else { return .int(0) }
-            let scale = Int(pow(10, Double(-digits)))
-            let rounded = (Double(number) / Double(scale)).rounded(.toNearestOrEven)
-            return .int(try Conversions.truncate(rounded * Double(scale)))
+            return .int(try roundInteger(number, digits: digits))
         case .float(let number):
             guard let digits else { return .int(try Conversions.truncate(number.rounded(.toNearestOrEven))) }
             guard number.isFinite else { return value }
+            // As Python: beyond 323 decimals every double is already exact, and below -308 every double rounds
+            // to a zero of its sign (the scale 10**-digits would be infinite and give NaN).
+            if digits > 323 { return value }
+            if digits < -308 { return .float(0.0 * number) }
             if digits >= 0 {
                 // printf rounds the exact binary value correctly, which is what Python's round does.
-                return .float(Double(String(format: "%.\(min(digits, 340))f", number)) ?? number)
+                return .float(Double(String(format: "%.\(digits)f", number)) ?? number)
             }
-            // -Double(digits), not Double(-digits): negating Int.min would trap.
             let scale = pow(10, -Double(digits))
-            return .float((number / scale).rounded(.toNearestOrEven) * scale)
+            let rounded = (number / scale).rounded(.toNearestOrEven) * scale
+            guard rounded.isFinite else { throw DSLError(.overflow, "rounded value too large to represent") }
+            return .float(rounded)
         default:
             if case .object = value, let method = value.dslType.method(named: "round") {
                 return try args.interpreter.call(.method(BoundMethod(receiver: value, function: method)), [])

@@ -105,10 +105,11 @@ enum StringMethods {
         },
         method("zfill", [.required("width")], doc: "The text padded with zeros on the left to width (after any sign).") { args in
             let text = try args.text()
-            // Clamped both ways: a huge negative width would overflow the subtraction below.
-            let width = max(0, min(try args.int("width"), FormatSpec.maximumWidth))
+            // A negative width pads nothing; clamping it keeps the subtraction below from overflowing.
+            let width = max(0, try args.int("width"))
             let missing = width - text.count
             guard missing > 0 else { return .string(text) }
+            try ContainerLimit.check(copies: missing, of: 1, plus: text.utf8.count, text: true, of: "the text padded to width \(width)")
             if let sign = text.first, sign == "-" || sign == "+" {
                 return .string(String(sign) + String(repeating: "0", count: missing) + text.dropFirst())
             }
@@ -192,8 +193,8 @@ enum StringMethods {
         var spec = try FormatSpec("")
         spec.fill = fillCharacter
         spec.align = align
-        spec.width = max(0, min(try args.int("width"), FormatSpec.maximumWidth))
-        return Formatting.pad(try args.text(), spec, defaultAlign: align)
+        spec.width = max(0, try args.int("width"))
+        return try Formatting.pad(try args.text(), spec, defaultAlign: align)
     }
 }
 

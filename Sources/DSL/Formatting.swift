@@ -13,8 +13,8 @@ struct FormatSpec {
     var precision: Int?
     var type: Character?
 
-    /// Widths and precisions beyond these are refused instead of building gigantic strings.
-    static let maximumWidth = 10_000
+    /// Precisions beyond this are refused instead of building gigantic strings; widths are sized against the
+    /// memory limit when the text is padded (`Formatting.pad`).
     static let maximumPrecision = 500
 
     init(_ spec: String) throws {
@@ -51,8 +51,8 @@ struct FormatSpec {
             index += 1
         }
         if !widthDigits.isEmpty {
-            guard let value = Int(widthDigits), value <= FormatSpec.maximumWidth else {
-                throw DSLError(.value, "format width \(widthDigits) is too large (at most \(FormatSpec.maximumWidth))")
+            guard let value = Int(widthDigits) else {
+                throw DSLError(.value, "format width \(widthDigits) has too many digits (at most \(Int.max))")
             }
             width = value
         }
@@ -93,7 +93,7 @@ enum Formatting {
         let format = try FormatSpec(spec)
         switch value {
         case .bool(let flag) where format.type == nil || format.type == "s":
-            return pad(flag ? "True" : "False", format, defaultAlign: "<")
+            return try pad(flag ? "True" : "False", format, defaultAlign: "<")
         case .int, .bool:
             return try formatInteger(value.integerValue ?? 0, format)
         case .float(let number):
@@ -103,12 +103,12 @@ enum Formatting {
                 throw DSLError(.value, "unknown format code '\(format.type ?? " ")' for a str value")
             }
             let truncated = format.precision.map { String(text.prefix($0)) } ?? text
-            return pad(truncated, format, defaultAlign: "<")
+            return try pad(truncated, format, defaultAlign: "<")
         default:
             guard format.type == nil || format.type == "s", format.precision == nil, format.grouping == nil else {
                 throw DSLError(.type, "format spec '\(spec)' is not supported for '\(value.typeName)' values")
             }
-            return pad(value.description, format, defaultAlign: "<")
+            return try pad(value.description, format, defaultAlign: "<")
         }
     }
 
@@ -126,16 +126,18 @@ enum Formatting {
             if format.grouping == "_" { digits = group(digits, separator: "_", every: 4) }
             if format.alternate { prefix = "0" + String(format.type ?? "x") }
         case "c":
-            guard let scalar = Unicode.Scalar(UInt32(clamping: max(number, 0))) else {
-                throw DSLError(.overflow, "%c argument \(number) is not a valid character code")
+            guard (0..<0x110000).contains(number) else { throw DSLError(.value, "%c arg not in range(0x110000)") }
+            // Surrogates are code points Python accepts but a Swift string cannot hold.
+            guard let scalar = Unicode.Scalar(UInt32(number)) else {
+                throw DSLError(.value, "%c arg \(number) is a surrogate code point, which a str cannot hold")
             }
-            return pad(String(Character(scalar)), format, defaultAlign: "<")
+            return try pad(String(Character(scalar)), format, defaultAlign: "<")
         case "e", "E", "f", "F", "g", "G", "%":
             return try formatFloat(Double(number), format)
         default:
             throw DSLError(.value, "unknown format code '\(format.type ?? " ")' for an int value")
         }
-        return padNumber(sign: signText(negative: number < 0, format), prefix: prefix, digits: digits, format)
+        return try padNumber(sign: signText(negative: number < 0, format), prefix: prefix, digits: digits, format)
     }
 
     private static func formatFloat(_ number: Double, _ format: FormatSpec) throws -> String {
@@ -173,7 +175,7 @@ enum Formatting {
             }
         }
         let negative = number < 0 || (number == 0 && number.sign == .minus)
-        return padNumber(sign: signText(negative: negative, format), prefix: "", digits: body + suffix, format)
+        return try padNumber(sign: signText(negative: negative, format), prefix: "", digits: body + suffix, format)
     }
 
     private static func signText(negative: Bool, _ format: FormatSpec) -> String {
@@ -181,19 +183,23 @@ enum Formatting {
         return format.sign == "+" ? "+" : format.sign == " " ? " " : ""
     }
 
-    private static func padNumber(sign: String, prefix: String, digits: String, _ format: FormatSpec) -> String {
+    private static func padNumber(sign: String, prefix: String, digits: String, _ format: FormatSpec) throws -> String {
         let content = sign + prefix + digits
         let missing = format.width - content.count
         guard missing > 0 else { return content }
         if (format.align ?? ">") == "=" {
+            try checkPadding(content, missing: missing, format)
             return sign + prefix + String(repeating: format.fill, count: missing) + digits
         }
-        return pad(content, format, defaultAlign: ">")
+        return try pad(content, format, defaultAlign: ">")
     }
 
-    static func pad(_ text: String, _ format: FormatSpec, defaultAlign: Character) -> String {
+    /// `text` padded to `format.width` with `format.fill` (`ljust`, `rjust`, `center`, format widths); a width
+    /// whose result would exceed the memory limit is a `MemoryError`, never a shorter string.
+    static func pad(_ text: String, _ format: FormatSpec, defaultAlign: Character) throws -> String {
         let missing = format.width - text.count
         guard missing > 0 else { return text }
+        try checkPadding(text, missing: missing, format)
         let fill = format.fill
         switch format.align ?? defaultAlign {
         case "<": return text + String(repeating: fill, count: missing)
@@ -202,6 +208,11 @@ enum Formatting {
             return String(repeating: fill, count: left) + text + String(repeating: fill, count: missing - left)
         default: return String(repeating: fill, count: missing) + text
         }
+    }
+
+    private static func checkPadding(_ text: String, missing: Int, _ format: FormatSpec) throws {
+        try ContainerLimit.check(copies: missing, of: String(format.fill).utf8.count, plus: text.utf8.count, text: true,
+                                 of: "the text padded to width \(format.width)")
     }
 
     private static func group(_ digits: String, separator: Character, every size: Int) -> String {

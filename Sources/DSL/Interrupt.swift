@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Cooperative interruption (Ctrl-C in the REPL): another thread calls `request()`, the running program
@@ -6,9 +7,8 @@ import Foundation
 ///
 /// `request()` takes a lock, so do not call it from inside a signal handler; forward the signal first
 /// (e.g. with a `DispatchSourceSignal`).
-public final class Interrupt: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
+public final class Interrupt: Sendable {
+    private let requested = Locked(false)
 
     /// The flag of the program running on this thread (bound by the interpreter while it runs a program), so
     /// code that has no interpreter at hand — iterating a `range`, collecting elements — can still stop.
@@ -19,31 +19,25 @@ public final class Interrupt: @unchecked Sendable {
 
     /// Asks the running program to stop at the next check.
     public func request() {
-        lock.lock()
-        requested = true
-        lock.unlock()
+        requested.withLock { $0 = true }
     }
 
     /// Withdraws a pending request.
     public func clear() {
-        lock.lock()
-        requested = false
-        lock.unlock()
+        requested.withLock { $0 = false }
     }
 
     /// Whether a request is pending.
     public var isRequested: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return requested
+        requested.withLock { $0 }
     }
 
     /// Throws `KeyboardInterrupt` (and clears the request) when an interruption was requested.
     public func check() throws {
-        lock.lock()
-        let wasRequested = requested
-        requested = false
-        lock.unlock()
+        let wasRequested = requested.withLock { flag in
+            defer { flag = false }
+            return flag
+        }
         if wasRequested { throw DSLError(.keyboardInterrupt, "interrupted") }
     }
 }

@@ -4,14 +4,16 @@ import Kernel
 extension Value {
     /// An iterator over the value: list and tuple elements, string characters, dict keys, range numbers,
     /// or whatever an iterable object produces. Lists are read live, so appending while looping is seen.
-    /// A range looks at the running program's interrupt flag as it goes, so any builtin consuming one
-    /// (`sum(range(10**18))`) stops on Ctrl-C.
+    /// Every iterator looks at the running program's interrupt flag as it goes, so any builtin consuming one
+    /// (`sum(range(10**18))`, `max(huge_list)`) stops on Ctrl-C.
     public func makeIterator() throws -> ValueIterator {
         switch self {
         case .list(let list):
             var index = 0
+            var poll = InterruptPoll()
             return ValueIterator {
                 guard index < list.items.count else { return nil }
+                try poll.tick()
                 defer { index += 1 }
                 return list.items[index]
             }
@@ -19,18 +21,23 @@ extension Value {
             return Value.iterate(items)
         case .string(let text):
             var iterator = text.makeIterator()
-            return ValueIterator { iterator.next().map { .string(String($0)) } }
+            var poll = InterruptPoll()
+            return ValueIterator {
+                guard let character = iterator.next() else { return nil }
+                try poll.tick()
+                return .string(String(character))
+            }
         case .dict(let dict):
             return Value.iterate(dict.keys)
         case .range(let range):
-            var index = 0
+            var index: Int128 = 0
             let count = range.count
             var poll = InterruptPoll()
             return ValueIterator {
                 guard index < count else { return nil }
                 try poll.tick()
                 defer { index += 1 }
-                return .int(range.element(at: index))
+                return .int(try range.element(at: index))
             }
         case .object(let object):
             if let iterator = try object.makeIterator() { return iterator }
@@ -48,7 +55,7 @@ extension Value {
         case .tuple(let items): return items
         case .dict(let dict): return dict.keys
         case .range(let range):
-            let count = range.count
+            let count = Int(clamping: range.count)
             try ContainerLimit.check(elements: count, of: "a list of \(repr)")
             var result: [Value] = []
             // Reserved in part only: the whole list may be refused later by a Ctrl-C, or by a system that does
@@ -57,7 +64,7 @@ extension Value {
             var poll = InterruptPoll()
             for index in 0..<count {
                 try poll.tick()
-                result.append(.int(range.element(at: index)))
+                result.append(.int(try range.element(at: Int128(index))))
             }
             return result
         default:
@@ -83,8 +90,10 @@ extension Value {
 
     private static func iterate(_ items: [Value]) -> ValueIterator {
         var index = 0
+        var poll = InterruptPoll()
         return ValueIterator {
             guard index < items.count else { return nil }
+            try poll.tick()
             defer { index += 1 }
             return items[index]
         }
@@ -112,6 +121,22 @@ enum ContainerLimit {
     static func check(stringBytes bytes: Int, of what: String) throws {
         guard bytes > MemoryLimit.bytes else { return }
         throw tooLarge(what, bytes: Double(bytes), detail: "\(bytes) bytes")
+    }
+
+    /// Throws when `copies` repetitions of `length` elements (or UTF-8 bytes, when `text`) plus `extra` more would
+    /// exceed the limit: repetition (`"a" * n`, `[0] * n`) and padding (`ljust`, format widths) size their result
+    /// here, without overflow, before building it. A negative count of copies builds nothing.
+    static func check(copies: Int, of length: Int, plus extra: Int = 0, text: Bool, of what: String) throws {
+        let copies = Swift.max(copies, 0)
+        let (product, productOverflow) = copies.multipliedReportingOverflow(by: length)
+        let (total, sumOverflow) = product.addingReportingOverflow(extra)
+        guard productOverflow || sumOverflow else {
+            if text { try check(stringBytes: total, of: what) } else { try check(elements: total, of: what) }
+            return
+        }
+        let amount = Double(copies) * Double(length) + Double(extra)
+        throw tooLarge(what, bytes: text ? amount : amount * Double(bytesPerElement),
+                       detail: String(format: "%.3g %@", amount, text ? "bytes" : "elements"))
     }
 
     private static func tooLarge(_ what: String, bytes: Double, detail: String) -> DSLError {

@@ -70,14 +70,8 @@ enum Operations {
 
     /// Refuses `count` copies of a sequence of `length` elements (or UTF-8 bytes, for text) beyond the memory limit.
     private static func checkRepetition(_ count: Int, length: Int, isText: Bool = false) throws {
-        let (total, overflow) = count.multipliedReportingOverflow(by: length)
-        let what = "the repetition (\(count) copies of \(length) \(isText ? "bytes" : "elements"))"
-        if overflow { throw DSLError(.memory, "\(what) is too large") }
-        if isText {
-            try ContainerLimit.check(stringBytes: total, of: what)
-        } else {
-            try ContainerLimit.check(elements: total, of: what)
-        }
+        try ContainerLimit.check(copies: count, of: length, text: isText,
+                                 of: "the repetition (\(count) copies of \(length) \(isText ? "bytes" : "elements"))")
     }
 
     private static func integerArithmetic(_ op: BinaryOperator, _ a: Int, _ b: Int) throws -> Value {
@@ -220,8 +214,17 @@ enum Operations {
 
     private static func sequencesEqual(_ a: [Value], _ b: [Value], depth: Int) throws -> Bool {
         guard a.count == b.count else { return false }
-        for (x, y) in zip(a, b) where !(try equal(x, y, depth: depth + 1)) { return false }
+        var poll = InterruptPoll()
+        for (x, y) in zip(a, b) {
+            try poll.tick()
+            if !(try equal(x, y, depth: depth + 1)) { return false }
+        }
         return true
+    }
+
+    private static func contains(_ items: [Value], _ needle: Value) throws -> Bool {
+        var poll = InterruptPoll()
+        return try items.contains { try poll.tick(); return try equal($0, needle) }
     }
 
     /// `is`: identity for containers and objects; equality of value for None, bools and numbers of one type.
@@ -274,8 +277,10 @@ enum Operations {
     }
 
     private static func sequenceLessThan(_ a: [Value], _ b: [Value], op: BinaryOperator, depth: Int) throws -> Bool {
-        for (x, y) in zip(a, b) where !(try equal(x, y, depth: depth + 1)) {
-            return try lessThan(x, y, op: op, depth: depth + 1)
+        var poll = InterruptPoll()
+        for (x, y) in zip(a, b) {
+            try poll.tick()
+            if !(try equal(x, y, depth: depth + 1)) { return try lessThan(x, y, op: op, depth: depth + 1) }
         }
         return a.count < b.count
     }
@@ -288,16 +293,12 @@ enum Operations {
                 throw DSLError(.type, "'in <string>' requires a string on the left, not \(needle.typeName)")
             }
             return part.isEmpty || text.contains(part)
-        case .list(let list): return try list.items.contains { try equal($0, needle) }
-        case .tuple(let items): return try items.contains { try equal($0, needle) }
+        case .list(let list): return try contains(list.items, needle)
+        case .tuple(let items): return try contains(items, needle)
         case .dict(let dict): return try dict.get(needle) != nil
         case .range(let range):
             guard let number = needle.integerValue else { return false }
-            guard range.count > 0 else { return false }
-            let offset = number.subtractingReportingOverflow(range.start)
-            if offset.overflow || offset.partialValue % range.step != 0 { return false }
-            let index = offset.partialValue / range.step
-            return index >= 0 && index < range.count
+            return range.position(of: number) != nil
         default:
             let iterator: ValueIterator
             do {
@@ -320,7 +321,7 @@ enum Operations {
         case .list(let list): return list.items.count
         case .tuple(let items): return items.count
         case .dict(let dict): return dict.count
-        case .range(let range): return range.count
+        case .range(let range): return try range.length()
         case .object(let object):
             if let length = try object.length() { return length }
         default: break
@@ -354,13 +355,16 @@ enum Operations {
             guard let value = try dict.get(index) else { throw DSLError(.key, index.repr) }
             return value
         case .range(let range):
-            if case .slice(let slice) = index {
-                let (start, _, step) = try slice.indices(length: range.count)
-                let count = try slice.positions(length: range.count).count
-                let first = range.element(at: start)
-                return .range(RangeValue(start: first, stop: first &+ count &* range.step &* step, step: range.step &* step))
+            if case .slice(let slice) = index { return .range(try range.slice(slice)) }
+            guard let raw = index.integerValue else {
+                throw DSLError(.type, "range indices must be integers or slices, not \(index.typeName)")
             }
-            return .int(range.element(at: try position(index, count: range.count, typeName: "range")))
+            let count = range.count
+            let position = raw < 0 ? Int128(raw) + count : Int128(raw)
+            guard position >= 0 && position < count else {
+                throw DSLError(.index, "range index \(raw) out of range (length \(count))")
+            }
+            return .int(try range.element(at: position))
         case .object(let object):
             if let value = try object.item(at: index) { return value }
         default:

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Plot
 
@@ -73,18 +74,22 @@ public final class PlotSettings: @unchecked Sendable {
     /// Size of image files when none is asked for (`savefig`, `chart.save`, the charts directory).
     public static let defaultFileSize = Size(width: 800, height: 600)
 
-    private let lock = NSLock()
     private let environmentSource: () -> [String: String]
-    private var sixelMode: Mode = .auto
-    private var colorMode: Mode = .auto
-    private var liveMode: Mode = .auto
-    private var inlineSize: Size?
-    private var sixelSize: Size?
-    private var imageFileSize = PlotSettings.defaultFileSize
-    private var directory: String?
-    private var liveInterval = 10
-    private var deviceAttributesAnswer: String?
-    private var nextChartNumber: [String: Int] = [:]
+    private let state = Locked(State())
+
+    /// Everything the REPL and running programs may set or read from different threads, behind one lock.
+    private struct State {
+        var sixelMode: Mode = .auto
+        var colorMode: Mode = .auto
+        var liveMode: Mode = .auto
+        var inlineSize: Size?
+        var sixelSize: Size?
+        var imageFileSize = PlotSettings.defaultFileSize
+        var directory: String?
+        var liveInterval = 10
+        var deviceAttributesAnswer: String?
+        var nextChartNumber: [String: Int] = [:]
+    }
 
     /// Settings at their defaults, reading environment fallbacks from `environment` each time a chart is drawn
     /// (tests pass a fixed dictionary).
@@ -92,74 +97,68 @@ public final class PlotSettings: @unchecked Sendable {
         self.environmentSource = environment
     }
 
-    private func locked<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
-    }
-
     /// Sixel graphics in the terminal: `.on`, `.off`, or `.auto` (`RNX_SIXEL`, a `TERM` naming sixel, or the
     /// terminal's reply to a device-attributes query).
     public var sixel: Mode {
-        get { locked { sixelMode } }
-        set { locked { sixelMode = newValue } }
+        get { state.withLock { $0.sixelMode } }
+        set { state.withLock { $0.sixelMode = newValue } }
     }
 
     /// ANSI colours in text charts: `.on`, `.off`, or `.auto` (on when output is a terminal, `NO_COLOR` is unset
     /// and `TERM` is not `dumb`). 24-bit colour when `COLORTERM` is `truecolor` or `24bit`.
     public var color: Mode {
-        get { locked { colorMode } }
-        set { locked { colorMode = newValue } }
+        get { state.withLock { $0.colorMode } }
+        set { state.withLock { $0.colorMode = newValue } }
     }
 
     /// Size of text charts in the terminal, in characters; nil: `RNX_PLOT_SIZE`, else the terminal's size (one line
     /// left for the prompt; stacked panels get at least 14 lines each). Image grids take their height from the width.
     public var size: Size? {
-        get { locked { inlineSize } }
-        set { locked { inlineSize = newValue } }
+        get { state.withLock { $0.inlineSize } }
+        set { state.withLock { $0.inlineSize = newValue } }
     }
 
     /// Size of sixel charts in the terminal, in pixels; nil: ¾ of the terminal's width in pixels when it reports it
     /// (kept within 320–1200), else 800, and ⅗ of the width in height. Image grids take their height from the width.
     public var pixelSize: Size? {
-        get { locked { sixelSize } }
-        set { locked { sixelSize = newValue } }
+        get { state.withLock { $0.sixelSize } }
+        set { state.withLock { $0.sixelSize = newValue } }
     }
 
     /// Pixel size of saved image files when the call names none (default 800 × 600).
     public var fileSize: Size {
-        get { locked { imageFileSize } }
-        set { locked { imageFileSize = newValue } }
+        get { state.withLock { $0.imageFileSize } }
+        set { state.withLock { $0.imageFileSize = newValue } }
     }
 
     /// A directory every chart drawn is also saved into as `chart-001.png`, `chart-002.png`, … (numbering starts
     /// at 1 for each directory in a process, replacing files of an earlier run); nil: `RNX_CHARTS_DIR`, else none.
     /// A relative path is taken from the current directory when a chart is saved; missing directories are created.
     public var chartsDirectory: String? {
-        get { locked { directory } }
-        set { locked { directory = newValue } }
+        get { state.withLock { $0.directory } }
+        set { state.withLock { $0.directory = newValue } }
     }
 
     /// Live training charts (`fit(..., live=True)`, `live_plot()`): `.on`, `.off`, or `.auto` (only when output
     /// is a terminal, since they redraw in place).
     public var live: Mode {
-        get { locked { liveMode } }
-        set { locked { liveMode = newValue } }
+        get { state.withLock { $0.liveMode } }
+        set { state.withLock { $0.liveMode = newValue } }
     }
 
     /// Fewest training steps between two redraws of a live chart (at least 1; default 10). Redraws are also
     /// skipped while drawing has used 2 % of the training time.
     public var liveEvery: Int {
-        get { locked { liveInterval } }
-        set { locked { liveInterval = max(1, newValue) } }
+        get { state.withLock { $0.liveInterval } }
+        set { state.withLock { $0.liveInterval = max(1, newValue) } }
     }
 
     /// The terminal's reply to `SixelSupport.deviceAttributesQuery`, if the host asked it (the REPL may ask once
     /// at start-up). When nil and `sixel` is `.auto`, the first chart asks the terminal itself, once per process,
     /// if both standard input and output are terminals.
     public var terminalAnswer: String? {
-        get { locked { deviceAttributesAnswer } }
-        set { locked { deviceAttributesAnswer = newValue } }
+        get { state.withLock { $0.deviceAttributesAnswer } }
+        set { state.withLock { $0.deviceAttributesAnswer = newValue } }
     }
 
     /// The settings in force, one line, for `:plot`.
@@ -190,9 +189,9 @@ public final class PlotSettings: @unchecked Sendable {
 
     /// The next `chart-NNN.png` path in `directory`.
     func takeChartFilePath(in directory: String) -> String {
-        locked {
-            let number = nextChartNumber[directory, default: 1]
-            nextChartNumber[directory] = number + 1
+        state.withLock { state in
+            let number = state.nextChartNumber[directory, default: 1]
+            state.nextChartNumber[directory] = number + 1
             return directory + "/" + String(format: "chart-%03d.png", number)
         }
     }

@@ -10,8 +10,9 @@ public enum Value {
     case list(ListObject)
     case tuple([Value])
     case dict(DictObject)
-    /// `range(start, stop, step)`, iterated lazily.
-    case range(RangeValue)
+    /// `range(start, stop, step)`, iterated lazily. Boxed: its 128-bit bounds would otherwise make every value
+    /// (and so every list element) larger.
+    indirect case range(RangeValue)
     /// `start:stop:step` as used inside `[...]`.
     case slice(SliceValue)
     /// A function defined with `def` or `lambda`.
@@ -150,27 +151,87 @@ extension Value {
 }
 
 /// A lazily iterated arithmetic progression, as produced by `range`.
+///
+/// The bounds are kept in 128 bits so that the length, the elements, membership and slices are exact for every
+/// range of 64-bit integers: `range(-2**63, 2**63 - 1)` has 2**64 - 1 elements, and slicing a range can give
+/// bounds and steps one step past the 64-bit range (`range(-2**63, 0)[::-1]` stops at -2**63 - 1), as in Python.
 public struct RangeValue {
-    /// The first element.
-    public let start: Int
+    /// The first element (when the range is not empty).
+    public let start: Int128
     /// The bound the elements stop before.
-    public let stop: Int
+    public let stop: Int128
     /// The difference between consecutive elements (never zero).
-    public let step: Int
+    public let step: Int128
 
-    /// Number of elements (zero when the progression is empty); computed without overflow, even for steps
-    /// and spans near the limits of Int.
-    public var count: Int {
-        guard (step > 0 && start < stop) || (step < 0 && start > stop) else { return 0 }
-        // The distance as an unsigned number is exact even when the signed subtraction would overflow.
-        let span = step > 0 ? UInt(bitPattern: stop &- start) : UInt(bitPattern: start &- stop)
-        let total = (span - 1) / step.magnitude + 1
-        return total > UInt(Int.max) ? Int.max : Int(total)
+    /// The range `start..<stop` by `step`, as `range(start, stop, step)` builds it.
+    public init(start: Int, stop: Int, step: Int) {
+        self.init(exactStart: Int128(start), stop: Int128(stop), step: Int128(step))
     }
 
-    /// The element at position `index` (0-based, assumed in range).
-    public func element(at index: Int) -> Int {
-        start &+ index &* step
+    private init(exactStart start: Int128, stop: Int128, step: Int128) {
+        self.start = start
+        self.stop = stop
+        self.step = step
+    }
+
+    /// Number of elements (zero when the progression is empty). Exact: a range of 64-bit bounds has at most
+    /// 2**64 elements, and a slice never has more than the range it was taken from.
+    public var count: Int128 {
+        guard (step > 0 && start < stop) || (step < 0 && start > stop) else { return 0 }
+        // Division truncates toward zero, so one formula serves both directions.
+        return (stop - start + (step > 0 ? -1 : 1)) / step + 1
+    }
+
+    /// `len()`: the count, or an `OverflowError` beyond the largest `int` (as Python's `len` raises).
+    public func length() throws -> Int {
+        guard let length = Int(exactly: count) else {
+            throw DSLError(.overflow, "range has \(count) elements, more than len() can return (at most \(Int.max))")
+        }
+        return length
+    }
+
+    /// The element at position `index` (0-based, in `0..<count`). Every element lies between the bounds of the
+    /// `range(...)` call the range comes from, so it is an `int`; the check only guards that invariant.
+    public func element(at index: Int128) throws -> Int {
+        let (product, productOverflow) = index.multipliedReportingOverflow(by: step)
+        let (sum, sumOverflow) = start.addingReportingOverflow(product)
+        guard !productOverflow, !sumOverflow, let element = Int(exactly: sum) else {
+            throw DSLError(.overflow, "range element \(index) does not fit in an int")
+        }
+        return element
+    }
+
+    /// The position of `number` in the range, or nil when it is not an element.
+    public func position(of number: Int) -> Int128? {
+        let offset = Int128(number) - start
+        guard offset % step == 0 else { return nil }
+        let index = offset / step
+        return index >= 0 && index < count ? index : nil
+    }
+
+    /// The range `self[slice]`, computed from the bounds alone (as Python does), so slicing `range(10**18)`
+    /// takes no time and no memory.
+    public func slice(_ slice: SliceValue) throws -> RangeValue {
+        let (first, end, sliceStep) = try slice.indices(exactLength: count)
+        func exact(_ result: (partialValue: Int128, overflow: Bool)) throws -> Int128 {
+            // Slices of slices multiply their steps; beyond this bound a later subtraction of two bounds could
+            // overflow 128 bits, and no such range has more than one element anyway.
+            guard !result.overflow, result.partialValue.magnitude < RangeValue.largestBound else {
+                throw DSLError(.overflow, "a slice of \(self.description) would have a bound or step beyond 2**120")
+            }
+            return result.partialValue
+        }
+        let newStart = try exact(start.addingReportingOverflow(try exact(first.multipliedReportingOverflow(by: step))))
+        let newStop = try exact(start.addingReportingOverflow(try exact(end.multipliedReportingOverflow(by: step))))
+        return RangeValue(exactStart: newStart, stop: newStop, step: try exact(step.multipliedReportingOverflow(by: Int128(sliceStep))))
+    }
+
+    /// Bounds and steps stay below 2**120 in magnitude, so their sums and differences fit in 128 bits.
+    private static let largestBound = UInt128(1) << 120
+
+    /// `range(start, stop)` or `range(start, stop, step)`, as Python shows it.
+    public var description: String {
+        step == 1 ? "range(\(start), \(stop))" : "range(\(start), \(stop), \(step))"
     }
 }
 
@@ -186,10 +247,18 @@ public struct SliceValue {
     /// Resolves the slice against a sequence of `length` like Python's `slice.indices`:
     /// returns the start, the stop and the step, with negative and out-of-range bounds clamped.
     public func indices(length: Int) throws -> (start: Int, stop: Int, step: Int) {
+        let (start, stop, step) = try indices(exactLength: Int128(length))
+        // Clamped to -1...length, so both fit in an Int.
+        return (Int(start), Int(stop), step)
+    }
+
+    /// `indices(length:)` for a length that may exceed `Int` (a range's); exact, with no overflow for any bounds.
+    func indices(exactLength length: Int128) throws -> (start: Int128, stop: Int128, step: Int) {
         let step = self.step ?? 1
         guard step != 0 else { throw DSLError(.value, "slice step cannot be zero") }
-        func clamp(_ bound: Int?, default defaultValue: Int) -> Int {
-            guard var bound else { return defaultValue }
+        func clamp(_ given: Int?, default defaultValue: Int128) -> Int128 {
+            guard let given else { return defaultValue }
+            var bound = Int128(given)
             if bound < 0 { bound += length }
             if step > 0 { return min(max(bound, 0), length) }
             return min(max(bound, -1), length - 1)

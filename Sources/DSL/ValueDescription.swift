@@ -53,7 +53,7 @@ extension Value: CustomStringConvertible {
             }
             return "{" + entries.joined(separator: ", ") + "}"
         case .range(let range):
-            return range.step == 1 ? "range(\(range.start), \(range.stop))" : "range(\(range.start), \(range.stop), \(range.step))"
+            return range.description
         case .slice(let slice):
             func part(_ bound: Int?) -> String { bound.map(String.init) ?? "None" }
             return "slice(\(part(slice.start)), \(part(slice.stop)), \(part(slice.step)))"
@@ -114,14 +114,11 @@ extension Value: CustomStringConvertible {
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
             default:
                 if Character(scalar) == quote {
                     result += "\\" + String(quote)
-                } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += String(format: "\\x%02x", scalar.value)
+                } else if TerminalText.isControl(scalar) {
+                    result += TerminalText.escape(scalar)
                 } else {
                     result.unicodeScalars.append(scalar)
                 }

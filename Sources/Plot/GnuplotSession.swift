@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// One persistent gnuplot process that draws charts on demand, so each chart costs no start-up.
@@ -108,7 +109,11 @@ public final class GnuplotSession {
     public func save(_ chart: Chart, toFile path: String, width: Int = 800, height: Int = 600) throws {
         let format = try ChartFileFormat(path: path)
         let bytes = try render(chart, to: format.target(width: width, height: height))
-        try AtomicFile.write(bytes, to: path)
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch let error as AtomicFileError {
+            throw PlotError.fileWriteFailed(path: error.path, reason: error.message)
+        }
     }
 
     /// Stops gnuplot now; the next chart starts it again.

@@ -53,9 +53,10 @@ public struct Histogram: Chart, Equatable {
         rows.reserveCapacity(bins.counts.count * 3)
         for (index, count) in bins.counts.enumerated() {
             let lower = bins.edges[index], upper = bins.edges[index + 1]
-            rows.append((lower + upper) / 2)
+            // Halved before adding: the bins of a sample spanning ±1e308 would overflow to infinity.
+            rows.append(lower / 2 + upper / 2)
             rows.append(Double(count))
-            rows.append(upper - lower)
+            rows.append(Swift.min(upper - lower, Double.greatestFiniteMagnitude))
         }
         let block = script.dataBlock(columns: 3, values: rows)
         script.command("plot \(block) using 1:2:3 with boxes notitle")

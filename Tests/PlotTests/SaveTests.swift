@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import XCTest
 @testable import Plot
@@ -47,7 +48,7 @@ final class SaveTests: XCTestCase {
     func testMissingDirectoryIsAClearError() throws {
         let directory = try makeScratchDirectory(self)
         XCTAssertThrowsError(try session.save(SampleCharts.histogram, toFile: directory + "/missing/chart.png")) { error in
-            XCTAssertEqual("\(error)", "savefig: cannot write '\(directory)/missing/chart.png': No such file or directory")
+            XCTAssertEqual("\(error)", "savefig: cannot write '\(directory)/missing/chart.png': directory \(directory)/missing does not exist")
         }
     }
 

@@ -35,7 +35,7 @@ final class HistoryStoreTests: XCTestCase {
     func testAOneLineHistoryFileReadsUnchanged() throws {
         let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("history")
-        try AtomicFile.write("a = 1\nprint('x\\n')\n\nb = 2\n", to: url)
+        try TextFile.save("a = 1\nprint('x\\n')\n\nb = 2\n", to: url)
         XCTAssertEqual(HistoryStore(url: url, limit: 10).load(), ["a = 1", "print('x\\n')", "b = 2"])
     }
 
@@ -58,10 +58,10 @@ final class HistoryStoreTests: XCTestCase {
     func testAtomicWriteReplacesContentAndReportsFailures() throws {
         let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("file.txt")
-        try AtomicFile.write("first", to: url)
-        try AtomicFile.write("second", to: url)
+        try TextFile.save("first", to: url)
+        try TextFile.save("second", to: url)
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "second")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.url.path), ["file.txt"])
-        XCTAssertThrowsError(try AtomicFile.write("x", to: URL(fileURLWithPath: "/proc/rnx-cannot-write/file")))
+        XCTAssertThrowsError(try TextFile.save("x", to: URL(fileURLWithPath: "/proc/rnx-cannot-write/file")))
     }
 }

@@ -33,7 +33,8 @@ enum ChartLayout: Equatable {
         case .panels(let count): return requested ?? max(available, count * Self.panelLines)
         case .imageGrid(let rows, let columns, let aspect, let titled):
             let cellWidth = Double(width) / Double(max(columns, 1))
-            return rows * (Int(cellWidth * aspect / 2) + 3) + (titled ? 2 : 0)
+            // Capped like the pixel height: a picture thousands of times taller than wide gives no useful chart.
+            return rows * (Swift.min(Int(saturating: cellWidth * aspect / 2), 8192) + 3) + (titled ? 2 : 0)
         }
     }
 
@@ -61,6 +62,6 @@ enum ChartLayout: Equatable {
     /// Each picture's height at its share of `width`, plus 36 pixels for its caption; 40 more for a title.
     private static func gridPixels(width: Int, rows: Int, columns: Int, aspect: Double, titled: Bool) -> Int {
         let cellWidth = Double(width) / Double(max(columns, 1))
-        return min(rows * (Int(cellWidth * aspect) + 36) + (titled ? 40 : 0), 8192)
+        return min(rows * (min(Int(saturating: cellWidth * aspect), 8192) + 36) + (titled ? 40 : 0), 8192)
     }
 }

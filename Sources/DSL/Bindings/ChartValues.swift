@@ -27,14 +27,26 @@ enum ChartValues {
         return nil
     }
 
+    /// Bytes one value of a chart takes on its way to gnuplot: a Double, then its text in the data block.
+    static let bytesPerValue = 32
+
+    /// Refuses a chart of `count` values (`cells` of a heat map) beyond the memory limit with a `MemoryError`,
+    /// before their numbers and text are built.
+    static func checkSize(_ count: Int, _ args: Arguments, _ name: String, unit: String = "values") throws {
+        try ContainerLimit.check(copies: count, of: bytesPerValue, text: true,
+                                 of: "\(args.function.name)(): the chart of \(name)'s \(count) \(unit)")
+    }
+
     /// The numbers of a one-dimensional sequence (list, tuple, range or 1-D tensor).
     static func numbers(_ value: Value, _ args: Arguments, _ name: String) throws -> [Double] {
         if let tensor = tensor(value) {
             guard tensor.rank == 1 else {
                 throw args.valueError(name, "must be one-dimensional, got a tensor of shape \(shapeText(tensor.shape))")
             }
+            try checkSize(tensor.count, args, name)
             return tensor.data.map { $0.isFinite ? Double($0) : .nan }
         }
+        if case .range(let range) = value { try checkSize(Int(clamping: range.count), args, name) }
         guard isSequence(value) else { throw args.typeError(name, expected: "a list or a tensor of numbers", found: value) }
         return try value.elements().enumerated().map { position, element in
             guard let number = number(element) else {
@@ -57,8 +69,12 @@ enum ChartValues {
             }
         }
         if let tensor = tensor(value), tensor.rank == 2 {
+            // Rows count too: a [10**12, 0] tensor has no values but would make 10**12 empty series.
+            try checkSize(Swift.max(tensor.count, tensor.shape[0]), args, name)
+            var poll = InterruptPoll()
             return try (0..<tensor.shape[0]).map { row in
-                ("", try numbers(.object(TensorObject(try TensorBindings.kernel { try tensor.select(axis: 0, index: row) })), args, name))
+                try poll.tick()
+                return ("", try numbers(.object(TensorObject(try TensorBindings.kernel { try tensor.select(axis: 0, index: row) })), args, name))
             }
         }
         guard isSequence(value) else {

@@ -154,7 +154,10 @@ enum PlotBindings {
 
     /// Every value of a tensor (any shape) or a list of numbers.
     private static func histogramValues(_ value: Value, _ args: Arguments) throws -> [Double] {
-        if let tensor = ChartValues.tensor(value) { return tensor.data.map(Double.init) }
+        if let tensor = ChartValues.tensor(value) {
+            try ChartValues.checkSize(tensor.count, args, "values")
+            return tensor.data.map(Double.init)
+        }
         return try ChartValues.numbers(value, args, "values")
     }
 
@@ -173,6 +176,11 @@ enum PlotBindings {
             chart = ChartBuilders.confusion(analysis.confusion.map { $0.map(Double.init) }, classNames: analysis.classNames,
                                             normalized: normalized, labels: labels)
         } else {
+            // A square matrix of n rows has n * n cells: refused before its rows are read.
+            if let tensor = ChartValues.tensor(source), tensor.rank == 2 {
+                let (cells, overflow) = tensor.shape[0].multipliedReportingOverflow(by: tensor.shape[0])
+                try ChartValues.checkSize(overflow ? .max : cells, args, "source", unit: "cells")
+            }
             let rows = try ChartValues.series(source, args, "source").map(\.values)
             guard rows.allSatisfy({ $0.count == rows.count }) else {
                 throw args.valueError("source", "must be a square matrix (one row and one column per class), got \(rows.count) rows of lengths \(Set(rows.map(\.count)).sorted())")

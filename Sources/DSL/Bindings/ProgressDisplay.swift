@@ -1,4 +1,6 @@
+import Basics
 import Foundation
+import Plot
 import Kernel
 
 /// How `fit`, `lr_find`, `evaluate` and `interpret` show their progress.
@@ -42,20 +44,19 @@ final class TrainingState {
         let state: TrainingState
     }
 
-    private static let lock = NSLock()
-    private static var entries: [ObjectIdentifier: Entry] = [:]
+    private static let entries = Locked<[ObjectIdentifier: Entry]>([:])
 
     /// The state of `interpreter`, created on first use.
     static func of(_ interpreter: Interpreter) -> TrainingState {
-        lock.lock()
-        defer { lock.unlock() }
-        let key = ObjectIdentifier(interpreter)
-        // An identifier can be reused by a new interpreter at the address of a freed one: check the owner too.
-        if let entry = entries[key], entry.interpreter === interpreter { return entry.state }
-        entries = entries.filter { $0.value.interpreter != nil }
-        let state = TrainingState()
-        entries[key] = Entry(interpreter: interpreter, state: state)
-        return state
+        entries.withLock { entries in
+            let key = ObjectIdentifier(interpreter)
+            // An identifier can be reused by a new interpreter at the address of a freed one: check the owner too.
+            if let entry = entries[key], entry.interpreter === interpreter { return entry.state }
+            entries = entries.filter { $0.value.interpreter != nil }
+            let state = TrainingState()
+            entries[key] = Entry(interpreter: interpreter, state: state)
+            return state
+        }
     }
 }
 
@@ -162,7 +163,7 @@ final class ProgressPrinter: TrainingObserver {
     /// `epoch 1/3 |█████░░░░░░░░░░| 45/150 [00:03<00:07, 1520 items/s] loss 0.3421`.
     static func barLine(_ p: BatchProgress) -> String {
         let fraction = p.batchCount > 0 ? min(1, Double(p.batch) / Double(p.batchCount)) : 0
-        let filled = Int((fraction * Double(barWidth)).rounded(.down))
+        let filled = Swift.min(Swift.max(Int(saturating: (fraction * Double(barWidth)).rounded(.down)), 0), barWidth)
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
         let timing = "[\(TextTable.duration(p.elapsed))<\(TextTable.duration(p.eta)), \(rate(p.itemsPerSecond)) items/s]"
         return "\(phaseLabel(p)) |\(bar)| \(p.batch)/\(p.batchCount) \(timing) \(tail(p))"
@@ -194,6 +195,6 @@ final class ProgressPrinter: TrainingObserver {
     }
 
     private static func rate(_ itemsPerSecond: Double) -> String {
-        itemsPerSecond >= 100 ? String(Int(itemsPerSecond.rounded())) : String(format: "%.1f", itemsPerSecond)
+        itemsPerSecond >= 100 ? String(Int(saturating: itemsPerSecond.rounded())) : String(format: "%.1f", itemsPerSecond)
     }
 }

@@ -8,7 +8,9 @@ enum TensorMethods {
         },
         BuiltinFunction("tolist", doc: "The values as (nested) lists of floats.") { args in
             let tensor = try args.tensorReceiver()
-            return nestedList(tensor.data[...], shape: tensor.shape[...])
+            try ContainerLimit.check(elements: listElementCount(tensor.shape), of: "tolist() of a tensor of shape \(ChartValues.shapeText(tensor.shape))")
+            var poll = InterruptPoll()
+            return try nestedList(tensor.data[...], shape: tensor.shape[...], poll: &poll)
         },
         BuiltinFunction("numel", doc: "The number of elements.") { args in
             .int(try args.tensorReceiver().count)
@@ -117,14 +119,33 @@ enum TensorMethods {
         }
     }
 
-    private static func nestedList(_ data: ArraySlice<Float>, shape: ArraySlice<Int>) -> Value {
+    /// Elements of all the lists `tolist()` builds for `shape`: the values and every nested list (a shape such as
+    /// [10**12, 0] has no values but would still make 10**12 empty lists). Int.max when that overflows.
+    private static func listElementCount(_ shape: [Int]) -> Int {
+        var total = 0
+        var lists = 1
+        for length in shape {
+            let (elements, overflow) = lists.multipliedReportingOverflow(by: length)
+            let (sum, sumOverflow) = total.addingReportingOverflow(elements)
+            if overflow || sumOverflow { return .max }
+            total = sum
+            lists = elements
+        }
+        return total
+    }
+
+    private static func nestedList(_ data: ArraySlice<Float>, shape: ArraySlice<Int>, poll: inout InterruptPoll) throws -> Value {
         guard let first = shape.first else { return .float(Double(data.first ?? 0)) }
         let rest = shape.dropFirst()
         let stride = rest.reduce(1, *)
-        return .list((0..<first).map { index in
+        var items: [Value] = []
+        items.reserveCapacity(first)
+        for index in 0..<first {
+            try poll.tick()
             let start = data.startIndex + index * stride
-            return rest.isEmpty ? .float(Double(data[start])) : nestedList(data[start..<(start + stride)], shape: rest)
-        })
+            items.append(rest.isEmpty ? .float(Double(data[start])) : try nestedList(data[start..<(start + stride)], shape: rest, poll: &poll))
+        }
+        return .list(items)
     }
 }
 

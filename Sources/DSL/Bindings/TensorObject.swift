@@ -14,7 +14,31 @@ final class TensorObject: DSLObject {
     var memoryBytes: Int? { (tensor.count + (tensor.grad?.count ?? 0)) * MemoryLayout<Float>.stride }
 
     var dslType: DSLType { TensorBindings.type }
-    var description: String { tensor.description }
+    var description: String {
+        guard TensorObject.shownValueCount(tensor.shape, count: tensor.count) <= TensorObject.maximumShownValues else {
+            // Many short dimensions defeat the `...` abbreviation ([2] * 30 shows all 2**30 values): one line instead.
+            return "tensor(<\(tensor.count) values of shape \(ChartValues.shapeText(tensor.shape)), too many to show; index or reshape it>)"
+        }
+        return tensor.description
+    }
+
+    /// Most values a printed tensor shows; beyond, the text would run to gigabytes.
+    static let maximumShownValues = 1 << 20
+
+    /// How many values the printed form of a tensor of `shape` (`count` values) shows: all of them up to the print threshold,
+    /// else the first and last few of every dimension longer than twice that (as `Tensor.description` does).
+    static func shownValueCount(_ shape: [Int], count: Int) -> Int {
+        guard count > 0 else { return 0 }
+        let abbreviated = count > Tensor.printThreshold
+        var shown = 1
+        for length in shape {
+            let kept = abbreviated ? Swift.min(length, 2 * Tensor.printEdgeItems) : length
+            let (product, overflow) = shown.multipliedReportingOverflow(by: kept)
+            if overflow { return .max }
+            shown = product
+        }
+        return shown
+    }
     var summary: String { tensor.count <= 6 ? tensor.description.replacingOccurrences(of: "\n", with: " ") : tensor.summary }
 
     func binaryOperation(_ op: BinaryOperator, _ other: Value, objectOnLeft: Bool) throws -> Value? {

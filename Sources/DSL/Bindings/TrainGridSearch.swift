@@ -46,7 +46,7 @@ enum TrainGridSearch {
         var metricName = try args.optionalString("metric")
         var higherIsBetter = try args.isNone("higher_is_better") ? nil : try args.bool("higher_is_better")
         let quiet = try args.bool("quiet")
-        let total = grid.values.reduce(1) { $0 * $1.count }
+        let total = try combinationCount(grid)
         let state = TrainingState.of(interpreter)
         let interruptsBefore = state.interruptedRuns
         var userStopped = false
@@ -92,6 +92,22 @@ enum TrainGridSearch {
     /// The error recorded for a failed trial: kind and message, without the source quote of a rendered error.
     private struct TrialFailure: Error, CustomStringConvertible {
         let description: String
+    }
+
+    /// How many combinations the grid has. The Kernel builds them all before the first trial (a dict of one value
+    /// per parameter each), so a grid beyond the memory limit is refused first, and a product that overflows an
+    /// int (10 parameters of 100 values) is refused rather than trapping.
+    private static func combinationCount(_ grid: [String: [HyperParameter]]) throws -> Int {
+        var total = 1
+        for values in grid.values {
+            let (product, overflow) = total.multipliedReportingOverflow(by: values.count)
+            total = overflow ? .max : product
+        }
+        let sizes = grid.keys.sorted().map { "\(grid[$0]?.count ?? 0)" }.joined(separator: " × ")
+        // A dictionary entry (a name, a value and hashing room) takes about four Values.
+        try ContainerLimit.check(copies: total, of: 4 * grid.count, text: false,
+                                 of: "grid_search(): the \(total == .max ? "more than \(Int.max)" : "\(total)") combinations (\(sizes))")
+        return total
     }
 
     /// The grid as Kernel hyper-parameters, and the language value behind each.

@@ -42,19 +42,70 @@ public enum Shape {
     /// Validates a shape before anything of that shape is allocated: no negative dimensions, an element count that
     /// does not overflow and fits the memory limit. Returns the element count. Every op whose output shape differs from
     /// its input's calls this first, so a shape computed from user input can never wrap around or exhaust memory.
+    ///
+    /// The product of the non-zero dimensions must fit in an `Int` even when another dimension is 0 (so the shape has
+    /// no elements): ops split a shape into outer, axis and inner counts, and every such partial product of a valid
+    /// shape then fits too, whatever the order of the dimensions.
     @discardableResult
     public static func validate(_ shape: [Int], op: String) throws -> Int {
-        var elements = 1
+        var nonZero = 1
         for dim in shape {
             guard dim >= 0 else {
                 throw KernelError.invalidArgument(op: op, message: "negative dimension \(dim) in shape \(shapeString(shape))")
             }
-            let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
+            let (product, overflow) = nonZero.multipliedReportingOverflow(by: Swift.max(dim, 1))
             guard !overflow else { throw KernelError.allocationTooLarge(elements: Int.max, limitBytes: MemoryLimit.bytes) }
-            elements = product
+            nonZero = product
         }
+        let elements = shape.contains(0) ? 0 : nonZero
         try MemoryLimit.check(elements: elements)
         return elements
+    }
+
+    /// `axes` resolved like `normalize(axis:rank:op:)`, in the order given; throws when one appears twice
+    /// (`sum(dim=(0, -2))` on a rank-2 tensor), as PyTorch does.
+    public static func normalize(axes: [Int], rank: Int, op: String) throws -> [Int] {
+        var seen = Set<Int>()
+        return try axes.map { axis in
+            let resolved = try normalize(axis: axis, rank: rank, op: op)
+            guard seen.insert(resolved).inserted else {
+                throw KernelError.invalidArgument(op: op, message: "dim \(resolved) appears multiple times in the list of dims \(axes)")
+            }
+            return resolved
+        }
+    }
+
+    /// `a + b` for sizes computed from user input (a concatenated axis, a padded length), or an error naming `what`
+    /// instead of an overflow trap.
+    public static func add(_ a: Int, _ b: Int, op: String, what: String) throws -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw KernelError.invalidArgument(op: op, message: "\(what) (\(a) + \(b)) overflows") }
+        return sum
+    }
+
+    /// `a · b` for sizes computed from user input, or an error naming `what` instead of an overflow trap.
+    public static func multiply(_ a: Int, _ b: Int, op: String, what: String) throws -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        guard !overflow else { throw KernelError.invalidArgument(op: op, message: "\(what) (\(a) × \(b)) overflows") }
+        return product
+    }
+
+    /// The product of `values`, or `Int.max` when it overflows: for statistics such as multiply–accumulate counts,
+    /// where a huge figure is an answer rather than an error.
+    public static func saturatingProduct(_ values: [Int]) -> Int {
+        var product = 1
+        for value in values {
+            let (next, overflow) = product.multipliedReportingOverflow(by: value)
+            if overflow { return Int.max }
+            product = next
+        }
+        return product
+    }
+
+    /// `a + b`, or `Int.max` when it overflows (totals of `saturatingProduct` figures).
+    public static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : sum
     }
 }
 

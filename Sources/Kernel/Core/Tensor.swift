@@ -24,7 +24,8 @@ public final class Tensor: @unchecked Sendable {
         self.requiresGrad = requiresGrad
     }
 
-    /// Internal constructor for ops whose shapes are already checked.
+    /// Internal constructor for ops whose shapes are already checked: `shape` must be an input's shape or have passed
+    /// `Shape.validate`, and `data` must hold exactly its element count.
     init(unchecked shape: [Int], data: [Float]) {
         self.shape = shape
         self.data = data

@@ -30,24 +30,39 @@ extension Tensor: CustomStringConvertible {
 
     private func formattedValues(indent: Int) -> String {
         if rank == 0 { return Tensor.format(data.first ?? 0) }
+        // As PyTorch: no values, whatever the shape (the shape follows), and no walk over 10**12 empty rows.
+        if count == 0 { return "[]" }
         let abbreviate = count > Tensor.printThreshold
         let integral = data.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 1e7 }
-        let cells = data.map { integral ? String(format: "%.0f.", $0) : Tensor.format($0) }
-        let width = cells.map(\.count).max() ?? 1
         let strides = Shape.strides(shape)
+        func positions(axis: Int) -> [Int] {
+            let length = shape[axis]
+            guard abbreviate && length > 2 * Tensor.printEdgeItems else { return Array(0..<length) }
+            return Array(0..<Tensor.printEdgeItems) + Array((length - Tensor.printEdgeItems)..<length)
+        }
+        // Only the values shown are formatted: an abbreviated tensor of a billion values shows a few dozen.
+        var cells: [Int: String] = [:]
+        func collect(axis: Int, offset: Int) {
+            for i in positions(axis: axis) {
+                let position = offset + i * strides[axis]
+                if axis == rank - 1 {
+                    cells[position] = integral ? String(format: "%.0f.", data[position]) : Tensor.format(data[position])
+                } else {
+                    collect(axis: axis + 1, offset: position)
+                }
+            }
+        }
+        collect(axis: 0, offset: 0)
+        let width = cells.values.map(\.count).max() ?? 1
         func render(axis: Int, offset: Int) -> String {
             let length = shape[axis]
-            var positions = Array(0..<length)
-            var gap: Int? = nil
-            if abbreviate && length > 2 * Tensor.printEdgeItems {
-                positions = Array(0..<Tensor.printEdgeItems) + Array((length - Tensor.printEdgeItems)..<length)
-                gap = Tensor.printEdgeItems
-            }
+            let positions = positions(axis: axis)
+            let gap: Int? = positions.count < length ? Tensor.printEdgeItems : nil
             var parts: [String] = []
             for (n, i) in positions.enumerated() {
                 if n == gap { parts.append("...") }
                 if axis == rank - 1 {
-                    let cell = cells[offset + i * strides[axis]]
+                    let cell = cells[offset + i * strides[axis]] ?? ""
                     parts.append(String(repeating: " ", count: width - cell.count) + cell)
                 } else {
                     parts.append(render(axis: axis + 1, offset: offset + i * strides[axis]))

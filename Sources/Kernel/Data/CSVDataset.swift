@@ -8,6 +8,7 @@ extension Datasets {
     /// - `scale`: multiplies every value; the default maps 0…255 pixels to [0, 1].
     /// - `classNames`: defaults to `"0"` … the largest label.
     ///
+    /// Fields may be quoted as RFC 4180 says (`"5"`, `"a ""b"""`), and a leading UTF-8 byte order mark is ignored.
     /// Empty lines are skipped. A malformed row throws `KernelError.file` naming the line (and column).
     /// `interrupt` is asked every 256 lines; when it returns true, loading throws `LoadingInterrupted`.
     public static func csv(path: String, shape: [Int], header: Bool? = nil, scale: Float = 1.0 / 255.0, classNames: [String]? = nil,
@@ -24,19 +25,22 @@ extension Datasets {
         values.reserveCapacity(Swift.min(bytes.count / 2, MemoryLimit.bytes / MemoryLayout<Float>.stride))
         try bytes.withUnsafeBufferPointer { text in
             var lineNumber = 0
-            var lineStart = 0
+            // A UTF-8 byte order mark (Excel writes one) is not part of the first field.
+            var lineStart = CSVLine.byteOrderMarkLength(text)
             var headerPending = header
             while lineStart < text.count {
                 if cancellation.shouldStop() {
                     throw LoadingInterrupted(path: path, progress: "\(labels.count) rows read (\(lineStart * 100 / text.count)% of the file)")
                 }
-                var lineEnd = lineStart
-                while lineEnd < text.count && text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                let next = lineEnd + 1
-                if lineEnd > lineStart && text[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
                 lineNumber += 1
-                defer { lineStart = next }
-                let fields = CSVLine.fields(text, from: lineStart, to: lineEnd)
+                guard let record = CSVLine.record(text, from: lineStart) else {
+                    throw KernelError.file(path: path, message: "line \(lineNumber): a quoted field is not closed (a '\"' is missing before the end of the file)")
+                }
+                defer {
+                    lineStart = record.next
+                    lineNumber += record.innerNewlines
+                }
+                let fields = CSVLine.fields(text, from: lineStart, to: record.end)
                 if fields.count == 1 && fields[0].isEmpty { continue }
                 if headerPending == nil {
                     headerPending = fields.contains { CSVLine.number(text, $0) == nil }
@@ -72,16 +76,55 @@ extension Datasets {
 }
 
 /// Splitting and number parsing for one CSV line, straight from the file's bytes (no String per field).
+/// Fields may be quoted as RFC 4180 says: `"5"`, `"a, b"`, `"say ""hi"""`, and a quoted field may span lines.
 enum CSVLine {
-    /// The byte ranges of the comma-separated fields in `from..<to`, with surrounding spaces removed.
+    private static let quote = UInt8(ascii: "\"")
+
+    /// 3 when the text starts with a UTF-8 byte order mark, else 0.
+    static func byteOrderMarkLength(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF ? 3 : 0
+    }
+
+    /// The record starting at `from`: where it ends (before its `\n` or `\r\n`), where the next one starts and how
+    /// many line breaks quoted fields inside it hold; nil when a quote opened in it is never closed. A doubled
+    /// quote inside a quoted field closes and reopens it, which leaves the quoting as it was.
+    static func record(_ text: UnsafeBufferPointer<UInt8>, from: Int) -> (end: Int, next: Int, innerNewlines: Int)? {
+        var end = from
+        var quoted = false
+        var innerNewlines = 0
+        while end < text.count {
+            let byte = text[end]
+            if byte == quote {
+                quoted.toggle()
+            } else if byte == UInt8(ascii: "\n") {
+                if !quoted { break }
+                innerNewlines += 1
+            }
+            end += 1
+        }
+        if quoted { return nil }
+        let next = end + 1
+        if end > from && text[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return (end, next, innerNewlines)
+    }
+
+    /// The byte ranges of the comma-separated fields in `from..<to`, with surrounding spaces removed; a quoted
+    /// field gives the range between its quotes (commas inside it do not separate).
     static func fields(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var start = from
-        for i in from...to where i == to || text[i] == UInt8(ascii: ",") {
+        var quoted = false
+        for i in from...to {
+            if i < to && text[i] == quote { quoted.toggle() }
+            guard i == to || (!quoted && text[i] == UInt8(ascii: ",")) else { continue }
             var low = start
             var high = i
             while low < high && isSpace(text[low]) { low += 1 }
             while high > low && isSpace(text[high - 1]) { high -= 1 }
+            if high - low >= 2 && text[low] == quote && text[high - 1] == quote {
+                low += 1
+                high -= 1
+            }
             ranges.append(low..<high)
             start = i + 1
         }

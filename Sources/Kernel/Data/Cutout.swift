@@ -16,11 +16,17 @@ public struct Cutout: Transform {
         self.fill = fill
     }
 
-    /// The input shape; throws unless size and count are positive.
+    /// The input shape; throws unless size and count are positive and count is at most the image's pixel count.
+    ///
+    /// An image has only that many possible centres, and every patch costs two draws and a fill on every image, so a
+    /// mistyped count (say 10⁹) would otherwise spin for hours per batch.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        _ = try ImageLayout(inputShape, op: "Cutout")
+        let layout = try ImageLayout(inputShape, op: "Cutout")
         guard size > 0, count > 0 else {
             throw KernelError.invalidArgument(op: "Cutout", message: "size and count must be positive, found size \(size) and count \(count)")
+        }
+        guard count <= layout.plane else {
+            throw KernelError.invalidArgument(op: "Cutout", message: "count must be at most the \(layout.plane) pixels of an image of \(layout.size), found \(count)")
         }
         return inputShape
     }

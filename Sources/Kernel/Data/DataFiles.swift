@@ -20,6 +20,21 @@ enum DataFiles {
         }
     }
 
+    /// What tells two paths to the same file or folder apart from different ones (after following symbolic links).
+    struct Identity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    /// The identity of what `path` points to.
+    static func identity(_ path: String) throws -> Identity {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw KernelError.file(path: path, message: "cannot examine: \(lastSystemError())")
+        }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// The size in bytes of the file at `path` (0 when it cannot be examined).
     static func size(_ path: String) -> Int {
         var info = stat()

@@ -59,6 +59,7 @@ public final class DataLoader {
         self.prefetch = prefetch
         self.shard = shard
         _ = try sampleShape(epoch: 0)
+        for phase in resize?.phases ?? [] { _ = try sampleShape(epoch: phase.startEpoch) }
     }
 
     /// The same loader (same seed unless `seed` is given) serving only `shard`'s part of each epoch.
@@ -75,12 +76,15 @@ public final class DataLoader {
         dropLast ? epochSampleCount / batchSize : (epochSampleCount + batchSize - 1) / batchSize
     }
 
-    /// The shape of one sample in epoch `epoch`'s batches, after the transform and the resize schedule.
+    /// The shape of one sample in epoch `epoch`'s batches, after the transform and the resize schedule. Throws when a
+    /// full batch of such samples could not be allocated (an overflowing size or one beyond the memory limit), so a
+    /// huge resize fails here, with a message, instead of in the middle of an epoch.
     public func sampleShape(epoch: Int) throws -> [Int] {
         var shape = try transform?.outputShape(for: dataset.sampleShape) ?? dataset.sampleShape
         if let size = resize?.size(forEpoch: epoch) {
             shape = try Resize(size).outputShape(for: shape)
         }
+        try Shape.validate([Swift.min(batchSize, epochSampleCount)] + shape, op: "DataLoader")
         return shape
     }
 

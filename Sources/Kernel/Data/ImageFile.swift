@@ -1,3 +1,5 @@
+import Basics
+
 /// Reading and writing single image files (JPEG and PNG) as [C, H, W] tensors with values in [0, 1].
 public enum ImageFile {
     /// The largest image, in pixels, that rnx decodes: PIL's limit, which stops a small, malicious file
@@ -33,7 +35,7 @@ public enum ImageFile {
         case "jpg", "jpeg": bytes = try JPEGCodec.encode(pixels, quality: quality, path: path)
         default: throw KernelError.file(path: path, message: "cannot tell the image format from the name: use .png, .jpg or .jpeg")
         }
-        try AtomicFile.write(bytes, to: path)
+        try KernelError.reportingFileErrors { try AtomicFile.write(bytes, to: path) }
     }
 
     /// Decodes JPEG or PNG `bytes` into [channels, H, W] planes in [0, 1].

@@ -18,11 +18,14 @@ extension Datasets {
     /// - `channels`: 3 (RGB) or 1 (gray, ITU-R 601 luma). Alpha is dropped.
     /// - `interrupt`: asked before each folder is listed and each image is decoded; when it returns true, loading
     ///   stops and throws `LoadingInterrupted` (how many files were read of how many), keeping nothing.
+    /// - Symbolic links are followed, but each real folder is listed once per class, so links that share or loop
+    ///   back to folders cannot make the walk repeat itself. A class folder holding more than `entryLimit` entries
+    ///   (files and folders, counted over all its sub-folders) throws instead of being listed.
     public static func imageFolder(root: String, size: ImageSize? = nil, channels: Int = 3, interrupt: InterruptCheck? = nil) throws -> Dataset {
         guard channels == 1 || channels == 3 else {
             throw KernelError.invalidArgument(op: "imageFolder", message: "images have 1 (gray) or 3 (RGB) channels, found \(channels)")
         }
-        try size?.validate(op: "imageFolder")
+        if let size { _ = try ImageLayout.validatedShape(channels: channels, size, op: "imageFolder") }
         let classes = try DataFiles.entries(of: root).filter { !$0.hasPrefix(".") && DataFiles.kind(DataFiles.join(root, $0)) == .directory }
         guard !classes.isEmpty else {
             throw KernelError.file(path: root, message: "holds no class folders (expected root/<class name>/<image>.png or .jpg)")
@@ -32,7 +35,7 @@ extension Datasets {
         var labels: [Int] = []
         for (label, name) in classes.enumerated() {
             let folder = DataFiles.join(root, name)
-            let images = try imageFiles(in: folder, depth: 0, cancellation: cancellation, root: root, found: files.count)
+            let images = try imageFiles(in: folder, cancellation: cancellation, root: root, found: files.count)
             guard !images.isEmpty else {
                 throw KernelError.file(path: folder, message: "class folder holds no images")
             }
@@ -43,8 +46,8 @@ extension Datasets {
         if cancellation.shouldStop() { throw LoadingInterrupted(path: root, progress: "0 of \(files.count) files read") }
         let (firstPlanes, firstSize) = try ImageFile.decode(DataFiles.readAll(files[0]), channels: channels, path: files[0])
         let target = size ?? firstSize
-        let perImage = channels * target.height * target.width
-        try MemoryLimit.check(elements: files.count * perImage)
+        let perImage = try Shape.validate([channels, target.height, target.width], op: "imageFolder")
+        try Shape.validate([files.count, perImage], op: "imageFolder")
         var values = [Float](repeating: 0, count: files.count * perImage)
         var failures = [KernelError?](repeating: nil, count: files.count)
         // Each worker writes only its own slots, so the files read are counted without a shared counter.
@@ -66,7 +69,7 @@ extension Datasets {
                                 }
                                 fitted = planes
                             } else {
-                                fitted = ImageFit.cover(planes, channels: channels, from: found, to: target)
+                                fitted = try ImageFit.cover(planes, channels: channels, from: found, to: target, path: files[index])
                             }
                             for i in 0..<perImage { destination[index * perImage + i] = fitted[i] }
                             read[index] = true
@@ -87,21 +90,45 @@ extension Datasets {
         return try Dataset(values: values, sampleShape: [channels, target.height, target.width], labels: labels, classNames: classes, name: root)
     }
 
-    /// The image files under `folder`, sorted, descending into sub-folders. Stops before listing a folder when
-    /// `cancellation` says so; `root` and `found` (the files found in earlier class folders) go into that error.
-    private static func imageFiles(in folder: String, depth: Int, cancellation: LoadingCancellation, root: String, found earlier: Int) throws -> [String] {
-        if cancellation.shouldStop() {
-            throw LoadingInterrupted(path: root, progress: "listing the image files (\(earlier) found so far)")
-        }
-        guard depth < 32 else {
-            throw KernelError.file(path: folder, message: "folders nested more than 32 deep (a symbolic-link loop?)")
-        }
+    /// The most entries (files and folders) one class folder may hold, counting all its sub-folders: far more than any
+    /// real data set, and few enough that listing them cannot exhaust memory.
+    public static let entryLimit = 10_000_000
+
+    /// The image files under `folder`, sorted, descending into sub-folders (each real folder once: see `imageFolder`).
+    /// Stops before listing a folder when `cancellation` says so; `root` and `found` (the files found in earlier class
+    /// folders) go into that error. Throws once more than `limit` entries have been listed.
+    static func imageFiles(in folder: String, cancellation: LoadingCancellation, root: String, found earlier: Int,
+                           limit: Int = entryLimit) throws -> [String] {
         var found: [String] = []
-        for name in try DataFiles.entries(of: folder) where !name.hasPrefix(".") {
-            let path = DataFiles.join(folder, name)
+        var visited = Set<DataFiles.Identity>()
+        var listed = 0
+        // A stack of folders being listed and the position in each, in place of recursion: a deep tree cannot
+        // overflow the stack, and the order is the recursive one (entries by name, each folder's content in its place).
+        var stack: [(path: String, names: [String], next: Int)] = []
+        func enter(_ path: String) throws {
+            if cancellation.shouldStop() {
+                throw LoadingInterrupted(path: root, progress: "listing the image files (\(earlier + found.count) found so far)")
+            }
+            guard visited.insert(try DataFiles.identity(path)).inserted else { return }
+            let names = try DataFiles.entries(of: path).filter { !$0.hasPrefix(".") }
+            listed += names.count
+            guard listed <= limit else {
+                throw KernelError.file(path: folder, message: "holds more than \(limit) files and folders (counting sub-folders and symbolic links)")
+            }
+            stack.append((path, names, 0))
+        }
+        try enter(folder)
+        while let top = stack.last {
+            guard top.next < top.names.count else {
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].next += 1
+            let name = top.names[top.next]
+            let path = DataFiles.join(top.path, name)
             switch DataFiles.kind(path) {
             case .directory:
-                found += try imageFiles(in: path, depth: depth + 1, cancellation: cancellation, root: root, found: earlier + found.count)
+                try enter(path)
             case .file:
                 guard imageExtensions.contains(ImageFile.extensionOf(name)) else {
                     throw KernelError.file(path: path, message: "is not a supported image (expected a .jpg, .jpeg or .png file)")
@@ -118,12 +145,17 @@ extension Datasets {
 /// Scaling an image to cover a target size, then cropping the centre.
 enum ImageFit {
     /// `planes` ([channels, from]) scaled by the smallest factor that makes both sides at least `target`'s
-    /// (aspect ratio kept), then centre-cropped to `target`.
-    static func cover(_ planes: [Float], channels: Int, from: ImageSize, to target: ImageSize) -> [Float] {
+    /// (aspect ratio kept), then centre-cropped to `target`. Throws, naming `path`, when the scaled image would not
+    /// fit in memory (a very long, thin image scaled to cover a square).
+    static func cover(_ planes: [Float], channels: Int, from: ImageSize, to target: ImageSize, path: String) throws -> [Float] {
         if from == target { return planes }
         let factor = Swift.max(Double(target.height) / Double(from.height), Double(target.width) / Double(from.width))
-        let scaled = ImageSize(height: Swift.max(target.height, Int((Double(from.height) * factor).rounded())),
-                               width: Swift.max(target.width, Int((Double(from.width) * factor).rounded())))
+        let tooLarge = KernelError.file(path: path, message: "image of \(from) scaled to cover \(target) would not fit in memory")
+        guard let height = NNChecks.roundedInt(Double(from.height) * factor), let width = NNChecks.roundedInt(Double(from.width) * factor) else {
+            throw tooLarge
+        }
+        let scaled = ImageSize(height: Swift.max(target.height, height), width: Swift.max(target.width, width))
+        guard (try? Shape.validate([channels, scaled.height, scaled.width], op: "imageFolder")) != nil else { throw tooLarge }
         var source = planes
         var sourceSize = from
         // Bilinear interpolation reads only 2×2 pixels per output; averaging blocks first keeps a big

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Basics
 
 /// Thrown by a data-set loader whose interrupt check asked it to stop (Ctrl-C while loading). Nothing read so far
 /// is kept: loading again starts from the beginning.
@@ -30,39 +26,31 @@ public struct LoadingInterrupted: Error, CustomStringConvertible, Equatable {
 final class LoadingCancellation: @unchecked Sendable {
     private let interrupt: InterruptCheck?
     private let interval: Int
-    private var mutex = pthread_mutex_t()
-    private var untilCheck: Int
-    private var stopped = false
+    /// Units left until the next check, and whether a check has said stop.
+    private let progress: Locked<(untilCheck: Int, stopped: Bool)>
 
     /// Asks `interrupt` (nothing when nil) every `interval` units.
     init(_ interrupt: InterruptCheck?, every interval: Int = 1) {
         self.interrupt = interrupt
         self.interval = Swift.max(1, interval)
-        untilCheck = 1
-        pthread_mutex_init(&mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(&mutex)
+        progress = Locked((untilCheck: 1, stopped: false))
     }
 
     /// Counts one unit about to start; true when loading should stop instead.
     func shouldStop() -> Bool {
         guard let interrupt else { return false }
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        if stopped { return true }
-        untilCheck -= 1
-        guard untilCheck <= 0 else { return false }
-        untilCheck = interval
-        stopped = interrupt()
-        return stopped
+        return progress.withLock { progress in
+            if progress.stopped { return true }
+            progress.untilCheck -= 1
+            guard progress.untilCheck <= 0 else { return false }
+            progress.untilCheck = interval
+            progress.stopped = interrupt()
+            return progress.stopped
+        }
     }
 
     /// Whether a check has said stop.
     var wasStopped: Bool {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return stopped
+        progress.withLock { $0.stopped }
     }
 }

@@ -27,11 +27,18 @@ public struct RandomCrop: Transform {
     /// [C, size.height, size.width]; throws if the crop does not fit the padded image, or reflect padding is as large as the image.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "RandomCrop")
-        try size.validate(op: "RandomCrop")
+        let shape = try ImageLayout.validatedShape(channels: layout.channels, size, op: "RandomCrop")
         guard padding >= 0 else {
             throw KernelError.invalidArgument(op: "RandomCrop", message: "padding must not be negative, found \(padding)")
         }
-        guard size.height <= layout.height + 2 * padding, size.width <= layout.width + 2 * padding else {
+        // `apply` draws positions below the padded sizes, which must therefore fit in an Int.
+        let (twice, o1) = padding.multipliedReportingOverflow(by: 2)
+        let (paddedHeight, o2) = layout.height.addingReportingOverflow(twice)
+        let (paddedWidth, o3) = layout.width.addingReportingOverflow(twice)
+        guard !o1, !o2, !o3 else {
+            throw KernelError.invalidArgument(op: "RandomCrop", message: "padding \(padding) is too large for an image of \(layout.size)")
+        }
+        guard size.height <= paddedHeight, size.width <= paddedWidth else {
             throw KernelError.invalidArgument(op: "RandomCrop", message: "crop \(size) does not fit in an image of \(layout.size) padded by \(padding)")
         }
         if mode == .reflect {
@@ -39,7 +46,7 @@ public struct RandomCrop: Transform {
                 throw KernelError.invalidArgument(op: "RandomCrop", message: "reflect padding of \(padding) needs an image larger than \(padding) pixels on each side, found \(layout.size)")
             }
         }
-        return [layout.channels, size.height, size.width]
+        return shape
     }
 
     /// Crops at a position drawn from `generator` (two integers).

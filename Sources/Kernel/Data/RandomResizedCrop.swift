@@ -25,14 +25,14 @@ public struct RandomResizedCrop: Transform {
     /// [C, size.height, size.width]; throws for a scale outside (0, 1] or a non-positive ratio.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "RandomResizedCrop")
-        try size.validate(op: "RandomResizedCrop")
+        let shape = try ImageLayout.validatedShape(channels: layout.channels, size, op: "RandomResizedCrop")
         guard scale.lowerBound > 0, scale.upperBound <= 1 else {
             throw KernelError.invalidArgument(op: "RandomResizedCrop", message: "scale must lie in (0, 1], found \(scale)")
         }
         guard ratio.lowerBound > 0, ratio.upperBound.isFinite else {
             throw KernelError.invalidArgument(op: "RandomResizedCrop", message: "ratio must be positive and finite, found \(ratio)")
         }
-        return [layout.channels, size.height, size.width]
+        return shape
     }
 
     /// Crops a region drawn from `generator` and resizes it to `size`.
@@ -52,9 +52,9 @@ public struct RandomResizedCrop: Transform {
         for _ in 0..<10 {
             let targetArea = area * (scale.lowerBound + (scale.upperBound - scale.lowerBound) * generator.uniform())
             let aspect = expf(logLow + (logHigh - logLow) * generator.uniform())
-            let width = Int((targetArea * aspect).squareRoot().rounded())
-            let height = Int((targetArea / aspect).squareRoot().rounded())
-            if width > 0, width <= image.width, height > 0, height <= image.height {
+            // An extreme ratio can make a side infinite or beyond Int: such a region does not fit either.
+            if let width = NNChecks.roundedInt((targetArea * aspect).squareRoot()), let height = NNChecks.roundedInt((targetArea / aspect).squareRoot()),
+               width > 0, width <= image.width, height > 0, height <= image.height {
                 let top = generator.int(below: image.height - height + 1)
                 let left = generator.int(below: image.width - width + 1)
                 return Bilinear.Region(top: top, left: left, height: height, width: width)
@@ -63,10 +63,11 @@ public struct RandomResizedCrop: Transform {
         let imageRatio = Float(image.width) / Float(image.height)
         var width = image.width
         var height = image.height
+        // Clamped to the image in floating point first, so a tiny or huge ratio cannot overflow the conversion.
         if imageRatio < ratio.lowerBound {
-            height = Int((Float(width) / ratio.lowerBound).rounded())
+            height = NNChecks.roundedInt(Swift.min(Float(width) / ratio.lowerBound, Float(image.height))) ?? image.height
         } else if imageRatio > ratio.upperBound {
-            width = Int((Float(height) * ratio.upperBound).rounded())
+            width = NNChecks.roundedInt(Swift.min(Float(height) * ratio.upperBound, Float(image.width))) ?? image.width
         }
         height = Swift.max(1, Swift.min(height, image.height))
         width = Swift.max(1, Swift.min(width, image.width))

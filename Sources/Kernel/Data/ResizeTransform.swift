@@ -12,8 +12,7 @@ public struct Resize: Transform {
     /// [C, size.height, size.width].
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "Resize")
-        try size.validate(op: "Resize")
-        return [layout.channels, size.height, size.width]
+        return try ImageLayout.validatedShape(channels: layout.channels, size, op: "Resize")
     }
 
     /// Resizes bilinearly (the generator is not used).
@@ -31,7 +30,7 @@ public struct Resize: Transform {
         let width = image.shape[image.rank - 1]
         if height == size.height && width == size.width { return image }
         let planes = image.count / (height * width)
-        try MemoryLimit.check(elements: planes * size.height * size.width)
+        try Shape.validate([planes, size.height, size.width], op: "Resize")
         let data = Bilinear.resize(image.data, planes: planes, height: height, width: width,
                                    region: Bilinear.Region(top: 0, left: 0, height: height, width: width), to: size)
         return Tensor(unchecked: Array(image.shape.dropLast(2)) + [size.height, size.width], data: data)
@@ -52,11 +51,11 @@ public struct CenterCrop: Transform {
     /// [C, size.height, size.width]; throws if `size` is larger than the image.
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "CenterCrop")
-        try size.validate(op: "CenterCrop")
+        let shape = try ImageLayout.validatedShape(channels: layout.channels, size, op: "CenterCrop")
         guard size.height <= layout.height, size.width <= layout.width else {
             throw KernelError.invalidArgument(op: "CenterCrop", message: "crop \(size) does not fit in an image of \(layout.size)")
         }
-        return [layout.channels, size.height, size.width]
+        return shape
     }
 
     /// Crops the centre (the generator is not used).

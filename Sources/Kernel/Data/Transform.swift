@@ -55,6 +55,16 @@ struct ImageLayout {
         width = size.width
     }
 
+    /// `[channels, size.height, size.width]`, checked like every tensor a transform makes (no overflowing element
+    /// count, within the memory limit), so an absurd size is refused when the transform is checked, not when it runs out
+    /// of memory on the first sample.
+    static func validatedShape(channels: Int, _ size: ImageSize, op: String) throws -> [Int] {
+        try size.validate(op: op)
+        let shape = [channels, size.height, size.width]
+        try Shape.validate(shape, op: op)
+        return shape
+    }
+
     /// Pixels in one channel.
     var plane: Int { height * width }
     /// The image's size.

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// The tensors and metadata of one safetensors file.
@@ -35,17 +36,19 @@ public enum Safetensors {
             }
         }
         let header = headerBytes(tensors, metadata: metadata)
-        try AtomicFile.write(to: path) { sink in
-            var length = UInt64(header.count).littleEndian
-            try withUnsafeBytes(of: &length) { try sink.write($0) }
-            try sink.write(header)
-            for entry in tensors {
-                #if _endian(little)
-                try entry.tensor.data.withUnsafeBytes { try sink.write($0) }
-                #else
-                let swapped = entry.tensor.data.map { $0.bitPattern.littleEndian }
-                try swapped.withUnsafeBytes { try sink.write($0) }
-                #endif
+        try KernelError.reportingFileErrors {
+            try AtomicFile.write(to: path) { sink in
+                var length = UInt64(header.count).littleEndian
+                try withUnsafeBytes(of: &length) { try sink.write($0) }
+                try sink.write(header)
+                for entry in tensors {
+                    #if _endian(little)
+                    try entry.tensor.data.withUnsafeBytes { try sink.write($0) }
+                    #else
+                    let swapped = entry.tensor.data.map { $0.bitPattern.littleEndian }
+                    try swapped.withUnsafeBytes { try sink.write($0) }
+                    #endif
+                }
             }
         }
     }

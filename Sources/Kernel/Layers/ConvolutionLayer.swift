@@ -80,8 +80,11 @@ public final class Conv2D: Layer {
 
     override func build(inputShapes: [[Int]]) throws {
         let channels = inputShapes[0][0]
+        let shape = [filters, channels, kernelSize.0, kernelSize.1]
+        // Validated before the fans are computed: they are partial products of this shape, so then cannot overflow.
+        try Shape.validate(shape, op: "")
         let taps = kernelSize.0 * kernelSize.1
-        weight = try makeWeight([filters, channels, kernelSize.0, kernelSize.1], weightInitializer, fanIn: channels * taps, fanOut: filters * taps)
+        weight = try makeWeight(shape, weightInitializer, fanIn: channels * taps, fanOut: filters * taps)
         if useBias {
             bias = try makeWeight([filters], biasInitializer, fanIn: channels * taps, fanOut: filters * taps)
         }
@@ -176,6 +179,6 @@ public final class Conv2D: Layer {
     }
 
     override func macs(inputShapes: [[Int]], outputShape: [Int]) -> Int {
-        Shape.count(outputShape) * inputShapes[0][0] * kernelSize.0 * kernelSize.1
+        Shape.saturatingProduct([Shape.count(outputShape), inputShapes[0][0], kernelSize.0, kernelSize.1])
     }
 }

@@ -58,6 +58,6 @@ public final class Dense: Layer {
     }
 
     override func macs(inputShapes: [[Int]], outputShape: [Int]) -> Int {
-        Shape.count(outputShape) * (inputShapes[0].last ?? 0)
+        Shape.saturatingProduct([Shape.count(outputShape), inputShapes[0].last ?? 0])
     }
 }

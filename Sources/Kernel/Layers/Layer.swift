@@ -122,6 +122,9 @@ public class Layer: CustomStringConvertible {
             output = try annotated {
                 try checkInputCount(inputs.count)
                 let shape = try outputShape(for: shapes)
+                // One check for every layer: a shape inferred from user arguments (padding, strides, joined axes)
+                // must be one a tensor can have, or the model would fail only when first run.
+                try Shape.validate(shape, op: "")
                 if !isBuilt {
                     try build(inputShapes: shapes)
                     isBuilt = true
@@ -151,7 +154,7 @@ public class Layer: CustomStringConvertible {
                     throw KernelError.shapeMismatch(op: "", expected: "a batch [N, …]", found: inputs.map { shapeString($0.shape) }.joined(separator: ", "))
                 }
                 let shapes = inputs.map { Array($0.shape.dropFirst()) }
-                _ = try outputShape(for: shapes)
+                try Shape.validate(try outputShape(for: shapes), op: "")
                 try build(inputShapes: shapes)
                 isBuilt = true
             }

@@ -62,7 +62,7 @@ public final class Concatenate: Layer {
             guard comparable == first else {
                 throw KernelError.shapeMismatch(op: "", expected: "inputs that agree except on axis \(resolved), cannot join \(shapeString(first))", found: shapeString(other))
             }
-            output[sampleAxis] += other[sampleAxis]
+            output[sampleAxis] = try Shape.add(output[sampleAxis], other[sampleAxis], op: "", what: "the joined axis \(resolved)")
         }
         return output
     }

@@ -25,14 +25,18 @@ public enum Padding: Equatable, CustomStringConvertible {
         }
     }
 
-    /// Pixels added (before, after) along one axis of `length` for a window of `extent` (dilated kernel size) moving by `stride`.
-    func amounts(length: Int, extent: Int, stride: Int, axis: Int) -> (before: Int, after: Int) {
+    /// Pixels added (before, after) along one axis of `length` for a window of `extent` (dilated kernel size) moving by
+    /// `stride`; throws when user-given sizes make the arithmetic overflow.
+    func amounts(length: Int, extent: Int, stride: Int, axis: Int) throws -> (before: Int, after: Int) {
         switch self {
         case .valid:
             return (0, 0)
         case .same:
-            let output = (length + stride - 1) / stride
-            let total = Swift.max((output - 1) * stride + extent - length, 0)
+            // ⌈length / stride⌉ without forming length + stride - 1, which overflows for a huge stride.
+            let output = length / stride + (length % stride == 0 ? 0 : 1)
+            let covered = try Shape.add(try Shape.multiply(output - 1, stride, op: "", what: "the padded length"),
+                                        extent, op: "", what: "the padded length")
+            let total = Swift.max(covered - length, 0)
             return (total / 2, total - total / 2)
         case let .explicit(rows, columns):
             let amount = axis == 0 ? rows : columns
@@ -49,14 +53,21 @@ struct WindowGeometry {
     /// Whether the padding is the same on both sides of each axis, so the NN op can apply it itself.
     var isSymmetric: Bool { padTop == padBottom && padLeft == padRight }
 
-    /// Computes the geometry, throwing when the window does not fit (message in the layer's words).
+    /// Computes the geometry, throwing when the window does not fit (message in the layer's words) or when the
+    /// user-given kernel, dilation or padding make a size overflow (a padding of 2^63 - 1 pixels).
     init(height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int), dilation: (Int, Int), padding: Padding) throws {
-        let extentH = dilation.0 * (kernel.0 - 1) + 1
-        let extentW = dilation.1 * (kernel.1 - 1) + 1
-        (padTop, padBottom) = padding.amounts(length: height, extent: extentH, stride: stride.0, axis: 0)
-        (padLeft, padRight) = padding.amounts(length: width, extent: extentW, stride: stride.1, axis: 1)
-        let paddedH = height + padTop + padBottom
-        let paddedW = width + padLeft + padRight
+        func extent(_ kernel: Int, _ dilation: Int) throws -> Int {
+            try Shape.add(try Shape.multiply(dilation, kernel - 1, op: "", what: "the dilated window size"), 1, op: "", what: "the dilated window size")
+        }
+        func padded(_ length: Int, _ before: Int, _ after: Int) throws -> Int {
+            try Shape.add(try Shape.add(length, before, op: "", what: "the padded image size"), after, op: "", what: "the padded image size")
+        }
+        let extentH = try extent(kernel.0, dilation.0)
+        let extentW = try extent(kernel.1, dilation.1)
+        (padTop, padBottom) = try padding.amounts(length: height, extent: extentH, stride: stride.0, axis: 0)
+        (padLeft, padRight) = try padding.amounts(length: width, extent: extentW, stride: stride.1, axis: 1)
+        let paddedH = try padded(height, padTop, padBottom)
+        let paddedW = try padded(width, padLeft, padRight)
         guard paddedH >= extentH, paddedW >= extentW else {
             throw KernelError.shapeMismatch(op: "", expected: "an image of at least \(extentH)×\(extentW) after padding \(padding) (the \(dilation == (1, 1) ? "" : "dilated ")window size)",
                                             found: "\(height)×\(width)")

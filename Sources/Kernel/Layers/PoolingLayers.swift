@@ -54,7 +54,7 @@ public final class MaxPooling2D: WindowPooling2D {
 
     override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
         let (x, g) = try geometry(inputs)
-        if g.isSymmetric && g.padTop * 2 <= poolSize.0 && g.padLeft * 2 <= poolSize.1 {
+        if g.isSymmetric && g.padTop <= poolSize.0 / 2 && g.padLeft <= poolSize.1 / 2 {
             return try x.maxPool2d(kernel: poolSize, stride: strides, padding: (g.padTop, g.padLeft))
         }
         // Padding the op cannot express (uneven, or wider than half the window): add −∞ borders explicitly.
@@ -111,7 +111,7 @@ enum PoolingArguments {
         guard poolSize.0 > 0, poolSize.1 > 0 else { throw KernelError.invalidArgument(op: op, message: "pool size must be positive, found (\(poolSize.0), \(poolSize.1))") }
         guard strides.0 > 0, strides.1 > 0 else { throw KernelError.invalidArgument(op: op, message: "strides must be positive, found (\(strides.0), \(strides.1))") }
         if case let .explicit(rows, columns) = padding {
-            guard rows >= 0, columns >= 0, rows * 2 <= poolSize.0, columns * 2 <= poolSize.1 else {
+            guard rows >= 0, columns >= 0, rows <= poolSize.0 / 2, columns <= poolSize.1 / 2 else {
                 throw KernelError.invalidArgument(op: op, message: "padding must be between 0 and half the pool size, found (\(rows), \(columns)) for pool size (\(poolSize.0), \(poolSize.1))")
             }
         }

@@ -46,7 +46,9 @@ public final class ZeroPadShortcut: Layer {
         guard input[0] <= filters else {
             throw KernelError.shapeMismatch(op: "", expected: "at most \(filters) input channels (zero padding cannot remove channels; use a projection shortcut)", found: shapeString(input))
         }
-        return [filters, (input[1] + stride - 1) / stride, (input[2] + stride - 1) / stride]
+        // ⌈size / stride⌉ without forming size + stride - 1, which overflows for a huge stride.
+        func subsampled(_ size: Int) -> Int { size / stride + (size % stride == 0 ? 0 : 1) }
+        return [filters, subsampled(input[1]), subsampled(input[2])]
     }
 
     override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {

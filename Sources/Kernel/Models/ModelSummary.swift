@@ -39,8 +39,8 @@ extension Model {
             let calls = nodesByLayer[ObjectIdentifier(layer)] ?? []
             var fields = ["\(layer.name) (\(layer.typeName))", SummaryTable.outputShape(of: layer, calls: calls), String(layer.parameterCount)]
             if flops {
-                let macs = calls.reduce(0) { $0 + layer.macs(inputShapes: $1.inputs.map(\.shape), outputShape: $1.shape) }
-                totalMACs += macs
+                let macs = calls.reduce(0) { Shape.saturatingSum($0, layer.macs(inputShapes: $1.inputs.map(\.shape), outputShape: $1.shape)) }
+                totalMACs = Shape.saturatingSum(totalMACs, macs)
                 fields.append(String(macs))
             }
             if !chain {
@@ -58,7 +58,7 @@ extension Model {
         lines.append("Non-trainable params: \(SummaryTable.grouped(nonTrainable))")
         if flops {
             lines.append("Total MACs: " + SummaryTable.withMagnitude(totalMACs))
-            lines.append("Total FLOPs: " + SummaryTable.withMagnitude(2 * totalMACs))
+            lines.append("Total FLOPs: " + SummaryTable.withMagnitude(Shape.saturatingProduct([2, totalMACs])))
         }
         lines.append(String(repeating: "_", count: lineLength))
         return lines.joined(separator: "\n")
@@ -66,7 +66,7 @@ extension Model {
 
     /// Multiply–accumulates of one forward pass of a single sample, at the declared input size.
     public var macs: Int {
-        nodes.reduce(0) { $0 + $1.layer.macs(inputShapes: $1.inputs.map(\.shape), outputShape: $1.shape) }
+        nodes.reduce(0) { Shape.saturatingSum($0, $1.layer.macs(inputShapes: $1.inputs.map(\.shape), outputShape: $1.shape)) }
     }
 
     /// Whether the graph is a single chain of single-input layers, each used once (Keras's "sequential-like"),

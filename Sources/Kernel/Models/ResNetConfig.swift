@@ -156,6 +156,9 @@ public struct ResNetConfig {
         }
         guard blocksPerStage.allSatisfy({ $0 > 0 }) else { throw fail("every stage needs at least one block, found \(blocksPerStage)") }
         guard widths.allSatisfy({ $0 > 0 }) else { throw fail("widths must be positive, found \(widths)") }
+        // Checked here so that building (which multiplies and sums these) never overflows.
+        for width in widths { _ = try Shape.multiply(width, expansion, op: "resnet", what: "width times block expansion") }
+        _ = try blocksPerStage.reduce(0) { try Shape.add($0, $1, op: "resnet", what: "the total number of blocks") }
         guard strides.allSatisfy({ $0 > 0 }) else { throw fail("strides must be positive, found \(strides)") }
         guard kernelSizes.allSatisfy({ $0 > 0 && $0 % 2 == 1 }) else { throw fail("kernel sizes must be odd and positive, found \(kernelSizes)") }
         guard stem.width > 0, stem.stride > 0, stem.kernelSize > 0, stem.kernelSize % 2 == 1 else {

@@ -28,7 +28,9 @@ extension Tensor {
         guard momentum >= 0, momentum <= 1 else {
             throw KernelError.invalidArgument(op: op, message: "momentum must be in [0, 1], found \(momentum)")
         }
-        let layout = BatchNormLayout(batch: shape[0], channels: channels, plane: rank == 4 ? shape[2] * shape[3] : 1)
+        // An empty input's plane may not fit in an Int (an empty batch of huge images), so it is never computed.
+        let layout = count == 0 ? BatchNormLayout(batch: 0, channels: channels, plane: 0)
+            : BatchNormLayout(batch: shape[0], channels: channels, plane: rank == 4 ? shape[2] * shape[3] : 1)
         if training && layout.perChannel <= 1 {
             throw KernelError.invalidArgument(op: op, message: "training needs more than 1 value per channel, found input \(shapeString(shape))")
         }
@@ -42,6 +44,7 @@ extension Tensor {
         } else {
             coefficients = BatchNormCoefficients(evaluation: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps)
         }
+        guard count > 0 else { return NNChecks.emptyResult(shape: shape, inputs: [self, weight, bias].compactMap { $0 }, op: op) }
         let out = layout.affine(data, scale: coefficients.scale, shift: coefficients.shift, relu: thenReLU)
 
         let result = Tensor(unchecked: shape, data: out)

@@ -9,7 +9,7 @@ extension Tensor {
     /// up to float rounding.
     func channelBlockedBatchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, momentum: Float, eps: Float,
                                  thenReLU: Bool) -> Tensor? {
-        guard rank == 4, shape[1] % ChannelBlocks.width == 0 else { return nil }
+        guard rank == 4, count > 0, shape[1] % ChannelBlocks.width == 0 else { return nil }
         let channels = shape[1]
         guard [weight?.shape, bias?.shape, runningMean.shape, runningVar.shape].allSatisfy({ $0 == nil || $0 == [channels] }),
               eps >= 0, eps.isFinite, momentum >= 0, momentum <= 1 else { return nil }

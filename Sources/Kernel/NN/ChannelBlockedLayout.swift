@@ -22,9 +22,9 @@ extension Tensor {
     /// 16 (the caller then runs the plain ops on plain values).
     func channelBlockedZeroPadShortcut(stride: Int, outChannels: Int) -> Tensor? {
         let w = ChannelBlocks.width
-        guard rank == 4, stride >= 1, shape[1] % w == 0, outChannels % w == 0, outChannels >= shape[1] else { return nil }
+        guard rank == 4, count > 0, stride >= 1, shape[1] % w == 0, outChannels % w == 0, outChannels >= shape[1],
+              let (outH, outW) = try? NNChecks.subsampledSize(shape, stride: stride, op: "zero_pad_shortcut") else { return nil }
         let batch = shape[0], channels = shape[1], height = shape[2], width = shape[3]
-        let outH = (height + stride - 1) / stride, outW = (width + stride - 1) / stride
         let before = (outChannels - channels) / 2
         let source = ChannelBlocks(batch: batch, channels: channels, plane: height * width)
         let target = ChannelBlocks(batch: batch, channels: outChannels, plane: outH * outW)

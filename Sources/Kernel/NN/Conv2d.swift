@@ -12,6 +12,7 @@ extension Tensor {
                        dilation: (Int, Int) = (1, 1)) throws -> Tensor {
         let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
         let outH = g.outH, outW = g.outW
+        guard g.batch > 0 else { return NNChecks.emptyResult(shape: [0, g.outChannels, outH, outW], inputs: [self, weight, bias].compactMap { $0 }, op: "conv2d") }
 
         // oneDNN's blocked-layout kernels are 1.5-4x faster at ResNet shapes; im2col + sgemm is the fallback
         // when oneDNN is switched off (RNX_CONV=im2col) or refuses a shape.
@@ -23,6 +24,7 @@ extension Tensor {
         if let fast, let y = try? DNNLConvolution.forward(input: data, weight: weight.data, bias: bias?.data, shape: fast) {
             values = y
         } else {
+            try Conv2dCPU.checkScratch(g)
             values = Conv2dCPU.forward(data, weight.data, bias?.data, g)
         }
         let out = Tensor(unchecked: [g.batch, g.outChannels, outH, outW], data: values)
@@ -76,6 +78,10 @@ extension Tensor {
                              strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
                              dilationH: dilation.0, dilationW: dilation.1, outH: outH, outW: outW)
         try Shape.validate([g.batch, g.outChannels, outH, outW], op: op)
+        // The loops index with these products: one sample of the input, and the im2col matrix of one sample (an empty
+        // batch or image allows sizes whose products overflow although the tensors have no elements).
+        _ = try NNChecks.product([g.channels, g.height, g.width])
+        _ = try NNChecks.product([g.patchSize, g.outPlane])
 
         return g
     }
@@ -86,6 +92,7 @@ extension Tensor {
                          dilation: (Int, Int), relu: Bool) throws -> Tensor {
         let g = try convolutionGeometry(weightShape: weightShape, biasShape: [bias.count], stride: stride, padding: padding, dilation: dilation)
         let outShape = [g.batch, g.outChannels, g.outH, g.outW]
+        guard g.batch > 0 else { return Tensor(unchecked: outShape, data: []) }
         if DNNLConvolution.isEnabled,
            let fast = try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: g.outChannels,
                                                 kernelHeight: g.kernelH, kernelWidth: g.kernelW, stride: stride, padding: padding, dilation: dilation) {
@@ -106,6 +113,7 @@ extension Tensor {
             }
             if !failed { return Tensor(unchecked: outShape, data: values) }
         }
+        try Conv2dCPU.checkScratch(g)
         let out = Tensor(unchecked: outShape, data: Conv2dCPU.forward(data, weight, bias, g))
         return relu ? noGrad { out.relu() } : out
     }
@@ -192,6 +200,11 @@ enum Conv2dCPU {
         if g.isPointwise { return xs }
         Im2col.unfold(xs, g, into: col)
         return UnsafePointer(col)
+    }
+
+    /// Throws when a worker's column matrix for `g` would exceed the memory limit (oneDNN needs none, so only this path checks).
+    static func checkScratch(_ g: ConvGeometry) throws {
+        if !g.isPointwise { try Shape.validate([g.patchSize, g.outPlane], op: "conv2d (im2col)") }
     }
 
     /// Output values `[N, O, Ho, Wo]`.

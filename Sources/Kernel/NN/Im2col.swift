@@ -23,7 +23,8 @@ struct ConvGeometry: Sendable {
     /// The output positions `lo..<hi` along one axis whose input index `o * stride + offset` lies in `0..<length`.
     @inline(__always)
     static func validRange(offset: Int, stride: Int, length: Int, count: Int) -> (Int, Int) {
-        let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        // ⌈−offset / stride⌉ without adding the stride, which may be as large as Int.max.
+        let lo = offset >= 0 ? 0 : (-offset - 1) / stride + 1
         let last = length - 1 - offset
         let hi = last < 0 ? 0 : Swift.min(count, last / stride + 1)
         return (Swift.min(lo, hi), hi)

@@ -18,8 +18,12 @@ extension Tensor {
         if let bias, bias.shape != [outFeatures] {
             throw KernelError.shapeMismatch(op: op, expected: "bias [\(outFeatures)] for weight \(shapeString(weight.shape))", found: "bias \(shapeString(bias.shape))")
         }
-        let batchRows = Shape.count(Array(shape.dropLast()))
-        var out = [Float](repeating: 0, count: batchRows * outFeatures)
+        let outShape = Array(shape.dropLast()) + [outFeatures]
+        let outCount = try Shape.validate(outShape, op: op)
+        // With no output there is nothing to compute, and the rows of an input without features may not fit in an Int.
+        guard outCount > 0 else { return NNChecks.emptyResult(shape: outShape, inputs: [self, weight, bias].compactMap { $0 }, op: op) }
+        let batchRows = outCount / outFeatures
+        var out = [Float](repeating: 0, count: outCount)
         if let bias {
             for r in 0..<batchRows { out.replaceSubrange(r * outFeatures..<(r + 1) * outFeatures, with: bias.data) }
         }
@@ -35,7 +39,7 @@ extension Tensor {
             }
         }
         let input = self
-        let result = Tensor(unchecked: Array(shape.dropLast()) + [outFeatures], data: out)
+        let result = Tensor(unchecked: outShape, data: out)
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
         return result.record(op, inputs: inputs) { g in

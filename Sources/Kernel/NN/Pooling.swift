@@ -5,6 +5,9 @@ struct PoolGeometry {
     let planes: Int, height: Int, width: Int
     let kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, padH: Int, padW: Int
     let outH: Int, outW: Int
+    /// The kernel columns that read at least one pixel: with padding as large as half a huge kernel, the others
+    /// (padding only) would be looped over for nothing.
+    let tapColumns: Range<Int>
 
     /// Checks the arguments the way PyTorch does and computes the output size (floor mode).
     init(input: [Int], kernel: (Int, Int), stride: (Int, Int)?, padding: (Int, Int), op: String) throws {
@@ -15,7 +18,7 @@ struct PoolGeometry {
         let stride = stride ?? kernel
         try NNChecks.requirePair(stride, atLeast: 1, op: op, name: "stride")
         try NNChecks.requirePair(padding, atLeast: 0, op: op, name: "padding")
-        guard padding.0 * 2 <= kernel.0, padding.1 * 2 <= kernel.1 else {
+        guard padding.0 <= kernel.0 / 2, padding.1 <= kernel.1 / 2 else {
             throw KernelError.invalidArgument(op: op, message: "padding must be at most half the kernel, found padding (\(padding.0), \(padding.1)) for kernel (\(kernel.0), \(kernel.1))")
         }
         // As in PyTorch: padding would otherwise make windows over an image with no pixels at all.
@@ -30,6 +33,9 @@ struct PoolGeometry {
         padH = padding.0; padW = padding.1
         outH = try NNChecks.windowCount(length: height, window: kernelH, stride: strideH, padding: padH, op: op, input: input, axis: "height")
         outW = try NNChecks.windowCount(length: width, window: kernelW, stride: strideW, padding: padW, op: op, input: input, axis: "width")
+        try Shape.validate([input[0], input[1], outH, outW], op: op)
+        // (outW − 1)·strideW ≤ padded width − kernel width, so neither bound overflows.
+        tapColumns = Swift.max(0, padW - (outW - 1) * strideW)..<Swift.min(kernelW, width + padW)
     }
 
     /// Visits the window taps of one plane tap by tap: `body(oh, inputRow, lo, hi)` means outputs `lo..<hi` of output row `oh`
@@ -39,7 +45,7 @@ struct PoolGeometry {
         for oh in 0..<outH {
             let (h0, h1) = PoolGeometry.span(oh, stride: strideH, pad: padH, kernel: kernelH, length: height)
             for h in h0..<h1 {
-                for kj in 0..<kernelW {
+                for kj in tapColumns {
                     let offset = kj - padW
                     let (lo, hi) = ConvGeometry.validRange(offset: offset, stride: strideW, length: width, count: outW)
                     body(oh, h * width + offset, lo, hi)
@@ -62,7 +68,11 @@ extension Tensor {
     /// The gradient goes to the first maximal element of each window (row-major), as in PyTorch.
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
         let g = try PoolGeometry(input: shape, kernel: kernel, stride: stride, padding: padding, op: "max_pool2d")
+        guard g.planes > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1], g.outH, g.outW], inputs: [self], op: "max_pool2d") }
         let outPlane = g.outH * g.outW, inPlane = g.height * g.width
+        guard inPlane <= Int(Int32.max) else {
+            throw KernelError.invalidArgument(op: "max_pool2d", message: "input \(shapeString(shape)) has \(inPlane) pixels per image, more than the \(Int32.max) its gradient can index")
+        }
         var out = [Float](repeating: 0, count: g.planes * outPlane)
         // Flat input index of each output's maximum, for the backward pass.
         var argmax = [Int32](repeating: 0, count: out.count)
@@ -138,8 +148,10 @@ extension Tensor {
     /// Zero padding counts towards the mean (PyTorch's default `count_include_pad=True`): every window divides by kH·kW.
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
         let g = try PoolGeometry(input: shape, kernel: kernel, stride: stride, padding: padding, op: "avg_pool2d")
+        guard g.planes > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1], g.outH, g.outW], inputs: [self], op: "avg_pool2d") }
         let outPlane = g.outH * g.outW, inPlane = g.height * g.width
-        let scale = 1 / Float(g.kernelH * g.kernelW)
+        // In Float: the window's area may not fit in an Int.
+        let scale = 1 / (Float(g.kernelH) * Float(g.kernelW))
         var out = [Float](repeating: 0, count: g.planes * outPlane)
         data.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in
@@ -177,7 +189,9 @@ extension Tensor {
     /// Mean over each channel's whole image: `[N, C, H, W]` → `[N, C]` (PyTorch's `adaptive_avg_pool2d(x, 1).flatten(1)`).
     public func globalAvgPool2d() throws -> Tensor {
         try NNChecks.requireRank(self, [4], op: "global_avg_pool2d", layout: "[N, C, H, W]")
-        let planes = shape[0] * shape[1], plane = shape[2] * shape[3]
+        let planes = shape[0] * shape[1]
+        guard planes > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1]], inputs: [self], op: "global_avg_pool2d") }
+        let plane = shape[2] * shape[3]
         guard plane > 0 else {
             throw KernelError.invalidArgument(op: "global_avg_pool2d", message: "input \(shapeString(shape)) has an empty image")
         }

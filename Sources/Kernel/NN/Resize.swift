@@ -17,6 +17,8 @@ extension Tensor {
         outShape[rank - 2] = height
         outShape[rank - 1] = width
         try Shape.validate(outShape, op: op)
+        // No planes: nothing to sample, and the output plane of an empty batch is not bounded by the memory limit.
+        guard count > 0 else { return NNChecks.emptyResult(shape: outShape, inputs: [self], op: op) }
         let planes = Shape.count(Array(shape.dropLast(2)))
         let rows = BilinearAxis(input: inH, output: height), cols = BilinearAxis(input: inW, output: width)
         let inPlane = inH * inW, outPlane = height * width

@@ -11,10 +11,17 @@ extension Tensor {
             throw KernelError.invalidArgument(op: op, message: "channel padding must be non-negative, found before \(before), after \(after)")
         }
         let batch = shape[0], channels = shape[1]
-        let plane = Shape.count(Array(shape[2...]))
+        let (padded, o1) = before.addingReportingOverflow(after)
+        let (outChannels, o2) = channels.addingReportingOverflow(padded)
+        guard !o1, !o2 else {
+            throw KernelError.invalidArgument(op: op, message: "channel padding (before \(before), after \(after)) is too large for \(channels) channels")
+        }
         var outShape = shape
-        outShape[1] = channels + before + after
-        try Shape.validate(outShape, op: op)
+        outShape[1] = outChannels
+        let outCount = try Shape.validate(outShape, op: op)
+        // Without output, the sizes below (products that skip the empty axis) may not fit in an Int.
+        guard outCount > 0 else { return NNChecks.emptyResult(shape: outShape, inputs: [self], op: op) }
+        let plane = Shape.count(Array(shape[2...]))
         let inBlock = channels * plane, outBlock = outShape[1] * plane, offset = before * plane
         var out = [Float](repeating: 0, count: batch * outBlock)
         data.withUnsafeBufferPointer { x in
@@ -44,7 +51,8 @@ extension Tensor {
             throw KernelError.invalidArgument(op: op, message: "stride must be positive, found \(stride)")
         }
         let planes = shape[0] * shape[1], height = shape[2], width = shape[3]
-        let outH = (height + stride - 1) / stride, outW = (width + stride - 1) / stride
+        let (outH, outW) = try NNChecks.subsampledSize(shape, stride: stride, op: op)
+        guard planes > 0, outH > 0, outW > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1], outH, outW], inputs: [self], op: op) }
         let inPlane = height * width, outPlane = outH * outW
         var out = [Float](repeating: 0, count: planes * outPlane)
         data.withUnsafeBufferPointer { x in

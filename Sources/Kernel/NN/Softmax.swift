@@ -10,6 +10,8 @@ extension Tensor {
     /// exp(x) / Σ exp(x) along `axis` (default: the last).
     public func softmax(axis: Int = -1) throws -> Tensor {
         let a = try Shape.normalize(axis: axis, rank: rank, op: "softmax")
+        // No lines to normalise; the line counts of an empty tensor's other axes may not even fit in an Int.
+        guard count > 0 else { return NNChecks.emptyResult(shape: shape, inputs: [self], op: "softmax") }
         let (outer, length, inner) = rank == 0 ? (1, 1, 1) : split(at: a)
         let y = SoftmaxKernel.forward(data, outer: outer, length: length, inner: inner, log: false)
         let input = self
@@ -29,6 +31,7 @@ extension Tensor {
     /// x − log Σ exp(x) along `axis` (default: the last).
     public func logSoftmax(axis: Int = -1) throws -> Tensor {
         let a = try Shape.normalize(axis: axis, rank: rank, op: "log_softmax")
+        guard count > 0 else { return NNChecks.emptyResult(shape: shape, inputs: [self], op: "log_softmax") }
         let (outer, length, inner) = rank == 0 ? (1, 1, 1) : split(at: a)
         let y = SoftmaxKernel.forward(data, outer: outer, length: length, inner: inner, log: true)
         let input = self

@@ -1,6 +1,9 @@
 /// Index bookkeeping for broadcasting elementwise ops.
 enum Broadcast {
     /// For each element of `outShape` (row-major), the flat index of the element of `inShape` it reads.
+    ///
+    /// The result has one entry per output element, so `outShape` must have passed `Shape.validate` (as every
+    /// broadcasting op's output does before this is called).
     static func sourceIndices(out outShape: [Int], in inShape: [Int]) -> [Int] {
         let rank = outShape.count
         let padded = [Int](repeating: 1, count: rank - inShape.count) + inShape

@@ -19,6 +19,9 @@ extension Tensor {
             return Tensor(unchecked: a.shape, data: out)
         }
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
+        // The broadcast shape can be far larger than either operand ([60000, 1] - [60000]): refuse it before allocating.
+        let count = try Shape.validate(shape, op: op)
+        if count == 0 { return Tensor(unchecked: shape, data: []) }
         if b.count == 1 {
             let y = b.data[0]
             // A one-element operand adds no elements, only leading 1-dimensions.
@@ -30,17 +33,19 @@ extension Tensor {
         }
         let ia = Broadcast.sourceIndices(out: shape, in: a.shape)
         let ib = Broadcast.sourceIndices(out: shape, in: b.shape)
-        var out = [Float](repeating: 0, count: ia.count)
-        for i in 0..<out.count { out[i] = forward(a.data[ia[i]], b.data[ib[i]]) }
+        var out = [Float](repeating: 0, count: count)
+        for i in 0..<count { out[i] = forward(a.data[ia[i]], b.data[ib[i]]) }
         return Tensor(unchecked: shape, data: out)
     }
 
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         let out = a.shape == b.shape ? sameShapeSum(a, b) : try zipBroadcast(a, b, op: "add", +)
+        // Backward closures capture values, never `out`: the output holds its closure, so that would be a retain cycle.
+        let outShape = out.shape
         return out.record("add", inputs: [a, b]) { g in
-            a.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: a.shape))
-            b.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: b.shape))
+            a.accumulateGrad(Broadcast.reduce(g, out: outShape, to: a.shape))
+            b.accumulateGrad(Broadcast.reduce(g, out: outShape, to: b.shape))
         }
     }
 
@@ -86,23 +91,25 @@ extension Tensor {
     /// Elementwise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try zipBroadcast(a, b, op: "sub", -)
+        let outShape = out.shape
         return out.record("sub", inputs: [a, b]) { g in
-            a.accumulateGrad(Broadcast.reduce(g, out: out.shape, to: a.shape))
-            b.accumulateGrad(Broadcast.reduce(g.map { -$0 }, out: out.shape, to: b.shape))
+            a.accumulateGrad(Broadcast.reduce(g, out: outShape, to: a.shape))
+            b.accumulateGrad(Broadcast.reduce(g.map { -$0 }, out: outShape, to: b.shape))
         }
     }
 
     /// Elementwise product with broadcasting.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try zipBroadcast(a, b, op: "mul", *)
+        let outShape = out.shape
         return out.record("mul", inputs: [a, b]) { g in
             if a.requiresGrad {
-                let bb = try? zipBroadcast(Tensor(unchecked: out.shape, data: g), b, op: "mul", *)
-                a.accumulateGrad(Broadcast.reduce(bb?.data ?? [], out: out.shape, to: a.shape))
+                let bb = try? zipBroadcast(Tensor(unchecked: outShape, data: g), b, op: "mul", *)
+                a.accumulateGrad(Broadcast.reduce(bb?.data ?? [], out: outShape, to: a.shape))
             }
             if b.requiresGrad {
-                let aa = try? zipBroadcast(Tensor(unchecked: out.shape, data: g), a, op: "mul", *)
-                b.accumulateGrad(Broadcast.reduce(aa?.data ?? [], out: out.shape, to: b.shape))
+                let aa = try? zipBroadcast(Tensor(unchecked: outShape, data: g), a, op: "mul", *)
+                b.accumulateGrad(Broadcast.reduce(aa?.data ?? [], out: outShape, to: b.shape))
             }
         }
     }
@@ -110,14 +117,15 @@ extension Tensor {
     /// Elementwise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try zipBroadcast(a, b, op: "div", /)
+        let outShape = out.shape, quotient = out.data
         return out.record("div", inputs: [a, b]) { g in
-            let gt = Tensor(unchecked: out.shape, data: g)
+            let gt = Tensor(unchecked: outShape, data: g)
             if a.requiresGrad, let ga = try? zipBroadcast(gt, b, op: "div", /) {
-                a.accumulateGrad(Broadcast.reduce(ga.data, out: out.shape, to: a.shape))
+                a.accumulateGrad(Broadcast.reduce(ga.data, out: outShape, to: a.shape))
             }
             if b.requiresGrad, let gOverB = try? zipBroadcast(gt, b, op: "div", /),
-               let gb = try? zipBroadcast(gOverB, out, op: "div", { -$0 * $1 }) {
-                b.accumulateGrad(Broadcast.reduce(gb.data, out: out.shape, to: b.shape))
+               let gb = try? zipBroadcast(gOverB, Tensor(unchecked: outShape, data: quotient), op: "div", { -$0 * $1 }) {
+                b.accumulateGrad(Broadcast.reduce(gb.data, out: outShape, to: b.shape))
             }
         }
     }
@@ -125,12 +133,13 @@ extension Tensor {
     /// Elementwise maximum of two tensors (gradient goes to the larger; ties to `a`).
     public static func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         let out = try zipBroadcast(a, b, op: "maximum") { Swift.max($0, $1) }
-        let pickA = try zipBroadcast(a, b, op: "maximum") { $0 >= $1 ? 1 : 0 }
+        let pickA = try zipBroadcast(a, b, op: "maximum") { $0 >= $1 ? 1 : 0 }.data
+        let outShape = out.shape
         return out.record("maximum", inputs: [a, b]) { g in
-            let ga = zip(g, pickA.data).map { $0 * $1 }
-            let gb = zip(g, pickA.data).map { $0 * (1 - $1) }
-            a.accumulateGrad(Broadcast.reduce(ga, out: out.shape, to: a.shape))
-            b.accumulateGrad(Broadcast.reduce(gb, out: out.shape, to: b.shape))
+            let ga = zip(g, pickA).map { $0 * $1 }
+            let gb = zip(g, pickA).map { $0 * (1 - $1) }
+            a.accumulateGrad(Broadcast.reduce(ga, out: outShape, to: a.shape))
+            b.accumulateGrad(Broadcast.reduce(gb, out: outShape, to: b.shape))
         }
     }
 
@@ -168,10 +177,11 @@ extension Tensor {
             }
         }
         let out = Tensor(unchecked: shape, data: values)
+        // The closure keeps the output's values (shared storage, no copy), not `out` itself, which owns the closure.
         return out.record(name, inputs: [self]) { [self] g in
             var gi = [Float](repeating: 0, count: g.count)
             self.data.withUnsafeBufferPointer { x in
-                out.data.withUnsafeBufferPointer { y in
+                values.withUnsafeBufferPointer { y in
                     g.withUnsafeBufferPointer { dy in
                         gi.withUnsafeMutableBufferPointer { dx in
                             for i in 0..<dx.count { dx[i] = dy[i] * derivative(x[i], y[i]) }

@@ -24,30 +24,45 @@ extension Tensor {
         guard k == kb, b.rank == 2 || b.shape[0] == batch else {
             throw KernelError.shapeMismatch(op: "matmul", expected: "inner dimensions to agree", found: "\(shapeString(a.shape)) @ \(shapeString(b.shape))")
         }
+        let outShape = a.rank == 3 ? [batch, m, n] : [m, n]
+        // [2^32, 0] @ [0, 2^32] has empty operands but 2^64 outputs: checked before allocating.
+        let outCount = try Shape.validate(outShape, op: "matmul")
+        // Sizes of a tensor's shape and of a validated output, so these products cannot overflow.
         let bStride = b.rank == 3 ? k * n : 0
-        var out = [Float](repeating: 0, count: batch * m * n)
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { pc in
-                    for i in 0..<batch where m > 0 && n > 0 && k > 0 {
-                        sgemm(transA: false, transB: false, m: m, n: n, k: k, a: pa.baseAddress! + i * m * k, lda: k,
-                              b: pb.baseAddress! + i * bStride, ldb: n, c: pc.baseAddress! + i * m * n, ldc: n)
+        // With an empty output or inner dimension there is nothing to multiply (the product is zeros), and the batch
+        // loop must not count through a huge batch of empty matrices.
+        let multiplies = outCount > 0 && k > 0
+        // BLAS takes 32-bit sizes; a larger matrix would be truncated, not refused.
+        for (size, what) in [(m, "rows"), (n, "columns"), (k, "inner dimension")] where multiplies && size > Int(Int32.max) {
+            throw KernelError.invalidArgument(op: "matmul", message: "\(what) \(size) exceeds the largest matrix size BLAS supports (\(Int32.max))")
+        }
+        var out = [Float](repeating: 0, count: outCount)
+        if multiplies {
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { pc in
+                        guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else { return }
+                        for i in 0..<batch {
+                            sgemm(transA: false, transB: false, m: m, n: n, k: k, a: pa + i * m * k, lda: k,
+                                  b: pb + i * bStride, ldb: n, c: pc + i * m * n, ldc: n)
+                        }
                     }
                 }
             }
         }
-        let result = Tensor(unchecked: a.rank == 3 ? [batch, m, n] : [m, n], data: out)
+        let result = Tensor(unchecked: outShape, data: out)
         return result.record("matmul", inputs: [a, b]) { g in
             g.withUnsafeBufferPointer { pg in
-                guard m > 0, n > 0, k > 0 else { return }
+                guard multiplies, let pg = pg.baseAddress else { return }
                 if a.requiresGrad {
                     // dA = dC · Bᵀ
                     var ga = [Float](repeating: 0, count: a.count)
                     b.data.withUnsafeBufferPointer { pb in
                         ga.withUnsafeMutableBufferPointer { pa in
+                            guard let pb = pb.baseAddress, let pa = pa.baseAddress else { return }
                             for i in 0..<batch {
-                                sgemm(transA: false, transB: true, m: m, n: k, k: n, a: pg.baseAddress! + i * m * n, lda: n,
-                                      b: pb.baseAddress! + i * bStride, ldb: n, c: pa.baseAddress! + i * m * k, ldc: k)
+                                sgemm(transA: false, transB: true, m: m, n: k, k: n, a: pg + i * m * n, lda: n,
+                                      b: pb + i * bStride, ldb: n, c: pa + i * m * k, ldc: k)
                             }
                         }
                     }
@@ -58,10 +73,11 @@ extension Tensor {
                     var gb = [Float](repeating: 0, count: b.count)
                     a.data.withUnsafeBufferPointer { pa in
                         gb.withUnsafeMutableBufferPointer { pb in
+                            guard let pa = pa.baseAddress, let pb = pb.baseAddress else { return }
                             for i in 0..<batch {
-                                sgemm(transA: true, transB: false, m: k, n: n, k: m, a: pa.baseAddress! + i * m * k, lda: k,
-                                      b: pg.baseAddress! + i * m * n, ldb: n, beta: bStride == 0 && i > 0 ? 1 : 0,
-                                      c: pb.baseAddress! + i * bStride, ldc: n)
+                                sgemm(transA: true, transB: false, m: k, n: n, k: m, a: pa + i * m * k, lda: k,
+                                      b: pg + i * m * n, ldb: n, beta: bStride == 0 && i > 0 ? 1 : 0,
+                                      c: pb + i * bStride, ldc: n)
                             }
                         }
                     }

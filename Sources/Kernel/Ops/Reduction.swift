@@ -29,9 +29,26 @@ extension Tensor {
 
     /// Sum over `axes` (negative counts from the end); `keepDims` keeps them as size 1.
     public func sum(axes: [Int], keepDims: Bool = false) throws -> Tensor {
-        let resolved = try Set(axes.map { try Shape.normalize(axis: $0, rank: rank, op: "sum") }).sorted(by: >)
+        try sum(axes: axes, keepDims: keepDims, op: "sum")
+    }
+
+    private func sum(axes: [Int], keepDims: Bool, op: String) throws -> Tensor {
+        let resolved = try Shape.normalize(axes: axes, rank: rank, op: op).sorted(by: >)
         // A 0-d tensor reduces over its only element, as in PyTorch (`tensor(3.).sum(dim=0)` is 3).
-        if rank == 0 && !resolved.isEmpty { return try reshape([1]).sum(axes: [0]) }
+        if rank == 0 && !resolved.isEmpty { return try reshape([1]).sum(axes: [0], keepDims: false, op: op) }
+        // The final shape is checked before the first partial sum is allocated: reducing the empty axis of a
+        // [0, 2^62] tensor leaves 2^62 elements.
+        var finalShape = shape
+        for axis in resolved {
+            if keepDims { finalShape[axis] = 1 } else { finalShape.remove(at: axis) }
+        }
+        let finalCount = try Shape.validate(finalShape, op: op)
+        // Without elements the loops would still count through a huge outer or axis length, and a partial sum could
+        // be far larger than the final one ([2^62, 0] summed over both axes passes through [2^62]).
+        if count == 0 {
+            let zeros = Tensor(unchecked: finalShape, data: [Float](repeating: 0, count: finalCount))
+            return zeros.record(op, inputs: [self]) { [self] _ in self.accumulateGrad([]) }
+        }
         var result = self
         for axis in resolved {
             result = result.sumAxis(axis, keepDims: keepDims)
@@ -41,13 +58,16 @@ extension Tensor {
 
     /// Mean over `axes`.
     public func mean(axes: [Int], keepDims: Bool = false) throws -> Tensor {
-        let resolved = try Set(axes.map { try Shape.normalize(axis: $0, rank: rank, op: "mean") })
+        let resolved = try Shape.normalize(axes: axes, rank: rank, op: "mean")
+        // A sub-product of a valid shape, so it cannot overflow.
         let n = rank == 0 ? 1 : resolved.reduce(1) { $0 * shape[$1] }
-        return try sum(axes: axes, keepDims: keepDims) / Float(Swift.max(n, 1))
+        return try sum(axes: axes, keepDims: keepDims, op: "mean") / Float(Swift.max(n, 1))
     }
 
+    /// Sum over one axis of a tensor with elements, so the output is no larger than the input.
     private func sumAxis(_ axis: Int, keepDims: Bool) -> Tensor {
         let (outer, length, inner) = split(at: axis)
+        let outShape = reducedShape(axis, keepDims: keepDims)
         var out = [Float](repeating: 0, count: outer * inner)
         data.withUnsafeBufferPointer { x in
             for o in 0..<outer {
@@ -57,7 +77,7 @@ extension Tensor {
                 }
             }
         }
-        let result = Tensor(unchecked: reducedShape(axis, keepDims: keepDims), data: out)
+        let result = Tensor(unchecked: outShape, data: out)
         return result.record("sum", inputs: [self]) { [self] g in
             var gi = [Float](repeating: 0, count: self.count)
             for o in 0..<outer {
@@ -77,6 +97,8 @@ extension Tensor {
         guard shape[a] > 0 else {
             throw KernelError.invalidArgument(op: "argmax", message: "cannot take argmax over an empty axis")
         }
+        // An empty tensor reduced over a non-empty axis is empty; the loops must not count through its other dimensions.
+        if count == 0 { return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: []) }
         let (outer, length, inner) = split(at: a)
         let indices = argExtreme(outer: outer, length: length, inner: inner, greater: true)
         return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: indices.map { Float($0) })
@@ -107,6 +129,11 @@ extension Tensor {
         let a = try Shape.normalize(axis: axis, rank: rank, op: op)
         if rank == 0 { return try reshape([1]).extreme(axis: 0, keepDims: false, greater: greater, op: op) }
         guard shape[a] > 0 else { throw KernelError.invalidArgument(op: op, message: "cannot reduce an empty axis") }
+        if count == 0 {
+            return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: []).record(op, inputs: [self]) { [self] _ in
+                self.accumulateGrad([])
+            }
+        }
         let (outer, length, inner) = split(at: a)
         let winners = argExtreme(outer: outer, length: length, inner: inner, greater: greater)
         var values = [Float](repeating: 0, count: winners.count)

@@ -9,13 +9,15 @@ extension Tensor {
             throw KernelError.invalidArgument(op: "reshape", message: "invalid shape \(shapeString(newShape)): at most one -1 and no other negative sizes")
         }
         if let axis = inferred.first {
-            let known = newShape.enumerated().filter { $0.offset != axis }.reduce(1) { $0 * $1.element }
+            // Saturating: an overflowing product cannot divide the element count, so it is refused below.
+            let known = Shape.saturatingProduct(newShape.enumerated().filter { $0.offset != axis }.map(\.element))
             guard known > 0, count % known == 0 else {
                 throw KernelError.shapeMismatch(op: "reshape", expected: "a shape with \(count) elements", found: shapeString(newShape))
             }
             resolved[axis] = count / known
         }
-        guard Shape.count(resolved) == count else {
+        // Sizes come from the user, so the product is checked (an overflowing shape is never valid).
+        guard (try? Shape.validate(resolved, op: "reshape")) == count else {
             throw KernelError.shapeMismatch(op: "reshape", expected: "a shape with \(count) elements (from \(shapeString(shape)))", found: shapeString(newShape))
         }
         let out = Tensor(unchecked: resolved, data: data)
@@ -29,9 +31,9 @@ extension Tensor {
         return try reshape(Array(shape[..<start]) + [Shape.count(Array(shape[start...]))])
     }
 
-    /// Inserts a dimension of size 1 at `axis`.
+    /// Inserts a dimension of size 1 at `axis`, which ranges over `-(rank + 1)...rank` as in PyTorch.
     public func unsqueeze(_ axis: Int) throws -> Tensor {
-        let a = try Shape.normalize(axis: axis < 0 ? axis + 1 : axis, rank: rank + 1, op: "unsqueeze")
+        let a = try Shape.normalize(axis: axis, rank: rank + 1, op: "unsqueeze")
         var s = shape
         s.insert(1, at: a)
         return try reshape(s)
@@ -65,8 +67,14 @@ extension Tensor {
     /// Elements `start, start+step, …` (< end) along `axis`, Python slice semantics (negative bounds count from the end, clamped).
     public func slice(axis: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) throws -> Tensor {
         let a = try dimensionAxis(axis, op: "slice")
-        let indices = try Tensor.sliceIndices(length: shape[a], start: start, end: end, step: step)
-        return try gather(axis: a, indices: indices, op: "slice")
+        let selection = try Tensor.sliceRange(length: shape[a], start: start, end: end, step: step)
+        // An empty tensor may have a huge axis ([2^62, 0]); its slice is empty and needs no index list.
+        if count == 0 {
+            var outShape = shape
+            outShape[a] = selection.count
+            return Tensor(unchecked: outShape, data: []).record("slice", inputs: [self]) { [self] _ in self.accumulateGrad([]) }
+        }
+        return try gather(axis: a, indices: (0..<selection.count).map { selection.first + $0 * step }, op: "slice")
     }
 
     /// The sub-tensor at `index` along `axis`, with that axis removed (`x[i]` for axis 0).
@@ -102,7 +110,13 @@ extension Tensor {
         let (outer, length, inner) = split(at: axis)
         var outShape = shape
         outShape[axis] = indices.count
-        var out = [Float](repeating: 0, count: outer * indices.count * inner)
+        let outCount = try Shape.validate(outShape, op: op)
+        if outCount == 0 {
+            return Tensor(unchecked: outShape, data: []).record(op, inputs: [self]) { [self] _ in
+                self.accumulateGrad([Float](repeating: 0, count: self.count))
+            }
+        }
+        var out = [Float](repeating: 0, count: outCount)
         data.withUnsafeBufferPointer { x in
             for o in 0..<outer {
                 for (k, src) in indices.enumerated() {
@@ -144,10 +158,17 @@ extension Tensor {
         }
         let outer = Shape.count(Array(first.shape[..<a]))
         let inner = Shape.count(Array(first.shape[(a + 1)...]))
-        let total = tensors.reduce(0) { $0 + $1.shape[a] }
+        let total = try tensors.reduce(0) { try Shape.add($0, $1.shape[a], op: "concat", what: "the joined axis \(a)") }
         var outShape = first.shape
         outShape[a] = total
-        var out = [Float](repeating: 0, count: outer * total * inner)
+        let outCount = try Shape.validate(outShape, op: "concat")
+        // Empty inputs can still have a huge outer count ([2^62, 0] joined on axis 1): nothing to copy, no loop.
+        if outCount == 0 {
+            return Tensor(unchecked: outShape, data: []).record("concat", inputs: tensors) { _ in
+                for t in tensors where t.requiresGrad { t.accumulateGrad([Float](repeating: 0, count: t.count)) }
+            }
+        }
+        var out = [Float](repeating: 0, count: outCount)
         var offsets: [Int] = []
         var offset = 0
         for t in tensors {
@@ -181,7 +202,7 @@ extension Tensor {
         for t in tensors where t.shape != first.shape {
             throw KernelError.shapeMismatch(op: "stack", expected: "every tensor of shape \(shapeString(first.shape))", found: shapeString(t.shape))
         }
-        let a = try Shape.normalize(axis: axis < 0 ? axis + first.rank + 1 : axis, rank: first.rank + 1, op: "stack")
+        let a = try Shape.normalize(axis: axis, rank: first.rank + 1, op: "stack")
         return try concat(tensors.map { try $0.unsqueeze(a) }, axis: a)
     }
 
@@ -209,15 +230,22 @@ extension Tensor {
 
     /// The indices a Python slice `start:end:step` selects from `0..<length`.
     public static func sliceIndices(length: Int, start: Int?, end: Int?, step: Int) throws -> [Int] {
+        let selection = try sliceRange(length: length, start: start, end: end, step: step)
+        return (0..<selection.count).map { selection.first + $0 * step }
+    }
+
+    /// The first index and the number of indices a Python slice selects, computed without listing them.
+    private static func sliceRange(length: Int, start: Int?, end: Int?, step: Int) throws -> (first: Int, count: Int) {
         guard step != 0 else { throw KernelError.invalidArgument(op: "slice", message: "slice step cannot be zero") }
         func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(v, low), high) }
+        // Bounds are clamped to [-1, length] before any arithmetic, so none of it can overflow.
         if step > 0 {
             let s = clamp(start.map { $0 < 0 ? $0 + length : $0 } ?? 0, 0, length)
             let e = clamp(end.map { $0 < 0 ? $0 + length : $0 } ?? length, 0, length)
-            return s < e ? Array(stride(from: s, to: e, by: step)) : []
+            return (s, s < e ? (e - s - 1) / step + 1 : 0)
         }
         let s = clamp(start.map { $0 < 0 ? $0 + length : $0 } ?? length - 1, -1, length - 1)
         let e = clamp(end.map { $0 < 0 ? $0 + length : $0 } ?? -1, -1, length - 1)
-        return s > e ? Array(stride(from: s, to: e, by: step)) : []
+        return (s, s > e ? (e - s + 1) / step + 1 : 0)
     }
 }

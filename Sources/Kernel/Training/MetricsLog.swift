@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// A per-epoch metrics file written as training goes: each completed epoch appends one line and flushes it
@@ -15,8 +16,12 @@ public final class MetricsLog {
     public init(path: String, append: Bool = false) throws {
         self.path = path
         self.isCSV = path.lowercased().hasSuffix(".csv")
-        if !append || !FileManager.default.fileExists(atPath: path) {
-            try AtomicFile.write([], to: path)
+        try KernelError.reportingFileErrors {
+            // Appending goes through whatever is at the path, so it must be a file like any save's target.
+            _ = try AtomicFile.destination(of: path)
+            if !append || !FileManager.default.fileExists(atPath: path) {
+                try AtomicFile.write([], to: path)
+            }
         }
     }
 
@@ -49,7 +54,7 @@ public final class MetricsLog {
     }
 
     private func appendDurably(_ bytes: [UInt8]) throws {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             throw KernelError.file(path: path, message: "cannot open the metrics log: \(String(cString: strerror(errno)))")
         }

@@ -135,7 +135,7 @@ struct CommandRunner {
     private func save(to path: String) throws {
         let cells = session.transcript
         guard !cells.isEmpty else { throw ReplError("nothing to save yet: no input has run successfully") }
-        try AtomicFile.write(NotebookWriter.text(of: cells), to: URL(fileURLWithPath: path))
+        try TextFile.save(NotebookWriter.text(of: cells), to: URL(fileURLWithPath: path))
         console.line("saved \(cells.count) cells to \(path)")
     }
 }

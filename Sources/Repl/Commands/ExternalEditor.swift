@@ -19,7 +19,7 @@ struct ExternalEditor {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rnx-edit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(fileName)
-        try AtomicFile.write(text + "\n", to: file)
+        try TextFile.save(text + "\n", to: file)
 
         let status = try ForegroundProcess.run(["/bin/sh", "-c", command + " \"$1\"", "sh", file.path])
         guard status == 0 else {

@@ -38,7 +38,7 @@ struct HistoryStore {
         guard !normalized.allSatisfy(\.isWhitespace) else { return entries }
         entries = Self.merged(entries + [normalized], limit: limit)
         // Private like a shell history: typed lines may hold paths or tokens.
-        try AtomicFile.write(Self.encode(entries), to: url, permissions: 0o600)
+        try TextFile.save(Self.encode(entries), to: url, newFileMode: 0o600)
         return entries
     }
 

@@ -1,3 +1,4 @@
+import DSL
 import Foundation
 
 /// Where the REPL writes: results and program output to stdout, errors and notices to stderr, each flushed at once
@@ -23,11 +24,10 @@ struct Console {
         return console
     }
 
-    /// Writes `text` to stdout as it is.
+    /// Writes `text` to stdout as it is, every byte of it (a NUL included, which `fputs` would stop at).
     func write(_ text: String) {
         guard rank == nil else { return }
-        fputs(text, stdout)
-        fflush(stdout)
+        Console.emit(text, to: stdout)
     }
 
     /// Writes `text` and a newline to stdout.
@@ -40,16 +40,26 @@ struct Console {
         write(style.apply(.dim, text) + "\n")
     }
 
-    /// Writes `message` to stderr as it is (DSL errors come fully rendered).
+    /// Writes `message` to stderr (DSL errors come fully rendered). Messages quote names and paths from data and
+    /// files, so control characters in it are shown escaped (`TerminalText`) instead of reaching the terminal.
     func error(_ message: String) {
-        fflush(stdout)
-        let text = rank.map { "[rank \($0)] " + message } ?? message
-        fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
-        fflush(stderr)
+        report(TerminalText.escaped(message))
     }
 
-    /// Writes `error: message` to stderr, `error` in red on a terminal.
+    /// Writes `error: message` to stderr, `error` in red on a terminal, the message escaped as `error(_:)` does.
     func failure(_ message: String) {
-        error(errorStyle.apply(.boldRed, "error:") + " " + message)
+        report(errorStyle.apply(.boldRed, "error:") + " " + TerminalText.escaped(message))
+    }
+
+    private func report(_ message: String) {
+        fflush(stdout)
+        let text = rank.map { "[rank \($0)] " + message } ?? message
+        Console.emit(text.hasSuffix("\n") ? text : text + "\n", to: stderr)
+    }
+
+    private static func emit(_ text: String, to stream: UnsafeMutablePointer<FILE>) {
+        var text = text
+        text.withUTF8 { bytes in _ = fwrite(bytes.baseAddress, 1, bytes.count, stream) }
+        fflush(stream)
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import DSL
 
@@ -17,13 +18,18 @@ final class InterruptController {
     /// The one controller of this process (signal dispositions are process-wide).
     static let shared = InterruptController()
 
-    private let lock = NSLock()
-    private var running = false
-    private var installed = false
+    private let state = Locked(State())
+    /// Set once, by the first `install()`.
     private var promptPipeReadEnd: Int32 = -1
     private var watcherPipeReadEnd: Int32 = -1
-    private var interruptAction: (() -> Void)?
-    private var idleAction: (() -> Void)?
+
+    /// What the watcher thread reads and the REPL's thread changes.
+    private struct State {
+        var installed = false
+        var running = false
+        var interruptAction: (() -> Void)?
+        var idleAction: (() -> Void)?
+    }
 
     private init() {}
 
@@ -33,9 +39,14 @@ final class InterruptController {
     /// Installs the SIGINT handler and ignores SIGPIPE (a closed pipe downstream is an I/O error, not a crash).
     /// Safe to call more than once.
     func install() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !installed else { return }
+        try state.withLock { state in
+            guard !state.installed else { return }
+            try installHandler()
+            state.installed = true
+        }
+    }
+
+    private func installHandler() throws {
         signal(SIGPIPE, SIG_IGN)
         let promptPipe = try Self.makePipe()
         let watcherPipe = try Self.makePipe()
@@ -53,7 +64,6 @@ final class InterruptController {
         // Under `rnx run --np`, the launcher's Ctrl-C reaches the ranks as SIGUSR1 (mpirun passes it on; a SIGINT would
         // end the whole job).
         if DistributedRun.size > 1 { try Self.route(SIGUSR1) }
-        installed = true
     }
 
     /// Makes `signal` act as Ctrl-C.
@@ -73,22 +83,20 @@ final class InterruptController {
 
     /// Sets what Ctrl-C does while nothing runs (called on the watcher thread; nil: only the prompt reacts).
     func setIdleAction(_ action: (() -> Void)?) {
-        lock.lock()
-        idleAction = action
-        lock.unlock()
+        state.withLock { $0.idleAction = action }
     }
 
     /// Runs `body` (a statement) with Ctrl-C routed to `onInterrupt`, which must be thread-safe.
     func whileRunning<T>(onInterrupt: @escaping () -> Void, _ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        running = true
-        interruptAction = onInterrupt
-        lock.unlock()
+        state.withLock { state in
+            state.running = true
+            state.interruptAction = onInterrupt
+        }
         defer {
-            lock.lock()
-            running = false
-            interruptAction = nil
-            lock.unlock()
+            state.withLock { state in
+                state.running = false
+                state.interruptAction = nil
+            }
         }
         return try body()
     }
@@ -109,9 +117,7 @@ final class InterruptController {
             let count = read(watcherPipeReadEnd, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return }
-            lock.lock()
-            let action = running ? interruptAction : idleAction
-            lock.unlock()
+            let action = state.withLock { $0.running ? $0.interruptAction : $0.idleAction }
             action?()
         }
     }

@@ -1,3 +1,4 @@
+import DSL
 import Foundation
 
 /// Renders the markdown of a notebook's markdown cell for the terminal (`rnx walk`).
@@ -9,12 +10,13 @@ struct MarkdownRenderer {
     /// Whether escape codes are written.
     let style: TextStyle
 
-    /// The rendered text of `markdown`, line for line (no reflowing), without a trailing newline.
+    /// The rendered text of `markdown`, line for line (no reflowing), without a trailing newline. Control
+    /// characters in the markdown are shown escaped: only the renderer's own styling reaches the terminal.
     func render(_ markdown: String) -> String {
         var output: [String] = []
         var inFence = false
         let highlighter = SyntaxHighlighter(style: style)
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        for line in TerminalText.escaped(markdown).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("```") {
                 inFence.toggle()

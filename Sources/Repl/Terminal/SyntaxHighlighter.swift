@@ -1,3 +1,5 @@
+import DSL
+
 /// Colours DSL source for the terminal (`rnx walk` shows the next cell this way): keywords, strings, numbers, comments.
 /// With styling off the text comes back unchanged.
 struct SyntaxHighlighter {
@@ -12,8 +14,10 @@ struct SyntaxHighlighter {
     let style: TextStyle
 
     /// `source` with escape codes around keywords, strings, numbers and comments (multi-line strings are coloured per line,
-    /// so every line of the result can be printed on its own).
+    /// so every line of the result can be printed on its own). Control characters in the source are shown escaped,
+    /// so a lesson file cannot send its own escape sequences to the terminal.
     func highlight(_ source: String) -> String {
+        let source = TerminalText.escaped(source)
         guard style.enabled else { return source }
         return SourceToken.tokenize(source).map { token -> String in
             switch token.kind {

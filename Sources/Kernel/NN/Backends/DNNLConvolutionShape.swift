@@ -44,10 +44,18 @@ public struct DNNLConvolutionShape: Hashable, Sendable, CustomStringConvertible 
         guard padding.0 >= 0, padding.1 >= 0 else {
             throw KernelError.invalidArgument(op: op, message: "padding must be non-negative, found (\(padding.0), \(padding.1))")
         }
-        let spanH = dilation.0 * (kernelHeight - 1) + 1, spanW = dilation.1 * (kernelWidth - 1) + 1
-        guard height + 2 * padding.0 >= spanH, width + 2 * padding.1 >= spanW else {
-            throw KernelError.shapeMismatch(op: op, expected: "a padded input of at least \(spanH)×\(spanW) for the dilated kernel",
-                                            found: "\(height + 2 * padding.0)×\(width + 2 * padding.1)")
+        let input = [batch, inChannels, height, width]
+        let outHeight = try NNChecks.windowCount(length: height, window: kernelHeight, stride: stride.0, padding: padding.0,
+                                                 dilation: dilation.0, op: op, input: input, axis: "height")
+        let outWidth = try NNChecks.windowCount(length: width, window: kernelWidth, stride: stride.1, padding: padding.1,
+                                                dilation: dilation.1, op: op, input: input, axis: "width")
+        // oneDNN indexes with Int64 but stores a tensor's size in bytes as size_t; keep far from either limit.
+        for (name, sizes) in [("input", input), ("output", [batch, outChannels, outHeight, outWidth]),
+                              ("weight", [outChannels, inChannels, kernelHeight, kernelWidth])] {
+            let count = try NNChecks.product(sizes)
+            guard count <= Int(Int32.max) else {
+                throw KernelError.invalidArgument(op: op, message: "the \(name) \(shapeString(sizes)) has \(count) elements, more than oneDNN's limit of \(Int32.max)")
+            }
         }
         self.batch = batch
         self.inChannels = inChannels
@@ -59,12 +67,8 @@ public struct DNNLConvolutionShape: Hashable, Sendable, CustomStringConvertible 
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
-        outHeight = (height + 2 * padding.0 - spanH) / stride.0 + 1
-        outWidth = (width + 2 * padding.1 - spanW) / stride.1 + 1
-        // oneDNN indexes with Int64 but stores a tensor's size in bytes as size_t; keep far from either limit.
-        for count in [inputCount, outputCount, weightCount] where count > Int(Int32.max) {
-            throw KernelError.invalidArgument(op: op, message: "\(self) has a tensor of \(count) elements, more than oneDNN's limit of \(Int32.max)")
-        }
+        self.outHeight = outHeight
+        self.outWidth = outWidth
     }
 
     /// Elements of the input `[N, C, H, W]`.

@@ -1,3 +1,4 @@
+import Basics
 import CDNNL
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,8 @@ final class DNNLRuntime: @unchecked Sendable {
 
     let engine: dnnl_engine_t
     let stream: dnnl_stream_t
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// Held by `exclusive`: oneDNN work and the buffers belong to one thread at a time.
+    private let executing = Locked(())
     private var buffers: [(pointer: UnsafeMutableRawPointer?, bytes: Int)]
     /// Sets oneDNN's OpenMP team size for the calling thread; nil if libgomp's symbol is not found.
     private let setOpenMPThreads: (@convention(c) (Int32) -> Void)?
@@ -55,8 +57,6 @@ final class DNNLRuntime: @unchecked Sendable {
         }
         self.engine = engine
         self.stream = stream
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
         buffers = Array(repeating: (nil, 0), count: DNNLRuntime.bufferCount)
         let process = dlopen(nil, RTLD_NOW)
         if let symbol = process.flatMap({ dlsym($0, "omp_set_num_threads") }) {
@@ -70,17 +70,15 @@ final class DNNLRuntime: @unchecked Sendable {
         for buffer in buffers { free(buffer.pointer) }
         dnnl_stream_destroy(stream)
         dnnl_engine_destroy(engine)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Runs `body` while holding the runtime: no other thread executes oneDNN work or touches the buffers meanwhile.
     /// oneDNN's OpenMP team is sized to `Parallel.threads`, like every other parallel op in the Kernel.
     func exclusive<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        setOpenMPThreads?(Int32(clamping: Parallel.threads))
-        return try body()
+        try executing.withLock { _ in
+            setOpenMPThreads?(Int32(clamping: Parallel.threads))
+            return try body()
+        }
     }
 
     /// The buffer for `role`, at least `bytes` long; valid until the next call for the same role. Call inside `exclusive`.
