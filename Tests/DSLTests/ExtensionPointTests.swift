@@ -1,7 +1,7 @@
 import XCTest
 @testable import DSL
 
-/// A minimal binding, written the way Bindings/*.swift wrap Kernel objects: a 2-D vector with properties,
+/// A minimal binding, written the way the files of Sources/DSL/Library wrap Kernel objects: a 2-D vector with properties,
 /// methods, operators (also with numbers on either side), indexing, iteration, len, call and format hooks.
 final class Vector2: DSLObject {
     var x: Double

@@ -36,7 +36,7 @@ public struct BuiltinGroup {
 /// Types are global names too (`int`, `list`, `Tensor`, …), for calling, `isinstance` and `help`.
 ///
 /// To add builtins from a binding file, define a `BuiltinGroup` (and `DSLType`s for wrapped objects) in
-/// `Bindings/` and list them in `standard` below.
+/// `Library/<domain>/` and list them in `standard` below.
 public struct Library {
     /// Builtin functions and constants by section.
     public var groups: [BuiltinGroup]
