@@ -1,6 +1,6 @@
 // Measured single-precision FMA peak of this machine, the yardstick for every GFLOP/s figure of `make bench`.
 //
-// Built by bench/run.sh with `cc -O2 -march=native -pthread`, so it uses the widest vectors the CPU has
+// Built by Benchmarks/run.sh with `cc -O2 -march=native -pthread`, so it uses the widest vectors the CPU has
 // (AVX-512, else AVX2+FMA, else SSE). Each thread runs independent FMA chains, enough to hide the FMA latency on
 // every current x86 core, and the best of several runs is printed as JSON:
 //   {"threads": 2, "vector_bits": 512, "gflops": 230.1, "gflops_one_thread": 115.2}

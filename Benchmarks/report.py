@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Merges the JSON of RnxBench and torch_bench.py runs into one table and one results file.
 
-    report.py --out bench/results.json --peak peak.json [--startup startup.json] RUN.json ...
+    report.py --out Benchmarks/results.json --peak peak.json [--startup startup.json] RUN.json ...
 
 Each figure is the median of the repeats, with the min and max beside it. "speed" is the best PyTorch
 configuration's median time divided by rnx's: above 1 rnx is faster.

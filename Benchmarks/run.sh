@@ -1,24 +1,25 @@
 #!/bin/bash
 # `make bench`: rnx against PyTorch on this machine, in one invocation.
 #
-#   bash bench/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build]
+#   bash Benchmarks/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build]
 #
 # GROUPS (comma-separated): sgemm, conv, conv18, resnet20-train, resnet20-infer, resnet18-train, distributed, startup
 #   (default: all of them; --quick = sgemm,conv with 5 repeats). `distributed` (needs Open MPI's mpirun) times
 #   data-parallel ResNet-20 training on 1 and 2 ranks of one thread each, and MPI_Allreduce of 1 MB and 45 MB.
-# Builds RnxBench in release mode, measures the machine's FMA peak, runs every group of rnx and of
-# bench/torch_bench.py (each model group in its own process, so peak memory is per workload), and prints
-# one table; the raw samples and the table's figures go to bench/results.json (or --json PATH).
+# Builds RnxBench (the package in Benchmarks/) in release mode, measures the machine's FMA peak, runs every group of rnx and of
+# Benchmarks/torch_bench.py (each model group in its own process, so peak memory is per workload), and prints
+# one table; the raw samples and the table's figures go to Benchmarks/results.json (or --json PATH).
 #
 # Both sides use $BENCH_THREADS threads (default 2). PyTorch lives in .venv-bench, created here when
 # missing; if it cannot be installed, rnx's figures are printed alone.
-# SCRATCH=.build-x puts the Swift build in another scratch directory; SWIFT_FLAGS overrides the release flags.
+# SCRATCH=.build-x puts the benchmark package's build in another scratch directory (default Benchmarks/.build);
+# SWIFT_FLAGS overrides the release flags. rnx itself (for the start-up group) is the one `make build` made in .build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,distributed,startup"
 repeats=7
-out=bench/results.json
+out=Benchmarks/results.json
 torch=1
 build=1
 while [ $# -gt 0 ]; do
@@ -29,16 +30,16 @@ while [ $# -gt 0 ]; do
         --json) out="$2"; shift ;;
         --no-torch) torch=0 ;;
         --no-build) build=0 ;;
-        *) echo "bench/run.sh: unknown option $1 (see the header of bench/run.sh)" >&2; exit 2 ;;
+        *) echo "Benchmarks/run.sh: unknown option $1 (see the header of Benchmarks/run.sh)" >&2; exit 2 ;;
     esac
     shift
 done
-case "$repeats" in ''|*[!0-9]*) echo "bench/run.sh: --repeats needs a number ≥ 5, found '$repeats'" >&2; exit 2 ;; esac
-if [ "$repeats" -lt 5 ]; then echo "bench/run.sh: --repeats needs a number ≥ 5, found $repeats" >&2; exit 2; fi
+case "$repeats" in ''|*[!0-9]*) echo "Benchmarks/run.sh: --repeats needs a number ≥ 5, found '$repeats'" >&2; exit 2 ;; esac
+if [ "$repeats" -lt 5 ]; then echo "Benchmarks/run.sh: --repeats needs a number ≥ 5, found $repeats" >&2; exit 2; fi
 
 threads="${BENCH_THREADS:-2}"
-scratch="${SCRATCH:-.build}"
-# The Makefile's release flags, so `make bench` reuses the Kernel that `make build` compiled.
+scratch="${SCRATCH:-Benchmarks/.build}"
+# The Makefile's release flags.
 swift_flags="${SWIFT_FLAGS:--c release -Xswiftc -enable-testing}"
 work="$scratch/bench"
 mkdir -p "$work"
@@ -59,13 +60,12 @@ fi
 
 if [ "$build" = 1 ]; then
     echo "bench: building RnxBench (release)" >&2
-    swift build $swift_flags --scratch-path "$scratch" --product RnxBench >&2
+    swift build $swift_flags --package-path Benchmarks --scratch-path "$scratch" --product RnxBench >&2
 fi
-bin="$(swift build $swift_flags --scratch-path "$scratch" --show-bin-path)"
-rnxbench="$bin/RnxBench"
+rnxbench="$(swift build $swift_flags --package-path Benchmarks --scratch-path "$scratch" --show-bin-path)/RnxBench"
 
 peak=""
-if cc -O2 -march=native -pthread -o "$work/fma_peak" bench/fma_peak.c 2>/dev/null; then
+if cc -O2 -march=native -pthread -o "$work/fma_peak" Benchmarks/fma_peak.c 2>/dev/null; then
     echo "bench: measuring the FMA peak" >&2
     "$work/fma_peak" "$threads" > "$work/peak.json" && peak="--peak=$work/peak.json"
 else
@@ -89,9 +89,9 @@ runs=()
 # chosen before torch starts; the report takes the best of all its configurations.
 run_torch() {
     echo "bench: torch $1" >&2
-    "$python" bench/torch_bench.py --only "$1" --repeats "$repeats" --threads "$threads" --json "$work/torch-$2.json" \
+    "$python" Benchmarks/torch_bench.py --only "$1" --repeats "$repeats" --threads "$threads" --json "$work/torch-$2.json" \
         && runs+=("$work/torch-$2.json")
-    OMP_WAIT_POLICY=passive "$python" bench/torch_bench.py --only "$1" --repeats "$repeats" --threads "$threads" \
+    OMP_WAIT_POLICY=passive "$python" Benchmarks/torch_bench.py --only "$1" --repeats "$repeats" --threads "$threads" \
         --json "$work/torch-$2-passive.json" && runs+=("$work/torch-$2-passive.json")
 }
 # Micro-benchmarks: conv2d through its default backend and forced onto im2col, plus the direct oneDNN calls.
@@ -134,7 +134,7 @@ fi
 
 startup=""
 if has startup; then
-    rnx="$bin/rnx"
+    rnx="$(swift build $swift_flags --show-bin-path)/rnx"
     if [ -x "$rnx" ] && command -v hyperfine >/dev/null; then
         : > "$work/empty.rnx"
         cmds=("$rnx --version" "$rnx run $work/empty.rnx")
@@ -155,4 +155,4 @@ if [ ${#runs[@]} -eq 0 ]; then
 fi
 note_args=()
 for n in "${notes[@]}"; do note_args+=("--note=$n"); done
-python3 bench/report.py --out "$out" $peak $startup "${note_args[@]}" "${runs[@]}"
+python3 Benchmarks/report.py --out "$out" $peak $startup "${note_args[@]}" "${runs[@]}"

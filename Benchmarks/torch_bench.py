@@ -51,7 +51,7 @@ def measure(body, warmup, repeats, prepare=None):
     return wall, cpu
 
 
-# OpenMP's wait policy is fixed when torch loads libgomp, so bench/run.sh runs this script once with the default
+# OpenMP's wait policy is fixed when torch loads libgomp, so Benchmarks/run.sh runs this script once with the default
 # policy and once with OMP_WAIT_POLICY=passive (idle threads sleep instead of spinning: much faster on a busy machine);
 # the second run's variants carry this suffix.
 POLICY_SUFFIX = "+omp-passive" if os.environ.get("OMP_WAIT_POLICY", "").lower() == "passive" else ""

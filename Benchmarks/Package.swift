@@ -1,0 +1,18 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The benchmark executable lives in a package of its own so that `swift test` on rnx never builds it.
+/// `make bench` (Benchmarks/run.sh) builds it in release mode beside rnx.
+let package = Package(
+    name: "RnxBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [.package(name: "rnx", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "RnxBench",
+            dependencies: [.product(name: "Kernel", package: "rnx")],
+            swiftSettings: [.unsafeFlags(["-wmo"], .when(configuration: .release))]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)
