@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 RNX := .build/release/rnx
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench format format-check clean
 
 ## Install the apt packages that are missing (quiet and quick when all are present).
 deps:
@@ -35,7 +35,36 @@ test: deps
 
 ## Benchmarks against PyTorch, measured in the same run.
 bench: build
-	bash bench/run.sh
+	bash Benchmarks/run.sh
+
+## Formats every Swift file with the toolchain's swift-format and the rules in .swift-format.
+format:
+	swift format format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks
+
+## Fails when a Swift file is not formatted (what `make format` would change).
+format-check:
+	swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks
+
+## Coverage-guided fuzzing (libFuzzer + AddressSanitizer; not part of `make test`): replays Tests/Fuzz/regressions,
+## then fuzzes each target for FUZZ_SECONDS seconds, or FUZZ_RUNS executions when given (FUZZ_SECONDS=0: replay only).
+## FUZZ_TARGETS picks targets. Fails when any target crashes, leaks or hangs. See docs/fuzzing.md.
+FUZZ_SECONDS ?= 120
+FUZZ_RUNS ?=
+FUZZ_TARGETS ?= dsl safetensors idx csv image checkpoint
+.PHONY: fuzz asan
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash Tests/Fuzz/run.sh
+
+## The whole test suite under AddressSanitizer, in its own build directory (ASAN_FILTER=TestClass narrows it).
+## Reports do not stop the run (-sanitize-recover), so one run lists every finding. Leak detection is off: the
+## XCTest runner and Foundation keep allocations alive until exit; the fuzz targets check for leaks instead.
+## Fake stacks (detect_stack_use_after_return) are off: they move locals off the thread's stack, which fools the
+## interpreter's address-based stack guard into a real stack overflow.
+ASAN_SWIFT_FLAGS := $(SWIFT_FLAGS) --sanitize=address -Xswiftc -sanitize-recover=address --scratch-path .build-asan
+asan: deps
+	swift build $(ASAN_SWIFT_FLAGS) --build-tests
+	ASAN_OPTIONS=halt_on_error=0:detect_leaks=0:detect_stack_use_after_return=0:symbolize=1 OMP_WAIT_POLICY=passive \
+		swift test $(ASAN_SWIFT_FLAGS) --skip-build $(if $(ASAN_FILTER),--filter $(ASAN_FILTER))
 
 clean:
 	rm -rf .build
