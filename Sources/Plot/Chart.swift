@@ -3,6 +3,9 @@
 /// The body sets titles, axes and data and ends with the plot command(s); it never chooses the
 /// terminal or the output file, which belong to the session.
 public protocol Chart {
+    /// The text shown above the chart, if any; also what the chart is called in listings and reprs.
+    var title: String? { get }
+
     /// Checks the specification and returns the gnuplot commands and data that draw it.
     func script() throws -> GnuplotScript
 

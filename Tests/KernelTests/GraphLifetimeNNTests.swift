@@ -8,6 +8,13 @@ final class GraphLifetimeNNTests: XCTestCase {
         try Tensor.randn(shape, requiresGrad: true)
     }
 
+    /// A leaf whose values count as blocked (`TensorLayout.channelBlocked16`).
+    private func blockedLeaf(_ shape: [Int]) throws -> Tensor {
+        let t = try leaf(shape)
+        t.layout = .channelBlocked16
+        return t
+    }
+
     private func buffers(_ channels: Int) throws -> (mean: Tensor, variance: Tensor) {
         (try Tensor.zeros([channels]), try Tensor.ones([channels]))
     }
@@ -27,28 +34,28 @@ final class GraphLifetimeNNTests: XCTestCase {
         for relu in [false, true] {
             assertReleased("batch_norm_nChw16c, relu \(relu)") {
                 let (mean, variance) = try self.buffers(16)
-                return try XCTUnwrap(try self.leaf([2, 16, 3, 3]).channelBlockedBatchNorm(
+                return try XCTUnwrap(try self.blockedLeaf([2, 16, 3, 3]).channelBlockedBatchNorm(
                     weight: try self.leaf([16]), bias: try self.leaf([16]), runningMean: mean, runningVar: variance, momentum: 0.1,
                     eps: 1e-5, thenReLU: relu))
             }
         }
-        assertReleased("to_nChw16c") { try self.leaf([2, 16, 3, 3]).reorderedChannelBlocks(toBlocked: true) }
-        assertReleased("from_nChw16c") { try self.leaf([2, 16, 3, 3]).reorderedChannelBlocks(toBlocked: false) }
+        assertReleased("to_nChw16c") { try self.leaf([2, 16, 3, 3]).reordered(to: .channelBlocked16) }
+        assertReleased("from_nChw16c") { try self.blockedLeaf([2, 16, 3, 3]).reordered(to: .plain) }
         assertReleased("zero_pad_shortcut_nChw16c") {
-            try XCTUnwrap(try self.leaf([2, 16, 4, 4]).channelBlockedZeroPadShortcut(stride: 2, outChannels: 32))
+            try XCTUnwrap(try self.blockedLeaf([2, 16, 4, 4]).channelBlockedZeroPadShortcut(stride: 2, outChannels: 32))
         }
 
         // Last: the blocked convolution needs oneDNN to take this shape.
-        let blocked = try leaf([2, 16, 4, 4])
+        let blocked = try blockedLeaf([2, 16, 4, 4])
         let weight = try leaf([16, 16, 3, 3])
         guard try blocked.channelBlockedConv2d(weight: weight, bias: nil, stride: (1, 1), padding: (1, 1), dilation: (1, 1),
-                                               inputBlocked: true, preferBlockedOutput: true) != nil else {
+                                               preferBlockedOutput: true) != nil else {
             throw XCTSkip("oneDNN does not run this convolution in the blocked layout here")
         }
         assertReleased("conv2d_nChw16c") {
-            try XCTUnwrap(try self.leaf([2, 16, 4, 4]).channelBlockedConv2d(weight: try self.leaf([16, 16, 3, 3]), bias: try self.leaf([16]),
-                                                                            stride: (1, 1), padding: (1, 1), dilation: (1, 1),
-                                                                            inputBlocked: true, preferBlockedOutput: true)).output
+            try XCTUnwrap(try self.blockedLeaf([2, 16, 4, 4]).channelBlockedConv2d(weight: try self.leaf([16, 16, 3, 3]), bias: try self.leaf([16]),
+                                                                                   stride: (1, 1), padding: (1, 1), dilation: (1, 1),
+                                                                                   preferBlockedOutput: true))
         }
     }
 

@@ -57,6 +57,7 @@ enum SampleCharts {
 /// A chart made of literal gnuplot lines, for exercising the session itself.
 struct RawChart: Chart {
     let lines: [String]
+    var title: String? { nil }
 
     func script() throws -> GnuplotScript {
         var script = GnuplotScript()

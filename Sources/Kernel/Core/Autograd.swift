@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reverse-mode automatic differentiation on a tape of closures.
 ///
 /// An op that produces `out` from `inputs` calls `Tensor.record(...)` with a closure that, given
@@ -14,19 +20,39 @@ struct GradFn {
     let backward: ([Float]) -> Void
 }
 
-/// Whether ops record themselves on the tape.
+/// Whether ops record themselves on the tape, per thread as in PyTorch: `noGrad { }` on one thread (an optimizer step,
+/// an evaluation) leaves recording on for every other thread (a second interpreter, say).
 public enum GradMode {
-    nonisolated(unsafe) static var depthDisabled = 0
+    /// The thread-specific slot holding how many `noGrad` blocks the thread is inside, stored as the pointer's bit
+    /// pattern (nil for 0), so reading it costs one `pthread_getspecific` and no allocation. Nil only if the process
+    /// ran out of thread-specific keys; `sharedDepth` then stands in for every thread.
+    private static let depthKey: pthread_key_t? = {
+        var key = pthread_key_t()
+        return pthread_key_create(&key, nil) == 0 ? key : nil
+    }()
+    nonisolated(unsafe) private static var sharedDepth = 0
 
-    /// True unless inside `noGrad { }`.
-    public static var isEnabled: Bool { depthDisabled == 0 }
+    /// True unless this thread is inside `noGrad { }`.
+    public static var isEnabled: Bool { depth == 0 }
+
+    /// This thread's `noGrad` nesting depth.
+    static var depth: Int {
+        get {
+            guard let depthKey else { return sharedDepth }
+            return Int(bitPattern: pthread_getspecific(depthKey))
+        }
+        set {
+            guard let depthKey else { sharedDepth = newValue; return }
+            pthread_setspecific(depthKey, UnsafeRawPointer(bitPattern: newValue))
+        }
+    }
 }
 
-/// Runs `body` without recording operations (inference, optimizer updates), like `torch.no_grad()`.
+/// Runs `body` without recording operations on this thread (inference, optimizer updates), like `torch.no_grad()`.
 @discardableResult
 public func noGrad<T>(_ body: () throws -> T) rethrows -> T {
-    GradMode.depthDisabled += 1
-    defer { GradMode.depthDisabled -= 1 }
+    GradMode.depth += 1
+    defer { GradMode.depth -= 1 }
     return try body()
 }
 
@@ -62,7 +88,7 @@ extension Tensor {
                 }
             }
         } else {
-            grad = Tensor(unchecked: shape, data: gradient)
+            grad = Tensor(unchecked: shape, data: gradient, layout: layout)
         }
     }
 
@@ -85,6 +111,7 @@ extension Tensor {
             guard gradient.shape == shape else {
                 throw KernelError.shapeMismatch(op: "backward", expected: "gradient of shape \(shapeString(shape))", found: shapeString(gradient.shape))
             }
+            try Tensor.requireSameLayout(self, gradient, op: "backward")
             seed = gradient.data
         } else {
             guard count == 1 else {

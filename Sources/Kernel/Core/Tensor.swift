@@ -12,6 +12,8 @@ public final class Tensor: @unchecked Sendable {
     public internal(set) var grad: Tensor?
     /// How this tensor was produced, when it is part of the graph.
     var gradFn: GradFn?
+    /// How the values are ordered in memory: `plain` except for the feature maps of a model's training fast path.
+    public internal(set) var layout: TensorLayout
 
     /// Wraps `data` with `shape`; the counts must agree.
     public init(shape: [Int], data: [Float], requiresGrad: Bool = false) throws {
@@ -22,14 +24,16 @@ public final class Tensor: @unchecked Sendable {
         self.shape = shape
         self.data = data
         self.requiresGrad = requiresGrad
+        layout = .plain
     }
 
     /// Internal constructor for ops whose shapes are already checked: `shape` must be an input's shape or have passed
     /// `Shape.validate`, and `data` must hold exactly its element count.
-    init(unchecked shape: [Int], data: [Float]) {
+    init(unchecked shape: [Int], data: [Float], layout: TensorLayout = .plain) {
         self.shape = shape
         self.data = data
         self.requiresGrad = false
+        self.layout = layout
     }
 
     /// A buffer of `count` values written by `fill`, which must set every one of them (no zero-filling first).
@@ -97,7 +101,7 @@ public final class Tensor: @unchecked Sendable {
 
     /// A copy of the values that shares no storage and is not on the tape.
     public func detach() -> Tensor {
-        Tensor(unchecked: shape, data: data)
+        Tensor(unchecked: shape, data: data, layout: layout)
     }
 
     /// Overwrites the values of this tensor with `other`'s, outside the tape (like `p.data.copy_(x)`).
@@ -105,6 +109,7 @@ public final class Tensor: @unchecked Sendable {
         guard other.shape == shape else {
             throw KernelError.shapeMismatch(op: "assign", expected: shapeString(shape), found: shapeString(other.shape))
         }
+        try Tensor.requireSameLayout(self, other, op: "assign")
         data = other.data
     }
 

@@ -7,16 +7,21 @@ extension Datasets {
     ///   field that is not a number).
     /// - `scale`: multiplies every value; the default maps 0…255 pixels to [0, 1].
     /// - `classNames`: defaults to `"0"` … the largest label.
+    /// - `label`: the column holding the label (default the first); every other column is a pixel value, in order.
+    ///   Labels must be non-negative integers and, unless `classNames` says otherwise, rows that all share one label
+    ///   are refused: a single class almost always means the wrong column.
+    /// - The file may be gzip-compressed (recognised by its first bytes, whatever its name): `train.csv.gz` reads as
+    ///   `train.csv`.
     ///
     /// Fields may be quoted as RFC 4180 says (`"5"`, `"a ""b"""`), and a leading UTF-8 byte order mark is ignored.
     /// Empty lines are skipped. A malformed row throws `KernelError.file` naming the line (and column).
     /// `interrupt` is asked every 256 lines; when it returns true, loading throws `LoadingInterrupted`.
     public static func csv(path: String, shape: [Int], header: Bool? = nil, scale: Float = 1.0 / 255.0, classNames: [String]? = nil,
-                           interrupt: InterruptCheck? = nil) throws -> Dataset {
+                           label: CSVLabelColumn = .index(0), interrupt: InterruptCheck? = nil) throws -> Dataset {
         guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
             throw KernelError.invalidArgument(op: "csv", message: "shape must be [C, H, W] with positive sizes, found \(shapeString(shape))")
         }
-        let bytes = try DataFiles.readAll(path)
+        let bytes = try DataFiles.readAllDecompressing(path)
         let perImage = Shape.count(shape)
         let cancellation = LoadingCancellation(interrupt, every: 256)
         var values: [Float] = []
@@ -28,6 +33,7 @@ extension Datasets {
             // A UTF-8 byte order mark (Excel writes one) is not part of the first field.
             var lineStart = CSVLine.byteOrderMarkLength(text)
             var headerPending = header
+            var labelColumn: Int?
             while lineStart < text.count {
                 if cancellation.shouldStop() {
                     throw LoadingInterrupted(path: path, progress: "\(labels.count) rows read (\(lineStart * 100 / text.count)% of the file)")
@@ -47,17 +53,22 @@ extension Datasets {
                 }
                 if headerPending == true {
                     headerPending = false
+                    labelColumn = try label.resolve(header: fields.map { CSVLine.fullString(text, $0) }, path: path)
                     continue
                 }
                 headerPending = false
                 guard fields.count == perImage + 1 else {
                     throw KernelError.file(path: path, message: "line \(lineNumber): expected \(perImage + 1) columns (a label and \(perImage) values for shape \(shapeString(shape))), found \(fields.count)")
                 }
-                guard let label = CSVLine.label(text, fields[0]) else {
-                    throw KernelError.file(path: path, message: "line \(lineNumber), column 1: label '\(CSVLine.string(text, fields[0]))' is not a non-negative integer")
+                let labelAt = try labelColumn ?? label.resolve(columns: fields.count, path: path)
+                guard labelAt < fields.count else {
+                    throw KernelError.file(path: path, message: "line \(lineNumber): the label \(label) is column \(labelAt + 1) of the header, but this row has only \(fields.count) columns")
                 }
-                labels.append(label)
-                for column in 1...perImage {
+                guard let value = CSVLine.label(text, fields[labelAt]) else {
+                    throw KernelError.file(path: path, message: "line \(lineNumber), column \(labelAt + 1): label '\(CSVLine.string(text, fields[labelAt]))' is not a non-negative integer (label= chooses the label column)")
+                }
+                labels.append(value)
+                for column in 0...perImage where column != labelAt {
                     guard let value = CSVLine.number(text, fields[column]), Float(value).isFinite else {
                         throw KernelError.file(path: path, message: "line \(lineNumber), column \(column + 1): '\(CSVLine.string(text, fields[column]))' is not a finite number")
                     }
@@ -70,6 +81,13 @@ extension Datasets {
         }
         if let names = classNames, let bad = labels.firstIndex(where: { $0 >= names.count }) {
             throw KernelError.file(path: path, message: "the label \(labels[bad]) of data row \(bad + 1) is not one of the \(names.count) classes")
+        }
+        if let names = classNames, names.count < 2 {
+            throw KernelError.invalidArgument(op: "csv", message: "a classifier needs at least two classes, found \(names.count) class name\(names.count == 1 ? "" : "s")")
+        }
+        // One row proves nothing; many rows that all share a label almost always mean the wrong column was read.
+        if classNames == nil, labels.count > 1, let only = labels.first, labels.allSatisfy({ $0 == only }) {
+            throw KernelError.file(path: path, message: "every one of the \(labels.count) data rows has the label \(only), which makes a single class; check that label= names the label column (\(label)), or pass the class names")
         }
         return try Dataset(values: values, sampleShape: shape, labels: labels, classNames: classNames, name: path)
     }
@@ -192,6 +210,11 @@ enum CSVLine {
         // Powers of ten up to 1e22 are exact doubles, so common values (0.5, 0.25, 255) come out exact.
         let magnitude = exponent >= 0 ? Double(mantissa) * power10(exponent) : Double(mantissa) / power10(-exponent)
         return negative ? -magnitude : magnitude
+    }
+
+    /// The field's whole text (a header's column name).
+    static func fullString(_ text: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: text[field]), as: UTF8.self)
     }
 
     /// The field's text, for messages (cut short when long).

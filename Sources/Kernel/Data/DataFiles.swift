@@ -111,6 +111,19 @@ enum DataFiles {
         return bytes
     }
 
+    /// The content of `path`, decompressed when it is gzip data (told by its magic bytes 1F 8B, not by its name).
+    /// The decompressed size is held to the memory limit too, so a small archive cannot expand without bound.
+    static func readAllDecompressing(_ path: String) throws -> [UInt8] {
+        let bytes = try readAll(path)
+        guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return bytes }
+        let input = try GzipInput(path: path)
+        let content = try input.read(upTo: MemoryLimit.bytes)
+        if content.count == MemoryLimit.bytes, try input.hasMoreData() {
+            throw KernelError.file(path: path, message: "decompresses to more than the memory limit of \(MemoryLimit.bytes) bytes")
+        }
+        return content
+    }
+
     /// `dir/name`, without doubling a trailing slash.
     static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name

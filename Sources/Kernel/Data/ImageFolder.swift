@@ -8,9 +8,10 @@ extension Datasets {
     /// - Classes are the sub-folders of `root`, sorted by name (byte order, as Python sorts), labelled 0, 1, ….
     ///   Files directly in `root` are ignored (a README or a licence may sit there).
     /// - Names starting with `.` (hidden files, `.ipynb_checkpoints`) are skipped everywhere.
-    /// - Every other file under a class folder must be a JPEG or PNG image with one of the extensions above;
-    ///   anything else, an unreadable or corrupt image, or an empty class folder throws `KernelError.file`
-    ///   naming the file.
+    /// - Files under a class folder whose extension (any case: `.JPEG` too) is not one of the above are skipped, as
+    ///   torchvision's `ImageFolder` skips them (annotation files such as Tiny ImageNet's `*_boxes.txt`); the data set's
+    ///   name then ends in a note of how many, so its description says so. An unreadable or corrupt image, or a class
+    ///   folder without images, throws `KernelError.file` naming the file.
     /// - `size` nil: every image must have the size of the first one (an error names the first that differs).
     ///   `size` given: each image is scaled (keeping its aspect ratio) until it covers `size`, then the centre is
     ///   cut out — torchvision's `Resize` + `CenterCrop`. Large reductions first average pixel blocks, so
@@ -33,21 +34,39 @@ extension Datasets {
         let cancellation = LoadingCancellation(interrupt)
         var files: [String] = []
         var labels: [Int] = []
+        var skipped = 0
         for (label, name) in classes.enumerated() {
             let folder = DataFiles.join(root, name)
-            let images = try imageFiles(in: folder, cancellation: cancellation, root: root, found: files.count)
-            guard !images.isEmpty else {
-                throw KernelError.file(path: folder, message: "class folder holds no images")
+            let listing = try imageListing(in: folder, cancellation: cancellation, root: root, found: files.count)
+            guard !listing.images.isEmpty else {
+                throw KernelError.file(path: folder, message: "class folder holds no images" + (listing.skipped > 0 ? " (\(listing.skipped) other files skipped)" : ""))
             }
-            files += images
-            labels += Array(repeating: label, count: images.count)
+            files += listing.images
+            labels += Array(repeating: label, count: listing.images.count)
+            skipped += listing.skipped
         }
+        let (values, shape) = try decodeImages(files, size: size, channels: channels, cancellation: cancellation, root: root, op: "imageFolder")
+        return try Dataset(values: values, sampleShape: shape, labels: labels, classNames: classes, name: root + skippedNote(skipped))
+    }
 
+    /// ` (3 non-image files skipped)`, or nothing when none were.
+    static func skippedNote(_ skipped: Int) -> String {
+        skipped == 0 ? "" : " (\(skipped) non-image file\(skipped == 1 ? "" : "s") skipped)"
+    }
+
+    /// Decodes `files` in parallel into one sample-major buffer of [channels, H, W] images: H×W is `size`, or the first
+    /// image's when nil (then every image must match it). Throws the first bad file in list order, or
+    /// `LoadingInterrupted` naming `root` when `cancellation` stops it.
+    static func decodeImages(_ files: [String], size: ImageSize?, channels: Int, cancellation: LoadingCancellation, root: String,
+                             op: String) throws -> (values: [Float], sampleShape: [Int]) {
+        guard let first = files.first else {
+            throw KernelError.file(path: root, message: "holds no images")
+        }
         if cancellation.shouldStop() { throw LoadingInterrupted(path: root, progress: "0 of \(files.count) files read") }
-        let (firstPlanes, firstSize) = try ImageFile.decode(DataFiles.readAll(files[0]), channels: channels, path: files[0])
+        let (firstPlanes, firstSize) = try ImageFile.decode(DataFiles.readAll(first), channels: channels, path: first)
         let target = size ?? firstSize
-        let perImage = try Shape.validate([channels, target.height, target.width], op: "imageFolder")
-        try Shape.validate([files.count, perImage], op: "imageFolder")
+        let perImage = try Shape.validate([channels, target.height, target.width], op: op)
+        try Shape.validate([files.count, perImage], op: op)
         var values = [Float](repeating: 0, count: files.count * perImage)
         var failures = [KernelError?](repeating: nil, count: files.count)
         // Each worker writes only its own slots, so the files read are counted without a shared counter.
@@ -65,7 +84,7 @@ extension Datasets {
                             let fitted: [Float]
                             if size == nil {
                                 guard found == target else {
-                                    throw KernelError.file(path: files[index], message: "image is \(found) but \(files[0]) is \(target); pass a size to resize them all")
+                                    throw KernelError.file(path: files[index], message: "image is \(found) but \(first) is \(target); pass a size to resize them all")
                                 }
                                 fitted = planes
                             } else {
@@ -87,7 +106,7 @@ extension Datasets {
         }
         // Report the first bad file in folder order, whatever order the threads finished in.
         if let failure = failures.first(where: { $0 != nil }), let error = failure { throw error }
-        return try Dataset(values: values, sampleShape: [channels, target.height, target.width], labels: labels, classNames: classes, name: root)
+        return (values, [channels, target.height, target.width])
     }
 
     /// The most entries (files and folders) one class folder may hold, counting all its sub-folders: far more than any
@@ -99,7 +118,14 @@ extension Datasets {
     /// folders) go into that error. Throws once more than `limit` entries have been listed.
     static func imageFiles(in folder: String, cancellation: LoadingCancellation, root: String, found earlier: Int,
                            limit: Int = entryLimit) throws -> [String] {
+        try imageListing(in: folder, cancellation: cancellation, root: root, found: earlier, limit: limit).images
+    }
+
+    /// `imageFiles`, with the number of files skipped because their extension is not an image's.
+    static func imageListing(in folder: String, cancellation: LoadingCancellation, root: String, found earlier: Int,
+                             limit: Int = entryLimit) throws -> (images: [String], skipped: Int) {
         var found: [String] = []
+        var skipped = 0
         var visited = Set<DataFiles.Identity>()
         var listed = 0
         // A stack of folders being listed and the position in each, in place of recursion: a deep tree cannot
@@ -130,15 +156,16 @@ extension Datasets {
             case .directory:
                 try enter(path)
             case .file:
-                guard imageExtensions.contains(ImageFile.extensionOf(name)) else {
-                    throw KernelError.file(path: path, message: "is not a supported image (expected a .jpg, .jpeg or .png file)")
+                if imageExtensions.contains(ImageFile.extensionOf(name)) {
+                    found.append(path)
+                } else {
+                    skipped += 1
                 }
-                found.append(path)
             case .missing, .other:
                 throw KernelError.file(path: path, message: "is not a regular file (a broken link or a device?)")
             }
         }
-        return found
+        return (found, skipped)
     }
 }
 

@@ -33,6 +33,21 @@ public final class Activation: Layer {
     }
 }
 
+extension Activation: ReLUEquivalent, ChannelBlockedCapable, BackwardValueUse {
+    var computesReLU: Bool { function == "relu" }
+    var readsChannelBlocks: Bool { computesReLU }
+
+    /// As a ReLU, `forward` of a blocked input, the output blocked; nil for any other function or a plain input.
+    func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
+        guard computesReLU, !thenReLU, inputs[0].layout == .channelBlocked16 else { return nil }
+        return inputs[0].relu()
+    }
+
+    /// Only a ReLU's gradient does without its input (it reads the output instead).
+    var backwardReadsInputValues: Bool { !computesReLU }
+    var backwardKeepsOutputValues: Bool { true }
+}
+
 /// max(x, 0) (Keras's `ReLU` layer, PyTorch's `nn.ReLU`).
 public final class ReLU: Layer {
     /// A ReLU layer.
@@ -46,6 +61,20 @@ public final class ReLU: Layer {
     override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
         inputs[0].relu()
     }
+}
+
+extension ReLU: ReLUEquivalent, ChannelBlockedCapable, BackwardValueUse {
+    var computesReLU: Bool { true }
+
+    /// `forward` of a blocked input, the output blocked (elementwise, so the layout carries over); nil for a plain input.
+    func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
+        guard !thenReLU, inputs[0].layout == .channelBlocked16 else { return nil }
+        return inputs[0].relu()
+    }
+
+    /// The gradient reads the output (positive exactly where the input was), not the input.
+    var backwardReadsInputValues: Bool { false }
+    var backwardKeepsOutputValues: Bool { true }
 }
 
 /// x for x > 0, slope·x otherwise (PyTorch's default slope 0.01; Keras's `LeakyReLU` uses 0.3).

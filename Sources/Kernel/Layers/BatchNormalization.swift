@@ -64,25 +64,28 @@ public final class BatchNormalization: Layer {
     }
 
     override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
-        guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
-        // A frozen batch norm keeps its statistics, as in Keras: fine-tuning must not disturb them.
-        return try inputs[0].batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                                       training: context.training && trainable, momentum: momentum, eps: epsilon)
+        try forward(inputs[0], context: context, thenReLU: false)
     }
 
-    /// `relu(forward(x))` as one op (the model runs a batch norm followed only by a ReLU this way).
-    func forwardThenReLU(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+    /// `relu(forward(inputs))` as one op (the model runs a batch norm followed only by a ReLU this way).
+    func forwardThenReLU(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor? {
+        try forward(inputs[0], context: context, thenReLU: true)
+    }
+
+    private func forward(_ x: Tensor, context: ForwardContext, thenReLU: Bool) throws -> Tensor {
         guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
+        // A frozen batch norm keeps its statistics, as in Keras: fine-tuning must not disturb them.
         return try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                               training: context.training && trainable, momentum: momentum, eps: epsilon, thenReLU: true)
+                               training: context.training && trainable, momentum: momentum, eps: epsilon, thenReLU: thenReLU)
     }
 
     /// `forward(x)` (then ReLU when `thenReLU`) in training on a blocked input (see `channelBlockedBatchNorm`), the
-    /// output blocked; nil when it has no blocked form (evaluation mode, a frozen layer, channels not in blocks of 16).
-    func forwardChannelBlocked(_ x: Tensor, context: ForwardContext, thenReLU: Bool) -> Tensor? {
+    /// output blocked; nil when it has no blocked form (evaluation mode, a frozen layer, a plain input, channels not in
+    /// blocks of 16).
+    func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
         guard context.training, trainable, let runningMean, let runningVar else { return nil }
-        return x.channelBlockedBatchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, momentum: momentum,
-                                         eps: epsilon, thenReLU: thenReLU)
+        return inputs[0].channelBlockedBatchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                                 momentum: momentum, eps: epsilon, thenReLU: thenReLU)
     }
 
     /// Per channel (scale, shift) with which evaluation mode computes `x·scale + shift`: the running statistics and the
@@ -100,4 +103,11 @@ public final class BatchNormalization: Layer {
     override public var buffers: [NamedTensor] {
         [runningMean.map { NamedTensor(name: "running_mean", tensor: $0) }, runningVar.map { NamedTensor(name: "running_var", tensor: $0) }].compactMap { $0 }
     }
+}
+
+extension BatchNormalization: ChannelBlockedCapable, FusesFollowingReLU, BackwardValueUse {
+    func fusesReLU(inputCount: Int) -> Bool { true }
+    /// The input gradient reads the normalised input.
+    var backwardReadsInputValues: Bool { true }
+    var backwardKeepsOutputValues: Bool { false }
 }

@@ -103,16 +103,17 @@ public final class Conv2D: Layer {
         return try x.conv2d(weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft), dilation: dilation)
     }
 
-    /// `forward(x)` in training with the input (when `inputBlocked`) and, when `preferBlockedOutput` and oneDNN allows,
-    /// the output in the 16-channel blocked layout (see `channelBlockedConv2d`); the output and whether it is blocked, or
-    /// nil when this convolution has no blocked form here (an odd "same" padding, or a shape oneDNN computes otherwise).
-    func forwardChannelBlocked(_ x: Tensor, inputBlocked: Bool, preferBlockedOutput: Bool) throws -> (output: Tensor, blocked: Bool)? {
-        guard let weight, x.rank == 4 else { return nil }
+    /// `forward` in training with the input, the output or both in the 16-channel blocked layout (see
+    /// `channelBlockedConv2d`); nil when this convolution has no blocked form here (an odd "same" padding, or a shape
+    /// oneDNN computes otherwise) or a ReLU is asked for (a convolution does not fuse one in training).
+    func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
+        let x = inputs[0]
+        guard !thenReLU, let weight, x.rank == 4 else { return nil }
         let geometry = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
                                           padding: padding)
         guard geometry.padBottom == geometry.padTop, geometry.padRight == geometry.padLeft else { return nil }
         return try x.channelBlockedConv2d(weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft),
-                                          dilation: dilation, inputBlocked: inputBlocked, preferBlockedOutput: preferBlockedOutput)
+                                          dilation: dilation, preferBlockedOutput: preferBlockedOutput)
     }
 
     /// `batchNorm(forward(x))` in evaluation mode, then ReLU when `relu`, as one convolution off the tape: the batch
@@ -126,9 +127,12 @@ public final class Conv2D: Layer {
     }
 
     /// `forwardFolded` of this layer, then of `next` on its result (the model runs a convolution whose batch norm and
-    /// ReLU feed only another convolution this way): the feature map between the two stays in oneDNN's layout.
+    /// ReLU feed only another such layer this way): between two convolutions the feature map stays in oneDNN's layout.
     func forwardFoldedChain(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool,
-                            next: Conv2D, nextBatchNorm: BatchNormalization, nextReLU: Bool) throws -> Tensor {
+                            next: any FoldsFollowingBatchNorm, nextBatchNorm: BatchNormalization, nextReLU: Bool) throws -> Tensor {
+        guard let next = next as? Conv2D else {
+            return try next.forwardFolded(try forwardFolded(input, batchNorm: batchNorm, relu: relu), batchNorm: nextBatchNorm, relu: nextReLU)
+        }
         let (first, x) = try folded(input, batchNorm: batchNorm, relu: relu)
         let geometry = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
                                           padding: .explicit(rows: first.padding.0, columns: first.padding.1))
@@ -181,4 +185,10 @@ public final class Conv2D: Layer {
     override func macs(inputShapes: [[Int]], outputShape: [Int]) -> Int {
         Shape.saturatingProduct([Shape.count(outputShape), inputShapes[0][0], kernelSize.0, kernelSize.1])
     }
+}
+
+extension Conv2D: ChannelBlockedCapable, FoldsFollowingBatchNorm, BackwardValueUse {
+    /// The weight gradient reads the input.
+    var backwardReadsInputValues: Bool { true }
+    var backwardKeepsOutputValues: Bool { false }
 }

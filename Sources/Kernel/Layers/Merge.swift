@@ -18,15 +18,47 @@ public final class Add: Layer {
     }
 
     override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
+        try sum(inputs)
+    }
+
+    /// The inputs summed left to right; equal shapes in one layout, as the blocked path passes them, stay in it.
+    private func sum(_ inputs: [Tensor]) throws -> Tensor {
         var sum = inputs[0]
         for other in inputs.dropFirst() {
             guard other.shape == sum.shape else {
                 throw KernelError.shapeMismatch(op: "", expected: "inputs of equal shapes, cannot add \(shapeString(sum.shape))", found: shapeString(other.shape))
             }
-            sum = try sum + other
+            sum = sum.layout == .plain ? try sum + other : try Tensor.sameShapeSum(sum, other, thenReLU: false)
         }
         return sum
     }
+}
+
+extension Add: FusesFollowingReLU, ChannelBlockedCapable, BackwardValueUse {
+    /// Only the join of two inputs has a fused form.
+    func fusesReLU(inputCount: Int) -> Bool { inputCount == 2 }
+
+    func forwardThenReLU(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor? {
+        guard inputs.count == 2, inputs[0].shape == inputs[1].shape else { return nil }
+        return try Tensor.addReLU(inputs[0], inputs[1])
+    }
+
+    /// Elementwise, so any layout works when all inputs share it: with some inputs blocked, the plain ones are
+    /// reordered to join them when the sum stays blocked (`preferBlockedOutput`), else nil and the blocked ones leave.
+    func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
+        guard !thenReLU || inputs.count == 2, inputs.contains(where: { $0.layout == .channelBlocked16 }),
+              inputs.allSatisfy({ $0.shape == inputs[0].shape }) else { return nil }
+        var operands = inputs
+        if inputs.contains(where: { $0.layout == .plain }) {
+            guard preferBlockedOutput, inputs[0].rank == 4, inputs[0].shape[1] % ChannelBlocks.width == 0 else { return nil }
+            operands = try inputs.map { try $0.reordered(to: .channelBlocked16) }
+        }
+        return thenReLU ? try Tensor.sameShapeSum(operands[0], operands[1], thenReLU: true) : try sum(operands)
+    }
+
+    /// A sum's gradient needs no values.
+    var backwardReadsInputValues: Bool { false }
+    var backwardKeepsOutputValues: Bool { false }
 }
 
 /// Joins two or more inputs along an axis (Keras's `Concatenate`, PyTorch's `torch.cat`); the default axis 1 is

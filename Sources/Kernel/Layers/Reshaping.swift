@@ -60,9 +60,12 @@ public final class ZeroPadShortcut: Layer {
         return extra == 0 ? x : try x.padChannels(before: extra / 2, after: extra - extra / 2)
     }
 
-    /// `forward` of a blocked input, the output blocked (see `channelBlockedZeroPadShortcut`); nil when the channel
-    /// counts are not multiples of 16.
-    func forwardChannelBlocked(_ x: Tensor) -> Tensor? {
-        x.channelBlockedZeroPadShortcut(stride: stride, outChannels: filters)
+}
+
+extension ZeroPadShortcut: ChannelBlockedCapable {
+    /// `forward` of a blocked input, the output blocked (see `channelBlockedZeroPadShortcut`); nil for a plain input or
+    /// channel counts that are not multiples of 16.
+    func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
+        thenReLU ? nil : inputs[0].channelBlockedZeroPadShortcut(stride: stride, outChannels: filters)
     }
 }

@@ -12,6 +12,7 @@ extension Tensor {
     /// gradient inline: the same values and gradients as the two ops, without the intermediate tensor.
     public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, training: Bool,
                           momentum: Float = 0.1, eps: Float = 1e-5, thenReLU: Bool = false) throws -> Tensor {
+        try requirePlainLayout(op: thenReLU ? "batch_norm_relu" : "batch_norm")
         let op = thenReLU ? "batch_norm_relu" : "batch_norm"
         try NNChecks.requireRank(self, [2, 4], op: op, layout: "[N, C, H, W] or [N, C]")
         let channels = shape[1]

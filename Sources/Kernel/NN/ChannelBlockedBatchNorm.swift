@@ -3,13 +3,13 @@
 
 extension Tensor {
     /// `batchNorm(…, training: true, thenReLU:)` on this blocked `[N, C, H, W]` input, the output and its gradient
-    /// blocked too. Nil when the channels are not a multiple of 16, the input is not 4-D, the parameters do not have C
+    /// blocked too. Nil when the input is not blocked, the channels are not a multiple of 16, the input is not 4-D, the parameters do not have C
     /// values, or there is a single value per channel (the caller then runs `batchNorm` on plain values, which reports
     /// any error). The running statistics are updated as `batchNorm` updates them; values and gradients equal its own
     /// up to float rounding.
     func channelBlockedBatchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, momentum: Float, eps: Float,
                                  thenReLU: Bool) -> Tensor? {
-        guard rank == 4, count > 0, shape[1] % ChannelBlocks.width == 0 else { return nil }
+        guard layout == .channelBlocked16, rank == 4, count > 0, shape[1] % ChannelBlocks.width == 0 else { return nil }
         let channels = shape[1]
         guard [weight?.shape, bias?.shape, runningMean.shape, runningVar.shape].allSatisfy({ $0 == nil || $0 == [channels] }),
               eps >= 0, eps.isFinite, momentum >= 0, momentum <= 1 else { return nil }
@@ -27,7 +27,7 @@ extension Tensor {
                 blocks.affine(yp, o, scale: coefficients.scale, shift: coefficients.shift, relu: thenReLU)
             }
         }
-        let result = Tensor(unchecked: shape, data: out)
+        let result = Tensor(unchecked: shape, data: out, layout: .channelBlocked16)
         guard GradMode.isEnabled else { return result }
         let input = self
         // The fused ReLU's gradient needs the output (positive exactly where the ReLU let the value through).

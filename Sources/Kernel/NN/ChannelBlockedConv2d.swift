@@ -3,14 +3,15 @@
 // computes in, so they are not reordered to NCHW and back around every convolution.
 
 extension Tensor {
-    /// `conv2d(self, weight) + bias` where this input is in the blocked layout when `inputBlocked`, and the output is
-    /// when `preferBlockedOutput` and oneDNN computes that side of this shape blocked. Returns the output and whether
-    /// it is blocked; gradients flow in the same layouts (the input gradient is blocked exactly when the input is).
+    /// `conv2d(self, weight) + bias` on this input in either layout, the output blocked when `preferBlockedOutput` and
+    /// oneDNN computes that side of this shape blocked (its `layout` says which); gradients flow in the same layouts.
     ///
     /// Nil when oneDNN cannot run this shape with these layouts (the caller then runs the plain op on plain values), and
     /// when neither side would be blocked. Values and gradients equal `conv2d`'s up to float rounding.
     func channelBlockedConv2d(weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
-                              inputBlocked: Bool, preferBlockedOutput: Bool) throws -> (output: Tensor, blocked: Bool)? {
+                              preferBlockedOutput: Bool) throws -> Tensor? {
+        try weight.requirePlainLayout(op: "conv2d")
+        let inputBlocked = layout == .channelBlocked16
         let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
         guard let shape = try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width,
                                                     outChannels: g.outChannels, kernelHeight: g.kernelH, kernelWidth: g.kernelW,
@@ -43,8 +44,9 @@ extension Tensor {
             }
         }
         guard !failed else { return nil }
-        let result = Tensor(unchecked: [g.batch, g.outChannels, g.outH, g.outW], data: out)
-        guard GradMode.isEnabled else { return (result, sides.contains(.output)) }
+        let result = Tensor(unchecked: [g.batch, g.outChannels, g.outH, g.outW], data: out,
+                            layout: sides.contains(.output) ? .channelBlocked16 : .plain)
+        guard GradMode.isEnabled else { return result }
         let input = self, keptInput = kept
         let recorded = result.record("conv2d_nChw16c", inputs: [input, weight, bias].compactMap { $0 }) { gradOut in
             let wantInput = input.requiresGrad, wantWeight = weight.requiresGrad, wantBias = bias?.requiresGrad ?? false
@@ -84,6 +86,6 @@ extension Tensor {
             if let dw { weight.accumulateGrad(dw) }
             if let bias, let db { bias.accumulateGrad(db) }
         }
-        return (recorded, sides.contains(.output))
+        return recorded
     }
 }

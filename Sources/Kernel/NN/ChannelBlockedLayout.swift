@@ -2,9 +2,11 @@
 // shortcut computed without leaving it.
 
 extension Tensor {
-    /// This `[N, C, H, W]` tensor's values reordered into the blocked layout (`toBlocked`) or from it back to NCHW, as a
+    /// This `[N, C, H, W]` tensor's values reordered into `layout` (this tensor itself when already there), as a
     /// recorded op whose gradient is reordered the other way. The shape stays `[N, C, H, W]`; C must be a multiple of 16.
-    func reorderedChannelBlocks(toBlocked: Bool) throws -> Tensor {
+    func reordered(to layout: TensorLayout) throws -> Tensor {
+        guard layout != self.layout else { return self }
+        let toBlocked = layout == .channelBlocked16
         let op = toBlocked ? "to_nChw16c" : "from_nChw16c"
         try NNChecks.requireRank(self, [4], op: op, layout: "[N, C, H, W]")
         guard shape[1] % ChannelBlocks.width == 0 else {
@@ -12,17 +14,17 @@ extension Tensor {
         }
         let blocks = ChannelBlocks(batch: shape[0], channels: shape[1], plane: shape[2] * shape[3])
         let input = self
-        return Tensor(unchecked: shape, data: blocks.converted(data, toBlocked: toBlocked)).record(op, inputs: [input]) { g in
+        return Tensor(unchecked: shape, data: blocks.converted(data, toBlocked: toBlocked), layout: layout).record(op, inputs: [input]) { g in
             input.accumulateGrad(blocks.converted(g, toBlocked: !toBlocked))
         }
     }
 
     /// The option-A shortcut (`subsample(stride:)`, then `padChannels(before:after:)` up to `outChannels`) of this blocked
-    /// `[N, C, H, W]` input, the output blocked too. Nil unless the input is 4-D and both channel counts are multiples of
-    /// 16 (the caller then runs the plain ops on plain values).
+    /// `[N, C, H, W]` input, the output blocked too. Nil unless the input is blocked and 4-D and both channel counts are
+    /// multiples of 16 (the caller then runs the plain ops on plain values).
     func channelBlockedZeroPadShortcut(stride: Int, outChannels: Int) -> Tensor? {
         let w = ChannelBlocks.width
-        guard rank == 4, count > 0, stride >= 1, shape[1] % w == 0, outChannels % w == 0, outChannels >= shape[1],
+        guard layout == .channelBlocked16, rank == 4, count > 0, stride >= 1, shape[1] % w == 0, outChannels % w == 0, outChannels >= shape[1],
               let (outH, outW) = try? NNChecks.subsampledSize(shape, stride: stride, op: "zero_pad_shortcut") else { return nil }
         let batch = shape[0], channels = shape[1], height = shape[2], width = shape[3]
         let before = (outChannels - channels) / 2
@@ -53,7 +55,7 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { y in forEachCopied { y[$0] = x[$1] } }
         }
         let input = self
-        let result = Tensor(unchecked: [batch, outChannels, outH, outW], data: out)
+        let result = Tensor(unchecked: [batch, outChannels, outH, outW], data: out, layout: .channelBlocked16)
         guard GradMode.isEnabled else { return result }
         return result.record("zero_pad_shortcut_nChw16c", inputs: [input]) { g in
             var dx = [Float](repeating: 0, count: source.count)

@@ -10,6 +10,7 @@ extension Tensor {
     /// Zero padding; groups = 1. Gradients flow to the input, the weight and the bias.
     public func conv2d(weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                        dilation: (Int, Int) = (1, 1)) throws -> Tensor {
+        try requirePlainLayout(op: "conv2d")
         let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
         let outH = g.outH, outW = g.outW
         guard g.batch > 0 else { return NNChecks.emptyResult(shape: [0, g.outChannels, outH, outW], inputs: [self, weight, bias].compactMap { $0 }, op: "conv2d") }

@@ -6,6 +6,7 @@ extension Tensor {
     /// The mask draws one `generator.uniform()` per element in row-major order and keeps the element when the draw is ≥ `p`,
     /// so a generator with the same seed reproduces the mask.
     public func dropout(p: Float, training: Bool, generator: RandomGenerator = .global) throws -> Tensor {
+        try requirePlainLayout(op: "dropout")
         guard p >= 0, p < 1 else {
             throw KernelError.invalidArgument(op: "dropout", message: "p must be in [0, 1), found \(p)")
         }

@@ -34,30 +34,20 @@ struct ConvGeometry: Sendable {
 enum Im2col {
     /// Writes the `[patchSize, outPlane]` column matrix of one sample `x` (`[C, H, W]`) into `col`.
     static func unfold(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
-        let plane = g.outPlane
-        for c in 0..<g.channels {
-            let xc = x + c * g.height * g.width
-            for ki in 0..<g.kernelH {
-                let rowOffset = ki * g.dilationH - g.padH
-                let (ohLo, ohHi) = ConvGeometry.validRange(offset: rowOffset, stride: g.strideH, length: g.height, count: g.outH)
-                for kj in 0..<g.kernelW {
-                    let colOffset = kj * g.dilationW - g.padW
-                    let (owLo, owHi) = ConvGeometry.validRange(offset: colOffset, stride: g.strideW, length: g.width, count: g.outW)
-                    let dst = col + ((c * g.kernelH + ki) * g.kernelW + kj) * plane
-                    if ohLo > 0 { dst.update(repeating: 0, count: ohLo * g.outW) }
-                    if ohHi < g.outH { (dst + ohHi * g.outW).update(repeating: 0, count: (g.outH - ohHi) * g.outW) }
-                    for oh in ohLo..<ohHi {
-                        let out = dst + oh * g.outW
-                        let src = xc + (oh * g.strideH + rowOffset) * g.width + colOffset
-                        if owLo > 0 { out.update(repeating: 0, count: owLo) }
-                        if owHi < g.outW { (out + owHi).update(repeating: 0, count: g.outW - owHi) }
-                        if g.strideW == 1 {
-                            (out + owLo).update(from: src + owLo, count: owHi - owLo)
-                        } else {
-                            let s = g.strideW
-                            for ow in owLo..<owHi { out[ow] = src[ow * s] }
-                        }
-                    }
+        forEachPatchRow(g) { patchRow, imageOffset, oh, ow in
+            let dst = col + patchRow * g.outPlane
+            if oh.lowerBound > 0 { dst.update(repeating: 0, count: oh.lowerBound * g.outW) }
+            if oh.upperBound < g.outH { (dst + oh.upperBound * g.outW).update(repeating: 0, count: (g.outH - oh.upperBound) * g.outW) }
+            for row in oh {
+                let out = dst + row * g.outW
+                let src = x + (imageOffset + row * g.strideH * g.width)
+                if ow.lowerBound > 0 { out.update(repeating: 0, count: ow.lowerBound) }
+                if ow.upperBound < g.outW { (out + ow.upperBound).update(repeating: 0, count: g.outW - ow.upperBound) }
+                if g.strideW == 1 {
+                    (out + ow.lowerBound).update(from: src + ow.lowerBound, count: ow.count)
+                } else {
+                    let s = g.strideW
+                    for column in ow { out[column] = src[column * s] }
                 }
             }
         }
@@ -65,26 +55,34 @@ enum Im2col {
 
     /// Adds the column matrix `col` back onto the image gradient `dx` (`[C, H, W]`): the adjoint of `unfold`.
     static func fold(_ col: UnsafePointer<Float>, _ g: ConvGeometry, into dx: UnsafeMutablePointer<Float>) {
-        let plane = g.outPlane
+        forEachPatchRow(g) { patchRow, imageOffset, oh, ow in
+            let src = col + patchRow * g.outPlane
+            for row in oh {
+                let values = src + row * g.outW
+                let dst = dx + (imageOffset + row * g.strideH * g.width)
+                if g.strideW == 1 {
+                    VectorKernels.add(values + ow.lowerBound, into: dst + ow.lowerBound, ow.count)
+                } else {
+                    let s = g.strideW
+                    for column in ow { dst[column * s] += values[column] }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(patchRow, imageOffset, oh, ow)` for every row of the column matrix, one per (channel, kernel row,
+    /// kernel column): output pixel (r, c) with r in `oh` and c in `ow` reads image element
+    /// `imageOffset + r·strideH·width + c·strideW`; the output pixels outside those ranges fall in the padding.
+    @inline(__always)
+    private static func forEachPatchRow(_ g: ConvGeometry, _ body: (Int, Int, Range<Int>, Range<Int>) -> Void) {
         for c in 0..<g.channels {
-            let dxc = dx + c * g.height * g.width
             for ki in 0..<g.kernelH {
                 let rowOffset = ki * g.dilationH - g.padH
                 let (ohLo, ohHi) = ConvGeometry.validRange(offset: rowOffset, stride: g.strideH, length: g.height, count: g.outH)
                 for kj in 0..<g.kernelW {
                     let colOffset = kj * g.dilationW - g.padW
                     let (owLo, owHi) = ConvGeometry.validRange(offset: colOffset, stride: g.strideW, length: g.width, count: g.outW)
-                    let src = col + ((c * g.kernelH + ki) * g.kernelW + kj) * plane
-                    let s = g.strideW
-                    for oh in ohLo..<ohHi {
-                        let row = src + oh * g.outW
-                        let dst = dxc + (oh * g.strideH + rowOffset) * g.width + colOffset
-                        if s == 1 {
-                            VectorKernels.add(row + owLo, into: dst + owLo, owHi - owLo)
-                        } else {
-                            for ow in owLo..<owHi { dst[ow * s] += row[ow] }
-                        }
-                    }
+                    body((c * g.kernelH + ki) * g.kernelW + kj, (c * g.height + rowOffset) * g.width + colOffset, ohLo..<ohHi, owLo..<owHi)
                 }
             }
         }

@@ -5,6 +5,7 @@ extension Tensor {
     ///
     /// Leading dimensions of `x` are treated as the batch. Gradients flow to all three.
     public func linear(weight: Tensor, bias: Tensor?) throws -> Tensor {
+        try requirePlainLayout(op: "linear")
         let op = "linear"
         guard rank >= 1 else {
             throw KernelError.shapeMismatch(op: op, expected: "input of shape [N, in]", found: "a scalar")

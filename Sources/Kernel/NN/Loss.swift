@@ -12,6 +12,7 @@ public enum Loss {
     /// With `labelSmoothing` ε the target distribution is (1 − ε)·one-hot + ε/K (PyTorch's formula), so the loss of a sample is
     /// (1 − ε)·(−log p_target) + ε/K·Σₖ(−log pₖ). Gradient flows to `logits`.
     public static func crossEntropy(logits: Tensor, targets: [Int], labelSmoothing: Float = 0) throws -> Tensor {
+        try logits.requirePlainLayout(op: "cross_entropy")
         let op = "cross_entropy"
         let (batch, classes) = try checkClassification(logits, targets, op: op)
         guard labelSmoothing >= 0, labelSmoothing <= 1 else {
@@ -49,6 +50,7 @@ public enum Loss {
 
     /// The unsmoothed cross-entropy of each sample, −log softmax(logits)[target], off the tape (for "top losses").
     public static func crossEntropyPerSample(logits: Tensor, targets: [Int]) throws -> [Float] {
+        try logits.requirePlainLayout(op: "cross_entropy_per_sample")
         let (batch, classes) = try checkClassification(logits, targets, op: "cross_entropy_per_sample")
         let logProbs = SoftmaxKernel.forward(logits.data, outer: batch, length: classes, inner: 1, log: true)
         return (0..<batch).map { -logProbs[$0 * classes + targets[$0]] }
@@ -56,6 +58,8 @@ public enum Loss {
 
     /// Mean squared error, mean((input − target)²), over tensors of the same shape; gradients flow to both.
     public static func mse(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try input.requirePlainLayout(op: "mse_loss")
+        try target.requirePlainLayout(op: "mse_loss")
         let op = "mse_loss"
         guard input.shape == target.shape else {
             throw KernelError.shapeMismatch(op: op, expected: "target of the input's shape \(shapeString(input.shape))", found: "target \(shapeString(target.shape))")

@@ -67,6 +67,7 @@ extension Tensor {
     ///
     /// The gradient goes to the first maximal element of each window (row-major), as in PyTorch.
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+        try requirePlainLayout(op: "max_pool2d")
         let g = try PoolGeometry(input: shape, kernel: kernel, stride: stride, padding: padding, op: "max_pool2d")
         guard g.planes > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1], g.outH, g.outW], inputs: [self], op: "max_pool2d") }
         let outPlane = g.outH * g.outW, inPlane = g.height * g.width
@@ -147,6 +148,7 @@ extension Tensor {
     ///
     /// Zero padding counts towards the mean (PyTorch's default `count_include_pad=True`): every window divides by kH·kW.
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
+        try requirePlainLayout(op: "avg_pool2d")
         let g = try PoolGeometry(input: shape, kernel: kernel, stride: stride, padding: padding, op: "avg_pool2d")
         guard g.planes > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1], g.outH, g.outW], inputs: [self], op: "avg_pool2d") }
         let outPlane = g.outH * g.outW, inPlane = g.height * g.width
@@ -188,6 +190,7 @@ extension Tensor {
 
     /// Mean over each channel's whole image: `[N, C, H, W]` → `[N, C]` (PyTorch's `adaptive_avg_pool2d(x, 1).flatten(1)`).
     public func globalAvgPool2d() throws -> Tensor {
+        try requirePlainLayout(op: "global_avg_pool2d")
         try NNChecks.requireRank(self, [4], op: "global_avg_pool2d", layout: "[N, C, H, W]")
         let planes = shape[0] * shape[1]
         guard planes > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1]], inputs: [self], op: "global_avg_pool2d") }

@@ -4,6 +4,7 @@ extension Tensor {
     /// Bilinear resize of `[N, C, H, W]` or `[C, H, W]` to `height`×`width`, sampling like PyTorch with align_corners=False
     /// (no antialiasing). Gradient flows to the input (the adjoint of the interpolation).
     public func resize(height: Int, width: Int) throws -> Tensor {
+        try requirePlainLayout(op: "resize")
         let op = "resize"
         try NNChecks.requireRank(self, [3, 4], op: op, layout: "[N, C, H, W] or [C, H, W]")
         guard height >= 1, width >= 1 else {

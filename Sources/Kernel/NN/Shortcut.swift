@@ -3,6 +3,7 @@
 extension Tensor {
     /// Adds `before` zero channels in front of and `after` behind axis 1 of `[N, C, …]` (PyTorch's `F.pad` on the channel axis).
     public func padChannels(before: Int, after: Int) throws -> Tensor {
+        try requirePlainLayout(op: "pad_channels")
         let op = "pad_channels"
         guard rank >= 2 else {
             throw KernelError.shapeMismatch(op: op, expected: "input of shape [N, C, …]", found: "input \(shapeString(shape))")
@@ -45,6 +46,7 @@ extension Tensor {
 
     /// Every `stride`-th row and column of `[N, C, H, W]`, starting at 0: `x[:, :, ::stride, ::stride]`.
     public func subsample(stride: Int) throws -> Tensor {
+        try requirePlainLayout(op: "subsample")
         let op = "subsample"
         try NNChecks.requireRank(self, [4], op: op, layout: "[N, C, H, W]")
         guard stride >= 1 else {

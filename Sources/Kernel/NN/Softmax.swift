@@ -9,40 +9,39 @@ import Darwin
 extension Tensor {
     /// exp(x) / Σ exp(x) along `axis` (default: the last).
     public func softmax(axis: Int = -1) throws -> Tensor {
-        let a = try Shape.normalize(axis: axis, rank: rank, op: "softmax")
-        // No lines to normalise; the line counts of an empty tensor's other axes may not even fit in an Int.
-        guard count > 0 else { return NNChecks.emptyResult(shape: shape, inputs: [self], op: "softmax") }
-        let (outer, length, inner) = rank == 0 ? (1, 1, 1) : split(at: a)
-        let y = SoftmaxKernel.forward(data, outer: outer, length: length, inner: inner, log: false)
-        let input = self
-        let out = Tensor(unchecked: shape, data: y)
-        return out.record("softmax", inputs: [input]) { g in
-            // dx = y · (g − Σ g·y)
-            var dx = [Float](repeating: 0, count: g.count)
-            SoftmaxKernel.forEachLine(outer: outer, length: length, inner: inner) { start, step in
-                var dot: Float = 0
-                for k in 0..<length { let i = start + k * step; dot += g[i] * y[i] }
-                for k in 0..<length { let i = start + k * step; dx[i] = y[i] * (g[i] - dot) }
-            }
-            input.accumulateGrad(dx)
-        }
+        try normalizedExponential(axis: axis, log: false)
     }
 
     /// x − log Σ exp(x) along `axis` (default: the last).
     public func logSoftmax(axis: Int = -1) throws -> Tensor {
-        let a = try Shape.normalize(axis: axis, rank: rank, op: "log_softmax")
-        guard count > 0 else { return NNChecks.emptyResult(shape: shape, inputs: [self], op: "log_softmax") }
+        try normalizedExponential(axis: axis, log: true)
+    }
+
+    /// Softmax, or log-softmax when `log`, along `axis`, beside its gradient.
+    private func normalizedExponential(axis: Int, log: Bool) throws -> Tensor {
+        let op = log ? "log_softmax" : "softmax"
+        try requirePlainLayout(op: op)
+        let a = try Shape.normalize(axis: axis, rank: rank, op: op)
+        // No lines to normalise; the line counts of an empty tensor's other axes may not even fit in an Int.
+        guard count > 0 else { return NNChecks.emptyResult(shape: shape, inputs: [self], op: op) }
         let (outer, length, inner) = rank == 0 ? (1, 1, 1) : split(at: a)
-        let y = SoftmaxKernel.forward(data, outer: outer, length: length, inner: inner, log: true)
+        let y = SoftmaxKernel.forward(data, outer: outer, length: length, inner: inner, log: log)
         let input = self
         let out = Tensor(unchecked: shape, data: y)
-        return out.record("log_softmax", inputs: [input]) { g in
-            // dx = g − softmax · Σ g
+        return out.record(op, inputs: [input]) { g in
             var dx = [Float](repeating: 0, count: g.count)
             SoftmaxKernel.forEachLine(outer: outer, length: length, inner: inner) { start, step in
-                var total: Float = 0
-                for k in 0..<length { total += g[start + k * step] }
-                for k in 0..<length { let i = start + k * step; dx[i] = g[i] - expf(y[i]) * total }
+                if log {
+                    // dx = g − softmax · Σ g
+                    var total: Float = 0
+                    for k in 0..<length { total += g[start + k * step] }
+                    for k in 0..<length { let i = start + k * step; dx[i] = g[i] - expf(y[i]) * total }
+                } else {
+                    // dx = y · (g − Σ g·y)
+                    var dot: Float = 0
+                    for k in 0..<length { let i = start + k * step; dot += g[i] * y[i] }
+                    for k in 0..<length { let i = start + k * step; dx[i] = y[i] * (g[i] - dot) }
+                }
             }
             input.accumulateGrad(dx)
         }

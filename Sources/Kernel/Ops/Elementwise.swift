@@ -9,6 +9,8 @@ import Darwin
 extension Tensor {
     /// Applies `forward` elementwise over the broadcast of `a` and `b`, without recording.
     private static func zipBroadcast(_ a: Tensor, _ b: Tensor, op: String, _ forward: (Float, Float) -> Float) throws -> Tensor {
+        try a.requirePlainLayout(op: op)
+        try b.requirePlainLayout(op: op)
         if a.shape == b.shape {
             var out = [Float](repeating: 0, count: a.count)
             a.data.withUnsafeBufferPointer { x in
@@ -40,7 +42,11 @@ extension Tensor {
 
     /// Elementwise sum with broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
-        let out = a.shape == b.shape ? sameShapeSum(a, b) : try zipBroadcast(a, b, op: "add", +)
+        if a.shape == b.shape {
+            try a.requirePlainLayout(op: "add")
+            return try sameShapeSum(a, b, thenReLU: false)
+        }
+        let out = try zipBroadcast(a, b, op: "add", +)
         // Backward closures capture values, never `out`: the output holds its closure, so that would be a retain cycle.
         let outShape = out.shape
         return out.record("add", inputs: [a, b]) { g in
@@ -49,42 +55,38 @@ extension Tensor {
         }
     }
 
-    /// `a + b` for equal shapes: the residual join of every ResNet block, so vectorised and spread over the cores.
-    private static func sameShapeSum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        let values = a.data.withUnsafeBufferPointer { x in
-            b.data.withUnsafeBufferPointer { y in
-                Tensor.storage(count: x.count) { out in
-                    guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
-                    Parallel.forEachRange(x.count) { r in
-                        VectorKernels.sum(xp + r.lowerBound, yp + r.lowerBound, out + r.lowerBound, r.count)
-                    }
-                }
-            }
-        }
-        return Tensor(unchecked: a.shape, data: values)
-    }
-
-    /// `relu(a + b)` for equal shapes as one op (a residual join followed by its activation): one pass forward, one
-    /// backward, no intermediate sum. The gradient is the ReLU's, passed unchanged to both inputs.
+    /// `relu(a + b)` as one op (a residual join followed by its activation); inputs of different shapes broadcast as `+`.
     static func addReLU(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         guard a.shape == b.shape else { return try (a + b).relu() }
+        return try sameShapeSum(a, b, thenReLU: true)
+    }
+
+    /// `a + b`, then max(·, 0) when `thenReLU`, for equal shapes in one layout, either: the residual join of every ResNet
+    /// block, plain or blocked, so vectorised, spread over the cores and fused with its ReLU (one pass forward, one
+    /// backward, no intermediate sum). The gradient passes to both inputs unchanged, or masked by the ReLU.
+    static func sameShapeSum(_ a: Tensor, _ b: Tensor, thenReLU: Bool) throws -> Tensor {
+        let op = thenReLU ? "add_relu" : "add"
+        guard a.shape == b.shape else {
+            throw KernelError.shapeMismatch(op: op, expected: "operands of equal shapes, \(shapeString(a.shape))", found: shapeString(b.shape))
+        }
+        try requireSameLayout(a, b, op: op)
         let values = a.data.withUnsafeBufferPointer { x in
             b.data.withUnsafeBufferPointer { y in
                 Tensor.storage(count: x.count) { out in
                     guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
                     Parallel.forEachRange(x.count) { r in
                         VectorKernels.sum(xp + r.lowerBound, yp + r.lowerBound, out + r.lowerBound, r.count)
-                        VectorKernels.relu(out + r.lowerBound, out + r.lowerBound, r.count)
+                        if thenReLU { VectorKernels.relu(out + r.lowerBound, out + r.lowerBound, r.count) }
                     }
                 }
             }
         }
-        let out = Tensor(unchecked: a.shape, data: values)
+        let out = Tensor(unchecked: a.shape, data: values, layout: a.layout)
         guard GradMode.isEnabled && (a.requiresGrad || b.requiresGrad) else { return out }
-        return out.record("add_relu", inputs: [a, b]) { g in
-            let masked = VectorKernels.reluGradient(g, output: values)
-            a.accumulateGrad(masked)
-            b.accumulateGrad(masked)
+        return out.record(op, inputs: [a, b]) { g in
+            let passed = thenReLU ? VectorKernels.reluGradient(g, output: values) : g
+            a.accumulateGrad(passed)
+            b.accumulateGrad(passed)
         }
     }
 
@@ -165,7 +167,8 @@ extension Tensor {
     /// Divides a number by every element.
     public static func / (a: Float, b: Tensor) -> Tensor { b.unary("rdiv", { a / $0 }, derivative: { x, _ in -a / (x * x) }) }
 
-    /// Applies `f` to every element; `derivative(x, y)` gives dy/dx from the input `x` and output `y`.
+    /// Applies `f` to every element; `derivative(x, y)` gives dy/dx from the input `x` and output `y`. Elementwise, so
+    /// the output keeps the input's layout.
     ///
     /// Inlined so that `f` and `derivative` are specialised at each call site: no closure call per element.
     @inline(__always)
@@ -176,7 +179,7 @@ extension Tensor {
                 for i in 0..<y.count { y[i] = f(x[i]) }
             }
         }
-        let out = Tensor(unchecked: shape, data: values)
+        let out = Tensor(unchecked: shape, data: values, layout: layout)
         // The closure keeps the output's values (shared storage, no copy), not `out` itself, which owns the closure.
         return out.record(name, inputs: [self]) { [self] g in
             var gi = [Float](repeating: 0, count: g.count)
@@ -212,7 +215,7 @@ extension Tensor {
     /// max(x, 0); gradient 0 at 0 as in PyTorch.
     ///
     /// The backward pass reads only the output (y > 0 exactly where x > 0), so the input can be freed as soon as
-    /// its producer's backward no longer needs it.
+    /// its producer's backward no longer needs it. Elementwise, so the output keeps the input's layout.
     public func relu() -> Tensor {
         let values = data.withUnsafeBufferPointer { x in
             Tensor.storage(count: count) { y in
@@ -220,7 +223,7 @@ extension Tensor {
                 Parallel.forEachRange(x.count) { r in VectorKernels.relu(xp + r.lowerBound, y + r.lowerBound, r.count) }
             }
         }
-        let out = Tensor(unchecked: shape, data: values)
+        let out = Tensor(unchecked: shape, data: values, layout: layout)
         guard GradMode.isEnabled && requiresGrad else { return out }
         return out.record("relu", inputs: [self]) { [self] g in
             self.accumulateGrad(VectorKernels.reluGradient(g, output: values))

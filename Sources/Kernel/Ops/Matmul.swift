@@ -14,6 +14,8 @@ func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
 extension Tensor {
     /// Matrix product of `[m, k]` and `[k, n]`, or batched `[b, m, k]` × `[b, k, n]` (a 2-D right side is shared).
     public func matmul(_ other: Tensor) throws -> Tensor {
+        try requirePlainLayout(op: "matmul")
+        try other.requirePlainLayout(op: "matmul")
         let a = self, b = other
         guard (a.rank == 2 || a.rank == 3), (b.rank == 2 || b.rank == 3), !(a.rank == 2 && b.rank == 3) else {
             throw KernelError.shapeMismatch(op: "matmul", expected: "[m, k] @ [k, n] or [b, m, k] @ [b or none, k, n]", found: "\(shapeString(a.shape)) @ \(shapeString(b.shape))")

@@ -33,6 +33,7 @@ extension Tensor {
     }
 
     private func sum(axes: [Int], keepDims: Bool, op: String) throws -> Tensor {
+        try requirePlainLayout(op: op)
         let resolved = try Shape.normalize(axes: axes, rank: rank, op: op).sorted(by: >)
         // A 0-d tensor reduces over its only element, as in PyTorch (`tensor(3.).sum(dim=0)` is 3).
         if rank == 0 && !resolved.isEmpty { return try reshape([1]).sum(axes: [0], keepDims: false, op: op) }
@@ -92,6 +93,7 @@ extension Tensor {
 
     /// Index of the largest element along `axis` for each position (ties: first), as a tensor of indices.
     public func argmax(axis: Int, keepDims: Bool = false) throws -> Tensor {
+        try requirePlainLayout(op: "argmax")
         let a = try Shape.normalize(axis: axis, rank: rank, op: "argmax")
         if rank == 0 { return try reshape([1]).argmax(axis: 0) }
         guard shape[a] > 0 else {
@@ -106,6 +108,7 @@ extension Tensor {
 
     /// Index of the largest element of the flattened tensor.
     public func argmax() throws -> Int {
+        try requirePlainLayout(op: "argmax")
         guard count > 0 else { throw KernelError.invalidArgument(op: "argmax", message: "empty tensor") }
         return argExtreme(outer: 1, length: count, inner: 1, greater: true)[0]
     }
@@ -126,6 +129,7 @@ extension Tensor {
     public func min() throws -> Tensor { try reshape([count]).min(axis: 0) }
 
     private func extreme(axis: Int, keepDims: Bool, greater: Bool, op: String) throws -> Tensor {
+        try requirePlainLayout(op: op)
         let a = try Shape.normalize(axis: axis, rank: rank, op: op)
         if rank == 0 { return try reshape([1]).extreme(axis: 0, keepDims: false, greater: greater, op: op) }
         guard shape[a] > 0 else { throw KernelError.invalidArgument(op: op, message: "cannot reduce an empty axis") }

@@ -3,6 +3,7 @@
 extension Tensor {
     /// The same values with a new shape; one dimension may be -1 and is inferred.
     public func reshape(_ newShape: [Int]) throws -> Tensor {
+        try requirePlainLayout(op: "reshape")
         var resolved = newShape
         let inferred = newShape.indices.filter { newShape[$0] == -1 }
         guard inferred.count <= 1, !newShape.contains(where: { $0 < -1 }) else {
@@ -33,6 +34,7 @@ extension Tensor {
 
     /// Inserts a dimension of size 1 at `axis`, which ranges over `-(rank + 1)...rank` as in PyTorch.
     public func unsqueeze(_ axis: Int) throws -> Tensor {
+        try requirePlainLayout(op: "unsqueeze")
         let a = try Shape.normalize(axis: axis, rank: rank + 1, op: "unsqueeze")
         var s = shape
         s.insert(1, at: a)
@@ -41,6 +43,7 @@ extension Tensor {
 
     /// Reorders dimensions: output axis i is input axis `order[i]`.
     public func permute(_ order: [Int]) throws -> Tensor {
+        try requirePlainLayout(op: "permute")
         let resolved = try order.map { try Shape.normalize(axis: $0, rank: rank, op: "permute") }
         guard resolved.count == rank, Set(resolved).count == rank else {
             throw KernelError.invalidArgument(op: "permute", message: "expected a permutation of \(rank) axes, found \(order)")
@@ -66,6 +69,7 @@ extension Tensor {
 
     /// Elements `start, start+step, …` (< end) along `axis`, Python slice semantics (negative bounds count from the end, clamped).
     public func slice(axis: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) throws -> Tensor {
+        try requirePlainLayout(op: "slice")
         let a = try dimensionAxis(axis, op: "slice")
         let selection = try Tensor.sliceRange(length: shape[a], start: start, end: end, step: step)
         // An empty tensor may have a huge axis ([2^62, 0]); its slice is empty and needs no index list.
@@ -79,6 +83,7 @@ extension Tensor {
 
     /// The sub-tensor at `index` along `axis`, with that axis removed (`x[i]` for axis 0).
     public func select(axis: Int = 0, index: Int) throws -> Tensor {
+        try requirePlainLayout(op: "select")
         let a = try dimensionAxis(axis, op: "select")
         let i = index < 0 ? index + shape[a] : index
         guard i >= 0, i < shape[a] else {
@@ -91,6 +96,7 @@ extension Tensor {
 
     /// Picks `indices` (each in range) along `axis`, in that order; repeated indices are allowed.
     public func indexSelect(axis: Int, indices: [Int]) throws -> Tensor {
+        try requirePlainLayout(op: "index_select")
         let a = try dimensionAxis(axis, op: "index_select")
         for i in indices where i < 0 || i >= shape[a] {
             throw KernelError.invalidArgument(op: "index_select", message: "index \(i) is out of range for axis \(a) of size \(shape[a])")
@@ -142,6 +148,7 @@ extension Tensor {
 
     /// Joins tensors along an existing `axis`; all other dimensions must agree.
     public static func concat(_ tensors: [Tensor], axis: Int) throws -> Tensor {
+        for tensor in tensors { try tensor.requirePlainLayout(op: "concat") }
         guard let first = tensors.first else {
             throw KernelError.invalidArgument(op: "concat", message: "needs at least one tensor")
         }
@@ -196,6 +203,7 @@ extension Tensor {
 
     /// Stacks equally shaped tensors along a new `axis`.
     public static func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
+        for tensor in tensors { try tensor.requirePlainLayout(op: "stack") }
         guard let first = tensors.first else {
             throw KernelError.invalidArgument(op: "stack", message: "needs at least one tensor")
         }

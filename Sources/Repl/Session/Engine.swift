@@ -47,7 +47,8 @@ final class Engine {
     func run(_ source: String, file: String, firstLine: Int = 1) -> Outcome {
         let interpreter = self.interpreter
         do {
-            let value = try InterruptController.shared.whileRunning(onInterrupt: { interpreter.interrupt.request() }) {
+            let interrupt = interpreter.interrupt
+            let value = try InterruptController.shared.whileRunning(onInterrupt: { interrupt.request() }) {
                 try interpreter.execute(source: source, file: file, firstLine: firstLine)
             }
             return .success(display: value.map(\.repr))

@@ -64,7 +64,7 @@ struct ReplLoop {
     /// with the input's line numbers and the session goes on. Ctrl-C while waiting for input ends the process.
     func runPiped() {
         InterruptController.shared.setIdleAction {
-            fputs("\nKeyboardInterrupt\n", stderr)
+            fputs("\nKeyboardInterrupt\n", StandardStream.error)
             exit(130)
         }
         var buffer = EntryBuffer(isComplete: session.engine.isComplete)

@@ -27,7 +27,7 @@ struct Console {
     /// Writes `text` to stdout as it is, every byte of it (a NUL included, which `fputs` would stop at).
     func write(_ text: String) {
         guard rank == nil else { return }
-        Console.emit(text, to: stdout)
+        Console.emit(text, to: StandardStream.output)
     }
 
     /// Writes `text` and a newline to stdout.
@@ -52,9 +52,9 @@ struct Console {
     }
 
     private func report(_ message: String) {
-        fflush(stdout)
+        fflush(StandardStream.output)
         let text = rank.map { "[rank \($0)] " + message } ?? message
-        Console.emit(text.hasSuffix("\n") ? text : text + "\n", to: stderr)
+        Console.emit(text.hasSuffix("\n") ? text : text + "\n", to: StandardStream.error)
     }
 
     private static func emit(_ text: String, to stream: UnsafeMutablePointer<FILE>) {

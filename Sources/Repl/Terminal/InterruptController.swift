@@ -4,8 +4,10 @@ import DSL
 
 /// Write ends of the two pipes the SIGINT handler signals through. Plain globals, set before the handler is installed,
 /// because a signal handler may only do async-signal-safe work: it writes one byte to each pipe and nothing else.
-private var promptPipeWriteEnd: Int32 = -1
-private var watcherPipeWriteEnd: Int32 = -1
+/// `nonisolated(unsafe)` because a lock is not async-signal-safe: they are written once, under `install()`'s lock and
+/// before `sigaction` publishes the handler, and only read after that.
+nonisolated(unsafe) private var promptPipeWriteEnd: Int32 = -1
+nonisolated(unsafe) private var watcherPipeWriteEnd: Int32 = -1
 
 /// Turns Ctrl-C (SIGINT) into cooperative interruption, the lesson learned with readline here:
 /// readline's own signal handling is off (`rl_catch_signals = 0`) and our handler only writes to two pipes.
@@ -14,49 +16,47 @@ private var watcherPipeWriteEnd: Int32 = -1
 /// - A watcher thread reads the other pipe and, while a statement runs (`whileRunning`), calls `onInterrupt`
 ///   (which sets the interpreter's thread-safe interrupt flag: training stops between batches, state is kept).
 ///   Ctrl-C while nothing runs calls `onIdleInterrupt` instead (piped input: stop reading and exit).
-final class InterruptController {
+final class InterruptController: Sendable {
     /// The one controller of this process (signal dispositions are process-wide).
     static let shared = InterruptController()
 
     private let state = Locked(State())
-    /// Set once, by the first `install()`.
-    private var promptPipeReadEnd: Int32 = -1
-    private var watcherPipeReadEnd: Int32 = -1
 
     /// What the watcher thread reads and the REPL's thread changes.
-    private struct State {
+    private struct State: Sendable {
         var installed = false
         var running = false
-        var interruptAction: (() -> Void)?
-        var idleAction: (() -> Void)?
+        var interruptAction: (@Sendable () -> Void)?
+        var idleAction: (@Sendable () -> Void)?
+        /// Set once, by the first `install()`.
+        var promptPipeReadEnd: Int32 = -1
     }
 
     private init() {}
 
     /// Readable after Ctrl-C; drain it with `drainPrompt()`.
-    var promptDescriptor: Int32 { promptPipeReadEnd }
+    var promptDescriptor: Int32 { state.withLock { $0.promptPipeReadEnd } }
 
     /// Installs the SIGINT handler and ignores SIGPIPE (a closed pipe downstream is an I/O error, not a crash).
     /// Safe to call more than once.
     func install() throws {
         try state.withLock { state in
             guard !state.installed else { return }
-            try installHandler()
+            state.promptPipeReadEnd = try installHandler()
             state.installed = true
         }
     }
 
-    private func installHandler() throws {
+    /// Installs the handler and starts the watcher; returns the read end of the prompt pipe.
+    private func installHandler() throws -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let promptPipe = try Self.makePipe()
         let watcherPipe = try Self.makePipe()
-        promptPipeReadEnd = promptPipe.read
-        watcherPipeReadEnd = watcherPipe.read
         promptPipeWriteEnd = promptPipe.write
         watcherPipeWriteEnd = watcherPipe.write
         _ = fcntl(promptPipe.read, F_SETFL, fcntl(promptPipe.read, F_GETFL) | O_NONBLOCK)
 
-        let watcher = Thread { [unowned self] in self.watch() }
+        let watcher = Thread { [unowned self] in self.watch(watcherPipe.read) }
         watcher.name = "rnx-interrupt-watcher"
         watcher.start()
 
@@ -64,6 +64,7 @@ final class InterruptController {
         // Under `rnx run --np`, the launcher's Ctrl-C reaches the ranks as SIGUSR1 (mpirun passes it on; a SIGINT would
         // end the whole job).
         if DistributedRun.size > 1 { try Self.route(SIGUSR1) }
+        return promptPipe.read
     }
 
     /// Makes `signal` act as Ctrl-C.
@@ -82,12 +83,12 @@ final class InterruptController {
     }
 
     /// Sets what Ctrl-C does while nothing runs (called on the watcher thread; nil: only the prompt reacts).
-    func setIdleAction(_ action: (() -> Void)?) {
+    func setIdleAction(_ action: (@Sendable () -> Void)?) {
         state.withLock { $0.idleAction = action }
     }
 
     /// Runs `body` (a statement) with Ctrl-C routed to `onInterrupt`, which must be thread-safe.
-    func whileRunning<T>(onInterrupt: @escaping () -> Void, _ body: () throws -> T) rethrows -> T {
+    func whileRunning<T>(onInterrupt: @escaping @Sendable () -> Void, _ body: () throws -> T) rethrows -> T {
         state.withLock { state in
             state.running = true
             state.interruptAction = onInterrupt
@@ -104,17 +105,18 @@ final class InterruptController {
     /// Empties the prompt pipe; true when Ctrl-C had been pressed since the last drain.
     @discardableResult
     func drainPrompt() -> Bool {
-        guard promptPipeReadEnd >= 0 else { return false }
+        let descriptor = promptDescriptor
+        guard descriptor >= 0 else { return false }
         var pressed = false
         var buffer = [UInt8](repeating: 0, count: 64)
-        while read(promptPipeReadEnd, &buffer, buffer.count) > 0 { pressed = true }
+        while read(descriptor, &buffer, buffer.count) > 0 { pressed = true }
         return pressed
     }
 
-    private func watch() {
+    private func watch(_ descriptor: Int32) {
         var byte: UInt8 = 0
         while true {
-            let count = read(watcherPipeReadEnd, &byte, 1)
+            let count = read(descriptor, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return }
             let action = state.withLock { $0.running ? $0.interruptAction : $0.idleAction }

@@ -1,15 +1,21 @@
-import CReadline
+// readline keeps its state in C globals, which Swift 6 cannot prove safe: readline is used only on the REPL's main
+// thread (the line editor and the callbacks readline makes from it while reading a line).
+@preconcurrency import CReadline
 import Foundation
 
-/// The line that readline's callback interface handed over, and whether it did: C callbacks cannot capture context.
-private var acceptedLine: String?
-private var lineWasAccepted = false
-private var inputEnded = false
+// The state readline's callbacks share with the line editor: C callbacks cannot capture context, so these are
+// globals. `nonisolated(unsafe)` because, like readline's own globals, they are touched only on the REPL's main
+// thread: by `LineEditor` and by the callbacks readline makes from inside `rl_callback_read_char()`.
+
+/// The line that readline's callback interface handed over, and whether it did.
+nonisolated(unsafe) private var acceptedLine: String?
+nonisolated(unsafe) private var lineWasAccepted = false
+nonisolated(unsafe) private var inputEnded = false
 /// The completion candidates of the current Tab press, fed to readline one at a time by `completionGenerator`.
-private var pendingCandidates: [String] = []
-private var nextCandidate = 0
+nonisolated(unsafe) private var pendingCandidates: [String] = []
+nonisolated(unsafe) private var nextCandidate = 0
 /// Computes completions; set by the line editor that is reading.
-private var completionProvider: ((CompletionRequest) -> CompletionResult)?
+nonisolated(unsafe) private var completionProvider: ((CompletionRequest) -> CompletionResult)?
 
 /// What the user typed when Tab was pressed.
 struct CompletionRequest {
@@ -102,8 +108,8 @@ final class LineEditor {
             }
         }
         if inputEnded {
-            fputs("\n", stdout)
-            fflush(stdout)
+            fputs("\n", StandardStream.output)
+            fflush(StandardStream.output)
             return .endOfInput
         }
         return .line(acceptedLine ?? "")
@@ -119,7 +125,7 @@ final class LineEditor {
             // The session goes on without persisting; the entry is still recalled in this session.
             add_history(entry)
             if !historyFailureReported {
-                fputs("warning: history is not saved: \(error)\n", stderr)
+                fputs("warning: history is not saved: \(error)\n", StandardStream.error)
                 historyFailureReported = true
             }
         }
@@ -133,9 +139,9 @@ final class LineEditor {
         rl_redisplay()
         // Before the handler goes: leaving bracketed-paste mode writes a carriage return, which must land on the
         // fresh line, not overwrite the abandoned one.
-        fputs("^C", stdout)
+        fputs("^C", StandardStream.output)
         rl_crlf()
-        fflush(stdout)
+        fflush(StandardStream.output)
         rl_callback_handler_remove()
     }
 
@@ -147,8 +153,9 @@ final class LineEditor {
 }
 
 /// In code `.` separates an object from its attribute; after a `:` command only spaces separate words (paths keep `/`).
-private let codeWordBreaks = strdup(" \t\n\"'`@$><=;|&{([,+-*/%:!~^.]})")
-private let commandWordBreaks = strdup(" \t\n")
+/// `nonisolated(unsafe)`: allocated once and never written or freed; readline only reads them.
+nonisolated(unsafe) private let codeWordBreaks = strdup(" \t\n\"'`@$><=;|&{([,+-*/%:!~^.]})")
+nonisolated(unsafe) private let commandWordBreaks = strdup(" \t\n")
 
 /// readline's hook choosing the word break characters for the line being completed.
 private func wordBreakCharacters() -> UnsafeMutablePointer<CChar>? {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Runs rnx programs. One interpreter holds one global state (the REPL session); each `execute` call runs a
@@ -31,6 +32,9 @@ public final class Interpreter {
     /// a deeply nested result freed on the caller's (possibly small) stack would overflow it; here it is taken
     /// apart level by level (`ContainerTeardown`).
     private var lastResult: [Value] = []
+    /// The library areas' state for this interpreter, by type (`extensionState(_:)`). Locked because the host may
+    /// read or change settings kept there (`plotSettings`) from another thread while a program runs.
+    let extensionStates = Locked<[ObjectIdentifier: AnyObject]>([:])
 
     /// Stack size of the thread that runs programs: deep (but limited) DSL recursion must never overflow it.
     static let threadStackSize = 256 << 20
@@ -67,7 +71,7 @@ public final class Interpreter {
     }
 
     deinit {
-        ContainerTeardown.release(&lastResult)
+        collectGlobals(with: &lastResult)
     }
 
     /// The syntax error in `source` (starting at line `firstLine` of `file`), or nil when it parses; nothing runs
@@ -101,11 +105,12 @@ public final class Interpreter {
     }
 
     /// Calls a callable value (function, builtin, method, type or callable object) from Swift,
-    /// e.g. a `key=` function inside a builtin or a callback inside a training loop.
+    /// e.g. a `key=` function inside a builtin or a callback inside a training loop. Throws only `DSLError`s.
     public func call(_ callee: Value, _ arguments: [Value], keywords: [(String, Value)] = []) throws -> Value {
         do {
             return try callValue(callee, arguments, keywords)
-        } catch var error as DSLError {
+        } catch {
+            var error = translated(error)
             if error.location == nil, let location = frames.last?.location { locate(&error, at: location) }
             throw error
         }
@@ -160,11 +165,18 @@ public final class Interpreter {
     private func runWithLargeStack<T>(_ body: @escaping () throws -> T) throws -> T {
         if isExecuting { return try body() }
         let box = ResultBox<T>()
+        box.body = body
         let finished = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in
+        // The thread lives on briefly after signalling: by then it must hold neither the interpreter, nor `body` (which
+        // captures it), nor the result (emptied below), or values the host lets go would be freed later, on that thread.
+        let thread = Thread { [unowned self] in
             self.stackLimitAddress = Interpreter.currentStackAddress() &- UInt(Interpreter.threadStackSize - Interpreter.stackReserve)
             self.isExecuting = true
-            box.result = Result { try Interrupt.$current.withValue(self.interrupt) { try body() } }
+            let suspects = self.extensionState(CycleSuspects.self)
+            box.result = box.body.map { body in
+                Result { try Interrupt.$current.withValue(self.interrupt) { try CycleSuspects.$current.withValue(suspects) { try body() } } }
+            }
+            box.body = nil
             self.isExecuting = false
             finished.signal()
         }
@@ -172,6 +184,7 @@ public final class Interpreter {
         thread.start()
         finished.wait()
         guard let result = box.result else { throw DSLError(.runtime, "the program thread ended without a result") }
+        box.result = nil
         return try result.get()
     }
 
@@ -207,18 +220,18 @@ public final class Interpreter {
         return error
     }
 
-    /// Makes any error a located `DSLError`; errors from other modules keep their own message.
+    /// Makes any error a located `DSLError`: every error of a running program passes here, so this is where errors
+    /// of other modules are translated (`translated(_:)`), keeping their own message.
     func located(_ error: Error, at location: SourceLocation) -> DSLError {
-        if var error = error as? DSLError {
-            if error.location == nil { locate(&error, at: location) }
-            return error
-        }
-        return self.error(.runtime, String(describing: error), at: location)
+        var error = translated(error)
+        if error.location == nil { locate(&error, at: location) }
+        return error
     }
 }
 
 /// Carries a result from the program thread back to the caller.
 private final class ResultBox<T>: @unchecked Sendable {
+    var body: (() throws -> T)?
     var result: Result<T, Error>?
 }
 

@@ -27,13 +27,12 @@ extension Interpreter {
         }
     }
 
-    /// Removes every global variable (builtins stay), and frees the finished call scopes that closures stored in
-    /// them kept alive.
+    /// Removes every global variable (builtins stay), and frees the reference cycles among what they held (the call
+    /// scopes closures kept alive, top-level functions, containers holding themselves).
     public func resetGlobals() {
-        var released = CallScopeRelease.finishedScopes(closedOverByAll: globals.variables.values)
-        globals.variables.removeAll()
+        var nothingElse: [Value] = []
+        collectGlobals(with: &nothingElse)
         pinnedGlobals.removeAll()
-        CallScopeRelease.releaseFinished(&released)
     }
 
     static func shortDescription(of value: Value) -> String {

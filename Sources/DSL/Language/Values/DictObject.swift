@@ -58,6 +58,19 @@ public final class DictObject {
         positions.removeAll()
     }
 
+    /// Replaces the key of entry `position` and returns the old one, for `CycleCollector`, which takes references
+    /// out while it looks for cycles and puts the same key back (so the hash positions stay valid meanwhile).
+    func exchangeKey(at position: Int, with key: Value) -> Value {
+        defer { keys[position] = key }
+        return keys[position]
+    }
+
+    /// Replaces the value of entry `position` and returns the old one (for `CycleCollector`, as `exchangeKey`).
+    func exchangeValue(at position: Int, with value: Value) -> Value {
+        defer { values[position] = value }
+        return values[position]
+    }
+
     /// Removes every entry and returns the keys and values (for `ContainerTeardown`).
     func takeContents() -> [Value] {
         let contents = keys + values

@@ -71,23 +71,24 @@ enum ContainerTeardown {
         while !pending.isEmpty {
             var value = pending.removeLast()
             // Each container is moved out of `value` so that this loop holds exactly one reference to it and
-            // the uniqueness test sees only the outside world.
+            // the uniqueness test sees only the outside world. One that is still shared may be kept alive only by
+            // a cycle: it is remembered for the next cycle collection.
             if var list = value.takeList() {
-                guard isKnownUniquelyReferenced(&list) else { continue }
+                guard isKnownUniquelyReferenced(&list) else { CycleSuspects.current?.note(list); continue }
                 var children: [Value] = []
                 swap(&children, &list.items)
                 pending += children.filter { $0.isContainer }
             } else if var dict = value.takeDict() {
-                guard isKnownUniquelyReferenced(&dict) else { continue }
+                guard isKnownUniquelyReferenced(&dict) else { CycleSuspects.current?.note(dict); continue }
                 pending += dict.takeContents().filter { $0.isContainer }
             } else if var children = value.takeTuple() {
                 guard !children.isEmpty, isUniquelyReferenced(&children) else { continue }
                 pending += children.filter { $0.isContainer }
             } else if var function = value.takeFunction() {
-                guard isKnownUniquelyReferenced(&function) else { continue }
+                guard isKnownUniquelyReferenced(&function) else { CycleSuspects.current?.note(function); continue }
                 pending += function.takeHeldValues().filter { $0.isContainer }
             } else if var method = value.takeMethod() {
-                guard isKnownUniquelyReferenced(&method) else { continue }
+                guard isKnownUniquelyReferenced(&method) else { CycleSuspects.current?.note(method); continue }
                 pending += [method.takeReceiver()].filter { $0.isContainer }
             }
         }

@@ -102,7 +102,7 @@ enum ChartBuilders {
         let momentum = Series(name: "", x: positions, y: values.map { $0.momentum.map(finite) ?? .nan })
         return ChartPanels(panels: [LineChart(series: [rates], title: "learning rate", xLabel: xLabel, yLabel: labels.yLabel, logY: logY),
                                     LineChart(series: [momentum], title: "momentum", xLabel: xLabel)],
-                           title: labels.title)
+                           heading: labels.title)
     }
 
     /// The confusion matrix with counts (or, `normalized`, each row's fractions to two decimals), actual classes
@@ -124,7 +124,7 @@ enum ChartBuilders {
             guard record.index < samples.count else {
                 throw DSLError(.value, "images(): sample \(record.index) of the interpretation is not in its data (\(samples.count) samples)")
             }
-            let image = try TensorBindings.kernel { try samples.sample(record.index).image }
+            let image = try samples.sample(record.index).image
             let names = interpretation.classNames
             let caption = "\(name(names, record.target))/\(name(names, record.predicted))/\(String(format: "%.2f", record.probability))"
             return try ChartImages.picture(image, caption: caption)

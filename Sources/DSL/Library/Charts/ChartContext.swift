@@ -3,39 +3,18 @@ import Plot
 
 /// The charting state of one interpreter: its gnuplot session (started by the first chart, so start-up stays
 /// light), the settings in force, and the chart `savefig` saves. Charts are drawn on the interpreter's thread.
-final class ChartContext {
+final class ChartContext: InterpreterExtensionState {
     /// The settings charts are drawn with (the shared ones unless the host gave the interpreter its own).
     var settings: PlotSettings = .shared
     /// The chart most recently made or shown: what `savefig(path)` saves.
     var lastChart: ChartObject?
     private var session: GnuplotSession?
 
-    private static let registryLock = NSLock()
-    private static var registry: [ObjectIdentifier: Entry] = [:]
-
-    private struct Entry {
-        weak var interpreter: Interpreter?
-        let context: ChartContext
-    }
-
-    /// The context of `interpreter`, made on first use. Contexts of interpreters that are gone are dropped here,
-    /// which also stops their gnuplot.
-    static func of(_ interpreter: Interpreter) -> ChartContext {
-        registryLock.lock()
-        defer { registryLock.unlock() }
-        registry = registry.filter { $0.value.interpreter != nil }
-        let key = ObjectIdentifier(interpreter)
-        if let entry = registry[key], entry.interpreter === interpreter { return entry.context }
-        let context = ChartContext()
-        registry[key] = Entry(interpreter: interpreter, context: context)
-        return context
-    }
-
     // MARK: - Drawing
 
-    /// Runs `body` with the gnuplot session, turning Plot's errors into language errors. A missing gnuplot
-    /// forgets the session, so the next chart looks for gnuplot again (after `apt-get install`, or a new
-    /// `RNX_GNUPLOT`); a gnuplot that died is restarted by the session itself.
+    /// Runs `body` with the gnuplot session. A missing gnuplot forgets the session, so the next chart looks for
+    /// gnuplot again (after `apt-get install`, or a new `RNX_GNUPLOT`); a gnuplot that died is restarted by the
+    /// session itself.
     func withSession<T>(_ body: (GnuplotSession) throws -> T) throws -> T {
         let current = session ?? GnuplotSession()
         session = current
@@ -46,16 +25,7 @@ final class ChartContext {
             case .gnuplotNotFound, .gnuplotCannotStart: session = nil
             default: break
             }
-            throw Self.languageError(error)
-        }
-    }
-
-    /// The language error for a Plot error: bad chart data or a bad file name is a `ValueError`, everything
-    /// about gnuplot itself or the file system a `RuntimeError`.
-    static func languageError(_ error: PlotError) -> DSLError {
-        switch error {
-        case .invalidChart, .invalidTarget, .unsupportedFileExtension: return DSLError(.value, error.description)
-        default: return DSLError(.runtime, error.description)
+            throw error
         }
     }
 
@@ -113,7 +83,7 @@ final class ChartContext {
         let layout = ChartLayout(of: chart)
         let target = inlineTarget(for: layout)
         let drawsHere = DistributedRun.rank == 0
-        let object = ChartObject(chart: chart, kind: kind, title: ChartObject.title(of: chart), layout: layout, context: self,
+        let object = ChartObject(chart: chart, kind: kind, layout: layout, context: self,
                                  drawing: drawsHere ? try drawing(of: chart, at: target) : "", target: target)
         if drawsHere, let directory = settings.resolvedChartsDirectory(environment: settings.environment) {
             do {
@@ -143,7 +113,7 @@ final class ChartContext {
 extension Interpreter {
     /// The chart settings this interpreter draws with; `PlotSettings.shared` unless set.
     public var plotSettings: PlotSettings {
-        get { ChartContext.of(self).settings }
-        set { ChartContext.of(self).settings = newValue }
+        get { extensionState(ChartContext.self).settings }
+        set { extensionState(ChartContext.self).settings = newValue }
     }
 }

@@ -42,7 +42,7 @@ enum ChartImages {
         guard available > 0 else { throw DSLError(.value, "images(): the batch holds no images") }
         if single { return [try picture(images, caption: captions?.first ?? "")] }
         return try (0..<min(count, available)).map { index in
-            try picture(try TensorBindings.kernel { try images.select(axis: 0, index: index) }, caption: captions?[index] ?? "")
+            try picture(try images.select(axis: 0, index: index), caption: captions?[index] ?? "")
         }
     }
 }

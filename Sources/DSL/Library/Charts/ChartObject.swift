@@ -20,18 +20,15 @@ final class ChartObject: DSLObject {
     let chart: Chart
     /// What it shows.
     let kind: ChartKind
-    /// Its title, if any.
-    let title: String?
     /// What decides its default size.
     let layout: ChartLayout
     private weak var context: ChartContext?
     private var drawing: String
     private var target: RenderTarget
 
-    init(chart: Chart, kind: ChartKind, title: String?, layout: ChartLayout, context: ChartContext, drawing: String, target: RenderTarget) {
+    init(chart: Chart, kind: ChartKind, layout: ChartLayout, context: ChartContext, drawing: String, target: RenderTarget) {
         self.chart = chart
         self.kind = kind
-        self.title = title
         self.layout = layout
         self.context = context
         self.drawing = drawing
@@ -58,19 +55,7 @@ final class ChartObject: DSLObject {
 
     /// `line chart 'loss'` for `:vars`.
     var summary: String {
-        "\(kind.rawValue) chart" + (title.map { " " + Value.quote($0) } ?? "")
-    }
-
-    /// The title shown above a chart, if it has one.
-    static func title(of chart: Chart) -> String? {
-        switch chart {
-        case let line as LineChart: return line.title
-        case let panels as ChartPanels: return panels.title ?? panels.panels.first?.title
-        case let histogram as Histogram: return histogram.title
-        case let heatMap as HeatMap: return heatMap.title
-        case let grid as ImageGrid: return grid.title
-        default: return nil
-        }
+        "\(kind.rawValue) chart" + (chart.title.map { " " + Value.quote($0) } ?? "")
     }
 
     /// The chart behind a receiver value.
@@ -87,14 +72,14 @@ final class ChartObject: DSLObject {
         properties: [
             DSLProperty("kind", doc: "What it shows: 'line', 'histogram', 'heatmap' or 'images'.") { .string(try receiver($0).kind.rawValue) },
             DSLProperty("title", doc: "The title, or None.") { value in
-                try receiver(value).title.map { .string($0) } ?? .none
+                try receiver(value).chart.title.map { .string($0) } ?? .none
             },
         ],
         methods: [
             BuiltinFunction("save", [.required("path"), .keywordOnly("width", .none), .keywordOnly("height", .none)],
                             doc: "Save as PNG or SVG (by the file's extension), width × height pixels (default 800 × 600).") { args in
                 let chart = try args.chartReceiver()
-                try ChartContext.of(args.interpreter).save(chart, to: try args.string("path"),
+                try args.interpreter.extensionState(ChartContext.self).save(chart, to: try args.string("path"),
                                                            width: try args.pixels("width"), height: try args.pixels("height"))
                 return .none
             },

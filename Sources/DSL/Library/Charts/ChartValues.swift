@@ -74,7 +74,7 @@ enum ChartValues {
             var poll = InterruptPoll()
             return try (0..<tensor.shape[0]).map { row in
                 try poll.tick()
-                return ("", try numbers(.object(TensorObject(try TensorBindings.kernel { try tensor.select(axis: 0, index: row) })), args, name))
+                return ("", try numbers(.object(TensorObject(try tensor.select(axis: 0, index: row))), args, name))
             }
         }
         guard isSequence(value) else {

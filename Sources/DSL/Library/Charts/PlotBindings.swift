@@ -21,7 +21,7 @@ enum PlotBindings {
             let values = try histogramValues(try args.value("values"), args)
             let chart = Histogram(values: values, binCount: try args.int("bins"), title: try args.optionalString("title"),
                                   xLabel: try args.optionalString("xlabel"), yLabel: try args.optionalString("ylabel"))
-            return .object(try ChartContext.of(args.interpreter).present(chart, kind: .histogram))
+            return .object(try args.interpreter.extensionState(ChartContext.self).present(chart, kind: .histogram))
         },
         BuiltinFunction("confusion", [.required("source"), .keywordOnly("labels", .none), .keywordOnly("normalize", false),
                                      .keywordOnly("title", .none)],
@@ -39,7 +39,7 @@ enum PlotBindings {
                         """, images),
         BuiltinFunction("savefig", [.required("path"), .optional("chart", .none), .keywordOnly("width", .none), .keywordOnly("height", .none)],
                         doc: "Save the last chart drawn (or the given one) as PNG or SVG, chosen by the file's extension, e.g. savefig('loss.png').") { args in
-            let context = ChartContext.of(args.interpreter)
+            let context = args.interpreter.extensionState(ChartContext.self)
             let chart: ChartObject
             if try args.isNone("chart") {
                 guard let last = context.lastChart else {
@@ -54,7 +54,7 @@ enum PlotBindings {
         },
         BuiltinFunction("show", [.optional("chart", .none)],
                         doc: "Draw a chart now (the last one when none is given), e.g. inside a loop, where values are not shown.") { args in
-            let context = ChartContext.of(args.interpreter)
+            let context = args.interpreter.extensionState(ChartContext.self)
             let chart: ChartObject
             if try args.isNone("chart") {
                 guard let last = context.lastChart else {
@@ -103,7 +103,7 @@ enum PlotBindings {
             try onlyApplicable(["y", "labels", "logx", "logy"], to: data, args)
             chart = try lines(data, args, logY: logY, labels: labels)
         }
-        return .object(try ChartContext.of(args.interpreter).present(chart, kind: .line))
+        return .object(try args.interpreter.extensionState(ChartContext.self).present(chart, kind: .line))
     }
 
     /// Rejects the options of `plot` that mean nothing for `data`'s kind (title and axis labels always apply).
@@ -191,7 +191,7 @@ enum PlotBindings {
             }
             chart = ChartBuilders.confusion(rows, classNames: names, normalized: normalized, labels: labels)
         }
-        return .object(try ChartContext.of(args.interpreter).present(chart, kind: .heatmap))
+        return .object(try args.interpreter.extensionState(ChartContext.self).present(chart, kind: .heatmap))
     }
 
     // MARK: - images
@@ -215,7 +215,7 @@ enum PlotBindings {
             title = title ?? "top losses (actual/predicted/probability)"
         } else if case .object(let object) = source, let data = object as? ImagesChartSource {
             try rejectLabels(for: source, args)
-            let samples = try TensorBindings.kernel { try data.chartImages(count: count) }
+            let samples = try data.chartImages(count: count)
             let names = samples.labels.map { $0 >= 0 && $0 < samples.classNames.count ? samples.classNames[$0] : String($0) }
             pictures = try ChartImages.pictures(samples.images, captions: names, count: count)
         } else {
@@ -236,7 +236,7 @@ enum PlotBindings {
             pictures = try ChartImages.pictures(tensor, captions: captions, count: count)
         }
         let grid = ImageGrid(images: pictures, columns: columns, title: title)
-        return .object(try ChartContext.of(args.interpreter).present(grid, kind: .images))
+        return .object(try args.interpreter.extensionState(ChartContext.self).present(grid, kind: .images))
     }
 
     private static func rejectLabels(for source: Value, _ args: Arguments) throws {

@@ -54,7 +54,7 @@ final class LivePlotObject: DSLObject {
             run = nil
         }
         guard !isDisabled, frame.count > 0 else { return }
-        let context = ChartContext.of(interpreter)
+        let context = interpreter.extensionState(ChartContext.self)
         guard LiveRun.isWanted(context.settings) else {
             if frame.ended { drawFinalChart(frame, interpreter: interpreter, context: context) }
             return

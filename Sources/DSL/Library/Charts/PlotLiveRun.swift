@@ -54,7 +54,7 @@ final class LiveRun {
 
     /// The message of a drawing error, for the one-line notice.
     static func message(_ error: Error) -> String {
-        (error as? DSLError)?.message ?? String(describing: error)
+        DSLError(translating: error).message
     }
 
     /// Half the terminal's height, leaving room for the table and the bar: text at the terminal's width and 8 to 20

@@ -51,5 +51,6 @@ enum CoreBuiltins {
             }
             return .int(Int(scalar.value))
         },
+        CycleCollector.builtin,
     ])
 }

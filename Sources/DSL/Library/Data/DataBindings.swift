@@ -7,12 +7,12 @@ import Kernel
 /// augmentation; without one, a seed is drawn from the global generator, so `seed(n)` earlier makes runs repeatable.
 enum DataBindings {
     /// The keyword parameters every bunch builder shares.
-    private static let bunchParameters: [Parameter] = [
+    static let bunchParameters: [Parameter] = [
         .keywordOnly("batch_size", 64), .keywordOnly("valid", .none), .keywordOnly("seed", .none), .keywordOnly("transforms", .none),
         .keywordOnly("valid_transforms", .none), .keywordOnly("sizes", .none), .keywordOnly("limit", .none),
     ]
 
-    private static let bunchDoc = """
+    static let bunchDoc = """
         valid=None validates on the test files; a fraction such as 0.2 splits it off the training files instead (the test files become .test).
         transforms apply to training batches; validation keeps the deterministic ones (normalize, resize) unless valid_transforms is given.
         sizes={epoch: size} resizes progressively; limit=n keeps n random samples of each file; seed fixes split, subset, shuffles and augmentation.
@@ -45,30 +45,33 @@ enum DataBindings {
             return .object(try bunch(train: train, test: test, args))
         },
         BuiltinFunction("image_folder", [.required("root"), .optional("size", .none), .optional("channels", 3)],
-                        doc: "A Dataset of the images in root/<class>/…/*.jpg|png (torchvision's ImageFolder); size (an int or (h, w)) scales and centre-crops them all.") { args in
+                        doc: "A Dataset of the images in root/<class>/…/*.jpg|jpeg|png in any case (torchvision's ImageFolder); other files are skipped and counted in its description. size (an int or (h, w)) scales and centre-crops them all.") { args in
             let root = try args.string("root")
             let size = try args.isNone("size") ? nil : try DataTransforms.imageSize(args, "size")
             let channels = try args.int("channels")
             return .object(DatasetObject(try load(args) { stop in try Datasets.imageFolder(root: root, size: size, channels: channels, interrupt: stop) }))
         },
         BuiltinFunction("csv_dataset", [.required("path"), .required("shape"), .optional("header", .none), .optional("scale", .float(1.0 / 255)),
-                                        .optional("classes", .none)],
-                        doc: "A Dataset from CSV rows of a label then C·H·W pixel values (Kaggle's MNIST layout); shape is (C, H, W), values are multiplied by scale.") { args in
+                                        .optional("classes", .none), .optional("label", 0)],
+                        doc: "A Dataset from CSV rows of a label and C·H·W pixel values (Kaggle's MNIST layout), plain or gzip-compressed (.csv.gz); shape is (C, H, W), values are multiplied by scale. label chooses the label column: an index (default 0, the first; -1 the last) or a header name; labels must be integers ≥ 0 giving at least two classes.") { args in
             let path = try args.string("path")
             let shape = try TensorBindings.shape(from: try args.value("shape"), args, "shape")
             let header = try args.isNone("header") ? nil : try args.bool("header")
             let scale = Float(try args.double("scale"))
             let classes = try classNames(args, "classes")
+            let label = try labelColumn(args, "label")
             return .object(DatasetObject(try load(args) { stop in
-                try Datasets.csv(path: path, shape: shape, header: header, scale: scale, classNames: classes, interrupt: stop)
+                try Datasets.csv(path: path, shape: shape, header: header, scale: scale, classNames: classes, label: label, interrupt: stop)
             }))
         },
+        tinyImageNet,
+        fashionMNIST,
         BuiltinFunction("tensor_dataset", [.required("x"), .required("y"), .optional("classes", .none)],
                         doc: "A Dataset from images x [N, C, H, W] and labels y (a list or tensor of N class indices).") { args in
             let images = try args.tensor("x")
             let labels = try labelList(args, "y")
             let classes = try classNames(args, "classes")
-            return .object(DatasetObject(try TensorBindings.kernel { try Dataset(images: images, labels: labels, classNames: classes) }))
+            return .object(DatasetObject(try Dataset(images: images, labels: labels, classNames: classes)))
         },
         BuiltinFunction("split", [.required("dataset"), .optional("valid", 0.2), .optional("seed", .none), .optional("stratified", false)],
                         doc: "Random (train, valid) data sets with about valid of the samples in the second; stratified keeps every class's share.") { args in
@@ -92,23 +95,18 @@ enum DataBindings {
 
     // MARK: - Loading
 
-    /// Runs a Kernel loader, handing it the running program's interrupt as its stop check and turning Kernel errors
-    /// into language errors. A load stopped by Ctrl-C raises `KeyboardInterrupt` saying how far it got, and consumes
-    /// the request (as an interrupted `evaluate` does), so the next statement runs normally.
-    private static func load<T>(_ args: Arguments, _ body: (@escaping InterruptCheck) throws -> T) throws -> T {
+    /// Runs a Kernel loader with the running program's interrupt as its stop check. A load stopped by Ctrl-C throws
+    /// `LoadingInterrupted`, which the interpreter reports as `KeyboardInterrupt` saying how far it got, consuming the
+    /// request (as an interrupted `evaluate` does), so the next statement runs normally.
+    static func load<T>(_ args: Arguments, _ body: (@escaping InterruptCheck) throws -> T) throws -> T {
         let interrupt = args.interpreter.interrupt
-        do {
-            return try TensorBindings.kernel { try body({ interrupt.isRequested }) }
-        } catch let stopped as LoadingInterrupted {
-            interrupt.clear()
-            throw DSLError(.keyboardInterrupt, stopped.description)
-        }
+        return try body({ interrupt.isRequested })
     }
 
     // MARK: - Building bunches
 
     /// A bunch from a training file and a test file, following the shared keyword arguments.
-    private static func bunch(train: Dataset, test: Dataset, _ args: Arguments) throws -> DataBunchObject {
+    static func bunch(train: Dataset, test: Dataset, _ args: Arguments) throws -> DataBunchObject {
         let base = try seed(args, "seed") ?? RandomGenerator.global.next()
         var train = train
         var test = test
@@ -121,7 +119,7 @@ enum DataBindings {
         var heldOut: Dataset?
         if !(try args.isNone("valid")) {
             let fraction = try args.double("valid")
-            let parts = try TensorBindings.kernel { try train.split(validFraction: fraction, seed: base) }
+            let parts = try train.split(validFraction: fraction, seed: base)
             train = parts.train
             valid = parts.valid
             heldOut = test
@@ -143,7 +141,7 @@ enum DataBindings {
                 throw args.valueError("valid", "can be a fraction only when train is a Dataset (a loader is already built)")
             }
             let fraction = try args.double("valid")
-            let parts = try TensorBindings.kernel { try whole.split(validFraction: fraction, seed: base) }
+            let parts = try whole.split(validFraction: fraction, seed: base)
             train = .dataset(parts.train)
             valid = .dataset(parts.valid)
         default:
@@ -205,7 +203,7 @@ enum DataBindings {
         let fraction = try args.double("valid")
         let seed = try seed(args, "seed") ?? RandomGenerator.global.next()
         let stratified = try args.bool("stratified")
-        let parts = try TensorBindings.kernel { try dataset.split(validFraction: fraction, seed: seed, stratified: stratified) }
+        let parts = try dataset.split(validFraction: fraction, seed: seed, stratified: stratified)
         return .tuple([.object(DatasetObject(parts.train)), .object(DatasetObject(parts.valid))])
     }
 
@@ -217,7 +215,7 @@ enum DataBindings {
         if count == dataset.count { return dataset }
         let generator = RandomGenerator(seed: seed ?? RandomGenerator.global.next())
         let picked = generator.permutation(dataset.count).prefix(count).sorted()
-        return try TensorBindings.kernel { try dataset.subset(Array(picked)) }
+        return try dataset.subset(Array(picked))
     }
 
     /// A seed argument: None (nil) or an int ≥ 0.

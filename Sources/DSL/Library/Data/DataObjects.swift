@@ -21,7 +21,7 @@ final class DatasetObject: DSLObject {
         if case .slice(let slice) = index {
             let positions = try slice.positions(length: dataset.count)
             guard !positions.isEmpty else { throw DSLError(.index, "the slice selects no samples of \(dataset.name)") }
-            return .object(DatasetObject(try TensorBindings.kernel { try dataset.subset(positions) }))
+            return .object(DatasetObject(try dataset.subset(positions)))
         }
         guard index.integerValue != nil else {
             throw DSLError(.type, "Dataset indices must be integers or slices, not \(index.typeName)")
@@ -60,10 +60,8 @@ final class LoaderObject: DSLObject {
     init(_ dataset: Dataset, batchSize: Int, shuffle: Bool, dropLast: Bool, transforms: [TransformObject], trainingSet: Dataset,
          forValidation: Bool, sizes: ResizeSchedule?, seed: UInt64?) throws {
         let pipeline = try TransformPipeline(transforms, trainingSet: trainingSet, forValidation: forValidation)
-        loader = try TensorBindings.kernel {
-            try DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, transform: pipeline.transform,
-                           resize: sizes, seed: seed)
-        }
+        loader = try DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, transform: pipeline.transform,
+                                resize: sizes, seed: seed)
         self.transforms = transforms
         self.trainingSet = trainingSet
         self.isValidation = forValidation
@@ -85,19 +83,19 @@ final class LoaderObject: DSLObject {
     func length() throws -> Int? { loader.batchCount }
 
     func makeIterator() throws -> ValueIterator? {
-        let stream = try TensorBindings.kernel { try loader.batches(epoch: passes) }
+        let stream = try loader.batches(epoch: passes)
         passes += 1
         return ValueIterator {
-            guard let batch = try TensorBindings.kernel({ try stream.next() }) else { return nil }
+            guard let batch = try stream.next() else { return nil }
             return try DataObjects.pair(batch)
         }
     }
 
     /// The first batch of the next pass, without using the pass up.
     func oneBatch() throws -> Value {
-        let stream = try TensorBindings.kernel { try loader.batches(epoch: passes) }
+        let stream = try loader.batches(epoch: passes)
         defer { stream.cancel() }
-        guard let batch = try TensorBindings.kernel({ try stream.next() }) else {
+        guard let batch = try stream.next() else {
             throw DSLError(.value, "the loader has no batches")
         }
         return try DataObjects.pair(batch)
@@ -111,9 +109,7 @@ final class LoaderObject: DSLObject {
         if !loader.shuffle && !hasRandomSteps && finalSizes == loader.resize { return loader }
         let transform = isValidation ? loader.transform
             : try TransformPipeline(transforms, trainingSet: trainingSet, forValidation: true).transform
-        return try TensorBindings.kernel {
-            try DataLoader(loader.dataset, batchSize: loader.batchSize, shuffle: false, transform: transform, resize: finalSizes, seed: 0)
-        }
+        return try DataLoader(loader.dataset, batchSize: loader.batchSize, shuffle: false, transform: transform, resize: finalSizes, seed: 0)
     }
 }
 
@@ -174,7 +170,7 @@ enum DataObjects {
             BuiltinFunction("subset", [.required("indices")], doc: "The samples at indices (a list of ints), in that order.") { args in
                 let dataset = try args.receiver(as: DatasetObject.self).dataset
                 let indices = try args.elements("indices").map { try Operations.position($0, count: dataset.count, typeName: "Dataset") }
-                return .object(DatasetObject(try TensorBindings.kernel { try dataset.subset(indices) }))
+                return .object(DatasetObject(try dataset.subset(indices)))
             },
             BuiltinFunction("stats", doc: "The per-channel (mean, std) lists over every pixel, the numbers normalize() uses.") { args in
                 let (mean, std) = try args.receiver(as: DatasetObject.self).dataset.channelStatistics()
@@ -239,13 +235,13 @@ enum DataObjects {
 
     /// (image [C, H, W], label) of sample `position`.
     static func sample(_ dataset: Dataset, _ position: Int) throws -> Value {
-        let (image, label) = try TensorBindings.kernel { try dataset.sample(position) }
+        let (image, label) = try dataset.sample(position)
         return .tuple([.object(TensorObject(image)), .int(label)])
     }
 
     /// (images [B, C, H, W], labels [B]) of a batch; labels as a float tensor of class indices, as PyTorch gives them.
     static func pair(_ batch: Batch) throws -> Value {
-        let labels = try TensorBindings.kernel { try Tensor(shape: [batch.labels.count], data: batch.labels.map(Float.init)) }
+        let labels = try Tensor(shape: [batch.labels.count], data: batch.labels.map(Float.init))
         return .tuple([.object(TensorObject(batch.images)), .object(TensorObject(labels))])
     }
 

@@ -68,14 +68,14 @@ struct TransformPipeline {
             let step: (text: String, transform: any Transform)?
             switch (forValidation, object.validationUse) {
             case (false, _), (true, .same):
-                step = try TensorBindings.kernel { try object.resolve(statistics: statistics) }
+                step = try object.resolve(statistics: statistics)
             case (true, .drop):
                 step = nil
             case (true, .standIn(let makeStandIn)):
-                step = try TensorBindings.kernel { try makeStandIn(shape) }
+                step = try makeStandIn(shape)
             }
             guard let step else { continue }
-            shape = try TensorBindings.kernel { try step.transform.outputShape(for: shape) }
+            shape = try step.transform.outputShape(for: shape)
             steps.append(step.transform)
             texts.append(step.text)
         }
@@ -91,12 +91,19 @@ enum DataTransforms {
         doc: "A per-image augmentation or preprocessing step for loader(transforms=[...]); random steps are left out of validation loaders.")
 
     static let group = BuiltinGroup(title: "Augmentation", functions: [
-        BuiltinFunction("flip", [.optional("p", 0.5)],
-                        doc: "Mirror the image left to right with probability p (torchvision's RandomHorizontalFlip).") { args in
+        BuiltinFunction("flip", [.optional("p", 0.5), .optional("vertical", false)],
+                        doc: "Mirror the image left to right with probability p (torchvision's RandomHorizontalFlip); vertical=True mirrors it top to bottom instead (RandomVerticalFlip).") { args in
             let p = try args.double("p")
             guard p >= 0, p <= 1 else { throw args.valueError("p", "must be between 0 and 1, got \(Value.formatFloat(p))") }
+            if try args.bool("vertical") {
+                return .object(TransformObject("flip(p=\(Value.formatFloat(p)), vertical=True)", validation: .drop, RandomVerticalFlip(probability: Float(p))))
+            }
             return .object(TransformObject("flip(p=\(Value.formatFloat(p)))", validation: .drop, RandomHorizontalFlip(probability: Float(p))))
         },
+        zoom,
+        colorJitter,
+        someOf,
+        oneOf,
         BuiltinFunction("random_crop", [.required("size"), .optional("padding", 0), .optional("mode", "zero")],
                         doc: "Pad by padding pixels (mode 'zero' or 'reflect'), then crop size (an int or (h, w)) at a random place; validation crops the centre.") { args in
             let size = try imageSize(args, "size")
@@ -219,9 +226,9 @@ enum DataTransforms {
                 phases.append((epoch, try imageSize(from: entry.value, args, name)))
             }
             guard !phases.isEmpty else { throw args.valueError(name, "needs at least one {epoch: size} entry") }
-            return try TensorBindings.kernel { try ResizeSchedule(phases.sorted { $0.startEpoch < $1.startEpoch }) }
+            return try ResizeSchedule(phases.sorted { $0.startEpoch < $1.startEpoch })
         }
-        return try TensorBindings.kernel { try ResizeSchedule(constant: try imageSize(from: value, args, name)) }
+        return try ResizeSchedule(constant: try imageSize(from: value, args, name))
     }
 
     /// The validation stand-in of a random crop to `size`: nothing when the size is unchanged, else a centre crop

@@ -27,7 +27,7 @@ extension Arguments {
     /// `"same"`, `"valid"`, a number of pixels on every side (0 is `"valid"`) or a (rows, columns) pair.
     func padding(_ name: String) throws -> Padding {
         if case .string(let text) = try value(name) {
-            return try TensorBindings.kernel { try Padding.named(text) }
+            return try Padding.named(text)
         }
         let (rows, columns) = try pair(name)
         guard rows >= 0, columns >= 0 else { throw valueError(name, "must not be negative, found (\(rows), \(columns))") }
@@ -50,7 +50,7 @@ extension Arguments {
     /// A weight initialiser by name (`pytorch`, `kaiming_normal`, `he_normal`, `glorot_uniform`, …).
     func initializer(_ name: String) throws -> Initializer {
         let text = try string(name)
-        return try TensorBindings.kernel { try Initializer.named(text) }
+        return try Initializer.named(text)
     }
 
     /// One symbolic tensor, or a list of them.

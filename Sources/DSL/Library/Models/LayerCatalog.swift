@@ -37,19 +37,19 @@ struct LayerKind {
     var builderFunction: BuiltinFunction {
         let doc = ([summary] + [details, tensorNote].filter { !$0.isEmpty }).joined(separator: "\n")
         return BuiltinFunction(builder, [.required(inputName)] + parameters + [.keywordOnly("name", .none)], doc: doc) { args in
-            let layer = try TensorBindings.kernel { try make(args) }
+            let layer = try make(args)
             switch try LayerInput(args, inputName) {
             case .symbolic(let inputs):
-                return .object(SymbolicObject(try TensorBindings.kernel { try layer(inputs) }))
+                return .object(SymbolicObject(try layer(inputs)))
             case .tensors(let tensors):
                 switch onTensors {
                 case .runLayer(let training):
-                    return .object(TensorObject(try TensorBindings.kernel { try layer(tensors, training: training) }))
+                    return .object(TensorObject(try layer(tensors, training: training)))
                 case .operation(let operation):
                     guard tensors.count == 1, let tensor = tensors.first else {
                         throw args.typeError(inputName, expected: "one tensor", found: try args.value(inputName))
                     }
-                    return .object(TensorObject(try TensorBindings.kernel { try operation(args, tensor) }))
+                    return .object(TensorObject(try operation(args, tensor)))
                 case .refuse:
                     throw DSLError(.type, "\(builder)() creates a layer with new weights, so it needs a SymbolicTensor from input(...), not a Tensor; to run a layer on real data, keep the layer object: layer = \(classNames.first ?? builder)(...), then layer(t)")
                 }
@@ -65,7 +65,7 @@ struct LayerKind {
                 : "Same as \(classNames.first ?? className)(), by its PyTorch-style short name."
             return BuiltinFunction(className, parameters + [.keywordOnly("name", .none)],
                                    doc: details.isEmpty ? summary : summary + "\n" + details) { args in
-                .object(LayerObject(try TensorBindings.kernel { try make(args) }))
+                .object(LayerObject(try make(args)))
             }
         }
     }

@@ -21,12 +21,12 @@ final class LayerObject: DSLObject {
                         doc: "Apply the layer to a symbolic tensor (or a list of them for merge layers), or run it on a batch.") { [self] args in
             switch try LayerInput(args, "x") {
             case .symbolic(let inputs):
-                let result = try TensorBindings.kernel { try layer(inputs) }
+                let result = try layer(inputs)
                 output = result
                 return .object(SymbolicObject(result))
             case .tensors(let tensors):
                 let training = try args.bool("training")
-                return .object(TensorObject(try TensorBindings.kernel { try layer(tensors, training: training) }))
+                return .object(TensorObject(try layer(tensors, training: training)))
             }
         }
     }
@@ -94,7 +94,7 @@ final class LayerObject: DSLObject {
                         guard source.shape == target.shape else {
                             throw DSLError(.value, "layer '\(layer.name)' (\(layer.typeName)) \(name) has shape \(shapeString(target.shape)), cannot assign a tensor of shape \(shapeString(source.shape))")
                         }
-                        try TensorBindings.kernel { try target.assign(source) }
+                        try target.assign(source)
                     })
     }
 }

@@ -10,7 +10,7 @@ enum ModelFactories {
         doc: "The input of a model: a SymbolicTensor of per-sample shape (without the batch), e.g. input([3, 64, 64]) for 64×64 RGB images.\nCall layer builders on it (conv2d(x, 16, 3), relu(x), …) and finish with model(x, outputs). Layers get automatic names (conv2d, conv2d_1, …) unless given name=.") { args in
         let shape = try args.sampleShape("shape")
         let name = try args.optionalString("name")
-        return .object(SymbolicObject(try TensorBindings.kernel { try Input(shape: shape, name: name) }))
+        return .object(SymbolicObject(try Input(shape: shape, name: name)))
     }
 
     /// `model(x, out, name=...)`, also the constructor of the `Model` type (Keras's spelling).
@@ -23,7 +23,7 @@ enum ModelFactories {
             }
             let outputs = try args.symbolicTensors("outputs")
             let name = try args.string("name")
-            return .object(ModelObject(try TensorBindings.kernel { try Model(inputs: inputs, outputs: outputs, name: name) }))
+            return .object(ModelObject(try Model(inputs: inputs, outputs: outputs, name: name)))
         }
     }
 
@@ -40,6 +40,6 @@ enum ModelFactories {
         guard !layers.isEmpty else { throw args.valueError("layers", "must list at least one layer") }
         let shape = try args.sampleShape("input_shape")
         let name = try args.string("name")
-        return .object(ModelObject(try TensorBindings.kernel { try Model.sequential(layers, inputShape: shape, name: name) }))
+        return .object(ModelObject(try Model.sequential(layers, inputShape: shape, name: name)))
     }
 }

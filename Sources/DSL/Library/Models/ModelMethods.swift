@@ -55,7 +55,7 @@ enum ModelMethods {
                         doc: "Write the weights and batch-norm statistics to a safetensors file (replaced atomically), keyed '<layer>.<tensor>'.\nThe file loads in PyTorch with safetensors.torch.load_file; for resnet models the keys are torchvision's.") { args in
             let model = try receiver(args).model
             let path = try ModelMethods.path(args)
-            try TensorBindings.kernel { try model.saveWeights(path) }
+            try model.saveWeights(path)
             return .none
         },
         BuiltinFunction("load_weights", [.required("path"), .optional("strict", true)],
@@ -63,7 +63,7 @@ enum ModelMethods {
             let model = try receiver(args).model
             let path = try ModelMethods.path(args)
             let strict = try args.bool("strict")
-            let report = try TensorBindings.kernel { try model.loadWeights(path, strict: strict) }
+            let report = try model.loadWeights(path, strict: strict)
             if !report.missing.isEmpty || !report.unexpected.isEmpty {
                 var note = "loaded \(report.loaded.count) of \(report.loaded.count + report.missing.count) tensors"
                 if !report.missing.isEmpty { note += "; not in the file: " + report.missing.joined(separator: ", ") }

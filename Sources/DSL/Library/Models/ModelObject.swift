@@ -45,7 +45,7 @@ final class ModelObject: DSLObject {
                 if training { model.train() } else { model.eval() }
             }
             defer { if saved { model.train() } else { model.eval() } }
-            let outputs = try TensorBindings.kernel { try model(inputs) }
+            let outputs = try model(inputs)
             let values = outputs.map { Value.object(TensorObject($0)) }
             if values.count == 1, let only = values.first { return only }
             return .list(values)

@@ -24,7 +24,7 @@ enum ModelResNetFactories {
         zero_init_residual=True starts each block's last batch norm at zero; conv_init names the convolution initialiser; classes; in_channels or input_shape=[C, H, W]; name.
         """
     ) { args in
-        .object(ModelObject(try TensorBindings.kernel { try ResNet.make(try config(args)) }))
+        .object(ModelObject(try ResNet.make(try config(args))))
     }
 
     /// `resnet18(classes=1000, input_shape=[3, 224, 224], in_channels=None)` and its siblings.
@@ -32,9 +32,9 @@ enum ModelResNetFactories {
         let parameters: [Parameter] = [.optional("classes", 1000), .optional("input_shape", .list([3, 224, 224])), .keywordOnly("in_channels", .none)]
         return BuiltinFunction("resnet\(depth)", parameters,
                                doc: "torchvision's ResNet-\(depth) (\(count) parameters with 1000 classes); its weights load from and save to torchvision's keys.\nin_channels replaces the channels of input_shape, e.g. in_channels=1 for grey images; the network accepts any image size.") { args in
-            var config = try TensorBindings.kernel { try ResNetConfig.imagenet(depth: depth) }
+            var config = try ResNetConfig.imagenet(depth: depth)
             try applyPresetArguments(args, to: &config)
-            return .object(ModelObject(try TensorBindings.kernel { try ResNet.make(config) }))
+            return .object(ModelObject(try ResNet.make(config)))
         }
     }
 
@@ -42,9 +42,9 @@ enum ModelResNetFactories {
         "cifar_resnet", [.required("depth"), .optional("classes", 10), .optional("input_shape", .list([3, 32, 32])), .keywordOnly("in_channels", .none)],
         doc: "He et al.'s CIFAR ResNet of depth 6n + 2 (20, 32, 44, 56, 110): a 3×3 stem, three stages of widths 16-32-64 and option A shortcuts (ResNet-20 has 269,722 parameters).\nin_channels replaces the channels of input_shape, e.g. in_channels=1 for MNIST; for other options use resnet(depth, ...).") { args in
         let depth = try args.int("depth")
-        var config = try TensorBindings.kernel { try ResNetConfig.cifar(depth: depth) }
+        var config = try ResNetConfig.cifar(depth: depth)
         try applyPresetArguments(args, to: &config)
-        return .object(ModelObject(try TensorBindings.kernel { try ResNet.make(config) }))
+        return .object(ModelObject(try ResNet.make(config)))
     }
 
     /// classes, input_shape and in_channels of the presets.
@@ -73,9 +73,9 @@ enum ModelResNetFactories {
                 throw args.valueError("blocks", "cannot be combined with depth (which picks the blocks); give one of them")
             }
             if imagenetDepths.contains(depth) {
-                config = try TensorBindings.kernel { try ResNetConfig.imagenet(depth: depth) }
+                config = try ResNetConfig.imagenet(depth: depth)
             } else if depth >= 8, (depth - 2) % 6 == 0 {
-                config = try TensorBindings.kernel { try ResNetConfig.cifar(depth: depth) }
+                config = try ResNetConfig.cifar(depth: depth)
             } else {
                 throw args.valueError("depth", "must be 18, 34, 50, 101 or 152 (ImageNet ResNets) or 6n + 2 such as 20, 32, 44, 56 or 110 (CIFAR ResNets), found \(depth); or give blocks=[...] instead")
             }

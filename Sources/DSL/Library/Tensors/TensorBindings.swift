@@ -1,41 +1,27 @@
 import Kernel
 
-/// Tensors in the language: creation builtins, the `Tensor` type's properties and methods, and the
-/// translation of Kernel errors into language errors (located by the interpreter at the failing call).
+/// Tensors in the language: creation builtins and the `Tensor` type's properties and methods.
 enum TensorBindings {
-    /// Runs Kernel code, turning `KernelError`s into `DSLError`s: bad arguments become `ValueError`,
-    /// everything else (shape mismatches, autograd misuse, memory) `RuntimeError`, as in PyTorch.
-    static func kernel<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as KernelError {
-            switch error {
-            case .invalidArgument: throw DSLError(.value, error.description)
-            default: throw DSLError(.runtime, error.description)
-            }
-        }
-    }
-
     static let group = BuiltinGroup(title: "Tensors", functions: [
         BuiltinFunction("tensor", [.required("data"), .keywordOnly("requires_grad", false)],
                         doc: "A float32 tensor from a number or (nested) lists of numbers, e.g. tensor([[1, 2], [3, 4]]).") { args in
             let tensor = try args.tensor("data")
-            let copy = try kernel { try Tensor(shape: tensor.shape, data: tensor.data, requiresGrad: try args.bool("requires_grad")) }
+            let copy = try Tensor(shape: tensor.shape, data: tensor.data, requiresGrad: try args.bool("requires_grad"))
             return .object(TensorObject(copy))
         },
         BuiltinFunction("zeros", [.variadic("shape"), .keywordOnly("requires_grad", false)],
                         doc: "A tensor of zeros, e.g. zeros(2, 3) or zeros((2, 3)).") { args in
-            .object(TensorObject(try kernel { try Tensor.zeros(try args.shape("shape"), requiresGrad: try args.bool("requires_grad")) }))
+            .object(TensorObject(try Tensor.zeros(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
         },
         BuiltinFunction("ones", [.variadic("shape"), .keywordOnly("requires_grad", false)],
                         doc: "A tensor of ones, e.g. ones(2, 3).") { args in
-            .object(TensorObject(try kernel { try Tensor.ones(try args.shape("shape"), requiresGrad: try args.bool("requires_grad")) }))
+            .object(TensorObject(try Tensor.ones(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
         },
         BuiltinFunction("full", [.required("shape"), .required("value"), .keywordOnly("requires_grad", false)],
                         doc: "A tensor of the given shape (an int or a tuple) filled with value.") { args in
             let shape = try TensorBindings.shape(from: try args.value("shape"), args, "shape")
             let value = Float(try args.double("value"))
-            return .object(TensorObject(try kernel { try Tensor.full(shape, value, requiresGrad: try args.bool("requires_grad")) }))
+            return .object(TensorObject(try Tensor.full(shape, value, requiresGrad: try args.bool("requires_grad"))))
         },
         BuiltinFunction("arange", [.required("start"), .optional("end", .none), .optional("step", 1)],
                         doc: "A 1-D tensor counting from start (or 0) by step up to but excluding end: arange(5), arange(1, 2, 0.25).") { args in
@@ -47,15 +33,15 @@ enum TensorBindings {
             guard step != 0, count.isFinite, count <= Double(Int32.max) else {
                 throw DSLError(.value, "arange(\(Value.formatFloat(start)), \(Value.formatFloat(end)), \(Value.formatFloat(step))) would have too many elements or a zero step")
             }
-            return .object(TensorObject(try kernel { try Tensor.arange(Float(start), Float(end), step: Float(step)) }))
+            return .object(TensorObject(try Tensor.arange(Float(start), Float(end), step: Float(step))))
         },
         BuiltinFunction("randn", [.variadic("shape"), .keywordOnly("requires_grad", false)],
                         doc: "Samples from the standard normal distribution, e.g. randn(3, 4); reproducible after seed(n).") { args in
-            .object(TensorObject(try kernel { try Tensor.randn(try args.shape("shape"), requiresGrad: try args.bool("requires_grad")) }))
+            .object(TensorObject(try Tensor.randn(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
         },
         BuiltinFunction("rand", [.variadic("shape"), .keywordOnly("requires_grad", false)],
                         doc: "Uniform samples in [0, 1), e.g. rand(3); reproducible after seed(n).") { args in
-            .object(TensorObject(try kernel { try Tensor.rand(try args.shape("shape"), requiresGrad: try args.bool("requires_grad")) }))
+            .object(TensorObject(try Tensor.rand(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
         },
         BuiltinFunction("seed", [.required("n")], doc: "Seed the random generator so that runs are reproducible.") { args in
             let n = try args.int("n")
@@ -66,12 +52,12 @@ enum TensorBindings {
         BuiltinFunction("stack", [.required("tensors"), .optional("dim", 0)],
                         doc: "Join equally shaped tensors along a new dimension.") { args in
             let tensors = try args.tensors("tensors")
-            return .object(TensorObject(try kernel { try Tensor.stack(tensors, axis: try args.int("dim")) }))
+            return .object(TensorObject(try Tensor.stack(tensors, axis: try args.int("dim"))))
         },
         BuiltinFunction("cat", [.required("tensors"), .optional("dim", 0)],
                         doc: "Join tensors along an existing dimension.") { args in
             let tensors = try args.tensors("tensors")
-            return .object(TensorObject(try kernel { try Tensor.concat(tensors, axis: try args.int("dim")) }))
+            return .object(TensorObject(try Tensor.concat(tensors, axis: try args.int("dim"))))
         },
     ])
 
@@ -101,7 +87,7 @@ enum TensorBindings {
                 try receiver(value).gradFnName.map { .string($0) } ?? .none
             },
             DSLProperty("T", doc: "The transpose of a 2-D tensor.") { value in
-                .object(TensorObject(try kernel { try receiver(value).transpose() }))
+                .object(TensorObject(try receiver(value).transpose()))
             },
         ],
         methods: TensorMethods.all)
@@ -171,7 +157,7 @@ enum TensorBindings {
             for item in items { try visit(item, depth: depth + 1) }
         }
         try visit(value, depth: 0)
-        return try kernel { try Tensor(shape: shape, data: values) }
+        return try Tensor(shape: shape, data: values)
     }
 }
 

@@ -4,7 +4,7 @@ import Kernel
 enum TensorMethods {
     static let all: [BuiltinFunction] = [
         BuiltinFunction("item", doc: "The value of a one-element tensor as a float.") { args in
-            .float(Double(try TensorBindings.kernel { try args.tensorReceiver().item() }))
+            .float(Double(try args.tensorReceiver().item()))
         },
         BuiltinFunction("tolist", doc: "The values as (nested) lists of floats.") { args in
             let tensor = try args.tensorReceiver()
@@ -18,13 +18,13 @@ enum TensorMethods {
         BuiltinFunction("size", [.optional("dim", .none)], doc: "The shape as a tuple, or the size of dimension dim.") { args in
             let tensor = try args.tensorReceiver()
             guard let dim = try args.optionalInt("dim") else { return .tuple(tensor.shape.map { .int($0) }) }
-            return .int(try TensorBindings.kernel { try tensor.size(dim) })
+            return .int(try tensor.size(dim))
         },
         BuiltinFunction("backward", [.optional("gradient", .none)],
                         doc: "Compute the gradients of this (one-element) tensor with respect to the leaves that require them.") { args in
             let tensor = try args.tensorReceiver()
             let gradient = try args.isNone("gradient") ? nil : try args.tensor("gradient")
-            try TensorBindings.kernel { try tensor.backward(gradient) }
+            try tensor.backward(gradient)
             return .none
         },
         BuiltinFunction("zero_grad", doc: "Clear the accumulated gradient.") { args in
@@ -49,31 +49,29 @@ enum TensorMethods {
         BuiltinFunction("argmax", [.optional("dim", .none), .optional("keepdim", false)],
                         doc: "The index of the largest element (an int), or the indices along dim (a tensor).") { args in
             let tensor = try args.tensorReceiver()
-            return try TensorBindings.kernel {
-                guard let dim = try args.optionalInt("dim") else { return .int(try tensor.argmax()) }
-                return .object(TensorObject(try tensor.argmax(axis: dim, keepDims: try args.bool("keepdim"))))
-            }
+            guard let dim = try args.optionalInt("dim") else { return .int(try tensor.argmax()) }
+            return .object(TensorObject(try tensor.argmax(axis: dim, keepDims: try args.bool("keepdim"))))
         },
         BuiltinFunction("reshape", [.variadic("shape")], doc: "The same values with a new shape; one dimension may be -1.") { args in
             let shape = try args.shape("shape")
-            return .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().reshape(shape) }))
+            return .object(TensorObject(try args.tensorReceiver().reshape(shape)))
         },
         BuiltinFunction("flatten", [.optional("start_dim", 0)], doc: "The dimensions from start_dim on merged into one.") { args in
-            .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().flatten(from: try args.int("start_dim")) }))
+            .object(TensorObject(try args.tensorReceiver().flatten(from: try args.int("start_dim"))))
         },
         BuiltinFunction("unsqueeze", [.required("dim")], doc: "A new dimension of size 1 inserted at dim.") { args in
-            .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().unsqueeze(try args.int("dim")) }))
+            .object(TensorObject(try args.tensorReceiver().unsqueeze(try args.int("dim"))))
         },
         BuiltinFunction("permute", [.variadic("dims")], doc: "The dimensions reordered: output dimension i is input dimension dims[i].") { args in
             let order = try args.shape("dims")
-            return .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().permute(order) }))
+            return .object(TensorObject(try args.tensorReceiver().permute(order)))
         },
         BuiltinFunction("transpose", [.optional("dim0", -2), .optional("dim1", -1)], doc: "Two dimensions swapped (by default the last two).") { args in
-            .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().transpose(try args.int("dim0"), try args.int("dim1")) }))
+            .object(TensorObject(try args.tensorReceiver().transpose(try args.int("dim0"), try args.int("dim1"))))
         },
         BuiltinFunction("matmul", [.required("other")], doc: "The matrix product (same as the @ operator).") { args in
             let other = try args.tensor("other")
-            return .object(TensorObject(try TensorBindings.kernel { try args.tensorReceiver().matmul(other) }))
+            return .object(TensorObject(try args.tensorReceiver().matmul(other)))
         },
         BuiltinFunction("pow", [.required("exponent")], doc: "Every element raised to a number.") { args in
             .object(TensorObject(try args.tensorReceiver().pow(Float(try args.double("exponent")))))
@@ -104,7 +102,7 @@ enum TensorMethods {
             let axes = try args.isNone("dim") ? nil : try TensorBindings.shape(from: try args.value("dim"), args, "dim")
             let tensor = try args.tensorReceiver()
             let keep = try args.bool("keepdim")
-            return .object(TensorObject(try TensorBindings.kernel { try body(tensor, axes, keep) }))
+            return .object(TensorObject(try body(tensor, axes, keep)))
         }
     }
 
@@ -115,7 +113,7 @@ enum TensorMethods {
             let axis = try args.optionalInt("dim")
             let tensor = try args.tensorReceiver()
             let keep = try args.bool("keepdim")
-            return .object(TensorObject(try TensorBindings.kernel { try body(tensor, axis, keep) }))
+            return .object(TensorObject(try body(tensor, axis, keep)))
         }
     }
 

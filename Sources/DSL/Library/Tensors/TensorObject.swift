@@ -45,24 +45,22 @@ final class TensorObject: DSLObject {
         if case .object(let object) = other, let right = object as? TensorObject {
             // Both operands are tensors: the left one answers.
             guard objectOnLeft else { return nil }
-            return try TensorBindings.kernel { try TensorObject.combine(op, tensor, right.tensor) }
+            return try TensorObject.combine(op, tensor, right.tensor)
         }
         guard let number = other.numericValue else { return nil }
         let scalar = Float(number)
-        return try TensorBindings.kernel {
-            switch (op, objectOnLeft) {
-            case (.add, _): return .object(TensorObject(tensor + scalar))
-            case (.multiply, _): return .object(TensorObject(tensor * scalar))
-            case (.subtract, true): return .object(TensorObject(tensor - scalar))
-            case (.subtract, false): return .object(TensorObject(scalar - tensor))
-            case (.divide, true): return .object(TensorObject(tensor / scalar))
-            case (.divide, false): return .object(TensorObject(scalar / tensor))
-            case (.power, true): return .object(TensorObject(tensor.pow(scalar)))
-            case (.power, false), (.matrixMultiply, _), (.floorDivide, _), (.modulo, _): return nil
-            case (.equal, _), (.notEqual, _), (.less, _), (.lessEqual, _), (.greater, _), (.greaterEqual, _):
-                let number = Tensor(scalar)
-                return objectOnLeft ? try TensorObject.combine(op, tensor, number) : try TensorObject.combine(op, number, tensor)
-            }
+        switch (op, objectOnLeft) {
+        case (.add, _): return .object(TensorObject(tensor + scalar))
+        case (.multiply, _): return .object(TensorObject(tensor * scalar))
+        case (.subtract, true): return .object(TensorObject(tensor - scalar))
+        case (.subtract, false): return .object(TensorObject(scalar - tensor))
+        case (.divide, true): return .object(TensorObject(tensor / scalar))
+        case (.divide, false): return .object(TensorObject(scalar / tensor))
+        case (.power, true): return .object(TensorObject(tensor.pow(scalar)))
+        case (.power, false), (.matrixMultiply, _), (.floorDivide, _), (.modulo, _): return nil
+        case (.equal, _), (.notEqual, _), (.less, _), (.lessEqual, _), (.greater, _), (.greaterEqual, _):
+            let number = Tensor(scalar)
+            return objectOnLeft ? try TensorObject.combine(op, tensor, number) : try TensorObject.combine(op, number, tensor)
         }
     }
 
@@ -94,7 +92,7 @@ final class TensorObject: DSLObject {
         guard tensor.count == 1 else {
             throw DSLError(.value, "the truth value of a tensor with \(tensor.count) elements is ambiguous; reduce it first, e.g. (t > 0).sum().item() > 0")
         }
-        return try TensorBindings.kernel { try tensor.item() != 0 }
+        return try tensor.item() != 0
     }
 
     func length() throws -> Int? {
@@ -109,27 +107,25 @@ final class TensorObject: DSLObject {
         guard components.count <= tensor.rank else {
             throw DSLError(.index, "too many indices for a tensor of rank \(tensor.rank): \(components.count) given")
         }
-        return try TensorBindings.kernel {
-            var result = tensor
-            var axis = 0
-            for component in components {
-                switch component {
-                case .int, .bool:
-                    result = try result.select(axis: axis, index: component.integerValue ?? 0)
-                case .slice(let slice):
-                    result = try result.slice(axis: axis, start: slice.start, end: slice.stop, step: slice.step ?? 1)
-                    axis += 1
-                case .list(let list):
-                    let size = result.shape[axis]
-                    let indices = try list.items.map { try Operations.position($0, count: size, typeName: "tensor") }
-                    result = try result.indexSelect(axis: axis, indices: indices)
-                    axis += 1
-                default:
-                    throw DSLError(.type, "tensor indices must be integers, slices or lists of integers, not \(component.typeName)")
-                }
+        var result = tensor
+        var axis = 0
+        for component in components {
+            switch component {
+            case .int, .bool:
+                result = try result.select(axis: axis, index: component.integerValue ?? 0)
+            case .slice(let slice):
+                result = try result.slice(axis: axis, start: slice.start, end: slice.stop, step: slice.step ?? 1)
+                axis += 1
+            case .list(let list):
+                let size = result.shape[axis]
+                let indices = try list.items.map { try Operations.position($0, count: size, typeName: "tensor") }
+                result = try result.indexSelect(axis: axis, indices: indices)
+                axis += 1
+            default:
+                throw DSLError(.type, "tensor indices must be integers, slices or lists of integers, not \(component.typeName)")
             }
-            return .object(TensorObject(result))
         }
+        return .object(TensorObject(result))
     }
 
     func makeIterator() throws -> ValueIterator? {
@@ -139,12 +135,12 @@ final class TensorObject: DSLObject {
         return ValueIterator {
             guard index < count else { return nil }
             defer { index += 1 }
-            return try TensorBindings.kernel { .object(TensorObject(try tensor.select(axis: 0, index: index))) }
+            return .object(TensorObject(try tensor.select(axis: 0, index: index)))
         }
     }
 
     func formatted(spec: String) throws -> String? {
         guard tensor.count == 1 else { return nil }
-        return try Formatting.format(.float(Double(try TensorBindings.kernel { try tensor.item() })), spec: spec)
+        return try Formatting.format(.float(Double(try tensor.item())), spec: spec)
     }
 }

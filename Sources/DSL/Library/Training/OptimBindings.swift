@@ -27,15 +27,13 @@ struct OptimizerRecipe {
         let groups = noDecayForBiasAndNorm && weightDecay > 0
             ? ParameterGroup.splitByWeightDecay(parameters, weightDecay: weightDecay)
             : [ParameterGroup(name: "all", parameters: parameters)]
-        return try TensorBindings.kernel { () throws -> Optimizer in
-            switch kind {
-            case .sgd:
-                return try SGD(groups: groups, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
-            case .adam:
-                return try Adam(groups: groups, learningRate: learningRate, betas: (momentum, beta2), epsilon: epsilon, weightDecay: weightDecay)
-            case .adamw:
-                return try AdamW(groups: groups, learningRate: learningRate, betas: (momentum, beta2), epsilon: epsilon, weightDecay: weightDecay)
-            }
+        switch kind {
+        case .sgd:
+            return try SGD(groups: groups, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
+        case .adam:
+            return try Adam(groups: groups, learningRate: learningRate, betas: (momentum, beta2), epsilon: epsilon, weightDecay: weightDecay)
+        case .adamw:
+            return try AdamW(groups: groups, learningRate: learningRate, betas: (momentum, beta2), epsilon: epsilon, weightDecay: weightDecay)
         }
     }
 
@@ -205,7 +203,7 @@ enum OptimBindings {
         methods: [
             BuiltinFunction("step", doc: "Update every bound parameter that has a gradient (after loss.backward()).") { args in
                 let optimizer = try args.receiver(as: OptimizerObject.self).boundOptimizer(for: "step")
-                try TensorBindings.kernel { try optimizer.step() }
+                try optimizer.step()
                 return .none
             },
             BuiltinFunction("zero_grad", doc: "Clear the gradients of every bound parameter.") { args in

@@ -17,13 +17,13 @@ extension Interpreter {
     /// How training builtins show progress. The REPL sets `.bar` when its output is a terminal; `.automatic`
     /// (the default) asks `OutputTerminal` about standard output.
     public var progressStyle: ProgressStyle {
-        get { TrainingState.of(self).progressStyle }
-        set { TrainingState.of(self).progressStyle = newValue }
+        get { extensionState(TrainingState.self).progressStyle }
+        set { extensionState(TrainingState.self).progressStyle = newValue }
     }
 }
 
-/// Per-interpreter state of the training builtins, kept beside the interpreter (this binding does not own its class).
-final class TrainingState {
+/// Per-interpreter state of the training builtins.
+final class TrainingState: InterpreterExtensionState {
     /// See `Interpreter.progressStyle`.
     var progressStyle: ProgressStyle = .automatic
     /// Training runs stopped by an interrupt so far; `grid_search` compares it before and after a trial, because
@@ -36,26 +36,6 @@ final class TrainingState {
         case .bar: return true
         case .lines: return false
         case .automatic: return OutputTerminal.isTerminal(STDOUT_FILENO)
-        }
-    }
-
-    private struct Entry {
-        weak var interpreter: Interpreter?
-        let state: TrainingState
-    }
-
-    private static let entries = Locked<[ObjectIdentifier: Entry]>([:])
-
-    /// The state of `interpreter`, created on first use.
-    static func of(_ interpreter: Interpreter) -> TrainingState {
-        entries.withLock { entries in
-            let key = ObjectIdentifier(interpreter)
-            // An identifier can be reused by a new interpreter at the address of a freed one: check the owner too.
-            if let entry = entries[key], entry.interpreter === interpreter { return entry.state }
-            entries = entries.filter { $0.value.interpreter != nil }
-            let state = TrainingState()
-            entries[key] = Entry(interpreter: interpreter, state: state)
-            return state
         }
     }
 }
@@ -119,7 +99,7 @@ final class ProgressPrinter: TrainingObserver {
     /// A printer writing to `interpreter`; `showsProgress` false leaves only the table, `table` nil only the progress.
     init(interpreter: Interpreter, showsProgress: Bool, table: EpochTable?) {
         self.interpreter = interpreter
-        self.drawsBar = TrainingState.of(interpreter).drawsBar
+        self.drawsBar = interpreter.extensionState(TrainingState.self).drawsBar
         self.showsProgress = showsProgress
         self.table = table
         lastLine = DispatchTime.now().uptimeNanoseconds

@@ -19,7 +19,7 @@ final class ScheduleObject: DSLObject {
         self.needsLength = needsLength
         self.build = build
         // Build once now so bad arguments fail where they are written; a long stand-in length when fit fills it in.
-        _ = try TensorBindings.kernel { try build(totalSteps ?? 1_000_000) }
+        _ = try build(totalSteps ?? 1_000_000)
     }
 
     var dslType: DSLType { ScheduleBindings.type }
@@ -30,7 +30,7 @@ final class ScheduleObject: DSLObject {
         if let totalSteps, needsLength, totalSteps < steps {
             throw DSLError(.value, "\(text) has total_steps=\(totalSteps), but this fit takes \(steps) steps (epochs × batches per epoch); leave total_steps out and fit fills it in")
         }
-        return try TensorBindings.kernel { try build(needsLength ? (totalSteps ?? steps) : steps) }
+        return try build(needsLength ? (totalSteps ?? steps) : steps)
     }
 
     /// The values at steps 0..<steps (default: total_steps, or 100 for schedules without a length).
@@ -39,7 +39,7 @@ final class ScheduleObject: DSLObject {
             throw DSLError(.value, "\(text) has no length yet; give one: .preview(steps) or total_steps=...")
         }
         guard count >= 1, count <= 10_000_000 else { throw DSLError(.value, "preview() steps must be between 1 and 10000000, got \(count)") }
-        let schedule = try TensorBindings.kernel { try build(needsLength ? (totalSteps ?? count) : count) }
+        let schedule = try build(needsLength ? (totalSteps ?? count) : count)
         return schedule.preview(steps: count)
     }
 }
@@ -105,6 +105,7 @@ enum ScheduleBindings {
                 try CosineSchedule(maxLR: maxLR, totalSteps: steps, warmupSteps: try warmupSteps(steps), minLR: minLR)
             })
         },
+        sgdr,
         BuiltinFunction("step_lr", [.required("lr"), .required("step_size"), .optional("gamma", 0.1)],
                         doc: "lr multiplied by gamma every step_size batches (torch's StepLR, counted in batches).") { args in
             let lr = try args.double("lr")

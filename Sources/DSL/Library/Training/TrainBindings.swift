@@ -46,10 +46,8 @@ enum TrainBindings {
             let loss = try lossFunction(args, "loss", labelSmoothing: 0)
             let printer = ProgressPrinter(interpreter: args.interpreter, showsProgress: true, table: nil)
             defer { printer.clear() }
-            let result = try run(args.interpreter) {
-                try Kernel.evaluate(model: model, data: data, loss: loss, metrics: metrics, observers: [printer],
-                                    interrupt: { args.interpreter.interrupt.isRequested })
-            }
+            let result = try Kernel.evaluate(model: model, data: data, loss: loss, metrics: metrics, observers: [printer],
+                                                interrupt: { args.interpreter.interrupt.isRequested })
             let pairs = [(Value.string("loss"), Value.float(result.loss))] + zip(result.metricNames, result.metrics).map { (.string($0), .float($1)) }
             return .dict(try DictObject(pairs))
         },
@@ -57,23 +55,21 @@ enum TrainBindings {
                         doc: "What model gets wrong on data (like evaluate's): confusion matrix, per-class accuracy, top_losses(k), most_confused().") { args in
             let model = try model(args, "model")
             let (data, classNames) = try evaluationData(args, "data")
-            let interpretation = try run(args.interpreter) {
-                try Kernel.interpret(model: model, data: data, classNames: classNames, interrupt: { args.interpreter.interrupt.isRequested })
-            }
+            let interpretation = try Kernel.interpret(model: model, data: data, classNames: classNames, interrupt: { args.interpreter.interrupt.isRequested })
             return .object(InterpretationObject(interpretation, samples: data.dataset))
         },
         BuiltinFunction("save", [.required("model"), .required("path")],
                         doc: "Write the model's weights and buffers to a .safetensors file (atomically; PyTorch's safetensors.torch.load_file reads it).") { args in
             let model = try model(args, "model")
             let path = try args.string("path")
-            try run(args.interpreter) { try model.saveWeights(path) }
+            try model.saveWeights(path)
             return .none
         },
         BuiltinFunction("load", [.required("model"), .required("path"), .optional("strict", true)],
                         doc: "Read weights saved by save() (or by PyTorch under the same names) into model; strict=False skips missing and unexpected names and reports them.") { args in
             let model = try model(args, "model")
             let path = try args.string("path")
-            let report = try run(args.interpreter) { try model.loadWeights(path, strict: try args.bool("strict")) }
+            let report = try model.loadWeights(path, strict: try args.bool("strict"))
             if !report.missing.isEmpty || !report.unexpected.isEmpty {
                 args.interpreter.write("loaded \(report.loaded.count) tensors; missing (kept as they were): \(report.missing.count), unexpected (ignored): \(report.unexpected.count)\n")
             }
@@ -88,9 +84,7 @@ enum TrainBindings {
             let position = history.map { history in
                 TrainingPosition(epoch: history.epochs.count, step: history.steps.filter { $0.epoch < history.epochs.count }.count)
             } ?? .start
-            try run(args.interpreter) {
-                try TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: position, history: history).save(to: path)
-            }
+            try TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: position, history: history).save(to: path)
             return .none
         },
         BuiltinFunction("load_checkpoint", [.required("model"), .required("path"), .optional("opt", .none)],
@@ -98,8 +92,8 @@ enum TrainBindings {
             let model = try model(args, "model")
             let path = try args.string("path")
             let optimizer = try optimizerObject(args, "opt").map { try $0.optimizer(for: model) }
-            let checkpoint = try run(args.interpreter) { try TrainingCheckpoint.load(from: path) }
-            try run(args.interpreter) { try checkpoint.restore(model: model, optimizer: optimizer) }
+            let checkpoint = try TrainingCheckpoint.load(from: path)
+            try checkpoint.restore(model: model, optimizer: optimizer)
             return checkpoint.history.map { .object(HistoryObject($0)) } ?? .none
         },
         BuiltinFunction("grid_search", TrainGridSearch.parameters, doc: TrainGridSearch.doc, TrainGridSearch.run),
@@ -113,26 +107,6 @@ enum TrainBindings {
         BuiltinConstant("error_rate", .object(MetricObject.errorRate), doc: "The metric: 1 - accuracy."),
         BuiltinConstant("top5", .object(MetricObject.top5), doc: "The metric: fraction of samples whose label is among the 5 highest-scoring classes."),
     ])
-
-    // MARK: - Errors
-
-    /// Runs Kernel code, turning Kernel and training errors into language errors. A training function interrupted
-    /// without a partial result raises `KeyboardInterrupt` (and consumes the request).
-    static func run<T>(_ interpreter: Interpreter, _ body: () throws -> T) throws -> T {
-        do {
-            return try TensorBindings.kernel(body)
-        } catch let error as TrainingError {
-            switch error {
-            case .interrupted:
-                interpreter.interrupt.clear()
-                throw DSLError(.keyboardInterrupt, error.description)
-            case .nonFiniteLoss, .emptyData:
-                throw DSLError(.runtime, error.description)
-            }
-        } catch let error as DistributedError {
-            throw DSLError(.runtime, error.description)
-        }
-    }
 
     // MARK: - Arguments
 
@@ -171,7 +145,7 @@ enum TrainBindings {
             }
             if let loader = object as? LoaderObject { return (try loader.evaluationSource(), loader.loader.dataset.classNames) }
             if let dataset = object as? DatasetObject {
-                let loader = try TensorBindings.kernel { try DataLoader(dataset.dataset, batchSize: 64, shuffle: false, seed: 0) }
+                let loader = try DataLoader(dataset.dataset, batchSize: 64, shuffle: false, seed: 0)
                 return (loader, dataset.dataset.classNames)
             }
         }
@@ -226,7 +200,7 @@ enum TrainBindings {
 
     /// Class indices as a float tensor [B], as the loaders give labels.
     static func labelTensor(_ labels: [Int]) throws -> Value {
-        .object(TensorObject(try TensorBindings.kernel { try Tensor(shape: [labels.count], data: labels.map(Float.init)) }))
+        .object(TensorObject(try Tensor(shape: [labels.count], data: labels.map(Float.init))))
     }
 
     /// The name of a callable for column headers and messages.

@@ -45,7 +45,7 @@ enum TrainFit {
         let model = try TrainBindings.model(args, "model")
         let (data, valid) = try TrainBindings.trainingData(args, "data")
         // Under mpirun each rank trains on its shard of the data, so the schedule counts the shard's batches.
-        let train = try TrainBindings.run(interpreter) { try Distributed.trainingShard(of: data, group: Distributed.world()) }
+        let train = try Distributed.trainingShard(of: data, group: Distributed.world())
         let epochs = try args.int("epochs")
         guard epochs >= 1 else { throw args.valueError("epochs", "must be at least 1, got \(epochs)") }
         let optimizerObject = try TrainBindings.optimizerObject(args, "opt") ?? OptimizerObject(.fitDefault)
@@ -62,8 +62,8 @@ enum TrainFit {
 
         var options = FitOptions()
         if let path = try args.optionalString("resume") {
-            let checkpoint = try TrainBindings.run(interpreter) { try TrainingCheckpoint.load(from: path) }
-            try TrainBindings.run(interpreter) { try checkpoint.restore(model: model, optimizer: optimizer) }
+            let checkpoint = try TrainingCheckpoint.load(from: path)
+            try checkpoint.restore(model: model, optimizer: optimizer)
             options = FitOptions(resuming: checkpoint)
         }
         if schedule == nil {
@@ -86,10 +86,8 @@ enum TrainFit {
 
         let history: History
         do {
-            history = try TrainBindings.run(interpreter) {
-                try Kernel.fit(model: model, train: train, valid: valid, epochs: epochs, optimizer: optimizer, schedule: schedule,
-                               loss: loss, metrics: metrics, options: options)
-            }
+            history = try Kernel.fit(model: model, train: train, valid: valid, epochs: epochs, optimizer: optimizer, schedule: schedule,
+                                     loss: loss, metrics: metrics, options: options)
         } catch {
             printer?.clear()
             callbacks?.trainingDidFail()
@@ -98,7 +96,7 @@ enum TrainFit {
         if let failure = callbacks?.failure, failure.kind != .keyboardInterrupt { throw failure }
         if case .interrupted = history.stopReason {
             interpreter.interrupt.clear()
-            TrainingState.of(interpreter).interruptedRuns += 1
+            interpreter.extensionState(TrainingState.self).interruptedRuns += 1
             if !quiet, let note = TrainResults.stopNote(history) { interpreter.write(note + "\n") }
         }
         return .object(HistoryObject(history))
@@ -134,11 +132,9 @@ enum TrainFit {
         let observers = ([printer, callbacks] as [TrainingObserver?]).compactMap { $0 }
         let result: LRFinderResult
         do {
-            result = try TrainBindings.run(interpreter) {
-                try Kernel.lrFind(model: model, data: train, optimizer: optimizer, loss: loss, startLR: try args.double("start_lr"),
-                                  endLR: try args.double("end_lr"), numIterations: try args.int("num_it"), stopOnDivergence: try args.bool("stop_div"),
-                                  observers: observers, interrupt: { interpreter.interrupt.isRequested || callbacks?.failure != nil })
-            }
+            result = try Kernel.lrFind(model: model, data: train, optimizer: optimizer, loss: loss, startLR: try args.double("start_lr"),
+                                         endLR: try args.double("end_lr"), numIterations: try args.int("num_it"), stopOnDivergence: try args.bool("stop_div"),
+                                         observers: observers, interrupt: { interpreter.interrupt.isRequested || callbacks?.failure != nil })
         } catch {
             printer?.clear()
             callbacks?.trainingDidFail()
@@ -149,7 +145,7 @@ enum TrainFit {
         if let failure = callbacks?.failure, failure.kind != .keyboardInterrupt { throw failure }
         if result.interrupted {
             interpreter.interrupt.clear()
-            TrainingState.of(interpreter).interruptedRuns += 1
+            interpreter.extensionState(TrainingState.self).interruptedRuns += 1
         }
         if !quiet {
             var text = result.suggestions.isEmpty

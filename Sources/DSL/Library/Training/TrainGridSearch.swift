@@ -47,38 +47,36 @@ enum TrainGridSearch {
         var higherIsBetter = try args.isNone("higher_is_better") ? nil : try args.bool("higher_is_better")
         let quiet = try args.bool("quiet")
         let total = try combinationCount(grid)
-        let state = TrainingState.of(interpreter)
+        let state = interpreter.extensionState(TrainingState.self)
         let interruptsBefore = state.interruptedRuns
         var userStopped = false
         var metricOrder: [String] = []
         var number = 0
 
-        let result = try TrainBindings.run(interpreter) {
-            try Kernel.gridSearch(grid, sortBy: sortKey, higherIsBetter: true,
-                                  interrupt: { userStopped || interpreter.interrupt.isRequested || state.interruptedRuns != interruptsBefore }) { parameters in
-                number += 1
-                let arguments = parameters.keys.sorted().map { name in (name, parameters[name].flatMap { lookup[name]?[$0] } ?? .none) }
-                let label = arguments.map { "\($0.0)=\($0.1.repr)" }.joined(separator: ", ")
-                let returned: Value
-                do {
-                    returned = try interpreter.call(fn, [], keywords: arguments)
-                } catch let error as DSLError {
-                    if error.kind == .keyboardInterrupt { userStopped = true }
-                    if !quiet { interpreter.write("trial \(number)/\(total): \(label): \(error.kind.rawValue): \(error.message)\n") }
-                    throw TrialFailure(description: "\(error.kind.rawValue): \(error.message)")
-                }
-                let scores = try self.scores(returned, metric: metricName)
-                if metricName == nil { metricName = scores.first?.name }
-                if higherIsBetter == nil, let name = metricName { higherIsBetter = !(name.contains("loss") || name.contains("error")) }
-                for (name, _) in scores where !metricOrder.contains(name) { metricOrder.append(name) }
-                var metrics = Dictionary(scores.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-                if let name = metricName, let value = metrics[name], !value.isNaN { metrics[sortKey] = higherIsBetter == false ? -value : value }
-                if !quiet {
-                    let shown = scores.map { "\($0.name) \(String(format: "%.4f", $0.value))" }.joined(separator: ", ")
-                    interpreter.write("trial \(number)/\(total): \(label): \(shown)\n")
-                }
-                return metrics
+        let result = try Kernel.gridSearch(grid, sortBy: sortKey, higherIsBetter: true,
+                                           interrupt: { userStopped || interpreter.interrupt.isRequested || state.interruptedRuns != interruptsBefore }) { parameters in
+            number += 1
+            let arguments = parameters.keys.sorted().map { name in (name, parameters[name].flatMap { lookup[name]?[$0] } ?? .none) }
+            let label = arguments.map { "\($0.0)=\($0.1.repr)" }.joined(separator: ", ")
+            let returned: Value
+            do {
+                returned = try interpreter.call(fn, [], keywords: arguments)
+            } catch let error as DSLError {
+                if error.kind == .keyboardInterrupt { userStopped = true }
+                if !quiet { interpreter.write("trial \(number)/\(total): \(label): \(error.kind.rawValue): \(error.message)\n") }
+                throw TrialFailure(description: "\(error.kind.rawValue): \(error.message)")
             }
+            let scores = try self.scores(returned, metric: metricName)
+            if metricName == nil { metricName = scores.first?.name }
+            if higherIsBetter == nil, let name = metricName { higherIsBetter = !(name.contains("loss") || name.contains("error")) }
+            for (name, _) in scores where !metricOrder.contains(name) { metricOrder.append(name) }
+            var metrics = Dictionary(scores.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            if let name = metricName, let value = metrics[name], !value.isNaN { metrics[sortKey] = higherIsBetter == false ? -value : value }
+            if !quiet {
+                let shown = scores.map { "\($0.name) \(String(format: "%.4f", $0.value))" }.joined(separator: ", ")
+                interpreter.write("trial \(number)/\(total): \(label): \(shown)\n")
+            }
+            return metrics
         }
         if userStopped || interpreter.interrupt.isRequested || state.interruptedRuns != interruptsBefore {
             interpreter.interrupt.clear()
@@ -176,7 +174,7 @@ enum TrainGridSearch {
             guard let last = history.epochs.last else { return [] }
             return zip(history.metricNames, last.metrics).map { ($0, $1) } + (last.validLoss.map { [("valid_loss", $0)] } ?? []) + [("train_loss", last.trainLoss)]
         case .object(let object as TensorObject) where object.tensor.count == 1:
-            return [(metric ?? "score", Double(try TensorBindings.kernel { try object.tensor.item() }))]
+            return [(metric ?? "score", Double(try object.tensor.item()))]
         default:
             throw DSLError(.type, "grid_search: fn must return a number, a dict {name: number} or a History, not \(value.typeName)")
         }

@@ -231,15 +231,6 @@ public enum DNNLConvolution {
         return (dx, dw, db)
     }
 
-    /// Releases every cached primitive and blocked buffer layout (they are rebuilt on the next call).
-    public static func clearCache() {
-        guard case let .success(runtime) = DNNLRuntime.shared else { return }
-        runtime.exclusive {
-            plans.removeAll()
-            unimplemented.removeAll()
-        }
-    }
-
     // MARK: Plan cache
 
     /// How many built plans the cache holds (tests check that repeated calls build nothing new).

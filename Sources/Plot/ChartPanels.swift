@@ -1,21 +1,32 @@
-import Plot
-
 /// Line charts stacked top to bottom in one picture, each with its own y axis: a loss above the metrics, a
 /// learning rate above the momentum (as fastai draws them), where one axis would flatten the smaller values.
-struct ChartPanels: Chart {
+///
+/// ```swift
+/// let chart = ChartPanels(panels: [LineChart(series: [loss], title: "loss"), LineChart(series: [accuracy])])
+/// ```
+public struct ChartPanels: Chart, Equatable {
     /// The charts, top first.
-    var panels: [LineChart]
-    /// Text above the whole stack.
-    var title: String?
+    public var panels: [LineChart]
+    /// Text above the whole stack, drawn once over all panels.
+    public var heading: String?
+
+    /// Stacked `panels`, top first, optionally under one `heading`.
+    public init(panels: [LineChart], heading: String? = nil) {
+        self.panels = panels
+        self.heading = heading
+    }
+
+    /// The heading, or else the top panel's title.
+    public var title: String? { heading ?? panels.first?.title }
 
     /// A gnuplot multiplot with one panel a row; `reset` between panels, so one panel's settings (log axes,
     /// markers) never leak into the next.
-    func script() throws -> GnuplotScript {
+    public func script() throws -> GnuplotScript {
         try script(room: nil) { try $0.script() }
     }
 
     /// The program for a character chart `columns` wide: every panel's text, and the title, shortened to fit.
-    func textScript(columns: Int) throws -> GnuplotScript {
+    public func textScript(columns: Int) throws -> GnuplotScript {
         let room = TextRoom(columns: columns)
         return try script(room: room) { try $0.textScript(columns: columns) }
     }
@@ -24,8 +35,8 @@ struct ChartPanels: Chart {
         guard !panels.isEmpty else { throw PlotError.invalidChart("nothing to draw: no panels") }
         var script = GnuplotScript()
         var layout = "set multiplot layout \(panels.count),1"
-        if let title, !GnuplotText.sanitized(title).allSatisfy({ $0 == " " }) {
-            layout += " title \(GnuplotText.quoted(TextRoom.fit(title, room) { $0.line })) noenhanced"
+        if let heading, !GnuplotText.sanitized(heading).allSatisfy({ $0 == " " }) {
+            layout += " title \(GnuplotText.quoted(TextRoom.fit(heading, room) { $0.line })) noenhanced"
         }
         script.command(layout)
         for (index, panel) in panels.enumerated() {
