@@ -23,7 +23,7 @@ let package = Package(
         .executable(name: "rnx", targets: ["Repl"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // C libraries, each behind a module map.

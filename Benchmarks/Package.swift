@@ -12,7 +12,7 @@ let package = Package(
             name: "RnxBench",
             dependencies: [.product(name: "Kernel", package: "rnx")],
             swiftSettings: [.unsafeFlags(["-wmo"], .when(configuration: .release))]
-        ),
+        )
     ],
     swiftLanguageModes: [.v5]
 )

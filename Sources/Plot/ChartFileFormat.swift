@@ -9,7 +9,8 @@ public enum ChartFileFormat: String, Equatable {
     public init(path: String) throws {
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex,
-              let format = ChartFileFormat(rawValue: name[name.index(after: dot)...].lowercased()) else {
+            let format = ChartFileFormat(rawValue: name[name.index(after: dot)...].lowercased())
+        else {
             throw PlotError.unsupportedFileExtension(path: path)
         }
         self = format

@@ -9,11 +9,12 @@ enum GnuplotMessages {
         messages.split(whereSeparator: \.isNewline)
             .map { $0.trimmingSpaces() }
             .filter { line in
-                !line.lowercased().contains("warning:") && line.ranges(of: "line ").contains { reported in
-                    let rest = line[reported.upperBound...]
-                    let number = rest.prefix(while: \.isNumber)
-                    return !number.isEmpty && rest.dropFirst(number.count).hasPrefix(":")
-                }
+                !line.lowercased().contains("warning:")
+                    && line.ranges(of: "line ").contains { reported in
+                        let rest = line[reported.upperBound...]
+                        let number = rest.prefix(while: \.isNumber)
+                        return !number.isEmpty && rest.dropFirst(number.count).hasPrefix(":")
+                    }
             }
     }
 }

@@ -33,10 +33,12 @@ public final class GnuplotSession {
     ///   - temporaryDirectory: where each chart's private scratch directory is made; nil: the
     ///     system's temporary directory. A path that cannot be passed to gnuplot unchanged
     ///     (control characters or `'`) is replaced by /tmp.
-    public init(executablePath: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                timeoutSeconds: Double = 30,
-                temporaryDirectory: String? = nil) {
+    public init(
+        executablePath: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeoutSeconds: Double = 30,
+        temporaryDirectory: String? = nil
+    ) {
         self.explicitPath = executablePath
         self.environment = environment
         self.timeoutSeconds = timeoutSeconds

@@ -22,8 +22,10 @@ public struct GridImage: Equatable {
     public var valueRange: ClosedRange<Double>?
 
     /// An image of `width` × `height` pixels.
-    public init(width: Int, height: Int, channels: Channels = .gray, pixels: [Double], caption: String = "",
-                valueRange: ClosedRange<Double>? = nil) {
+    public init(
+        width: Int, height: Int, channels: Channels = .gray, pixels: [Double], caption: String = "",
+        valueRange: ClosedRange<Double>? = nil
+    ) {
         self.width = width
         self.height = height
         self.channels = channels
@@ -34,10 +36,13 @@ public struct GridImage: Equatable {
 
     /// An image from single-precision pixels (as tensors hold them).
     @_disfavoredOverload  // array literals pick the Double version
-    public init(width: Int, height: Int, channels: Channels = .gray, pixels: [Float], caption: String = "",
-                valueRange: ClosedRange<Double>? = nil) {
-        self.init(width: width, height: height, channels: channels, pixels: pixels.map(Double.init),
-                  caption: caption, valueRange: valueRange)
+    public init(
+        width: Int, height: Int, channels: Channels = .gray, pixels: [Float], caption: String = "",
+        valueRange: ClosedRange<Double>? = nil
+    ) {
+        self.init(
+            width: width, height: height, channels: channels, pixels: pixels.map(Double.init),
+            caption: caption, valueRange: valueRange)
     }
 
     /// Pixel values mapped onto 0...1 by `valueRange` (or the finite extremes), clamped; NaN becomes 0.

@@ -22,8 +22,10 @@ public struct HeatMap: Chart, Equatable {
     public var showValues: Bool
 
     /// A heat map of `values` (rows of equal length).
-    public init(values: [[Double]], rowLabels: [String] = [], columnLabels: [String] = [],
-                title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, showValues: Bool = true) {
+    public init(
+        values: [[Double]], rowLabels: [String] = [], columnLabels: [String] = [],
+        title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, showValues: Bool = true
+    ) {
         self.values = values
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels
@@ -34,10 +36,13 @@ public struct HeatMap: Chart, Equatable {
     }
 
     /// A heat map of counts, e.g. a confusion matrix from integer tallies.
-    public init(counts: [[Int]], rowLabels: [String] = [], columnLabels: [String] = [],
-                title: String? = nil, xLabel: String? = nil, yLabel: String? = nil) {
-        self.init(values: counts.map { $0.map(Double.init) }, rowLabels: rowLabels, columnLabels: columnLabels,
-                  title: title, xLabel: xLabel, yLabel: yLabel)
+    public init(
+        counts: [[Int]], rowLabels: [String] = [], columnLabels: [String] = [],
+        title: String? = nil, xLabel: String? = nil, yLabel: String? = nil
+    ) {
+        self.init(
+            values: counts.map { $0.map(Double.init) }, rowLabels: rowLabels, columnLabels: columnLabels,
+            title: title, xLabel: xLabel, yLabel: yLabel)
     }
 
     /// The gnuplot program: the matrix as an image, then its values as labels on top.

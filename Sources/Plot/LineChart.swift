@@ -24,8 +24,10 @@ public struct LineChart: Chart, Equatable {
     public var showLegend: Bool
 
     /// A line chart; only `series` is required.
-    public init(series: [Series], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
-                logX: Bool = false, logY: Bool = false, markers: [VerticalMarker] = [], showLegend: Bool = true) {
+    public init(
+        series: [Series], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
+        logX: Bool = false, logY: Bool = false, markers: [VerticalMarker] = [], showLegend: Bool = true
+    ) {
         self.series = series
         self.title = title
         self.xLabel = xLabel
@@ -56,8 +58,14 @@ public struct LineChart: Chart, Equatable {
         script.setLabel("xlabel", xLabel, room: room)
         script.setLabel("ylabel", yLabel, room: room)
         // '%g' keeps log tics short (1e-05, 0.001) instead of fixed six decimals.
-        if logX { script.command("set logscale x"); script.command("set format x '%g'") }
-        if logY { script.command("set logscale y"); script.command("set format y '%g'") }
+        if logX {
+            script.command("set logscale x")
+            script.command("set format x '%g'")
+        }
+        if logY {
+            script.command("set logscale y")
+            script.command("set format y '%g'")
+        }
         script.command("set grid")
         let named = series.contains { !GnuplotText.sanitized($0.name).allSatisfy { $0 == " " } }
         script.command(showLegend && named ? "set key above noenhanced" : "unset key")

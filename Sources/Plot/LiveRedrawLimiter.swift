@@ -28,8 +28,10 @@ public struct LiveRedrawLimiter {
     ///   - minimumSteps: fewest steps between redraws (values below 1 count as 1).
     ///   - maximumDrawShare: share of elapsed time drawing may use, e.g. 0.02.
     ///   - clock: seconds on a monotonic clock; tests inject their own.
-    public init(minimumSteps: Int, maximumDrawShare: Double = 0.02,
-                clock: @escaping () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
+    public init(
+        minimumSteps: Int, maximumDrawShare: Double = 0.02,
+        clock: @escaping () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    ) {
         self.minimumSteps = max(1, minimumSteps)
         self.maximumDrawShare = maximumDrawShare
         self.clock = clock

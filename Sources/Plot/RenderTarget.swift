@@ -50,7 +50,8 @@ public enum RenderTarget: Equatable {
     private static func check(_ width: Int, _ height: Int, columns: ClosedRange<Int>, lines: ClosedRange<Int>, unit: String) throws {
         guard columns.contains(width), lines.contains(height) else {
             throw PlotError.invalidTarget(
-                "chart size must be \(columns.lowerBound)...\(columns.upperBound) × \(lines.lowerBound)...\(lines.upperBound) \(unit), got \(width) × \(height)")
+                "chart size must be \(columns.lowerBound)...\(columns.upperBound) × \(lines.lowerBound)...\(lines.upperBound) \(unit), got \(width) × \(height)"
+            )
         }
     }
 }

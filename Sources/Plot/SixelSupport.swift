@@ -41,7 +41,8 @@ public enum SixelSupport {
     /// empty if `answer` holds no such reply.
     public static func deviceAttributes(in answer: String) -> [Int] {
         guard let start = answer.range(of: "\u{1B}[?"),
-              let end = answer[start.upperBound...].firstIndex(of: "c") else { return [] }
+            let end = answer[start.upperBound...].firstIndex(of: "c")
+        else { return [] }
         return answer[start.upperBound..<end].split(separator: ";").compactMap { Int($0) }
     }
 }

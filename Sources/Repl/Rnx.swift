@@ -67,9 +67,11 @@ struct RunCommandLine: ParsableCommand {
     @Option(help: ArgumentHelp("Only these cells, numbered from 1 as ':cells' shows them: 3, 2-4, 1,3 or all.", valueName: "cells"))
     var cells: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Pin a global before the script runs, e.g. --set lr=0.05 (repeatable). The script's own top-level 'lr = ...' does not override it. Values are rnx expressions: quote strings (--set 'name=\"a\"').",
-        valueName: "name=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Pin a global before the script runs, e.g. --set lr=0.05 (repeatable). The script's own top-level 'lr = ...' does not override it. Values are rnx expressions: quote strings (--set 'name=\"a\"').",
+            valueName: "name=value"))
     var overrides: [String] = []
 
     @Option(help: ArgumentHelp("Also save every chart into this directory.", valueName: "dir"))
@@ -78,7 +80,10 @@ struct RunCommandLine: ParsableCommand {
     @Option(help: ArgumentHelp("Append training metrics as JSON lines to this file.", valueName: "run.jsonl"))
     var log: String?
 
-    @Option(help: ArgumentHelp("Train data-parallel on this many processes: runs the script under mpirun -np N (Open MPI); fit shards the data and averages gradients, rank 0 prints.", valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "Train data-parallel on this many processes: runs the script under mpirun -np N (Open MPI); fit shards the data and averages gradients, rank 0 prints.",
+            valueName: "N"))
     var np: Int?
 
     func run() throws {

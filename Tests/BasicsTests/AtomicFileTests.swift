@@ -80,8 +80,9 @@ final class AtomicFileTests: XCTestCase {
         let fifo = directory + "/pipe"
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         XCTAssertThrowsError(try AtomicFile.write([1], to: fifo)) { error in
-            XCTAssertEqual(error as? AtomicFileError,
-                           AtomicFileError(path: fifo, message: "it is a named pipe (FIFO), not a regular file; choose a file path"))
+            XCTAssertEqual(
+                error as? AtomicFileError,
+                AtomicFileError(path: fifo, message: "it is a named pipe (FIFO), not a regular file; choose a file path"))
         }
         XCTAssertEqual(try kind(fifo), S_IFIFO)
         XCTAssertEqual(try entries(), ["pipe"])
@@ -98,8 +99,9 @@ final class AtomicFileTests: XCTestCase {
     func testALinkToADeviceIsRefused() throws {
         XCTAssertEqual(symlink("/dev/null", directory + "/sink"), 0)
         XCTAssertThrowsError(try AtomicFile.write([1], to: directory + "/sink")) { error in
-            XCTAssertEqual((error as? AtomicFileError)?.message,
-                           "it links to /dev/null, which is a character device, not a regular file; choose a file path")
+            XCTAssertEqual(
+                (error as? AtomicFileError)?.message,
+                "it links to /dev/null, which is a character device, not a regular file; choose a file path")
         }
         XCTAssertEqual(try linkTarget(directory + "/sink"), "/dev/null")
     }
@@ -158,10 +160,12 @@ final class AtomicFileTests: XCTestCase {
         let path = directory + "/data.bin"
         try "old".write(toFile: path, atomically: false, encoding: .utf8)
         struct Stop: Error {}
-        XCTAssertThrowsError(try AtomicFile.write(to: path) { sink in
-            try sink.write(Array("half of the new".utf8))
-            throw Stop()
-        }) { error in
+        XCTAssertThrowsError(
+            try AtomicFile.write(to: path) { sink in
+                try sink.write(Array("half of the new".utf8))
+                throw Stop()
+            }
+        ) { error in
             XCTAssertTrue(error is Stop)
         }
         XCTAssertEqual(try text(path), "old")

@@ -37,7 +37,12 @@ final class ChartLiveTests: XCTestCase {
         let session = liveSession()
         var reads = 0.0
         // Every reading of the clock advances it, so each redraw seems to take as long as all training so far.
-        let live = LivePlotObject(every: 1, logY: false, clock: { reads += 1; return reads })
+        let live = LivePlotObject(
+            every: 1, logY: false,
+            clock: {
+                reads += 1
+                return reads
+            })
         for steps in 1...40 {
             live.update(try fakeHistory(steps: steps), interpreter: session.interpreter)
         }
@@ -53,8 +58,9 @@ final class ChartLiveTests: XCTestCase {
         let frame = try XCTUnwrap(session.printed.components(separatedBy: clearDown).last)
         let lines = frame.split(separator: "\n", omittingEmptySubsequences: false).count - 1
         session.interpreter.write("0  1.000000  1.100000  00:01\n")
-        XCTAssertTrue(session.printed.hasSuffix("\r\(cursorUp)\(lines)A\(clearDown)0  1.000000  1.100000  00:01\n" + frame),
-                      "the row replaces the chart, which is drawn again below it")
+        XCTAssertTrue(
+            session.printed.hasSuffix("\r\(cursorUp)\(lines)A\(clearDown)0  1.000000  1.100000  00:01\n" + frame),
+            "the row replaces the chart, which is drawn again below it")
         session.interpreter.write("\repoch 1/1 train |███| 3/5")
         XCTAssertTrue(session.printed.hasSuffix(frame + "\repoch 1/1 train |███| 3/5"), "a bar update stays on its line below the chart")
 
@@ -91,8 +97,9 @@ final class ChartLiveTests: XCTestCase {
         defer { unsetenv("RNX_GNUPLOT") }
         let history = try session.run("h = fit(net, data, 1, lr=0.1, callbacks=[live_plot(every=1)], every=1, progress=False)\nlen(h)")
         XCTAssertEqual(history, 1)
-        XCTAssertEqual(session.printed.components(separatedBy: "live chart off: plot: gnuplot is not installed").count, 2,
-                       "one notice:\n\(session.printed)")
+        XCTAssertEqual(
+            session.printed.components(separatedBy: "live chart off: plot: gnuplot is not installed").count, 2,
+            "one notice:\n\(session.printed)")
         XCTAssertTrue(session.printed.contains("apt-get install gnuplot-nox"))
     }
 

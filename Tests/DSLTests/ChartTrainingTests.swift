@@ -22,13 +22,13 @@ func fakeHistory(steps: Int, epochs: Int = 0, metricNames: [String] = [], ended:
 final class ChartTrainingTests: XCTestCase {
     /// A tiny classifier and 24 random samples of three classes, split into a training and a validation loader.
     private let tinyRun = """
-    seed(3)
-    x = input([1, 4, 4])
-    net = model(x, dense(flatten(x), 3), name="tiny")
-    samples = tensor_dataset(randn(24, 1, 4, 4), [i % 3 for i in range(24)], classes=['ant', 'bee', 'cat'])
-    train, valid = split(samples, 0.25, seed=1)
-    data = databunch(train, valid, batch_size=6, seed=1)
-    """
+        seed(3)
+        x = input([1, 4, 4])
+        net = model(x, dense(flatten(x), 3), name="tiny")
+        samples = tensor_dataset(randn(24, 1, 4, 4), [i % 3 for i in range(24)], classes=['ant', 'bee', 'cat'])
+        train, valid = split(samples, 0.25, seed=1)
+        data = databunch(train, valid, batch_size=6, seed=1)
+        """
 
     func testPlotOfAHistoryDrawsLossesAndMetrics() throws {
         let session = chartSession { $0.size = PlotSettings.Size(width: 100, height: 30) }
@@ -39,8 +39,9 @@ final class ChartTrainingTests: XCTestCase {
         }
         let perEpoch = drawing(try session.run("plot(h, per='epoch', logy=True, title='two epochs')"))
         XCTAssertTrue(perEpoch.contains("two epochs") && perEpoch.contains("epoch"), perEpoch)
-        XCTAssertEqual(session.error("plot(h, steps=3)")?.message,
-                       "plot() argument 'steps' does not apply to a History; it takes: logy, per")
+        XCTAssertEqual(
+            session.error("plot(h, steps=3)")?.message,
+            "plot() argument 'steps' does not apply to a History; it takes: logy, per")
         XCTAssertEqual(session.error("plot(h, per='batch')")?.message, "plot() argument 'per' must be 'step' or 'epoch', got 'batch'")
     }
 
@@ -50,8 +51,9 @@ final class ChartTrainingTests: XCTestCase {
         XCTAssertEqual(session.error("plot(empty)")?.message, "plot(): the history is empty: nothing was trained yet")
         session.interpreter.setGlobal("started", .object(HistoryObject(try fakeHistory(steps: 3))))
         XCTAssertTrue(drawing(try session.run("plot(started)")).contains("train (smoothed)"))
-        XCTAssertEqual(session.error("plot(started, per='epoch')")?.message,
-                       "plot(): the history has no completed epoch yet; use per='step'")
+        XCTAssertEqual(
+            session.error("plot(started, per='epoch')")?.message,
+            "plot(): the history has no completed epoch yet; use per='step'")
     }
 
     func testPlotOfAnLRFinderResultMarksTheSuggestions() throws {
@@ -81,8 +83,9 @@ final class ChartTrainingTests: XCTestCase {
         for name in ["ant", "bee", "cat", "predicted"] { XCTAssertTrue(matrix.contains(name), "missing \(name) in\n\(matrix)") }
         let worst = drawing(try session.run("images(i, n=4)"))
         XCTAssertTrue(worst.contains("top losses (actual/predicted/probability)"), worst)
-        XCTAssertEqual(session.error("confusion(i, labels=['x'])")?.message,
-                       "confusion() argument 'labels' does not apply to Interpretation: its class names are used")
+        XCTAssertEqual(
+            session.error("confusion(i, labels=['x'])")?.message,
+            "confusion() argument 'labels' does not apply to Interpretation: its class names are used")
     }
 
     func testImagesOfDataSetsLoadersAndBunches() throws {

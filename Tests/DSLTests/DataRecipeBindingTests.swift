@@ -42,7 +42,8 @@ final class DataRecipeBindingTests: XCTestCase {
     func testTinyImageNetBunchNamesClassesByWordsAndAugmentsReproducibly() throws {
         let root = try tinyImageNet()
         let session = Session()
-        try session.run("""
+        try session.run(
+            """
             augment = [flip(vertical=True), zoom(0.8, 1.25), color_jitter(brightness=0.2, contrast=0.2, saturation=0.2),
                        some_of(1, [flip(), rotate(10)]), one_of([cutout(2), translate(0.1)])]
             data = tiny_imagenet('\(root)', batch_size=2, size=6, transforms=augment, seed=3)
@@ -51,8 +52,9 @@ final class DataRecipeBindingTests: XCTestCase {
         XCTAssertEqual(try session.run("data.classes"), ["goldfish", "European fire salamander", "Egyptian cat"])
         XCTAssertEqual(try session.run("len(data.train.dataset), len(data.valid.dataset), data.shape"), .tuple([6, 2, .tuple([3, 6, 6])]))
         XCTAssertEqual(try session.run("data.valid.dataset[0][1], data.valid.dataset[1][1]"), .tuple([2, 0]))
-        XCTAssertEqual(try session.run("x, y = data.one_batch()\nx2, y2 = again.one_batch()\nx.tolist() == x2.tolist(), y.tolist() == y2.tolist(), x.shape"),
-                       .tuple([true, true, .tuple([2, 3, 6, 6])]))
+        XCTAssertEqual(
+            try session.run("x, y = data.one_batch()\nx2, y2 = again.one_batch()\nx.tolist() == x2.tolist(), y.tolist() == y2.tolist(), x.shape"),
+            .tuple([true, true, .tuple([2, 3, 6, 6])]))
         XCTAssertEqual(try session.run("images(data.train, n=2).kind"), "images")
         // Validation leaves every random step out.
         XCTAssertFalse("\(try session.run("str(data.valid)") ?? .none)".contains("zoom"))
@@ -86,7 +88,8 @@ final class DataRecipeBindingTests: XCTestCase {
         }
         let session = Session()
         try session.run("data = fashion_mnist('\(root)', batch_size=2, seed=0)")
-        XCTAssertEqual(try session.run("data.c, data.classes[0], data.classes[9], data.shape"), .tuple([10, "T-shirt/top", "Ankle boot", .tuple([1, 2, 2])]))
+        XCTAssertEqual(
+            try session.run("data.c, data.classes[0], data.classes[9], data.shape"), .tuple([10, "T-shirt/top", "Ankle boot", .tuple([1, 2, 2])]))
         if !FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") {
             XCTAssertEqual(session.error("fashion_mnist()")?.message.contains("apt-get install dataset-fashion-mnist"), true)
         }
@@ -107,7 +110,8 @@ final class DataRecipeBindingTests: XCTestCase {
         let session = Session()
         try session.run("s = sgdr(0.2, 4, t_mult=3, min_lr=0.0001)\nlrs = s.lrs(20)")
         XCTAssertEqual(try session.run("lrs[0], lrs[4], lrs[16], lrs[2]"), .tuple([0.2, 0.2, 0.2, 0.10005000000000001]))
-        XCTAssertEqual(try session.run("lrs[3] < lrs[4], s.total_steps, repr(s)"), .tuple([true, .none, "sgdr(max_lr=0.2, t0=4, t_mult=3, min_lr=0.0001)"]))
+        XCTAssertEqual(
+            try session.run("lrs[3] < lrs[4], s.total_steps, repr(s)"), .tuple([true, .none, "sgdr(max_lr=0.2, t0=4, t_mult=3, min_lr=0.0001)"]))
         XCTAssertEqual(try session.run("len(sgdr(0.1, 5, total_steps=12).preview())"), 12)
         XCTAssertEqual(session.error("sgdr(0.1, 0)")?.message.contains("t0"), true)
         XCTAssertEqual(session.error("sgdr(0.1, 5, t_mult=0)")?.message.contains("t_mult"), true)

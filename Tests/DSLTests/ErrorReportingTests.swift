@@ -4,51 +4,59 @@ import XCTest
 final class ErrorReportingTests: XCTestCase {
     func testRuntimeErrorShowsPositionLineAndCaret() throws {
         let error = try XCTUnwrap(Session().error("a = 1\nb = 0\nc = a / b", file: "calc.rnx"))
-        XCTAssertEqual(error.rendered, """
-        calc.rnx:3:7: error: ZeroDivisionError: division by zero
-            c = a / b
-                  ^
-        """)
+        XCTAssertEqual(
+            error.rendered,
+            """
+            calc.rnx:3:7: error: ZeroDivisionError: division by zero
+                c = a / b
+                      ^
+            """)
     }
 
     func testSyntaxErrorShowsPositionLineAndCaret() throws {
         let error = try XCTUnwrap(Session().error("x = 1\nif x > 0\n    print(x)", file: "script.rnx"))
         XCTAssertEqual(error.kind, .syntax)
-        XCTAssertEqual(error.rendered, """
-        script.rnx:2:9: error: SyntaxError: expected ':' after the 'if' condition, found end of line
-            if x > 0
-                    ^
-        """)
+        XCTAssertEqual(
+            error.rendered,
+            """
+            script.rnx:2:9: error: SyntaxError: expected ':' after the 'if' condition, found end of line
+                if x > 0
+                        ^
+            """)
         XCTAssertTrue(error.traceback.isEmpty)
     }
 
     func testTracebackListsNestedCalls() throws {
         let session = Session()
-        let error = try XCTUnwrap(session.error("""
-        def inner(values):
-            return values[5]
+        let error = try XCTUnwrap(
+            session.error(
+                """
+                def inner(values):
+                    return values[5]
 
-        def outer(values):
-            total = 0
-            return inner(values) + total
+                def outer(values):
+                    total = 0
+                    return inner(values) + total
 
-        outer([1, 2])
-        """, file: "trace.rnx"))
+                outer([1, 2])
+                """, file: "trace.rnx"))
         XCTAssertEqual(error.kind, .index)
         XCTAssertEqual(error.traceback.map(\.function), ["<module>", "outer", "inner"])
         XCTAssertEqual(error.traceback.map(\.location.line), [8, 6, 2])
-        XCTAssertEqual(error.rendered, """
-        trace.rnx:2:18: error: IndexError: list index 5 out of range (length 2)
+        XCTAssertEqual(
+            error.rendered,
+            """
+            trace.rnx:2:18: error: IndexError: list index 5 out of range (length 2)
+                    return values[5]
+                                 ^
+            Traceback (most recent call last):
+              trace.rnx:8 in <module>
+                outer([1, 2])
+              trace.rnx:6 in outer
+                return inner(values) + total
+              trace.rnx:2 in inner
                 return values[5]
-                             ^
-        Traceback (most recent call last):
-          trace.rnx:8 in <module>
-            outer([1, 2])
-          trace.rnx:6 in outer
-            return inner(values) + total
-          trace.rnx:2 in inner
-            return values[5]
-        """)
+            """)
     }
 
     func testTracebackThroughBuiltinCallbacks() throws {

@@ -54,10 +54,11 @@ final class ErrorTranslationTests: XCTestCase {
     func testInterruptedKernelWorkIsKeyboardInterruptAndConsumesTheRequest() throws {
         let session = Session()
         let interpreter = session.interpreter
-        interpreter.define(BuiltinFunction("stopped_work", doc: "Kernel work stopped by Ctrl-C (test).") { args in
-            args.interpreter.interrupt.request()
-            throw TrainingError.interrupted("evaluate")
-        })
+        interpreter.define(
+            BuiltinFunction("stopped_work", doc: "Kernel work stopped by Ctrl-C (test).") { args in
+                args.interpreter.interrupt.request()
+                throw TrainingError.interrupted("evaluate")
+            })
         let error = session.error("stopped_work()")
         XCTAssertEqual(error?.kind, .keyboardInterrupt)
         XCTAssertEqual(error?.message, TrainingError.interrupted("evaluate").description)

@@ -92,8 +92,9 @@ final class ExpressionTests: XCTestCase {
 
     func testComprehensions() throws {
         XCTAssertEqual(try eval("[x * x for x in range(5) if x % 2 == 0]"), [0, 4, 16])
-        XCTAssertEqual(try eval("[(i, c) for i in range(2) for c in 'ab']"),
-                       [.tuple([0, "a"]), .tuple([0, "b"]), .tuple([1, "a"]), .tuple([1, "b"])])
+        XCTAssertEqual(
+            try eval("[(i, c) for i in range(2) for c in 'ab']"),
+            [.tuple([0, "a"]), .tuple([0, "b"]), .tuple([1, "a"]), .tuple([1, "b"])])
         XCTAssertEqual(try eval("{k: v * 2 for k, v in [('a', 1), ('b', 2)]}['b']"), 4)
         XCTAssertEqual(try eval("sum(x for x in range(4))"), 6)
         XCTAssertEqual(try eval("x = 'outer'; [x for x in range(2)]; x"), "outer", "comprehension variables stay inside")

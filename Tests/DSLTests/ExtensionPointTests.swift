@@ -18,10 +18,12 @@ final class Vector2: DSLObject {
             .object(Vector2(try args.double("x"), try args.double("y")))
         },
         properties: [
-            DSLProperty("x", doc: "First component.", get: { .float(try vector($0).x) }, set: { owner, value in
-                guard let number = value.numericValue else { throw DSLError(.type, "Vector2.x must be a number, not \(value.typeName)") }
-                try vector(owner).x = number
-            }),
+            DSLProperty(
+                "x", doc: "First component.", get: { .float(try vector($0).x) },
+                set: { owner, value in
+                    guard let number = value.numericValue else { throw DSLError(.type, "Vector2.x must be a number, not \(value.typeName)") }
+                    try vector(owner).x = number
+                }),
             DSLProperty("y", doc: "Second component.", get: { .float(try vector($0).y) }),
         ],
         methods: [
@@ -101,10 +103,12 @@ final class ExtensionPointTests: XCTestCase {
         let session = session()
         try session.run("v = Vector2(3, 4)\nw = Vector2(1, 1)")
         XCTAssertEqual(try session.run("repr(v + w)"), "Vector2(4.0, 5.0)")
-        XCTAssertEqual(try session.run("repr(2 * v), repr(v * 2), repr(10 - v), repr(-v)"),
-                       .tuple(["Vector2(6.0, 8.0)", "Vector2(6.0, 8.0)", "Vector2(7.0, 6.0)", "Vector2(-3.0, -4.0)"]))
-        XCTAssertEqual(try session.run("v.norm(), v.norm(p=1), v.x, v[1], len(v), list(v), float(v)"),
-                       .tuple([5.0, 7.0, 3.0, 4.0, 2, [3.0, 4.0], 3.0]))
+        XCTAssertEqual(
+            try session.run("repr(2 * v), repr(v * 2), repr(10 - v), repr(-v)"),
+            .tuple(["Vector2(6.0, 8.0)", "Vector2(6.0, 8.0)", "Vector2(7.0, 6.0)", "Vector2(-3.0, -4.0)"]))
+        XCTAssertEqual(
+            try session.run("v.norm(), v.norm(p=1), v.x, v[1], len(v), list(v), float(v)"),
+            .tuple([5.0, 7.0, 3.0, 4.0, 2, [3.0, 4.0], 3.0]))
         XCTAssertEqual(try session.run("v == Vector2(3, 4), type(v) == Vector2, isinstance(v, Vector2)"), .tuple([true, true, true]))
         XCTAssertEqual(try session.run("repr(v(2)), f'{v:.1f}'"), .tuple(["Vector2(6.0, 8.0)", "(3.0, 4.0)"]))
         try session.run("v.x = 10")
@@ -117,8 +121,9 @@ final class ExtensionPointTests: XCTestCase {
         XCTAssertEqual(session.error("v + 'a'")?.message, "unsupported operand types for +: 'Vector2' and 'str'")
         XCTAssertEqual(session.error("v.y = 1")?.message, "attribute 'y' of 'Vector2' object is read-only")
         XCTAssertEqual(session.error("v.nrom()")?.message, "'Vector2' object has no attribute 'nrom' (did you mean 'norm'?)")
-        XCTAssertEqual(session.error("v.norm(q=1)")?.message,
-                       "Vector2.norm() got an unexpected keyword argument 'q'; expected Vector2.norm(p=2)")
+        XCTAssertEqual(
+            session.error("v.norm(q=1)")?.message,
+            "Vector2.norm() got an unexpected keyword argument 'q'; expected Vector2.norm(p=2)")
         XCTAssertEqual(session.error("v[2]")?.message, "Vector2 index 2 out of range (length 2)")
         XCTAssertEqual(session.error("v.x = 'a'")?.location?.column, 3, "the caret points at the attribute")
     }
@@ -129,22 +134,24 @@ final class ExtensionPointTests: XCTestCase {
         XCTAssertEqual(session.interpreter.completions(for: "v.", cursor: 2), ["item", "norm", "x", "y"])
         XCTAssertEqual(session.interpreter.completions(for: "v.norm(", cursor: 7).first, "p=")
         XCTAssertEqual(session.interpreter.completions(for: "v(", cursor: 2).first, "scale=")
-        XCTAssertEqual(try session.output("help(v)"), """
-        class Vector2
-            A 2-D vector (test binding).
+        XCTAssertEqual(
+            try session.output("help(v)"),
+            """
+            class Vector2
+                A 2-D vector (test binding).
 
-        Vector2(x=0.0, y=0.0)
-            A vector (x, y).
+            Vector2(x=0.0, y=0.0)
+                A vector (x, y).
 
-        Attributes:
-          .x  First component.
-          .y  Second component.
+            Attributes:
+              .x  First component.
+              .y  Second component.
 
-        Methods:
-          .norm(p=2)  The p-norm.
-          .item()  The x component (so float(v) works).
+            Methods:
+              .norm(p=2)  The p-norm.
+              .item()  The x component (so float(v) works).
 
-        """)
+            """)
         XCTAssertEqual(session.interpreter.globalsSummary().first { $0.name == "v" }?.description, "Vector2(3.0, 4.0)")
     }
 }

@@ -111,11 +111,15 @@ final class FuzzInterpreterTests: XCTestCase {
     func testDeeplyNestedValuesAreErrorsNotStackOverflows() throws {
         let harness = FuzzHarness("nested values", sessionLength: Int.max)
         harness.interpreter.recursionLimit = Int.max
-        for build in ["x = []\nfor i in range(200000):\n    x = [x]", "x = {}\nfor i in range(200000):\n    x = {'k': x}",
-                      "x = ()\nfor i in range(200000):\n    x = (x,)", "x = 1\nfor i in range(200000):\n    x = lambda v=x: v"] {
+        for build in [
+            "x = []\nfor i in range(200000):\n    x = [x]", "x = {}\nfor i in range(200000):\n    x = {'k': x}",
+            "x = ()\nfor i in range(200000):\n    x = (x,)", "x = 1\nfor i in range(200000):\n    x = lambda v=x: v",
+        ] {
             XCTAssertNil(harness.check(build, budget: 30), build)
-            for use in ["repr(x)", "str(x)", "x == x", "x == [x]", "len(str(x))", "print(x)", "f'{x}'", "sorted([x, x])",
-                        "x in [x]", "{x: 1}", "list(x)", "max([x, x])", "sum([x], [])", "x()", "isinstance(x, list)", "type(x)", "help(x)"] {
+            for use in [
+                "repr(x)", "str(x)", "x == x", "x == [x]", "len(str(x))", "print(x)", "f'{x}'", "sorted([x, x])",
+                "x in [x]", "{x: 1}", "list(x)", "max([x, x])", "sum([x], [])", "x()", "isinstance(x, list)", "type(x)", "help(x)",
+            ] {
                 let error = harness.check(use)
                 XCTAssertNotEqual(error?.kind, .syntax, use)
             }
@@ -123,8 +127,10 @@ final class FuzzInterpreterTests: XCTestCase {
             XCTAssertNil(harness.check("x = None"))
         }
         XCTAssertNil(harness.check("xs = [1]\nxs.append(xs)\nd = {}\nd['self'] = d\nt = (xs, d)"))
-        for use in ["repr(xs)", "repr(d)", "str(t)", "xs == xs", "d == d", "t == t", "xs == [1, xs]", "tensor(xs)", "sorted([xs, xs])",
-                    "xs in xs", "max(xs, xs)", "list(xs)", "xs * 2", "f'{d!r}'", "sum([xs], [])", "{t: 1}", "len(str(t))", "print(xs)"] {
+        for use in [
+            "repr(xs)", "repr(d)", "str(t)", "xs == xs", "d == d", "t == t", "xs == [1, xs]", "tensor(xs)", "sorted([xs, xs])",
+            "xs in xs", "max(xs, xs)", "list(xs)", "xs * 2", "f'{d!r}'", "sum([xs], [])", "{t: 1}", "len(str(t))", "print(xs)",
+        ] {
             harness.check(use)
         }
         harness.finish()
@@ -136,11 +142,14 @@ final class FuzzInterpreterTests: XCTestCase {
         let maximum = "9223372036854775807"
         let sources = [
             "[1, 2, 3][::\(minimum)]", "'abc'[::\(minimum)]", "range(10)[::\(minimum)]", "range(0, 10, \(minimum))", "range(10)[\(minimum):]",
-            "range(\(minimum), \(maximum))", "len(range(\(minimum), \(maximum)))", "range(\(minimum), \(maximum))[-1]", "list(range(\(minimum), \(maximum), 2**62))",
+            "range(\(minimum), \(maximum))", "len(range(\(minimum), \(maximum)))", "range(\(minimum), \(maximum))[-1]",
+            "list(range(\(minimum), \(maximum), 2**62))",
             "range(\(maximum))[\(maximum)]", "[1][\(minimum)]", "'abc'[\(maximum)]", "(1, 2)[\(minimum):\(maximum):\(maximum)]",
             "xs = [1, 2, 3]\nxs[\(minimum):\(maximum)] = [4]", "xs = [1, 2, 3]\nxs[::\(maximum)] = [9]", "xs = [1]\nxs.insert(\(minimum), 0)",
-            "xs = [1]\nxs.pop(\(minimum))", "del [1, 2][\(minimum)]", "enumerate([1, 2], start=\(maximum))", "list(enumerate([1, 2], start=\(maximum)))",
-            "round(1.5, \(minimum))", "round(1.5, \(maximum))", "round(1e308, -400)", "round(\(maximum), -18)", "round(\(minimum), -1)", "round(nan)", "round(inf)",
+            "xs = [1]\nxs.pop(\(minimum))", "del [1, 2][\(minimum)]", "enumerate([1, 2], start=\(maximum))",
+            "list(enumerate([1, 2], start=\(maximum)))",
+            "round(1.5, \(minimum))", "round(1.5, \(maximum))", "round(1e308, -400)", "round(\(maximum), -18)", "round(\(minimum), -1)", "round(nan)",
+            "round(inf)",
             "chr(-1)", "chr(1114112)", "chr(0xD800)", "chr(\(maximum))", "ord('')", "ord('ab')",
             "int('9' * 5000)", "int('z', 37)", "int('10', \(minimum))", "int('١٢')", "int(nan)", "int(inf)", "int(-1e19)", "float('1e99999')",
             "'x'.center(10**12)", "'x'.zfill(\(maximum))", "'x'.ljust(2**62, '*')", "'x'.rjust(\(minimum))", "'abc'.split('', 2)",
@@ -149,17 +158,20 @@ final class FuzzInterpreterTests: XCTestCase {
             "format(2**40, 'c')", "f'{1:{10**9}}'", "'{:{}}'.format(1, 10**9)", "'{0[0]}'.format([1])", "'{'.format()", "'}'.format()",
             "'{:{:{}}}'.format(1, 2, 3)", "'{} {}'.format(1)", "'{x}'.format(y=1)", "f'{1:.{2**40}f}'", "f'{3!z}'",
             "1.0 ** 1e308", "(-8) ** (1 / 3)", "0.0 ** -1", "2 ** -1075", "(-1) ** 0.5", "\(minimum) % -1", "\(minimum) // -1", "-\(minimum)",
-            "abs(\(minimum))", "\(maximum) + 1.0", "int(1e19)", "10 ** 18 * 10", "divmod(1, 0)" , "1 % 0.0", "1 // 0.0", "inf % 1",
+            "abs(\(minimum))", "\(maximum) + 1.0", "int(1e19)", "10 ** 18 * 10", "divmod(1, 0)", "1 % 0.0", "1 // 0.0", "inf % 1",
             "sorted([nan, 1, nan, 0, nan])", "sorted([1, 'a'])", "max([])", "min([], default=None)", "sum(['a', 'b'])", "sum([[1]], [])",
             "xs = [3, 1, 2]\nxs.sort(key=lambda v: xs.clear() or v)\nxs", "xs = [3, 1, 2]\nsorted(xs, key=lambda v: xs.append(v) or v)",
-            "xs = [1, 2, 3]\nfor v in xs:\n    xs.clear()", "d = {1: 1, 2: 2}\nfor k in d:\n    del d[k]", "d = {1: 1}\nfor k in d:\n    d[k + 1] = 1",
+            "xs = [1, 2, 3]\nfor v in xs:\n    xs.clear()", "d = {1: 1, 2: 2}\nfor k in d:\n    del d[k]",
+            "d = {1: 1}\nfor k in d:\n    d[k + 1] = 1",
             "d = {}\nd[[1]] = 2", "d = {}\nd[{}] = 1", "{[1]: 2}", "{nan: 1, nan: 2}", "d = {1: 1}\nd.update(d, **d)",
             "zip([1], [1, 2], strict=True)", "list(zip([1], [1, 2], strict=True))", "list(map(None, [1]))", "list(filter(3, [1]))",
             "help(help)", "help('nonexistent')", "help(1)", "help(zeros(2))", "isinstance(1, 1)", "type(1)(2.5)",
-            "randn(3, 4) @ randn(5, 6)", "ones(2, 3).reshape(-1, -1)", "ones(2, 3).reshape(7)", "ones(2, 3).permute(0, 0)", "ones(2, 3).permute(0, 1, 2)",
+            "randn(3, 4) @ randn(5, 6)", "ones(2, 3).reshape(-1, -1)", "ones(2, 3).reshape(7)", "ones(2, 3).permute(0, 0)",
+            "ones(2, 3).permute(0, 1, 2)",
             "ones(2, 3).sum(dim=100)", "ones(2, 3).sum(dim=\(minimum))", "ones(2, 3).transpose(5, -9)", "ones(2, 3).unsqueeze(\(maximum))",
             "ones(2, 3).flatten(\(minimum))", "ones(2, 3).size(\(maximum))", "tensor([[1, 2], [3]])", "tensor([[[[[[[[[[[1]]]]]]]]]]]).shape",
-            "tensor('abc')", "tensor([1, 'a'])", "tensor([])", "tensor([[], []]).shape", "ones(2).backward()", "ones(2, requires_grad=True).sum().backward(ones(3))",
+            "tensor('abc')", "tensor([1, 'a'])", "tensor([])", "tensor([[], []]).shape", "ones(2).backward()",
+            "ones(2, requires_grad=True).sum().backward(ones(3))",
             "t = ones(2, requires_grad=True)\n(t * 2).sum().backward()\n(t * 2).sum().backward()\nt.grad.tolist()",
             "x = ones(1, requires_grad=True)\ny = x\nfor i in range(3000):\n    y = y * 1.0\ny.sum().backward()\nx.grad.tolist()",
             "zeros(0).max()", "zeros(0).argmax()", "zeros(0, 3).mean(dim=0)", "zeros(3, 0).sum(dim=1).tolist()", "ones(2, 2).item()",
@@ -169,7 +181,8 @@ final class FuzzInterpreterTests: XCTestCase {
             "cat([1, 2, 3])", "stack([1, 2])", "cat([tensor(1.0), ones(1)])", "tensor(3.0).sum(dim=0)", "tensor(3.0).mean(dim=-1)",
             "tensor(3.0).max(dim=0)", "tensor(3.0).argmax(dim=0)", "tensor(3.0).size(0)", "tensor(3.0)[0]", "tensor(3.0).flatten()",
             "tensor(3.0).T", "tensor(3.0).transpose()", "tensor(3.0).permute()", "tensor(3.0).permute(0)", "tensor(3.0).unsqueeze(-1)",
-            "zeros(1, 1, 0, 0).reshape(0)", "ones(3)[5]", "ones(3)[\(minimum)]", "ones(3)[::-1]", "ones(2, 3)[0][1]", "ones(3).T", "ones(2, 3, 4).T", "ones(2).requires_grad = 1",
+            "zeros(1, 1, 0, 0).reshape(0)", "ones(3)[5]", "ones(3)[\(minimum)]", "ones(3)[::-1]", "ones(2, 3)[0][1]", "ones(3).T", "ones(2, 3, 4).T",
+            "ones(2).requires_grad = 1",
         ]
         for source in sources { harness.check(source) }
         harness.finish()
@@ -187,7 +200,8 @@ final class FuzzInterpreterTests: XCTestCase {
             "for in range(3): pass", "for x in: pass", "while: pass", "return 1", "break", "continue", "global x", "nonlocal x",
             "def f():\n    nonlocal q\n    q = 1", "def f():\n    global f\n    f = 2\nf()\nf", "del x", "del 1", "del f()", "x, = 1,", "(a, b) = 1",
             "a, *b, *c = 1, 2, 3", "*a = 1, 2", "a = *b", "print(*)", "f(**)", "f(x for x in y, 1)", "f(a=1, a=2)", "f(a=1, 2)",
-            "x = 1 if 2", "x = 1 if 2 else", "x = [v for v in]", "x = {1: 2, 3}", "x = {**{}, 1: 2}", "x = {*[1]}", "x.1", "1.x", "1.e5", "1e", "0x", "1__0",
+            "x = 1 if 2", "x = 1 if 2 else", "x = [v for v in]", "x = {1: 2, 3}", "x = {**{}, 1: 2}", "x = {*[1]}", "x.1", "1.x", "1.e5", "1e", "0x",
+            "1__0",
             "x = 5\nx += = 1", "x = 5\nx @= 2", "not", "a not b", "a is is b", "1 < > 2", "assert", "assert 1,", "pass pass",
             String(repeating: "\n", count: 10_000) + "x = ", String(repeating: " ", count: 10_000) + "x", String(repeating: "#", count: 100_000),
         ]
@@ -313,7 +327,10 @@ final class FuzzHarness {
         let shown = source.count > 300 ? String(source.prefix(300)) + "… (\(source.count) characters)" : source
         var clock = Date()
         func lap(_ phase: String) {
-            if verbose { phases[phase, default: 0] += Date().timeIntervalSince(clock); clock = Date() }
+            if verbose {
+                phases[phase, default: 0] += Date().timeIntervalSince(clock)
+                clock = Date()
+            }
         }
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         lap("split")
@@ -348,10 +365,13 @@ final class FuzzHarness {
         if verbose && seconds > 0.3 { print("  slow (\(String(format: "%.2f", seconds)) s): \(shown.prefix(80))") }
 
         if let syntaxError {
-            XCTAssertEqual(thrown?.kind, .syntax, "syntaxError(in:) reported \(syntaxError.message) but execute did not, for:\n\(shown)", file: file, line: line)
+            XCTAssertEqual(
+                thrown?.kind, .syntax, "syntaxError(in:) reported \(syntaxError.message) but execute did not, for:\n\(shown)", file: file, line: line)
             XCTAssertEqual(thrown?.message, syntaxError.message, file: file, line: line)
         } else if thrown?.kind == .syntax, thrown?.traceback.isEmpty ?? false {
-            XCTFail("\(category): execute reported the syntax error \(thrown?.message ?? "") that syntaxError(in:) missed, for:\n\(shown)", file: file, line: line)
+            XCTFail(
+                "\(category): execute reported the syntax error \(thrown?.message ?? "") that syntaxError(in:) missed, for:\n\(shown)", file: file,
+                line: line)
         }
 
         // Completion at a few cursor positions of a few lines, as readline would ask.
@@ -360,7 +380,9 @@ final class FuzzHarness {
             for cursor in [text.utf8.count, text.utf8.count / 2, programs % (text.utf8.count + 3) - 1] {
                 _ = interpreter.completions(for: text, cursor: cursor)
                 let start = Interpreter.completionWordStart(in: text, cursor: cursor)
-                XCTAssertTrue(start >= 0 && start <= max(0, min(cursor, text.utf8.count)), "word start \(start) for cursor \(cursor) in \(text)", file: file, line: line)
+                XCTAssertTrue(
+                    start >= 0 && start <= max(0, min(cursor, text.utf8.count)), "word start \(start) for cursor \(cursor) in \(text)", file: file,
+                    line: line)
                 completions += 1
             }
         }
@@ -369,7 +391,9 @@ final class FuzzHarness {
         // The session survives whatever happened (checked every few programs: each run costs a thread).
         if programs % 5 == 0 || sessionLength == Int.max {
             watchdog.arm(interpreter.interrupt, seconds: 10)
-            XCTAssertEqual(try interpreter.execute(source: "1 + 1", file: "probe.rnx"), .int(2), "\(category): the interpreter is unusable after:\n\(shown)", file: file, line: line)
+            XCTAssertEqual(
+                try interpreter.execute(source: "1 + 1", file: "probe.rnx"), .int(2), "\(category): the interpreter is unusable after:\n\(shown)",
+                file: file, line: line)
             watchdog.disarm()
         }
         lap("probe")
@@ -384,17 +408,23 @@ final class FuzzHarness {
     /// Every error points at a real position: an existing line of its source and a column within it (or just past its end).
     private func assertLocated(_ error: DSLError, _ shown: String, file: StaticString, line: UInt) {
         // `assert x, ''` is the one error whose message the program chooses.
-        XCTAssertTrue(!error.message.isEmpty || error.kind == .assertion, "\(category): empty \(error.kind.rawValue) message for:\n\(shown)", file: file, line: line)
+        XCTAssertTrue(
+            !error.message.isEmpty || error.kind == .assertion, "\(category): empty \(error.kind.rawValue) message for:\n\(shown)", file: file,
+            line: line)
         guard let location = error.location else {
             return XCTFail("\(category): \(error.kind.rawValue) without a location: \(error.message)\nfor:\n\(shown)", file: file, line: line)
         }
         guard let text = location.source.line(location.line) else {
-            return XCTFail("\(category): \(error.kind.rawValue) at \(location), a line the source does not have (\(location.source.lines.count) lines): \(error.message)\nfor:\n\(shown)", file: file, line: line)
+            return XCTFail(
+                "\(category): \(error.kind.rawValue) at \(location), a line the source does not have (\(location.source.lines.count) lines): \(error.message)\nfor:\n\(shown)",
+                file: file, line: line)
         }
         // SourceText drops a line's closing "\r", which the scanner counts as a column.
         let lastColumn = text.unicodeScalars.count + (shown.unicodeScalars.contains("\r") ? 2 : 1)
-        XCTAssertTrue((1...lastColumn).contains(location.column),
-                      "\(category): \(error.kind.rawValue) at column \(location.column) of a \(text.unicodeScalars.count)-character line: \(error.message)\nfor:\n\(shown)", file: file, line: line)
+        XCTAssertTrue(
+            (1...lastColumn).contains(location.column),
+            "\(category): \(error.kind.rawValue) at column \(location.column) of a \(text.unicodeScalars.count)-character line: \(error.message)\nfor:\n\(shown)",
+            file: file, line: line)
     }
 
     /// Prints the counts per outcome.
@@ -404,7 +434,9 @@ final class FuzzHarness {
         let slow = slowest.input.split(separator: "\n").first.map(String.init) ?? ""
         for (message, count) in messages.sorted(by: { $0.value > $1.value }).prefix(25) { print("  \(count) × \(message)") }
         if verbose { print("  seconds per phase: \(phases.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.2f", $0.value))" })") }
-        print("fuzz: \(category): \(programs) programs, 0 crashes (\(kinds)); \(completions) completions; \(watchdog.interruptions) interrupted by the watchdog; slowest \(String(format: "%.2f", slowest.seconds)) s: \(slow.prefix(60))")
+        print(
+            "fuzz: \(category): \(programs) programs, 0 crashes (\(kinds)); \(completions) completions; \(watchdog.interruptions) interrupted by the watchdog; slowest \(String(format: "%.2f", slowest.seconds)) s: \(slow.prefix(60))"
+        )
     }
 }
 
@@ -464,11 +496,11 @@ final class Watchdog: @unchecked Sendable {
 
     private static func residentBytes() -> Int {
         #if os(Linux)
-        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = statm.split(separator: " ")
-        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+            guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+            let fields = statm.split(separator: " ")
+            return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
         #else
-        return 0
+            return 0
         #endif
     }
 }

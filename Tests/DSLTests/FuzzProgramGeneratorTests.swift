@@ -44,19 +44,27 @@ struct ProgramGenerator {
     private var functions: [(name: String, arity: Int)] = []
 
     static let variables = ["x", "y", "z", "n", "s", "xs", "d", "t", "f", "a", "b", "i"]
-    static let methods = ["append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "copy", "clear",
-                          "keys", "values", "items", "get", "setdefault", "update", "upper", "lower", "strip", "split", "join",
-                          "replace", "startswith", "find", "format", "zfill", "center", "ljust", "splitlines", "isdigit",
-                          "item", "tolist", "numel", "size", "backward", "zero_grad", "detach", "sum", "mean", "max", "min",
-                          "argmax", "reshape", "flatten", "unsqueeze", "permute", "transpose", "matmul", "pow", "clamp", "exp",
-                          "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "shape", "ndim", "dtype", "grad", "requires_grad",
-                          "is_leaf", "grad_fn", "T"]
-    static let extremeIntegers = ["0", "-1", "1", "2", "7", "-7", "255", "1_000", "0xff", "0b101", "0o17", "2147483647", "4294967296",
-                                  "9223372036854775807", "-9223372036854775807", "(-9223372036854775807 - 1)", "3037000500"]
+    static let methods = [
+        "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "copy", "clear",
+        "keys", "values", "items", "get", "setdefault", "update", "upper", "lower", "strip", "split", "join",
+        "replace", "startswith", "find", "format", "zfill", "center", "ljust", "splitlines", "isdigit",
+        "item", "tolist", "numel", "size", "backward", "zero_grad", "detach", "sum", "mean", "max", "min",
+        "argmax", "reshape", "flatten", "unsqueeze", "permute", "transpose", "matmul", "pow", "clamp", "exp",
+        "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "shape", "ndim", "dtype", "grad", "requires_grad",
+        "is_leaf", "grad_fn", "T",
+    ]
+    static let extremeIntegers = [
+        "0", "-1", "1", "2", "7", "-7", "255", "1_000", "0xff", "0b101", "0o17", "2147483647", "4294967296",
+        "9223372036854775807", "-9223372036854775807", "(-9223372036854775807 - 1)", "3037000500",
+    ]
     static let extremeFloats = ["0.0", "-0.0", "0.5", "1e-3", ".5", "1e308", "1e-320", "1e400", "inf", "-inf", "nan", "3.14", "2.5e10"]
-    static let strings = ["''", "'a'", "\"hello world\"", "'a,b,,c'", "'  pad  '", "'\\n\\t\\\\'", "'\\x41\\u00e9'", "'é😀'",
-                          "r'raw\\n'", "'''tri\nple'''", "'{}'", "'{0} {x}'", "'{:>10}'", "'%d'", "'0123'", "'ab' * 3"]
-    static let formatSpecs = ["", ":.3f", ":>8", ":<5d", ":^9", ":+.2e", ":,", ":.1%", ":x", ":#b", ":08.3f", ":c", ":s", "!r", ":{n}", ":.{n}f", "=", ":e"]
+    static let strings = [
+        "''", "'a'", "\"hello world\"", "'a,b,,c'", "'  pad  '", "'\\n\\t\\\\'", "'\\x41\\u00e9'", "'é😀'",
+        "r'raw\\n'", "'''tri\nple'''", "'{}'", "'{0} {x}'", "'{:>10}'", "'%d'", "'0123'", "'ab' * 3",
+    ]
+    static let formatSpecs = [
+        "", ":.3f", ":>8", ":<5d", ":^9", ":+.2e", ":,", ":.1%", ":x", ":#b", ":08.3f", ":c", ":s", "!r", ":{n}", ":.{n}f", "=", ":e",
+    ]
 
     init(seed: UInt64, builtins: [String]) {
         random = FuzzRandom(seed: seed)
@@ -68,7 +76,8 @@ struct ProgramGenerator {
         functions = []
         var lines: [String] = []
         if random.chance(0.8) {
-            lines.append("x = 1; y = 2.5; z = 'z'; n = 3; s = 'abc'; xs = [1, 2, 3]; d = {'a': 1}; t = ones(2, 3); f = lambda v: v; a = 0; b = 1; i = 2")
+            lines.append(
+                "x = 1; y = 2.5; z = 'z'; n = 3; s = 'abc'; xs = [1, 2, 3]; d = {'a': 1}; t = ones(2, 3); f = lambda v: v; a = 0; b = 1; i = 2")
         }
         for _ in 0..<random.within(1...8) {
             depthBudget = random.within(2...5)
@@ -106,12 +115,18 @@ struct ProgramGenerator {
         case 8:
             if functionDepth > 1 && random.chance(0.5) { return [pad + "nonlocal \(random.pick(Self.variables))"] }
             if functionDepth > 0 { return [pad + "global \(random.pick(Self.variables))"] }
-            return [pad + "\(random.pick(Self.variables)) = \(random.pick(["[]", "{}", "''", "0", "[1, 2, 3]", "{'a': 1}", "(1, 'b')", "zeros(2, 3)", "None"]))"]
+            return [
+                pad
+                    + "\(random.pick(Self.variables)) = \(random.pick(["[]", "{}", "''", "0", "[1, 2, 3]", "{'a': 1}", "(1, 'b')", "zeros(2, 3)", "None"]))"
+            ]
         case 9:
             return [pad + "xs = [\(expression()), \(expression())]; d = {\(random.pick(Self.strings)): \(expression())}"]
         case 10:
             if let function = functions.isEmpty ? nil : random.pick(functions) {
-                return [pad + "\(random.pick(Self.variables)) = \(function.name)(\((0..<function.arity).map { _ in expression() }.joined(separator: ", ")))"]
+                return [
+                    pad
+                        + "\(random.pick(Self.variables)) = \(function.name)(\((0..<function.arity).map { _ in expression() }.joined(separator: ", ")))"
+                ]
             }
             return [pad + "t = tensor(\(nestedNumbers(depth: random.within(0...3))), requires_grad=\(random.pick(["True", "False"])))"]
         case 11:
@@ -127,18 +142,33 @@ struct ProgramGenerator {
             depthBudget -= 1
             let counter = "k\(indent)"
             loopDepth += 1
-            let lines = [pad + "\(counter) = 0", pad + "while \(counter) < \(random.within(0...4))\(random.chance(0.5) ? " and " + operandExpression() : ""):"]
+            let lines =
+                [
+                    pad + "\(counter) = 0",
+                    pad + "while \(counter) < \(random.within(0...4))\(random.chance(0.5) ? " and " + operandExpression() : ""):",
+                ]
                 + block(indent: indent, startingWith: "\(counter) += 1")
             loopDepth -= 1
             depthBudget += 1
             return lines
         case 15, 16:
             depthBudget -= 1
-            let (target, iterable) = random.chance(0.6)
-                ? (random.pick(["i", "x", "n"]), random.pick(["range(\(random.within(0...4)))", "[1, 'two', 3.0]", "'abc'", "reversed([3, 4])",
-                                                              "xs", "d", "s", "t", "range(3, -3, -2)", "map(f, xs)", "filter(None, xs)"]))
-                : (random.pick(["a, b", "i, (a, b)", "*a, b", "a, *b"]), random.pick(["{'k': 1, 'v': 2}.items()", "enumerate(['p', 'q'])",
-                                                                                  "zip([1, 2], 'ab')", "[(1, (2, 3))]", "enumerate(zip(xs, xs))"]))
+            let (target, iterable) =
+                random.chance(0.6)
+                ? (
+                    random.pick(["i", "x", "n"]),
+                    random.pick([
+                        "range(\(random.within(0...4)))", "[1, 'two', 3.0]", "'abc'", "reversed([3, 4])",
+                        "xs", "d", "s", "t", "range(3, -3, -2)", "map(f, xs)", "filter(None, xs)",
+                    ])
+                )
+                : (
+                    random.pick(["a, b", "i, (a, b)", "*a, b", "a, *b"]),
+                    random.pick([
+                        "{'k': 1, 'v': 2}.items()", "enumerate(['p', 'q'])",
+                        "zip([1, 2], 'ab')", "[(1, (2, 3))]", "enumerate(zip(xs, xs))",
+                    ])
+                )
             loopDepth += 1
             let lines = [pad + "for \(target) in \(iterable):"] + block(indent: indent)
             loopDepth -= 1
@@ -180,8 +210,10 @@ struct ProgramGenerator {
         switch random.below(22) {
         case 0, 1, 2: return atom()
         case 3, 4:
-            let op = random.pick(["+", "-", "*", "/", "//", "%", "**", "@", "<", "<=", ">", ">=", "==", "!=", "in", "not in",
-                                  "is", "is not", "and", "or"])
+            let op = random.pick([
+                "+", "-", "*", "/", "//", "%", "**", "@", "<", "<=", ">", ">=", "==", "!=", "in", "not in",
+                "is", "is not", "and", "or",
+            ])
             return "\(operandExpression()) \(op) \(operandExpression())"
         case 5: return random.chance(0.7) ? "\(random.pick(["-", "+"]))\(operandExpression())" : "not \(operandExpression())"
         case 6: return "(\(expression()))"
@@ -195,15 +227,20 @@ struct ProgramGenerator {
         case 12: return "\(operand())[\(random.chance(0.6) ? expression() : slice())]"
         case 13:
             let variable = random.pick(["v", "w"])
-            return "[\(variable) \(random.pick(["", "* 2", "+ 1"])) for \(variable) in \(random.pick(["range(4)", "xs", "'ab'", "[1, 2]"]))\(random.chance(0.4) ? " if \(variable)" : "")]"
+            return
+                "[\(variable) \(random.pick(["", "* 2", "+ 1"])) for \(variable) in \(random.pick(["range(4)", "xs", "'ab'", "[1, 2]"]))\(random.chance(0.4) ? " if \(variable)" : "")]"
         case 14: return "{v: \(expression()) for v in \(random.pick(["range(3)", "'xyz'"]))}"
         case 15: return "(lambda \(random.pick(["", "v", "v, w=1", "*v", "**v"])): \(expression()))"
         case 16: return "(\(operandExpression()) if \(operandExpression()) else \(operandExpression()))"
         case 17: return formatString()
         case 18: return tensorExpression()
-        case 19: return "\(operandExpression()) \(random.pick(["<", "<=", "=="])) \(operandExpression()) \(random.pick(["<", "!=", "in"])) \(operandExpression())"
+        case 19:
+            return
+                "\(operandExpression()) \(random.pick(["<", "<=", "=="])) \(operandExpression()) \(random.pick(["<", "!=", "in"])) \(operandExpression())"
         case 20: return "(lambda v: \(expression()))(\(expression()))"
-        default: return "\(random.pick(["int", "float", "str", "list", "tuple", "dict", "bool", "range", "type", "repr", "len", "sorted"]))(\(expression()))"
+        default:
+            return
+                "\(random.pick(["int", "float", "str", "list", "tuple", "dict", "bool", "range", "type", "repr", "len", "sorted"]))(\(expression()))"
         }
     }
 
@@ -246,7 +283,9 @@ struct ProgramGenerator {
             case 0: positional.append("*\(operand())")
             case 1: keywords.append("**\(random.pick(["d", "{'key': 1}", "{}"]))")
             case 2, 3:
-                keywords.append("\(random.pick(["key", "reverse", "dim", "keepdim", "start", "sep", "end", "default", "strict", "base", "requires_grad", "min", "max", "ndigits", "x", "bogus"]))=\(expression())")
+                keywords.append(
+                    "\(random.pick(["key", "reverse", "dim", "keepdim", "start", "sep", "end", "default", "strict", "base", "requires_grad", "min", "max", "ndigits", "x", "bogus"]))=\(expression())"
+                )
             default: positional.append(expression())
             }
         }
@@ -260,7 +299,9 @@ struct ProgramGenerator {
     }
 
     private mutating func formatString() -> String {
-        let fields = (0..<random.within(1...3)).map { _ in "{\(random.pick(Self.variables + ["1.5", "-7", "'q'", "n * 2"]))\(random.pick(Self.formatSpecs))}" }
+        let fields = (0..<random.within(1...3)).map { _ in
+            "{\(random.pick(Self.variables + ["1.5", "-7", "'q'", "n * 2"]))\(random.pick(Self.formatSpecs))}"
+        }
         return "f\"\(fields.joined(separator: " - "))\(random.chance(0.1) ? "{{literal}}" : "")\""
     }
 
@@ -275,12 +316,16 @@ struct ProgramGenerator {
         case 4: return "full((\(shape)\(shape.contains(",") || shape.isEmpty ? "" : ",")), \(random.pick(Self.extremeFloats)))"
         case 5: return "arange(\(random.pick(["5", "0, 1, 0.25", "3, 0, -1", "0", "1, 2, 0", "-2.5, 2.5"])))"
         case 6: return "tensor(\(nestedNumbers(depth: random.within(0...3))))"
-        case 7: return "\(random.pick(["stack", "cat"]))([\(random.pick(["randn(2, 3)", "ones(2, 3)", "zeros(3)", "t"])), \(random.pick(["randn(2, 3)", "ones(2, 3)", "zeros(2)", "t"]))], dim=\(smallInteger()))"
+        case 7:
+            return
+                "\(random.pick(["stack", "cat"]))([\(random.pick(["randn(2, 3)", "ones(2, 3)", "zeros(3)", "t"])), \(random.pick(["randn(2, 3)", "ones(2, 3)", "zeros(2)", "t"]))], dim=\(smallInteger()))"
         case 8:
             let op = random.pick(["+", "-", "*", "/", "@", "**", "<", "=="])
-            return "\(random.pick(["randn(2, 3)", "ones(3)", "t", "x", "tensor(2.0)"])) \(op) \(random.pick(["randn(3, 2)", "ones(2, 3)", "t", "2", "0.5", "zeros(1)"]))"
+            return
+                "\(random.pick(["randn(2, 3)", "ones(3)", "t", "x", "tensor(2.0)"])) \(op) \(random.pick(["randn(3, 2)", "ones(2, 3)", "t", "2", "0.5", "zeros(1)"]))"
         default:
-            return "(\(random.pick(["randn(2, 3, requires_grad=True)", "ones(4, requires_grad=True)", "t"])) * 2).\(random.pick(["sum", "mean", "relu", "exp"]))()"
+            return
+                "(\(random.pick(["randn(2, 3, requires_grad=True)", "ones(4, requires_grad=True)", "t"])) * 2).\(random.pick(["sum", "mean", "relu", "exp"]))()"
         }
     }
 
@@ -298,13 +343,17 @@ struct ProgramGenerator {
 /// parser (brackets, quotes, indentation, continuation, operators, keywords, exotic characters), and
 /// numbers replaced by extreme ones.
 enum ProgramMutator {
-    static let insertions = ["(", ")", "[", "]", "{", "}", ":", ",", ".", ";", "\n", "\n    ", "\t", " ", "\\\n", "\\", "'", "\"",
-                             "'''", "\"\"\"", "f'{", "}", "{{", "#", "=", "==", "**", "*", "->", "@", "lambda", "def", "if ", "else",
-                             "elif", "for", "while", "in", "not", "return", "global x", "del", "assert", "yield", "import", "class",
-                             "\u{0}", "\r", "\r\n", "\u{FEFF}", "\u{200B}", "é", "😀", "\u{0301}", "\u{D7FF}", "\u{10FFFF}",
-                             "9" + String(repeating: "9", count: 30), "1e400", "0x", "1_", "0b2", "1.2.3", "0.", "..."]
-    static let numbers = ["0", "-1", "10**400", "2**63", "9223372036854775807", "-9223372036854775808", "1e308", "1e-400",
-                          "10**12", "100000", "3037000500", "4294967296", "255", "1.5", "nan", "inf"]
+    static let insertions = [
+        "(", ")", "[", "]", "{", "}", ":", ",", ".", ";", "\n", "\n    ", "\t", " ", "\\\n", "\\", "'", "\"",
+        "'''", "\"\"\"", "f'{", "}", "{{", "#", "=", "==", "**", "*", "->", "@", "lambda", "def", "if ", "else",
+        "elif", "for", "while", "in", "not", "return", "global x", "del", "assert", "yield", "import", "class",
+        "\u{0}", "\r", "\r\n", "\u{FEFF}", "\u{200B}", "é", "😀", "\u{0301}", "\u{D7FF}", "\u{10FFFF}",
+        "9" + String(repeating: "9", count: 30), "1e400", "0x", "1_", "0b2", "1.2.3", "0.", "...",
+    ]
+    static let numbers = [
+        "0", "-1", "10**400", "2**63", "9223372036854775807", "-9223372036854775808", "1e308", "1e-400",
+        "10**12", "100000", "3037000500", "4294967296", "255", "1.5", "nan", "inf",
+    ]
 
     static func mutate(_ program: String, other: String, using random: inout FuzzRandom) -> String {
         var scalars = Array(program.unicodeScalars)

@@ -28,18 +28,22 @@ final class HelpTests: XCTestCase {
 
     func testHelpExamples() throws {
         let session = Session()
-        XCTAssertEqual(try session.output("help(range)"), """
-        class range
-            An arithmetic progression of integers, produced lazily.
+        XCTAssertEqual(
+            try session.output("help(range)"),
+            """
+            class range
+                An arithmetic progression of integers, produced lazily.
 
-        range(start, stop=None, step=1)
-            range(stop) counts 0, 1, ..., stop-1; range(start, stop, step) counts from start by step up to (not including) stop.
+            range(start, stop=None, step=1)
+                range(stop) counts 0, 1, ..., stop-1; range(start, stop, step) counts from start by step up to (not including) stop.
 
-        """)
+            """)
         XCTAssertEqual(try session.output("help([].append)"), "list.append(x)\n    Add x at the end.\n")
-        XCTAssertEqual(try session.output("help('str.join')"), "str.join(iterable)\n    The strings of iterable joined with this text between them.\n")
-        XCTAssertEqual(try session.output("help(print)"),
-                       "print(*values, sep=' ', end='\\n', flush=False)\n    Write the values (as str shows them) separated by sep and followed by end.\n")
+        XCTAssertEqual(
+            try session.output("help('str.join')"), "str.join(iterable)\n    The strings of iterable joined with this text between them.\n")
+        XCTAssertEqual(
+            try session.output("help(print)"),
+            "print(*values, sep=' ', end='\\n', flush=False)\n    Write the values (as str shows them) separated by sep and followed by end.\n")
         XCTAssertTrue(try session.output("help()").contains("  sorted(iterable, *, key=None, reverse=False)  A new sorted list"))
         XCTAssertTrue(try session.output("help({})").hasPrefix("class dict"))
         XCTAssertEqual(session.error("help('prnt')")?.message, "no builtin named 'prnt' (did you mean 'print'?)")

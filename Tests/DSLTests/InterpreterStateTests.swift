@@ -46,8 +46,9 @@ final class InterpreterStateTests: XCTestCase {
         let path = try scratchDirectory(self) + "/chart.svg"
         try drawing.run("c = plot([1, 2, 3], title='mine')")
         // The chart drawn in one interpreter is not the other's last chart.
-        XCTAssertEqual(other.error("savefig('\(path)')")?.message,
-                       "savefig(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
+        XCTAssertEqual(
+            other.error("savefig('\(path)')")?.message,
+            "savefig(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
         try drawing.run("savefig('\(path)')")
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
     }

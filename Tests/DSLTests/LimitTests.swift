@@ -45,8 +45,9 @@ final class LimitTests: XCTestCase {
 
     func testHugeIntegerLiteralsAreErrors() throws {
         let session = Session()
-        XCTAssertEqual(session.error("x = 99999999999999999999")?.message,
-                       "integer literal 99999999999999999999 is too large (the largest integer is 9223372036854775807)")
+        XCTAssertEqual(
+            session.error("x = 99999999999999999999")?.message,
+            "integer literal 99999999999999999999 is too large (the largest integer is 9223372036854775807)")
         XCTAssertEqual(session.error("x = 0xFFFFFFFFFFFFFFFFFF")?.kind, .syntax)
         XCTAssertEqual(try session.run("1e400"), .float(.infinity), "huge float literals are infinite, as in Python")
     }
@@ -58,8 +59,9 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(session.error("(-9223372036854775807 - 1) // -1")?.kind, .overflow)
         XCTAssertEqual(session.error("-(-9223372036854775807 - 1)")?.kind, .overflow)
         XCTAssertEqual(session.error("abs(-9223372036854775807 - 1)")?.kind, .overflow)
-        XCTAssertEqual(session.error("3037000500 * 3037000500")?.message,
-                       "integer overflow in 3037000500 * 3037000500 (integers are 64-bit; use floats for larger values, e.g. 3037000500.0)")
+        XCTAssertEqual(
+            session.error("3037000500 * 3037000500")?.message,
+            "integer overflow in 3037000500 * 3037000500 (integers are 64-bit; use floats for larger values, e.g. 3037000500.0)")
         XCTAssertEqual(session.error("int(1e30)")?.kind, .overflow)
         XCTAssertEqual(session.error("[0] * 10 ** 12")?.kind, .memory, "Python raises MemoryError")
     }
@@ -94,8 +96,9 @@ final class LimitTests: XCTestCase {
 
     func testTensorOfDeeplyNestedListsIsAnErrorNotAStackOverflow() throws {
         let session = Session()
-        XCTAssertEqual(session.error("x = []\nfor i in range(200000):\n    x = [x]\ntensor(x)")?.message,
-                       "tensor(): the lists nest more than 64 levels deep (a tensor has at most 64 dimensions)")
+        XCTAssertEqual(
+            session.error("x = []\nfor i in range(200000):\n    x = [x]\ntensor(x)")?.message,
+            "tensor(): the lists nest more than 64 levels deep (a tensor has at most 64 dimensions)")
         XCTAssertEqual(try session.run("x = 1\nfor i in range(64):\n    x = [x]\nlen(tensor(x).shape)"), 64, "64 levels are still a tensor")
         XCTAssertEqual(session.error("x = 1\nfor i in range(65):\n    x = (x,)\ntensor(x)")?.kind, .value)
     }
@@ -107,8 +110,9 @@ final class LimitTests: XCTestCase {
         let session = Session()
         let most = (1 << 20) / MemoryLayout<Value>.stride
         XCTAssertEqual(try session.run("len([0] * \(most))"), .int(most))
-        XCTAssertEqual(session.error("[0] * \(most + 1)")?.message,
-                       "the repetition (\(most + 1) copies of 1 elements) would take 1.0 MiB (\(most + 1) elements), more than the memory limit of 1.0 MiB")
+        XCTAssertEqual(
+            session.error("[0] * \(most + 1)")?.message,
+            "the repetition (\(most + 1) copies of 1 elements) would take 1.0 MiB (\(most + 1) elements), more than the memory limit of 1.0 MiB")
         XCTAssertEqual(try session.run("len('ab' * \(1 << 19))"), .int(1 << 20))
         XCTAssertEqual(session.error("'ab' * \((1 << 19) + 1)")?.kind, .memory)
         XCTAssertEqual(session.error("x = [0] * \(most / 2 + 1)\nx + x")?.message.hasPrefix("the concatenated list would take"), true)
@@ -116,24 +120,31 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(session.error("xs = [0]\nwhile True:\n    xs += xs")?.message.hasPrefix("the extended list would take"), true)
         XCTAssertEqual(session.error("xs = [0]\nwhile True:\n    xs.extend(xs)")?.message.hasPrefix("the extended list would take"), true)
         XCTAssertEqual(try session.run("len(xs)"), .int(1 << 14), "the list keeps its last size that fit")
-        for source in ["list(range(10**18))", "tuple(range(10**18))", "sorted(range(10**18))", "list(map(abs, range(10**18)))",
-                       "list(enumerate(range(10**18)))", "dict(zip(range(10**18), range(10**18)))", "[*range(10**18)]",
-                       "[0 for v in range(10**18)]", "sum(v for v in range(10**18))"] {
+        for source in [
+            "list(range(10**18))", "tuple(range(10**18))", "sorted(range(10**18))", "list(map(abs, range(10**18)))",
+            "list(enumerate(range(10**18)))", "dict(zip(range(10**18), range(10**18)))", "[*range(10**18)]",
+            "[0 for v in range(10**18)]", "sum(v for v in range(10**18))",
+        ] {
             let error = session.error(source)
             XCTAssertEqual(error?.kind, .memory, source)
             XCTAssertEqual(error?.message.hasSuffix("more than the memory limit of 1.0 MiB"), true, "\(source): \(error?.message ?? "")")
         }
-        XCTAssertEqual(session.error("list(range(10**18))")?.message,
-                       "a list of range(0, 1000000000000000000) would take 44703483581.5 GiB (1000000000000000000 elements), more than the memory limit of 1.0 MiB")
-        XCTAssertEqual(try session.run("max(range(10**5)), min(range(3, 10**5)), sum(range(10**5))"), .tuple([99_999, 3, 4_999_950_000]),
-                       "consuming a long range needs no list of it")
+        XCTAssertEqual(
+            session.error("list(range(10**18))")?.message,
+            "a list of range(0, 1000000000000000000) would take 44703483581.5 GiB (1000000000000000000 elements), more than the memory limit of 1.0 MiB"
+        )
+        XCTAssertEqual(
+            try session.run("max(range(10**5)), min(range(3, 10**5)), sum(range(10**5))"), .tuple([99_999, 3, 4_999_950_000]),
+            "consuming a long range needs no list of it")
     }
 
     func testBuiltinsConsumingHugeRangesStopOnCtrlC() throws {
-        let sources = ["sum(range(10**18))", "any(range(0, -1) for v in range(10**18))", "all(range(1, 10**18))", "max(range(10**18))",
-                       "min(range(10**18), key=abs)", "sorted(zip(range(10**17)))", "list(enumerate(range(10**17)))", "tuple(map(abs, range(10**18)))",
-                       "dict(zip(range(10**18), range(10**18)))", "list(filter(lambda v: v < 0, range(10**18)))",
-                       "list(filter(None, map(abs, range(-10**18, 1))))", "10**18 - 1 in zip(range(10**18))"]
+        let sources = [
+            "sum(range(10**18))", "any(range(0, -1) for v in range(10**18))", "all(range(1, 10**18))", "max(range(10**18))",
+            "min(range(10**18), key=abs)", "sorted(zip(range(10**17)))", "list(enumerate(range(10**17)))", "tuple(map(abs, range(10**18)))",
+            "dict(zip(range(10**18), range(10**18)))", "list(filter(lambda v: v < 0, range(10**18)))",
+            "list(filter(None, map(abs, range(-10**18, 1))))", "10**18 - 1 in zip(range(10**18))",
+        ]
         for source in sources {
             let session = Session()
             let interrupt = session.interpreter.interrupt
@@ -154,19 +165,21 @@ final class LimitTests: XCTestCase {
         // Built by a program, then dropped on a thread with a small stack: freeing a 100,000-deep chain of tuples
         // one nested release at a time needs megabytes of stack; taken apart level by level it needs almost none.
         let interpreter = Interpreter()
-        XCTAssertNil(try interpreter.execute(source: """
-        def chain(n):
-            x = ()
-            for i in range(n):
-                x = (x, i)
-            return x
-        a = chain(100000)
-        b = chain(100000)
-        c = chain(100000)
-        shared = chain(100000)
-        alias = shared
-        xs = [chain(100000), 0]
-        """, file: "build.rnx"))
+        XCTAssertNil(
+            try interpreter.execute(
+                source: """
+                    def chain(n):
+                        x = ()
+                        for i in range(n):
+                            x = (x, i)
+                        return x
+                    a = chain(100000)
+                    b = chain(100000)
+                    c = chain(100000)
+                    shared = chain(100000)
+                    alias = shared
+                    xs = [chain(100000), 0]
+                    """, file: "build.rnx"))
         // A deep result handed back to the caller, which drops it on its own (here small) stack.
         let result = DroppedResult(try interpreter.execute(source: "chain(100000)", file: "result.rnx"))
         let released = expectation(description: "released")
@@ -189,7 +202,9 @@ final class LimitTests: XCTestCase {
         wait(for: [released], timeout: 600)
         XCTAssertNil(interpreter.global("c"))
         // The same in the language: a local chain freed when its function returns, deleting and overwriting.
-        XCTAssertEqual(try interpreter.execute(source: "def local(n):\n    x = ()\n    for i in range(n):\n        x = (x, i)\n    return len(x)\nlocal(50000)", file: "use.rnx"), 2)
+        XCTAssertEqual(
+            try interpreter.execute(
+                source: "def local(n):\n    x = ()\n    for i in range(n):\n        x = (x, i)\n    return len(x)\nlocal(50000)", file: "use.rnx"), 2)
     }
 
     func testDroppingDeepChainsOfFunctionsDoesNotRecurse() throws {
@@ -197,27 +212,29 @@ final class LimitTests: XCTestCase {
         // builds 20,000-deep chains of them, dropped on a thread with a 256 KiB stack (freed one nested deinit at a
         // time, such a chain needs megabytes).
         let interpreter = Interpreter()
-        XCTAssertNil(try interpreter.execute(source: """
-        def wrap(f):
-            return lambda: f
-        def length(f):
-            n = 0
-            while f is not None:
-                f = f()
-                n += 1
-            return n
-        defaults = None
-        closures = None
-        mixed = None
-        methods = None
-        for i in range(20000):
-            defaults = lambda v=defaults: v
-            closures = wrap(closures)
-            mixed = [lambda v=(mixed, {i: closures}): v]
-            methods = [methods].copy
-        kept_defaults = lambda v=defaults: v
-        alias = closures
-        """, file: "build.rnx"))
+        XCTAssertNil(
+            try interpreter.execute(
+                source: """
+                    def wrap(f):
+                        return lambda: f
+                    def length(f):
+                        n = 0
+                        while f is not None:
+                            f = f()
+                            n += 1
+                        return n
+                    defaults = None
+                    closures = None
+                    mixed = None
+                    methods = None
+                    for i in range(20000):
+                        defaults = lambda v=defaults: v
+                        closures = wrap(closures)
+                        mixed = [lambda v=(mixed, {i: closures}): v]
+                        methods = [methods].copy
+                    kept_defaults = lambda v=defaults: v
+                    alias = closures
+                    """, file: "build.rnx"))
         // A deep chain handed back to the caller, which drops it on its own (here small) stack.
         let result = DroppedResult(try interpreter.execute(source: "wrap(closures)", file: "result.rnx"))
         let released = expectation(description: "released")
@@ -247,17 +264,18 @@ final class LimitTests: XCTestCase {
 
     func testFreeingAFunctionKeepsAScopeOtherFunctionsShare() throws {
         let session = Session()
-        try session.run("""
-        def pair(start):
-            count = [start]
-            def bump():
-                count[0] += 1
-                return count[0]
-            return (lambda: count[0]), bump
-        read, bump = pair(41)
-        bump()
-        read = None
-        """)
+        try session.run(
+            """
+            def pair(start):
+                count = [start]
+                def bump():
+                    count[0] += 1
+                    return count[0]
+                return (lambda: count[0]), bump
+            read, bump = pair(41)
+            bump()
+            read = None
+            """)
         XCTAssertEqual(try session.run("bump()"), 43, "the closure scope outlives the freed lambda that shared it")
         try session.run("counter = pair(0)[1]\ncounter()")
         XCTAssertEqual(try session.run("counter()"), 2, "a function the teardown saw in its own scope is not taken apart")
@@ -282,26 +300,29 @@ final class LimitTests: XCTestCase {
         // flag for the first time), or, with a delay, over and over until the load has stopped (so while it runs).
         let done = LockedFlag()
         let requesterStopped = DispatchSemaphore(value: 0)
-        session.interpreter.setGlobal("arm", .builtin(BuiltinFunction("arm", [.required("x"), .optional("delay_ms", 0)], doc: "test hook") { args in
-            let delay = try args.int("delay_ms")
-            let requested = DispatchSemaphore(value: 0)
-            Thread {
-                if delay == 0 {
-                    interrupt.request()
-                    requested.signal()
-                    return
-                }
-                requested.signal()
-                usleep(useconds_t(delay * 1000))
-                while !done.isSet {
-                    interrupt.request()
-                    usleep(1000)
-                }
-                requesterStopped.signal()
-            }.start()
-            requested.wait()
-            return try args.value("x")
-        }))
+        session.interpreter.setGlobal(
+            "arm",
+            .builtin(
+                BuiltinFunction("arm", [.required("x"), .optional("delay_ms", 0)], doc: "test hook") { args in
+                    let delay = try args.int("delay_ms")
+                    let requested = DispatchSemaphore(value: 0)
+                    Thread {
+                        if delay == 0 {
+                            interrupt.request()
+                            requested.signal()
+                            return
+                        }
+                        requested.signal()
+                        usleep(useconds_t(delay * 1000))
+                        while !done.isSet {
+                            interrupt.request()
+                            usleep(1000)
+                        }
+                        requesterStopped.signal()
+                    }.start()
+                    requested.wait()
+                    return try args.value("x")
+                }))
 
         let early = session.error("kept = 1\ndata = image_folder(arm('\(root)'), size=16)")
         XCTAssertEqual(early?.kind, .keyboardInterrupt)

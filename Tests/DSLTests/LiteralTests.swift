@@ -20,8 +20,9 @@ final class LiteralTests: XCTestCase {
 
     func testFloatsPrintLikePython() throws {
         let session = Session()
-        XCTAssertEqual(try session.output("print(0.1, 1.0, 1e-05, 1e16, 1234.5, 1e15, 0.0001, -2.5, 1/3)"),
-                       "0.1 1.0 1e-05 1e+16 1234.5 1000000000000000.0 0.0001 -2.5 0.3333333333333333\n")
+        XCTAssertEqual(
+            try session.output("print(0.1, 1.0, 1e-05, 1e16, 1234.5, 1e15, 0.0001, -2.5, 1/3)"),
+            "0.1 1.0 1e-05 1e+16 1234.5 1000000000000000.0 0.0001 -2.5 0.3333333333333333\n")
         XCTAssertEqual(try session.output("print(inf, -inf, nan, -0.0)"), "inf -inf nan -0.0\n")
     }
 

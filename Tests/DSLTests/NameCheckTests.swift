@@ -14,8 +14,10 @@ final class NameCheckTests: XCTestCase {
     }
 
     func testAMisspeltNameIsReportedWithItsCellsFileLineAndASuggestion() {
-        let cells = [ScriptCell(source: "learning_rate = 0.1\nepochs = 3", firstLine: 2),
-                     ScriptCell(source: "print(epochs)\nprint(learning_rte * 2)", firstLine: 6)]
+        let cells = [
+            ScriptCell(source: "learning_rate = 0.1\nepochs = 3", firstLine: 2),
+            ScriptCell(source: "print(epochs)\nprint(learning_rte * 2)", firstLine: 6),
+        ]
         XCTAssertEqual(problems(cells), ["exp.rnx:7:7: name 'learning_rte' is not defined (did you mean 'learning_rate'?)"])
         let rendered = NameCheck().check(cells, file: "exp.rnx").problems.first?.rendered ?? ""
         XCTAssertTrue(rendered.hasPrefix("exp.rnx:7:7: error: NameError: name 'learning_rte'"), rendered)
@@ -23,16 +25,19 @@ final class NameCheckTests: XCTestCase {
     }
 
     func testEveryProblemIsListedInSourceOrder() {
-        XCTAssertEqual(problems("print(alpha)\nbeta = gamma + 1\nprint(beta, delta)"), [
-            "exp.rnx:1:7: name 'alpha' is not defined",
-            "exp.rnx:2:8: name 'gamma' is not defined",
-            "exp.rnx:3:13: name 'delta' is not defined",
-        ])
+        XCTAssertEqual(
+            problems("print(alpha)\nbeta = gamma + 1\nprint(beta, delta)"),
+            [
+                "exp.rnx:1:7: name 'alpha' is not defined",
+                "exp.rnx:2:8: name 'gamma' is not defined",
+                "exp.rnx:3:13: name 'delta' is not defined",
+            ])
     }
 
     func testTopLevelCodeMustDefineANameBeforeUsingItButFunctionsMayUseLaterGlobals() {
-        XCTAssertEqual(problems("print(later)\nlater = 1"),
-                       ["exp.rnx:1:7: name 'later' is used before it is defined (it is first assigned at line 2)"])
+        XCTAssertEqual(
+            problems("print(later)\nlater = 1"),
+            ["exp.rnx:1:7: name 'later' is used before it is defined (it is first assigned at line 2)"])
         XCTAssertEqual(problems("def report():\n    return scale * 2\nscale = 3\nreport()"), [])
         XCTAssertEqual(problems("def fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\nfact(5)"), [], "recursion")
         XCTAssertEqual(problems("def f():\n    return nowhere\n"), ["exp.rnx:2:12: name 'nowhere' is not defined"])
@@ -52,20 +57,23 @@ final class NameCheckTests: XCTestCase {
             print(f"{total:>{len(pairs)}} {pi}", abs(-1), tensor([1.0]).shape)
             """
         XCTAssertEqual(problems(program), [])
-        XCTAssertEqual(problems("ys = [v for v in range(3)]\nprint(v)"), ["exp.rnx:2:7: name 'v' is not defined"],
-                       "comprehension variables do not leak")
+        XCTAssertEqual(
+            problems("ys = [v for v in range(3)]\nprint(v)"), ["exp.rnx:2:7: name 'v' is not defined"],
+            "comprehension variables do not leak")
         XCTAssertEqual(problems("f = lambda q: q + offset\n"), ["exp.rnx:1:19: name 'offset' is not defined"])
     }
 
     func testLoopBodiesSeeLaterIterationsAndBranchesCountAsDefined() {
         XCTAssertEqual(problems("for i in range(3):\n    if i > 0:\n        print(previous)\n    previous = i\nprint(previous, i)"), [])
         XCTAssertEqual(problems("n = 0\nwhile n < 3:\n    if n:\n        print(last)\n    last = n\n    n += 1"), [])
-        XCTAssertEqual(problems("while not done:\n    done = True"),
-                       ["exp.rnx:1:11: name 'done' is used before it is defined (it is first assigned at line 2)"],
-                       "a while condition is tested before the body first runs")
+        XCTAssertEqual(
+            problems("while not done:\n    done = True"),
+            ["exp.rnx:1:11: name 'done' is used before it is defined (it is first assigned at line 2)"],
+            "a while condition is tested before the body first runs")
         XCTAssertEqual(problems("if True:\n    mode = 'a'\nelse:\n    other = 1\nprint(mode, other)"), [])
-        XCTAssertEqual(problems("counter += 1"),
-                       ["exp.rnx:1:1: name 'counter' is used before it is defined (it is first assigned at line 1)"])
+        XCTAssertEqual(
+            problems("counter += 1"),
+            ["exp.rnx:1:1: name 'counter' is used before it is defined (it is first assigned at line 1)"])
     }
 
     func testGlobalAndNonlocalDeclarationsAreFollowed() {
@@ -85,26 +93,31 @@ final class NameCheckTests: XCTestCase {
             print(counter()())
             """
         XCTAssertEqual(problems(program), [])
-        XCTAssertEqual(problems("def f():\n    global missing\n    return missing\n"), [],
-                       "a name some function declares global may be bound whenever that function runs")
+        XCTAssertEqual(
+            problems("def f():\n    global missing\n    return missing\n"), [],
+            "a name some function declares global may be bound whenever that function runs")
     }
 
     func testDefaultsAreCheckedWhereTheFunctionIsDefined() {
-        XCTAssertEqual(problems("def f(x=base):\n    return x\nbase = 1"),
-                       ["exp.rnx:1:9: name 'base' is used before it is defined (it is first assigned at line 3)"])
+        XCTAssertEqual(
+            problems("def f(x=base):\n    return x\nbase = 1"),
+            ["exp.rnx:1:9: name 'base' is used before it is defined (it is first assigned at line 3)"])
     }
 
     func testSyntaxErrorsAreReportedInsteadOfNames() {
-        let cells = [ScriptCell(source: "print(undefined_a)", firstLine: 2), ScriptCell(source: "x = (1,", firstLine: 5),
-                     ScriptCell(source: "y = ]", firstLine: 8)]
+        let cells = [
+            ScriptCell(source: "print(undefined_a)", firstLine: 2), ScriptCell(source: "x = (1,", firstLine: 5),
+            ScriptCell(source: "y = ]", firstLine: 8),
+        ]
         let found = NameCheck().check(cells, file: "bad.rnx").problems
         XCTAssertEqual(found.map(\.kind), [.syntax, .syntax])
         XCTAssertEqual(found.map { $0.location?.description ?? "" }, ["bad.rnx:5:5", "bad.rnx:8:5"])
     }
 
     func testMentionedNamesSuggestTheSettingATypoMeant() {
-        let report = NameCheck().check([ScriptCell(source: "epochs = 8\ndef f(batch_size):\n    return batch_size\nprint(lr)")],
-                                       file: "exp.rnx")
+        let report = NameCheck().check(
+            [ScriptCell(source: "epochs = 8\ndef f(batch_size):\n    return batch_size\nprint(lr)")],
+            file: "exp.rnx")
         XCTAssertTrue(report.mentionedNames.isSuperset(of: ["epochs", "f", "batch_size", "print", "lr"]))
         XCTAssertFalse(report.mentionedNames.contains("epoch"))
         XCTAssertEqual(report.suggestion(for: "epoch"), "epochs")

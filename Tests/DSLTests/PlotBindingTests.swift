@@ -70,8 +70,9 @@ final class PlotBindingTests: XCTestCase {
         XCTAssertEqual(session.error("plot([[1, 2], [3, 4]], labels=['a'])")?.message, "plot() argument 'labels' has 1 name for 2 series")
         XCTAssertEqual(session.error("plot('abc')")?.kind, .type)
         XCTAssertEqual(session.error("plot([1, 'x'])")?.message, "plot() argument 'data' must be numbers, not str (at position 1)")
-        XCTAssertEqual(session.error("plot([1, 2], steps=10)")?.message,
-                       "plot() argument 'steps' does not apply to a list or tensor; it takes: y, labels, logx, logy")
+        XCTAssertEqual(
+            session.error("plot([1, 2], steps=10)")?.message,
+            "plot() argument 'steps' does not apply to a list or tensor; it takes: y, labels, logx, logy")
         let logError = session.error("plot([1, -1], logy=True)")
         XCTAssertEqual(logError?.kind, .value)
         XCTAssertTrue(logError?.message.contains("log y axis needs positive y") ?? false, logError?.message ?? "")
@@ -95,8 +96,9 @@ final class PlotBindingTests: XCTestCase {
         let fractions = drawing(try session.run("confusion([[3, 1], [0, 4]], normalize=True)"))
         XCTAssertTrue(fractions.contains("0.75") && fractions.contains("0.25"), fractions)
         XCTAssertEqual(session.error("confusion([[1, 2, 3], [4, 5, 6]])")?.kind, .value)
-        XCTAssertEqual(session.error("confusion([[1, 2], [3, 4]], labels=['a'])")?.message,
-                       "confusion() argument 'labels' has 1 class names for a 2×2 matrix")
+        XCTAssertEqual(
+            session.error("confusion([[1, 2], [3, 4]], labels=['a'])")?.message,
+            "confusion() argument 'labels' has 1 class names for a 2×2 matrix")
     }
 
     func testImagesOfASmallBatchWithLabels() throws {
@@ -108,10 +110,12 @@ final class PlotBindingTests: XCTestCase {
         XCTAssertTrue(pair.contains("0") && pair.contains("1"), pair)
         XCTAssertEqual(try session.run("images(rand(2, 3, 6, 6)).kind"), "images")
         XCTAssertEqual(try session.run("images(rand(5, 5)).kind"), "images")
-        XCTAssertEqual(session.error("images(rand(2, 2, 6, 6))")?.message,
-                       "images(): an image must have shape [C, H, W] with 1 or 3 channels, or [H, W]; got [2, 6, 6]")
+        XCTAssertEqual(
+            session.error("images(rand(2, 2, 6, 6))")?.message,
+            "images(): an image must have shape [C, H, W] with 1 or 3 channels, or [H, W]; got [2, 6, 6]")
         XCTAssertEqual(session.error("images(x, labels=[0, 1])")?.message, "images(): 4 images but 2 labels")
-        XCTAssertEqual(session.error("images(x, labels=y, classes=['a'])")?.message, "images() argument 'labels' holds class 1, but classes has 1 names")
+        XCTAssertEqual(
+            session.error("images(x, labels=y, classes=['a'])")?.message, "images() argument 'labels' holds class 1, but classes has 1 names")
         XCTAssertEqual(session.error("images(x, n=0)")?.message, "images() argument 'n' must be between 1 and 400, got 0")
     }
 
@@ -122,15 +126,17 @@ final class PlotBindingTests: XCTestCase {
         session.interpreter.setGlobal("ds", .object(DatasetObject(dataset)))
         let text = drawing(try session.run("images(ds, n=2)"))
         XCTAssertTrue(text.contains("shoe") && text.contains("bag"), text)
-        XCTAssertEqual(session.error("images(ds, classes=['a', 'b'])")?.message,
-                       "images() argument 'classes' does not apply to Dataset: it names its classes itself")
+        XCTAssertEqual(
+            session.error("images(ds, classes=['a', 'b'])")?.message,
+            "images() argument 'classes' does not apply to Dataset: it names its classes itself")
     }
 
     func testSavefigWritesTheLastChartAtTheRequestedSize() throws {
         let session = chartSession()
         let directory = try scratchDirectory(self)
-        XCTAssertEqual(session.error("savefig('\(directory)/none.png')")?.message,
-                       "savefig(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
+        XCTAssertEqual(
+            session.error("savefig('\(directory)/none.png')")?.message,
+            "savefig(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
         try session.run("plot([3, 1, 2], title='loss')\nsavefig('\(directory)/loss.png')")
         XCTAssertEqual(pngSize(atPath: directory + "/loss.png")?.width, 800)
         XCTAssertEqual(pngSize(atPath: directory + "/loss.png")?.height, 600)
@@ -140,10 +146,12 @@ final class PlotBindingTests: XCTestCase {
         try session.run("h.save('\(directory)/hist.svg')")
         let svg = try String(contentsOfFile: directory + "/hist.svg", encoding: .utf8)
         XCTAssertTrue(svg.contains("<svg"), svg)
-        XCTAssertEqual(session.error("savefig('\(directory)/loss.jpg')")?.message,
-                       "savefig: cannot tell the format of '\(directory)/loss.jpg': use a name ending in .png or .svg")
-        XCTAssertEqual(session.error("savefig('\(directory)/x.png', width=0)")?.message,
-                       "savefig() argument 'width' must be a positive number of pixels, got 0")
+        XCTAssertEqual(
+            session.error("savefig('\(directory)/loss.jpg')")?.message,
+            "savefig: cannot tell the format of '\(directory)/loss.jpg': use a name ending in .png or .svg")
+        XCTAssertEqual(
+            session.error("savefig('\(directory)/x.png', width=0)")?.message,
+            "savefig() argument 'width' must be a positive number of pixels, got 0")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), ["hist.svg", "loss.png", "small.png"])
     }
 
@@ -162,8 +170,9 @@ final class PlotBindingTests: XCTestCase {
         let directory = try scratchDirectory(self) + "/charts"
         let session = chartSession { $0.chartsDirectory = directory }
         try session.run("plot([1, 2, 3])\nhist([1, 1, 2])\nimages(rand(2, 1, 4, 4))")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(),
-                       ["chart-001.png", "chart-002.png", "chart-003.png"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: directory).sorted(),
+            ["chart-001.png", "chart-002.png", "chart-003.png"])
         XCTAssertEqual(pngSize(atPath: directory + "/chart-001.png")?.width, 800)
         XCTAssertEqual(pngSize(atPath: directory + "/chart-002.png")?.height, 600)
     }
@@ -226,7 +235,8 @@ final class PlotBindingTests: XCTestCase {
             session.interpreter.setGlobal("hostile", .string(title))
             let text = drawing(try session.run("plot([1, 2, 3], title=hostile, xlabel=hostile, labels=[hostile])"))
             XCTAssertTrue(text.contains("touch") || text.contains("set output"), "title \(index) not drawn:\n\(text)")
-            _ = try session.run("hist([1, 2], title=hostile)\nconfusion([[1]], labels=[hostile], title=hostile)\nimages(rand(1, 4, 4), labels=[hostile])")
+            _ = try session.run(
+                "hist([1, 2], title=hostile)\nconfusion([[1]], labels=[hostile], title=hostile)\nimages(rand(1, 4, 4), labels=[hostile])")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [])
     }
@@ -238,8 +248,10 @@ final class PlotBindingTests: XCTestCase {
         defer { unsetenv("RNX_GNUPLOT") }
         let error = session.error("plot(x)")
         XCTAssertEqual(error?.kind, .runtime)
-        XCTAssertEqual(error?.message, "plot: gnuplot is not installed or not executable (looked for '/nonexistent/gnuplot' from RNX_GNUPLOT); "
-                       + "install it with: apt-get install gnuplot-nox")
+        XCTAssertEqual(
+            error?.message,
+            "plot: gnuplot is not installed or not executable (looked for '/nonexistent/gnuplot' from RNX_GNUPLOT); "
+                + "install it with: apt-get install gnuplot-nox")
         XCTAssertEqual(error?.location?.line, 1)
         XCTAssertEqual(try session.run("len(x) + 1"), 4)
         unsetenv("RNX_GNUPLOT")

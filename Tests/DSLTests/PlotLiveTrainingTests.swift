@@ -26,7 +26,8 @@ final class PlotLiveTrainingTests: XCTestCase {
     /// The Kernel objects behind `net` and `data.train`.
     private func kernelObjects(_ session: Session) throws -> (Model, DataLoader) {
         guard case .object(let net)? = try session.run("net"), let model = (net as? KernelModelProviding)?.kernelModel,
-              case .object(let data)? = try session.run("data"), let bunch = data as? DataBunchObject else {
+            case .object(let data)? = try session.run("data"), let bunch = data as? DataBunchObject
+        else {
             throw XCTSkip("the tiny run did not make a model and a data bunch")
         }
         return (model, bunch.train.loader)
@@ -46,16 +47,18 @@ final class PlotLiveTrainingTests: XCTestCase {
         let live = LivePlotObject(every: 5, logY: false, clock: { clock.now })
         let callbacks = CallbackObserver(interpreter: session.interpreter, callbacks: [.object(live)], interval: 1, run: .lrFind)
         let optimizer = try OptimizerObject(.fitDefault).optimizer(for: model)
-        let result = try Kernel.lrFind(model: model, data: train, optimizer: optimizer, numIterations: 20, stopOnDivergence: false,
-                                       observers: [clock, callbacks])
+        let result = try Kernel.lrFind(
+            model: model, data: train, optimizer: optimizer, numIterations: 20, stopOnDivergence: false,
+            observers: [clock, callbacks])
         callbacks.lrFinderDidEnd(result)
 
         XCTAssertEqual(live.drawCount, 5, "iterations 0, 5, 10 and 15, then the end")
         let frames = session.printed.components(separatedBy: clearDown).dropFirst()
         XCTAssertEqual(frames.count, 5)
         XCTAssertTrue(frames.allSatisfy { $0.contains("learning rate finder") }, session.printed)
-        XCTAssertTrue(frames.dropLast().allSatisfy { $0.range(of: "\r\u{1B}\\[[0-9]+A$", options: .regularExpression) != nil },
-                      "each redraw moves the cursor up over the last chart:\n\(session.printed)")
+        XCTAssertTrue(
+            frames.dropLast().allSatisfy { $0.range(of: "\r\u{1B}\\[[0-9]+A$", options: .regularExpression) != nil },
+            "each redraw moves the cursor up over the last chart:\n\(session.printed)")
         let last = try XCTUnwrap(frames.last)
         XCTAssertTrue(last.contains("1e-"), "log tics on the learning-rate axis:\n\(last)")
         let valley = try XCTUnwrap(result.suggestion(.valley), "20 points give a valley")
@@ -80,10 +83,11 @@ final class PlotLiveTrainingTests: XCTestCase {
 
     func testLRFinderCallbacksGetTheIterationsAndTheEnd() throws {
         let session = try liveSession(live: .off)
-        try session.run("""
-        seen = []
-        r = lr_find(net, data, num_it=7, callbacks=[lambda h: seen.append(len(h.lrs))], every=3, quiet=True)
-        """)
+        try session.run(
+            """
+            seen = []
+            r = lr_find(net, data, num_it=7, callbacks=[lambda h: seen.append(len(h.lrs))], every=3, quiet=True)
+            """)
         XCTAssertEqual(try session.run("seen"), [3, 6, 7], "every 3 iterations, then the end")
         XCTAssertEqual(try session.run("len(r.lrs)"), 7)
         XCTAssertEqual(session.error("lr_find(net, data, callbacks=[1])")?.kind, .type)
@@ -140,12 +144,14 @@ final class PlotLiveTrainingTests: XCTestCase {
 
     func testTheFinalChartIsDrawnAfterANonFiniteLossStop() throws {
         let session = try liveSession(live: .off)
-        try session.run("""
-        seen = []
-        calls = []
-        nan_at_4 = lambda out, labels: (calls.append(1), (out * out).mean() * (nan if len(calls) == 4 else 1.0))[1]
-        """)
-        let error = session.error("fit(net, data, 3, loss=nan_at_4, callbacks=[lambda h: seen.append(len(h.losses))], live=True, every=100, quiet=True)")
+        try session.run(
+            """
+            seen = []
+            calls = []
+            nan_at_4 = lambda out, labels: (calls.append(1), (out * out).mean() * (nan if len(calls) == 4 else 1.0))[1]
+            """)
+        let error = session.error(
+            "fit(net, data, 3, loss=nan_at_4, callbacks=[lambda h: seen.append(len(h.losses))], live=True, every=100, quiet=True)")
         XCTAssertEqual(error?.kind, .runtime)
         XCTAssertTrue(error?.message.contains("loss") ?? false, error?.message ?? "")
         XCTAssertTrue(session.printed.contains("training loss"), "the final chart:\n\(session.printed)")
@@ -154,7 +160,8 @@ final class PlotLiveTrainingTests: XCTestCase {
 
     func testTheFinalChartIsDrawnAfterACallbackFails() throws {
         let session = try liveSession(live: .off)
-        let error = session.error("fit(net, data, 2, lr=0.1, callbacks=[lambda h: 1 / 0 if len(h.losses) == 4 else 0, live_plot()], every=1, quiet=True)")
+        let error = session.error(
+            "fit(net, data, 2, lr=0.1, callbacks=[lambda h: 1 / 0 if len(h.losses) == 4 else 0, live_plot()], every=1, quiet=True)")
         XCTAssertEqual(error?.kind, .zeroDivision)
         XCTAssertEqual(session.printed.components(separatedBy: "training loss").count, 2, "one final chart:\n\(session.printed)")
     }
@@ -184,8 +191,9 @@ final class PlotLiveTrainingTests: XCTestCase {
         options.observers = [CtrlC(interpreter, at: 3), callbacks]
         options.interrupt = { interpreter.interrupt.isRequested }
         let optimizer = try OptimizerObject(.fitDefault).optimizer(for: model)
-        let history = try Kernel.fit(model: model, train: train, valid: nil, epochs: 2, optimizer: optimizer, schedule: nil,
-                                     loss: crossEntropyLoss, metrics: [], options: options)
+        let history = try Kernel.fit(
+            model: model, train: train, valid: nil, epochs: 2, optimizer: optimizer, schedule: nil,
+            loss: crossEntropyLoss, metrics: [], options: options)
         guard case .interrupted = history.stopReason else { return XCTFail("the run was not interrupted: \(String(describing: history.stopReason))") }
         XCTAssertEqual(try session.run("seen"), [2, 3], "step 2, then the end (after step 3) though Ctrl-C was pressed")
         XCTAssertEqual(live.finalDrawCount, 1, "the final chart")

@@ -38,12 +38,15 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(try session.run("range(10**9)[10:]"), .range(RangeValue(start: 10, stop: 1_000_000_000, step: 1)))
         XCTAssertEqual(try session.run("repr(range(10**18)[::2])"), "range(0, 1000000000000000000, 2)")
         XCTAssertEqual(try session.run("len(range(10**18)[::2])"), .int(500_000_000_000_000_000))
-        XCTAssertEqual(try session.run("repr(range(\(minimum), 0)[::-1])"), "range(-1, -9223372036854775809, -1)",
-                       "the stop lies one step past the ints, as in Python")
-        XCTAssertEqual(try session.run("list(range(\(minimum), \(minimum) + 3)[::-1])"), .list([.int(Int.min + 2), .int(Int.min + 1), .int(Int.min)]))
+        XCTAssertEqual(
+            try session.run("repr(range(\(minimum), 0)[::-1])"), "range(-1, -9223372036854775809, -1)",
+            "the stop lies one step past the ints, as in Python")
+        XCTAssertEqual(
+            try session.run("list(range(\(minimum), \(minimum) + 3)[::-1])"), .list([.int(Int.min + 2), .int(Int.min + 1), .int(Int.min)]))
         XCTAssertEqual(try session.run("range(\(minimum), \(maximum))[::2**62][-1]"), .int(1 << 62))
         // Every slice of a few small ranges selects what slicing the list of the range selects.
-        let mismatches = try session.run("""
+        let mismatches = try session.run(
+            """
             bad = []
             for r in [range(10), range(3, 20, 4), range(10, -7, -3), range(5, 5), range(0, 1)]:
                 for a in [None, -12, -3, -1, 0, 1, 2, 7, 15]:
@@ -62,15 +65,18 @@ final class ReliabilityTests: XCTestCase {
     func testPaddingBeyondTheMemoryLimitIsAMemoryErrorNeverAShorterString() throws {
         MemoryLimit.bytes = 1 << 20
         let session = Session()
-        for source in ["'a'.ljust(10**12)", "'a'.rjust(10**12)", "'a'.center(10**12)", "'a'.zfill(10**12)", "'a'.ljust(2**62, '*')",
-                       "'a' * 10**12", "f'{1:{10**12}}'", "format('a', '>1000000000000')", "'{:^1000000000000}'.format(1)",
-                       "f'{1:099999999}'", "f'{1.5:=+20000000}'", "'a'.ljust(\(maximum))", "f'{1:\(maximum)}'"] {
+        for source in [
+            "'a'.ljust(10**12)", "'a'.rjust(10**12)", "'a'.center(10**12)", "'a'.zfill(10**12)", "'a'.ljust(2**62, '*')",
+            "'a' * 10**12", "f'{1:{10**12}}'", "format('a', '>1000000000000')", "'{:^1000000000000}'.format(1)",
+            "f'{1:099999999}'", "f'{1.5:=+20000000}'", "'a'.ljust(\(maximum))", "f'{1:\(maximum)}'",
+        ] {
             XCTAssertEqual(session.error(source)?.kind, .memory, source)
         }
         XCTAssertEqual(session.error("f'{1:99999999999999999999}'")?.kind, .value, "a width with more digits than an int")
         // Widths past the old cap of 10000 now give the right length, as in Python.
-        XCTAssertEqual(try session.run("len('a'.ljust(20000)), len('a'.center(20001, '*')), len(f'{1:>30000}'), len('-5'.zfill(25000))"),
-                       .tuple([20000, 20001, 30000, 25000]))
+        XCTAssertEqual(
+            try session.run("len('a'.ljust(20000)), len('a'.center(20001, '*')), len(f'{1:>30000}'), len('-5'.zfill(25000))"),
+            .tuple([20000, 20001, 30000, 25000]))
         XCTAssertEqual(try session.run("'-5'.zfill(5), 'ab'.center(6, '·'), 'x'.rjust(-5)"), .tuple(["-0005", "··ab··", "x"]))
     }
 
@@ -89,15 +95,19 @@ final class ReliabilityTests: XCTestCase {
     func testRoundWithExtremeDigitsMatchesPython() throws {
         let session = Session()
         XCTAssertEqual(try session.run("round(1e308, -400)"), .float(0))
-        XCTAssertEqual(try session.run("str(round(-1e308, -400)), round(1e308, -308), round(4e307, -308)"), .tuple(["-0.0", .float(1e308), .float(0)]))
-        XCTAssertEqual(try session.run("round(1.5, 400), round(5e-324, 400), round(0.1, 324), round(2.675, 2)"),
-                       .tuple([.float(1.5), .float(.leastNonzeroMagnitude), .float(0.1), .float(2.67)]))
+        XCTAssertEqual(
+            try session.run("str(round(-1e308, -400)), round(1e308, -308), round(4e307, -308)"), .tuple(["-0.0", .float(1e308), .float(0)]))
+        XCTAssertEqual(
+            try session.run("round(1.5, 400), round(5e-324, 400), round(0.1, 324), round(2.675, 2)"),
+            .tuple([.float(1.5), .float(.leastNonzeroMagnitude), .float(0.1), .float(2.67)]))
         XCTAssertEqual(session.error("round(1.7e308, -308)")?.kind, .overflow)
         // Ints round exactly, halves to even.
-        XCTAssertEqual(try session.run("round(2**62 + 1, -1), round(15, -1), round(25, -1), round(-15, -1), round(-25, -1), round(\(maximum), -18)"),
-                       .tuple([4_611_686_018_427_387_900, 20, 20, -20, -20, 9_000_000_000_000_000_000]))
-        XCTAssertEqual(try session.run("round(4 * 10**18, -19), round(-5 * 10**18, -19), round(\(maximum), -20), round(\(minimum), -400)"),
-                       .tuple([0, 0, 0, 0]))
+        XCTAssertEqual(
+            try session.run("round(2**62 + 1, -1), round(15, -1), round(25, -1), round(-15, -1), round(-25, -1), round(\(maximum), -18)"),
+            .tuple([4_611_686_018_427_387_900, 20, 20, -20, -20, 9_000_000_000_000_000_000]))
+        XCTAssertEqual(
+            try session.run("round(4 * 10**18, -19), round(-5 * 10**18, -19), round(\(maximum), -20), round(\(minimum), -400)"),
+            .tuple([0, 0, 0, 0]))
         XCTAssertEqual(session.error("round(9 * 10**18, -19)")?.kind, .overflow, "Python gives 10**19, past the ints")
         XCTAssertEqual(session.error("round(\(minimum), -1)")?.kind, .overflow)
     }
@@ -109,7 +119,9 @@ final class ReliabilityTests: XCTestCase {
         let session = Session()
         XCTAssertEqual(session.error("zeros(200000).tolist()")?.kind, .memory)
         XCTAssertEqual(session.error("zeros(10**12, 0).tolist()")?.kind, .memory, "no values, but 10**12 empty lists")
-        XCTAssertEqual(try session.run("zeros(2, 0).tolist(), ones(2, 1).tolist()"), .tuple([.list([.list([]), .list([])]), .list([.list([1.0]), .list([1.0])])]))
+        XCTAssertEqual(
+            try session.run("zeros(2, 0).tolist(), ones(2, 1).tolist()"),
+            .tuple([.list([.list([]), .list([])]), .list([.list([1.0]), .list([1.0])])]))
     }
 
     func testPrintingHugeTensorsStaysShort() throws {
@@ -127,8 +139,10 @@ final class ReliabilityTests: XCTestCase {
     func testChartsOfHugeTensorsAreAMemoryErrorBeforeTheirData() throws {
         MemoryLimit.bytes = 8 << 20
         let session = Session()
-        for source in ["plot(zeros(300000))", "hist(zeros(300000))", "confusion(zeros(1000, 1000))", "plot(zeros(10**6, 0))",
-                       "plot(range(10**18))", "plot(range(10), range(10**12))"] {
+        for source in [
+            "plot(zeros(300000))", "hist(zeros(300000))", "confusion(zeros(1000, 1000))", "plot(zeros(10**6, 0))",
+            "plot(range(10**18))", "plot(range(10), range(10**12))",
+        ] {
             let error = session.error(source)
             XCTAssertEqual(error?.kind, .memory, "\(source): \(error?.message ?? "")")
         }
@@ -164,8 +178,15 @@ final class ReliabilityTests: XCTestCase {
             let iterator = try list.makeIterator()
             while try iterator.next() != nil {}
         }
-        try assertInterrupted("iterating a tuple") { _ = try Value.tuple(items).elements().count; let iterator = try Value.tuple(items).makeIterator(); while try iterator.next() != nil {} }
-        try assertInterrupted("iterating a string") { let iterator = try Value.string(String(repeating: "a", count: 10_000)).makeIterator(); while try iterator.next() != nil {} }
+        try assertInterrupted("iterating a tuple") {
+            _ = try Value.tuple(items).elements().count
+            let iterator = try Value.tuple(items).makeIterator()
+            while try iterator.next() != nil {}
+        }
+        try assertInterrupted("iterating a string") {
+            let iterator = try Value.string(String(repeating: "a", count: 10_000)).makeIterator()
+            while try iterator.next() != nil {}
+        }
         try assertInterrupted("in") { _ = try Operations.contains(list, .int(-1)) }
         try assertInterrupted("==") { _ = try Operations.equal(list, .list(items)) }
         interpreter.interrupt.request()

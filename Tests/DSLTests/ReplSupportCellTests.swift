@@ -30,7 +30,8 @@ final class ReplSupportCellTests: XCTestCase {
     func testAPinnedGlobalKeepsItsValueAgainstTopLevelAssignments() throws {
         let session = Session()
         session.interpreter.pinGlobal("epochs", .int(1))
-        let printed = try session.output("""
+        let printed = try session.output(
+            """
             epochs = 8
             if epochs > 0:
                 epochs = 9

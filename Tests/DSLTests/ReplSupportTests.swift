@@ -15,8 +15,10 @@ final class ReplSupportTests: XCTestCase {
     func testIsCompleteForSingleLines() {
         XCTAssertTrue(Interpreter.isComplete("x = 1"))
         XCTAssertTrue(Interpreter.isComplete(""))
-        XCTAssertTrue(Interpreter.isComplete("x = (1 +"
-            + " 2)"))
+        XCTAssertTrue(
+            Interpreter.isComplete(
+                "x = (1 +"
+                    + " 2)"))
         XCTAssertTrue(Interpreter.isComplete("x = 'unterminated"), "errors are complete: running reports them")
         XCTAssertTrue(Interpreter.isComplete("x = 1)"))
     }
@@ -58,8 +60,9 @@ final class ReplSupportTests: XCTestCase {
         let session = Session()
         try session.run("xs = [1]\nconfig = {'a': 1}\nname = 'rnx'")
         XCTAssertEqual(session.interpreter.completions(for: "xs.ap", cursor: 5), ["append"])
-        XCTAssertEqual(session.interpreter.completions(for: "xs.", cursor: 3),
-                       ["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort"])
+        XCTAssertEqual(
+            session.interpreter.completions(for: "xs.", cursor: 3),
+            ["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort"])
         XCTAssertEqual(session.interpreter.completions(for: "print(config.ke", cursor: 15), ["keys"])
         XCTAssertEqual(session.interpreter.completions(for: "name.upper().lo", cursor: 15), [], "nothing is called to complete")
         XCTAssertEqual(session.interpreter.completions(for: "unknown.x", cursor: 9), [])
@@ -83,19 +86,23 @@ final class ReplSupportTests: XCTestCase {
 
     func testGlobalsSummary() throws {
         let session = Session()
-        try session.run("""
-        rate = 0.5
-        names = ['a', 'b']
-        def f(x, y=2):
-            return x
-        long = 'x' * 100
-        """)
-        XCTAssertEqual(session.interpreter.globalsSummary(), [
-            GlobalSummary(name: "f", typeName: "function", description: "f(x, y=2)", shape: nil, memoryBytes: nil),
-            GlobalSummary(name: "long", typeName: "str", description: "'" + String(repeating: "x", count: 56) + "...", shape: nil, memoryBytes: nil),
-            GlobalSummary(name: "names", typeName: "list", description: "['a', 'b']", shape: nil, memoryBytes: nil),
-            GlobalSummary(name: "rate", typeName: "float", description: "0.5", shape: nil, memoryBytes: nil),
-        ])
+        try session.run(
+            """
+            rate = 0.5
+            names = ['a', 'b']
+            def f(x, y=2):
+                return x
+            long = 'x' * 100
+            """)
+        XCTAssertEqual(
+            session.interpreter.globalsSummary(),
+            [
+                GlobalSummary(name: "f", typeName: "function", description: "f(x, y=2)", shape: nil, memoryBytes: nil),
+                GlobalSummary(
+                    name: "long", typeName: "str", description: "'" + String(repeating: "x", count: 56) + "...", shape: nil, memoryBytes: nil),
+                GlobalSummary(name: "names", typeName: "list", description: "['a', 'b']", shape: nil, memoryBytes: nil),
+                GlobalSummary(name: "rate", typeName: "float", description: "0.5", shape: nil, memoryBytes: nil),
+            ])
         try session.run("w = zeros([2, 3])")
         let tensorRow = session.interpreter.globalsSummary().first { $0.name == "w" }
         XCTAssertEqual(tensorRow?.shape, [2, 3])
@@ -155,9 +162,10 @@ final class ReplSupportTests: XCTestCase {
 
     func testHostDefinedBuiltins() throws {
         let session = Session()
-        session.interpreter.define(BuiltinFunction("double", [.required("x")], doc: "Twice x.") { args in
-            .int(try args.int("x") * 2)
-        })
+        session.interpreter.define(
+            BuiltinFunction("double", [.required("x")], doc: "Twice x.") { args in
+                .int(try args.int("x") * 2)
+            })
         XCTAssertEqual(try session.run("double(21)"), 42)
         XCTAssertEqual(session.error("double('a')")?.message, "double() argument 'x' must be int, not str")
     }

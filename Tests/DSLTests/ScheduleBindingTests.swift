@@ -24,7 +24,9 @@ final class ScheduleBindingTests: XCTestCase {
     func testOneCycleVariants() throws {
         let session = Session()
         XCTAssertEqual(try session.run("one_cycle(0.1, total_steps=10, momentum=None).preview()[0]"), .tuple([0.0040000000000000036, .none]))
-        XCTAssertEqual(try session.run("one_cycle(1.0, total_steps=4, anneal='linear', pct_start=0.5).lrs()"), [0.04, 1.0, 0.5000020000000001, 4.000000000004e-06])
+        XCTAssertEqual(
+            try session.run("one_cycle(1.0, total_steps=4, anneal='linear', pct_start=0.5).lrs()"),
+            [0.04, 1.0, 0.5000020000000001, 4.000000000004e-06])
         let fastai = try XCTUnwrap(try session.run("one_cycle_fastai(0.1).lrs(100)")?.listItems)
         XCTAssertEqual(fastai.count, 100)
         XCTAssertEqual(fastai.last?.numericValue ?? 0, 0.1 / 25 / 1e5, accuracy: 1e-18, "fastai divides the final rate by 1e5")
@@ -61,7 +63,8 @@ final class ScheduleBindingTests: XCTestCase {
     func testBadArgumentsFailWhereTheyAreWritten() throws {
         let session = Session()
         XCTAssertEqual(session.error("one_cycle(-1)")?.message, "one_cycle: max_lr must be a finite number > 0, found -1.0")
-        XCTAssertEqual(session.error("one_cycle(0.1, anneal='cubic')")?.message, "one_cycle() argument 'anneal' must be 'cos' or 'linear', got 'cubic'")
+        XCTAssertEqual(
+            session.error("one_cycle(0.1, anneal='cubic')")?.message, "one_cycle() argument 'anneal' must be 'cos' or 'linear', got 'cubic'")
         XCTAssertEqual(session.error("one_cycle(0.1, pct_start=1.5)")?.kind, .value)
         XCTAssertEqual(session.error("one_cycle(0.1, total_steps=0)")?.message, "one_cycle() argument 'total_steps' must be at least 1, got 0")
         XCTAssertEqual(session.error("cosine(0.1, warmup=1.5)")?.message, "cosine() argument 'warmup' as a fraction must be in [0, 1), got 1.5")

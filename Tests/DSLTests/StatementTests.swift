@@ -4,15 +4,16 @@ import XCTest
 final class StatementTests: XCTestCase {
     func testAssignmentForms() throws {
         let session = Session()
-        try session.run("""
-        a = b = 0
-        x, y = 1, 2
-        x, y = y, x
-        (p, q), r = [1, 2], 3
-        first, *rest = [1, 2, 3, 4]
-        *init, last = 'abc'
-        count: int = 5
-        """)
+        try session.run(
+            """
+            a = b = 0
+            x, y = 1, 2
+            x, y = y, x
+            (p, q), r = [1, 2], 3
+            first, *rest = [1, 2, 3, 4]
+            *init, last = 'abc'
+            count: int = 5
+            """)
         XCTAssertEqual(try session.run("a, b"), .tuple([0, 0]))
         XCTAssertEqual(try session.run("x, y"), .tuple([2, 1]))
         XCTAssertEqual(try session.run("p + q + r"), 6)
@@ -23,21 +24,22 @@ final class StatementTests: XCTestCase {
 
     func testAugmentedAndIndexAssignment() throws {
         let session = Session()
-        try session.run("""
-        n = 10
-        n += 5; n -= 1; n *= 2; n //= 3; n **= 2; n %= 50
-        xs = [1, 2, 3]
-        xs[0] = 100
-        xs[-1] += 1
-        xs[1:2] = [7, 8, 9]
-        d = {}
-        d["k"] = 1
-        d["k"] += 1
-        alias = xs
-        alias += [0]
-        s = 'ab'
-        s *= 2
-        """)
+        try session.run(
+            """
+            n = 10
+            n += 5; n -= 1; n *= 2; n //= 3; n **= 2; n %= 50
+            xs = [1, 2, 3]
+            xs[0] = 100
+            xs[-1] += 1
+            xs[1:2] = [7, 8, 9]
+            d = {}
+            d["k"] = 1
+            d["k"] += 1
+            alias = xs
+            alias += [0]
+            s = 'ab'
+            s *= 2
+            """)
         XCTAssertEqual(try session.run("n"), 31)
         XCTAssertEqual(try session.run("xs"), [100, 7, 8, 9, 4, 0], "+= extends the list in place, as in Python")
         XCTAssertEqual(try session.run("d"), .dict(try DictObject([("k", 2)])))
@@ -53,62 +55,68 @@ final class StatementTests: XCTestCase {
 
     func testIfElifElse() throws {
         let session = Session()
-        try session.run("""
-        def grade(score):
-            if score >= 90:
-                return 'A'
-            elif score >= 80:
-                return 'B'
-            else:
-                return 'C'
-        """)
+        try session.run(
+            """
+            def grade(score):
+                if score >= 90:
+                    return 'A'
+                elif score >= 80:
+                    return 'B'
+                else:
+                    return 'C'
+            """)
         XCTAssertEqual(try session.run("[grade(95), grade(85), grade(10)]"), ["A", "B", "C"])
         XCTAssertEqual(try session.output("if True: print('one line')"), "one line\n")
     }
 
     func testLoops() throws {
         let session = Session()
-        XCTAssertEqual(try session.output("""
-        for i, x in enumerate(['a', 'b', 'c']):
-            if i == 1:
-                continue
-            print(i, x)
-        n = 0
-        while True:
-            n += 1
-            if n >= 3:
-                break
-        print(n)
-        for k in {'x': 1, 'y': 2}:
-            print(k)
-        for (a, b), c in [((1, 2), 3)]:
-            print(a + b + c)
-        """), "0 a\n2 c\n3\nx\ny\n6\n")
+        XCTAssertEqual(
+            try session.output(
+                """
+                for i, x in enumerate(['a', 'b', 'c']):
+                    if i == 1:
+                        continue
+                    print(i, x)
+                n = 0
+                while True:
+                    n += 1
+                    if n >= 3:
+                        break
+                print(n)
+                for k in {'x': 1, 'y': 2}:
+                    print(k)
+                for (a, b), c in [((1, 2), 3)]:
+                    print(a + b + c)
+                """), "0 a\n2 c\n3\nx\ny\n6\n")
     }
 
     func testBreakOnlyLeavesTheInnermostLoop() throws {
-        XCTAssertEqual(try Session().output("""
-        for i in range(3):
-            for j in range(3):
-                if j == 1:
-                    break
-                print(i, j)
-        """), "0 0\n1 0\n2 0\n")
+        XCTAssertEqual(
+            try Session().output(
+                """
+                for i in range(3):
+                    for j in range(3):
+                        if j == 1:
+                            break
+                        print(i, j)
+                """), "0 0\n1 0\n2 0\n")
     }
 
     func testPassAssertAndDel() throws {
         let session = Session()
-        try session.run("""
-        def nothing():
-            pass
-        d = {'a': 1, 'b': 2}
-        del d['a']
-        xs = [1, 2, 3]
-        del xs[0]
-        tmp = 1
-        del tmp
-        assert len(d) == 1
-        """)
+        try session.run(
+            """
+            def nothing():
+                pass
+            d = {'a': 1, 'b': 2}
+            del d['a']
+            xs = [1, 2, 3]
+            del xs[0]
+            tmp = 1
+            del tmp
+            assert len(d) == 1
+            """)
         XCTAssertEqual(try session.run("d, xs"), .tuple([.dict(try DictObject([("b", 2)])), [2, 3]]))
         XCTAssertEqual(session.error("tmp")?.kind, .name)
         let failed = session.error("assert 1 + 1 == 3, f'math is broken: {1 + 1}'")

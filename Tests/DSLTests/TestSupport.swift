@@ -46,10 +46,10 @@ func eval(_ source: String) throws -> Value? {
 /// A tiny classifier and 24 random samples of three classes (batches of 3: 6 training steps an epoch), for the
 /// live-chart tests.
 let tinyLiveRun = """
-seed(3)
-x = input([1, 4, 4])
-net = model(x, dense(flatten(x), 3), name="tiny")
-samples = tensor_dataset(randn(24, 1, 4, 4), [i % 3 for i in range(24)])
-train, valid = split(samples, 0.25, seed=1)
-data = databunch(train, valid, batch_size=3, seed=1)
-"""
+    seed(3)
+    x = input([1, 4, 4])
+    net = model(x, dense(flatten(x), 3), name="tiny")
+    samples = tensor_dataset(randn(24, 1, 4, 4), [i % 3 for i in range(24)])
+    train, valid = split(samples, 0.25, seed=1)
+    data = databunch(train, valid, batch_size=3, seed=1)
+    """

@@ -4,7 +4,7 @@ import XCTest
 final class CheckpointTests: XCTestCase {
     /// Batches reshuffled from the global generator, and a model with dropout: both draw random numbers,
     /// so the continuation is identical only if the generator is restored too.
-    private let train = blobs(perClass: 16, seed: 1, batchSize: 12, shuffle: true)   // 48 samples, 4 batches
+    private let train = blobs(perClass: 16, seed: 1, batchSize: 12, shuffle: true)  // 48 samples, 4 batches
     private let valid = blobs(perClass: 4, seed: 2)
 
     private func makeRun(modelSeed: UInt64) throws -> (TinyClassifier, Optimizer, LearningRateSchedule) {
@@ -22,8 +22,9 @@ final class CheckpointTests: XCTestCase {
 
         seed(42)
         let (first, firstOptimizer, _) = try makeRun(modelSeed: 5)
-        try fit(model: first, train: train, valid: valid, epochs: 1, optimizer: firstOptimizer, schedule: schedule,
-                options: FitOptions(checkpointPath: path))
+        try fit(
+            model: first, train: train, valid: valid, epochs: 1, optimizer: firstOptimizer, schedule: schedule,
+            options: FitOptions(checkpointPath: path))
 
         // A fresh process would start from other weights and another random state.
         seed(999)
@@ -32,8 +33,9 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(checkpoint.position, TrainingPosition(epoch: 1, step: 4))
         try checkpoint.restore(model: resumed, optimizer: resumedOptimizer)
         XCTAssertEqual(resumed.stateValues, first.stateValues)
-        let resumedHistory = try fit(model: resumed, train: train, valid: valid, epochs: 2, optimizer: resumedOptimizer, schedule: schedule,
-                                     options: FitOptions(resuming: checkpoint))
+        let resumedHistory = try fit(
+            model: resumed, train: train, valid: valid, epochs: 2, optimizer: resumedOptimizer, schedule: schedule,
+            options: FitOptions(resuming: checkpoint))
 
         XCTAssertEqual(resumed.stateValues, straight.stateValues, "bit-identical weights and buffers")
         XCTAssertEqual(resumedOptimizer.exportState(), straightOptimizer.exportState())
@@ -48,7 +50,7 @@ final class CheckpointTests: XCTestCase {
         let model = try TinyClassifier(features: 4, classes: 3)
         let optimizer = try SGD(model.trainableParameters, learningRate: 0.1, momentum: 0.9)
         var history = try fit(model: model, train: train, epochs: 1, optimizer: optimizer)
-        history.epochs[0].validLoss = .nan   // non-finite numbers survive the JSON metadata
+        history.epochs[0].validLoss = .nan  // non-finite numbers survive the JSON metadata
         let saved = TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: TrainingPosition(epoch: 1, step: 4), history: history)
         try saved.save(to: path)
         let loaded = try TrainingCheckpoint.load(from: path)
@@ -58,8 +60,9 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(loaded.randomState, RandomGenerator.global.snapshot)
         XCTAssertEqual(loaded.history?.steps, history.steps)
         XCTAssertTrue(loaded.history?.epochs[0].validLoss?.isNaN ?? false)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent), ["state.safetensors"],
-                       "no temporary file is left behind")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent), ["state.safetensors"],
+            "no temporary file is left behind")
     }
 
     func testRestoringIntoAnotherModelChangesNothing() throws {
@@ -87,7 +90,9 @@ final class CheckpointTests: XCTestCase {
         let path = try temporaryDirectory(for: self) + "/weights.safetensors"
         try Safetensors.save([NamedTensor(name: "fc.weight", tensor: Tensor(1))], to: path)
         XCTAssertThrowsError(try TrainingCheckpoint.load(from: path)) { error in
-            XCTAssertEqual("\(error)", "\(path): not an rnx training checkpoint (expected metadata rnx.format = rnx-checkpoint-1); to load bare weights use loadWeights")
+            XCTAssertEqual(
+                "\(error)",
+                "\(path): not an rnx training checkpoint (expected metadata rnx.format = rnx-checkpoint-1); to load bare weights use loadWeights")
         }
     }
 }

@@ -102,7 +102,8 @@ final class DataAugmentationTests: XCTestCase {
     func testAugmentedBatchesRepeatWithTheSeed() throws {
         let data = try DataFixtures.dataset(count: 8, channels: 3, height: 6, width: 6)
         let pipeline = Compose([
-            RandomSubset([RandomVerticalFlip(), RandomZoom(scale: 0.8...1.25), ColorJitter(brightness: 0.3, contrast: 0.3, saturation: 0.3)], count: 2),
+            RandomSubset(
+                [RandomVerticalFlip(), RandomZoom(scale: 0.8...1.25), ColorJitter(brightness: 0.3, contrast: 0.3, saturation: 0.3)], count: 2)
         ])
         func firstBatch(seed: UInt64) throws -> Batch? {
             try DataLoader(data, batchSize: 4, transform: pipeline, seed: seed).batches(epoch: 0).next()

@@ -12,7 +12,8 @@ final class DataCIFARTests: XCTestCase {
     func testBatchesLoadInNumericOrderWithClassNamesFromTheMetaFile() throws {
         let root = try DataFixtures.temporaryDirectory(for: self)
         let folder = root + "/cifar-10-batches-bin"
-        try DataFixtures.write(record(label: 1, red: 0, green: 51, blue: 102) + record(label: 2, red: 0, green: 0, blue: 0), to: folder + "/data_batch_2.bin")
+        try DataFixtures.write(
+            record(label: 1, red: 0, green: 51, blue: 102) + record(label: 2, red: 0, green: 0, blue: 0), to: folder + "/data_batch_2.bin")
         try DataFixtures.write(record(label: 0, red: 0, green: 0, blue: 255), to: folder + "/data_batch_10.bin")
         try DataFixtures.write(record(label: 2, red: 0, green: 0, blue: 0), to: folder + "/data_batch_1.bin")
         try DataFixtures.write(record(label: 0, red: 0, green: 0, blue: 0), to: folder + "/test_batch.bin")
@@ -25,8 +26,8 @@ final class DataCIFARTests: XCTestCase {
         XCTAssertEqual(train.classNames, ["sun", "rain", "snow"])
         let (image, label) = try train.sample(1)
         XCTAssertEqual(label, 1)
-        XCTAssertEqual(image.data[0], 1)                  // red, top-left
-        XCTAssertEqual(image.data[1], 0)                  // red, next pixel
+        XCTAssertEqual(image.data[0], 1)  // red, top-left
+        XCTAssertEqual(image.data[1], 0)  // red, next pixel
         XCTAssertEqual(image.data[1024], 0.2, accuracy: 1e-6)  // green plane
         XCTAssertEqual(image.data[2048], 0.4, accuracy: 1e-6)  // blue plane
 
@@ -45,11 +46,14 @@ final class DataCIFARTests: XCTestCase {
     func testWrongRecordSizeBadLabelsAndMissingBatchesAreReported() throws {
         let folder = try DataFixtures.temporaryDirectory(for: self)
         try DataFixtures.write(record(label: 1, red: 0, green: 0, blue: 0) + [7], to: folder + "/data_batch_1.bin")
-        assertFileError(try Datasets.cifar10(root: folder), path: folder + "/data_batch_1.bin",
-                        contains: "size 3074 bytes is not a whole number of 3073-byte records")
-        try DataFixtures.write(record(label: 3, red: 0, green: 0, blue: 0) + record(label: 12, red: 0, green: 0, blue: 0), to: folder + "/test_batch.bin")
-        assertFileError(try Datasets.cifar10(root: folder, train: false), path: folder + "/test_batch.bin",
-                        contains: "record 1: label 12 is not one of the 10 classes")
+        assertFileError(
+            try Datasets.cifar10(root: folder), path: folder + "/data_batch_1.bin",
+            contains: "size 3074 bytes is not a whole number of 3073-byte records")
+        try DataFixtures.write(
+            record(label: 3, red: 0, green: 0, blue: 0) + record(label: 12, red: 0, green: 0, blue: 0), to: folder + "/test_batch.bin")
+        assertFileError(
+            try Datasets.cifar10(root: folder, train: false), path: folder + "/test_batch.bin",
+            contains: "record 1: label 12 is not one of the 10 classes")
         let empty = try DataFixtures.temporaryDirectory(for: self)
         assertFileError(try Datasets.cifar10(root: empty), path: empty, contains: "no CIFAR-10 training batches")
         assertFileError(try Datasets.cifar10(root: empty, train: false), path: empty + "/test_batch.bin", contains: "no such file")

@@ -29,17 +29,20 @@ final class DataCSVTests: XCTestCase {
 
     func testBadRowsNameTheLineAndColumn() throws {
         let short = try csvFile("label,a,b\n1,2,3\n\n0,5\n")
-        assertFileError(try Datasets.csv(path: short, shape: [1, 1, 2]), path: short,
-                        contains: "line 4: expected 3 columns (a label and 2 values for shape [1, 1, 2]), found 2")
+        assertFileError(
+            try Datasets.csv(path: short, shape: [1, 1, 2]), path: short,
+            contains: "line 4: expected 3 columns (a label and 2 values for shape [1, 1, 2]), found 2")
         let word = try csvFile("1,2,3\n0,4,five\n")
         assertFileError(try Datasets.csv(path: word, shape: [1, 1, 2]), path: word, contains: "line 2, column 3: 'five' is not a finite number")
         let label = try csvFile("1,2,3\n-1,4,5\n")
-        assertFileError(try Datasets.csv(path: label, shape: [1, 1, 2]), path: label, contains: "line 2, column 1: label '-1' is not a non-negative integer")
+        assertFileError(
+            try Datasets.csv(path: label, shape: [1, 1, 2]), path: label, contains: "line 2, column 1: label '-1' is not a non-negative integer")
         let onlyHeader = try csvFile("label,a,b\n")
         assertFileError(try Datasets.csv(path: onlyHeader, shape: [1, 1, 2]), path: onlyHeader, contains: "holds no data rows")
         let tooManyClasses = try csvFile("2,0\n")
-        assertFileError(try Datasets.csv(path: tooManyClasses, shape: [1, 1, 1], classNames: ["a", "b"]), path: tooManyClasses,
-                        contains: "label 2 of data row 1 is not one of the 2 classes")
+        assertFileError(
+            try Datasets.csv(path: tooManyClasses, shape: [1, 1, 1], classNames: ["a", "b"]), path: tooManyClasses,
+            contains: "label 2 of data row 1 is not one of the 2 classes")
         XCTAssertThrowsError(try Datasets.csv(path: tooManyClasses, shape: [1, 1]))
     }
 }

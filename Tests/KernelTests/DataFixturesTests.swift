@@ -78,13 +78,16 @@ enum DataFixtures {
     static func dataset(count: Int, channels: Int = 1, height: Int = 4, width: Int = 4, classes: Int = 2) throws -> Dataset {
         let size = channels * height * width
         let values = (0..<(count * size)).map { Float($0 / size) + Float($0 % size) / 1000 }
-        return try Dataset(images: Tensor(shape: [count, channels, height, width], data: values),
-                           labels: (0..<count).map { $0 % classes }, classNames: (0..<classes).map { "class\($0)" })
+        return try Dataset(
+            images: Tensor(shape: [count, channels, height, width], data: values),
+            labels: (0..<count).map { $0 % classes }, classNames: (0..<classes).map { "class\($0)" })
     }
 }
 
 /// Asserts that `body` throws a `KernelError.file` naming `path` whose message contains `fragment`.
-func assertFileError<T>(_ body: @autoclosure () throws -> T, path: String, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+func assertFileError<T>(
+    _ body: @autoclosure () throws -> T, path: String, contains fragment: String, file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertThrowsError(try body(), file: file, line: line) { error in
         guard case let KernelError.file(errorPath, message) = error else {
             return XCTFail("expected a file error, got \(error)", file: file, line: line)

@@ -83,20 +83,23 @@ final class DataImageFolderTests: XCTestCase {
         let mean = (square.data[0] + square.data[1] + square.data[8] + square.data[9]) / 4
         XCTAssertEqual(first.data[0], mean, accuracy: 1e-5)
 
-        assertFileError(try Datasets.imageFolder(root: root), path: root + "/a/wide.png",
-                        contains: "image is 20x40 but \(root)/a/square.png is 8x8; pass a size to resize them all")
+        assertFileError(
+            try Datasets.imageFolder(root: root), path: root + "/a/wide.png",
+            contains: "image is 20x40 but \(root)/a/square.png is 8x8; pass a size to resize them all")
     }
 
     func testNonImagesAndCorruptImagesAreReportedByName() throws {
         let root = try DataFixtures.temporaryDirectory(for: self)
         try DataFixtures.writeImage(picture(height: 4, width: 4), to: root + "/good/one.png")
         try DataFixtures.write("not an image", to: root + "/good/notes.txt")
-        XCTAssertTrue(try Datasets.imageFolder(root: root).description.contains("(1 non-image file skipped)"), "other files are skipped, as torchvision does")
+        XCTAssertTrue(
+            try Datasets.imageFolder(root: root).description.contains("(1 non-image file skipped)"), "other files are skipped, as torchvision does")
         try FileManager.default.removeItem(atPath: root + "/good/notes.txt")
 
         try DataFixtures.write("hello, world", to: root + "/good/fake.png")
-        assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/fake.png",
-                        contains: "not a JPEG or PNG image (it starts with 0x68 0x65 0x6C 0x6C)")
+        assertFileError(
+            try Datasets.imageFolder(root: root), path: root + "/good/fake.png",
+            contains: "not a JPEG or PNG image (it starts with 0x68 0x65 0x6C 0x6C)")
         try FileManager.default.removeItem(atPath: root + "/good/fake.png")
 
         try DataFixtures.writeImage(picture(height: 16, width: 16), to: root + "/good/whole.jpg")
@@ -104,7 +107,8 @@ final class DataImageFolderTests: XCTestCase {
         // Cut inside the compressed scan (after the start-of-scan marker 0xFF 0xDA).
         let scan = try XCTUnwrap((0..<(jpeg.count - 1)).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xDA })
         try DataFixtures.write(Array(jpeg.prefix((scan + jpeg.count) / 2)), to: root + "/good/truncated.jpg")
-        assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/truncated.jpg", contains: "corrupt JPEG data: Premature end of JPEG file")
+        assertFileError(
+            try Datasets.imageFolder(root: root), path: root + "/good/truncated.jpg", contains: "corrupt JPEG data: Premature end of JPEG file")
         // A JPEG start marker followed by garbage makes libjpeg fail outright.
         try DataFixtures.write([0xFF, 0xD8, 0xFF, 0xE0, 0, 3, 1, 0xFF, 0xC4, 0, 2], to: root + "/good/truncated.jpg")
         assertFileError(try Datasets.imageFolder(root: root), path: root + "/good/truncated.jpg", contains: "cannot decode JPEG: ")

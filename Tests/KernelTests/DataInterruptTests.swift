@@ -53,10 +53,12 @@ final class DataInterruptTests: XCTestCase {
         let root = try writeImageFolder(classes: ["a"], perClass: 3)
         let flag = InterruptFlag()
         flag.request()
-        assertInterrupted(try Datasets.imageFolder(root: root, interrupt: flag.check),
-                          "interrupted while loading \(root): listing the image files (0 found so far)")
-        assertInterrupted(try Datasets.imageFolder(root: root, interrupt: StopAfter(allowed: 1).check),
-                          "interrupted while loading \(root): 0 of 3 files read")
+        assertInterrupted(
+            try Datasets.imageFolder(root: root, interrupt: flag.check),
+            "interrupted while loading \(root): listing the image files (0 found so far)")
+        assertInterrupted(
+            try Datasets.imageFolder(root: root, interrupt: StopAfter(allowed: 1).check),
+            "interrupted while loading \(root): 0 of 3 files read")
         flag.clear()
         XCTAssertEqual(try Datasets.imageFolder(root: root, interrupt: flag.check).count, 3)
     }
@@ -68,8 +70,9 @@ final class DataInterruptTests: XCTestCase {
         for index in 0..<records { batch += [UInt8(index % 10)] + [UInt8](repeating: 7, count: 3072) }
         try DataFixtures.write(batch, to: root + "/data_batch_1.bin")
         let stop = StopAfter(allowed: 1)
-        assertInterrupted(try Datasets.cifar10(root: root, interrupt: stop.check),
-                          "interrupted while loading \(root)/train: 0 of 1 files read (1024 of 1030 records)")
+        assertInterrupted(
+            try Datasets.cifar10(root: root, interrupt: stop.check),
+            "interrupted while loading \(root)/train: 0 of 1 files read (1024 of 1030 records)")
         XCTAssertEqual(stop.calls, 2)
         XCTAssertEqual(try Datasets.cifar10(root: root, interrupt: StopAfter(allowed: 2).check).count, records)
     }
@@ -92,10 +95,12 @@ final class DataInterruptTests: XCTestCase {
         let count = 3000
         let images = DataFixtures.idx(dimensions: [count, 28, 28], payload: (0..<(count * 784)).map { UInt8($0 % 251) })
         try DataFixtures.writeGzip(images, to: root + "/train-images-idx3-ubyte.gz")
-        try DataFixtures.write(DataFixtures.idx(dimensions: [count], payload: (0..<count).map { UInt8($0 % 10) }), to: root + "/train-labels-idx1-ubyte")
+        try DataFixtures.write(
+            DataFixtures.idx(dimensions: [count], payload: (0..<count).map { UInt8($0 % 10) }), to: root + "/train-labels-idx1-ubyte")
         // 2.2 MiB of pixels: the first MiB is read, the look before the second one stops.
-        assertInterrupted(try Datasets.mnist(root: root, interrupt: StopAfter(allowed: 1).check),
-                          "interrupted while loading \(root)/train-images-idx3-ubyte.gz: 1 of 2 MiB read")
+        assertInterrupted(
+            try Datasets.mnist(root: root, interrupt: StopAfter(allowed: 1).check),
+            "interrupted while loading \(root)/train-images-idx3-ubyte.gz: 1 of 2 MiB read")
         // Three looks for the images, one for the labels.
         XCTAssertThrowsError(try Datasets.mnist(root: root, interrupt: StopAfter(allowed: 3).check)) { error in
             XCTAssertEqual((error as? LoadingInterrupted)?.path, root + "/train-labels-idx1-ubyte", "\(error)")

@@ -123,7 +123,9 @@ final class DataLoaderTests: XCTestCase {
     func testATransformThatDoesNotFitTheDataIsRefusedUpFront() throws {
         let data = try DataFixtures.dataset(count: 4)
         XCTAssertThrowsError(try DataLoader(data, batchSize: 2, transform: Normalize(mean: [0, 0, 0], std: [1, 1, 1]))) { error in
-            XCTAssertTrue("\(error)".contains("Normalize: shape mismatch: expected 1 means and standard deviations (one per channel), found 3 means"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("Normalize: shape mismatch: expected 1 means and standard deviations (one per channel), found 3 means"),
+                "\(error)")
         }
     }
 }

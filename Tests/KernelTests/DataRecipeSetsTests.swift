@@ -15,7 +15,8 @@ final class DataRecipeSetsTests: XCTestCase {
         let root = try DataFixtures.temporaryDirectory(for: self)
         let wnids = ["n02124075", "n01443537", "n01629819"]
         try DataFixtures.write(wnids.joined(separator: "\n") + "\n", to: root + "/wnids.txt")
-        try DataFixtures.write("""
+        try DataFixtures.write(
+            """
             n00001740\tentity
             n01443537\tgoldfish, Carassius auratus
             n01629819\tEuropean fire salamander, Salamandra salamandra
@@ -60,8 +61,9 @@ final class DataRecipeSetsTests: XCTestCase {
     func testTinyImageNetProblemsNameTheFileAndLine() throws {
         let root = try writeTinyImageNet()
         try DataFixtures.write("val_0.JPEG\tn09999999\t0\t0\t7\t7\n", to: root + "/val/val_annotations.txt")
-        assertFileError(try Datasets.tinyImageNet(root: root, train: false), path: root + "/val/val_annotations.txt",
-                        contains: "line 1: class n09999999 is not in wnids.txt")
+        assertFileError(
+            try Datasets.tinyImageNet(root: root, train: false), path: root + "/val/val_annotations.txt",
+            contains: "line 1: class n09999999 is not in wnids.txt")
         try DataFixtures.write("val_0.JPEG\n", to: root + "/val/val_annotations.txt")
         assertFileError(try Datasets.tinyImageNet(root: root, train: false), path: root + "/val/val_annotations.txt", contains: "line 1: expected")
         try DataFixtures.write("val_9.JPEG\tn01443537\n", to: root + "/val/val_annotations.txt")
@@ -135,19 +137,24 @@ final class DataRecipeSetsTests: XCTestCase {
         try DataFixtures.writeGzip(Array("3,0.5\n4,0.25\n".utf8), to: folder + "/plain.csv.gz")
         XCTAssertEqual(try Datasets.csv(path: folder + "/plain.csv.gz", shape: [1, 1, 1]).labels, [3, 4])
 
-        assertFileError(try Datasets.csv(path: folder + "/rows.data", shape: [1, 1, 3], label: .name("label")), path: folder + "/rows.data",
-                        contains: "no column named 'label' in the header row (it has 'a', 'b', 'kind', 'c')")
-        assertFileError(try Datasets.csv(path: folder + "/rows.data", shape: [1, 1, 3], label: .index(4)), path: folder + "/rows.data",
-                        contains: "label column 4 does not exist: the rows have 4 columns")
+        assertFileError(
+            try Datasets.csv(path: folder + "/rows.data", shape: [1, 1, 3], label: .name("label")), path: folder + "/rows.data",
+            contains: "no column named 'label' in the header row (it has 'a', 'b', 'kind', 'c')")
+        assertFileError(
+            try Datasets.csv(path: folder + "/rows.data", shape: [1, 1, 3], label: .index(4)), path: folder + "/rows.data",
+            contains: "label column 4 does not exist: the rows have 4 columns")
         try DataFixtures.write("7,0.5\n7,0.25\n", to: folder + "/single.csv")
-        assertFileError(try Datasets.csv(path: folder + "/single.csv", shape: [1, 1, 1]), path: folder + "/single.csv",
-                        contains: "every one of the 2 data rows has the label 7, which makes a single class")
+        assertFileError(
+            try Datasets.csv(path: folder + "/single.csv", shape: [1, 1, 1]), path: folder + "/single.csv",
+            contains: "every one of the 2 data rows has the label 7, which makes a single class")
         try DataFixtures.write("0.5,1\n0.25,0\n", to: folder + "/fractions.csv")
-        assertFileError(try Datasets.csv(path: folder + "/fractions.csv", shape: [1, 1, 1]), path: folder + "/fractions.csv",
-                        contains: "line 1, column 1: label '0.5' is not a non-negative integer")
+        assertFileError(
+            try Datasets.csv(path: folder + "/fractions.csv", shape: [1, 1, 1]), path: folder + "/fractions.csv",
+            contains: "line 1, column 1: label '0.5' is not a non-negative integer")
         XCTAssertEqual(try Datasets.csv(path: folder + "/fractions.csv", shape: [1, 1, 1], label: .index(1)).labels, [1, 0])
         try DataFixtures.write("1,2\n0,3\n", to: folder + "/noheader.csv")
-        assertFileError(try Datasets.csv(path: folder + "/noheader.csv", shape: [1, 1, 1], label: .name("y")), path: folder + "/noheader.csv",
-                        contains: "the file has no header row")
+        assertFileError(
+            try Datasets.csv(path: folder + "/noheader.csv", shape: [1, 1, 1], label: .name("y")), path: folder + "/noheader.csv",
+            contains: "the file has no header row")
     }
 }

@@ -75,8 +75,9 @@ final class DataSafetyTests: XCTestCase {
 
     func testCutoutCountBeyondThePixelCountIsRefused() throws {
         // `cutout(4, count=10**9)` spun for 10⁹ patches per image.
-        assertError(try DataLoader(try images(), batchSize: 2, transform: Cutout(size: 4, count: 1_000_000_000)),
-                    containing: "count must be at most the 64 pixels")
+        assertError(
+            try DataLoader(try images(), batchSize: 2, transform: Cutout(size: 4, count: 1_000_000_000)),
+            containing: "count must be at most the 64 pixels")
         let all = try Cutout(size: 2, count: 64).apply(try Tensor.ones([1, 8, 8]), generator: RandomGenerator(seed: 2))
         XCTAssertEqual(all.shape, [1, 8, 8])
         XCTAssertTrue(all.data.contains(0))
@@ -85,9 +86,11 @@ final class DataSafetyTests: XCTestCase {
     func testImageFolderScalingAThinImageBeyondMemoryIsAnError() throws {
         try withSmallMemoryLimit {
             // A 1×4000 strip scaled to cover 100×100 is 100×400000 pixels.
-            assertError(try ImageFit.cover([Float](repeating: 0.5, count: 4000), channels: 1, from: ImageSize(height: 1, width: 4000),
-                                           to: ImageSize(100), path: "strip.png"),
-                        containing: "strip.png")
+            assertError(
+                try ImageFit.cover(
+                    [Float](repeating: 0.5, count: 4000), channels: 1, from: ImageSize(height: 1, width: 4000),
+                    to: ImageSize(100), path: "strip.png"),
+                containing: "strip.png")
         }
         let folder = try DataFixtures.temporaryDirectory(for: self)
         try DataFixtures.writeImage(try Tensor.ones([3, 4, 4]), to: folder + "/cat/a.png")
@@ -125,8 +128,9 @@ final class DataSafetyTests: XCTestCase {
         }
         let cancellation = LoadingCancellation(nil)
         XCTAssertEqual(try Datasets.imageFiles(in: root + "/cat", cancellation: cancellation, root: root, found: 0, limit: 4).count, 3)
-        assertError(try Datasets.imageFiles(in: root + "/cat", cancellation: cancellation, root: root, found: 0, limit: 3),
-                    containing: "holds more than 3 files and folders")
+        assertError(
+            try Datasets.imageFiles(in: root + "/cat", cancellation: cancellation, root: root, found: 0, limit: 3),
+            containing: "holds more than 3 files and folders")
         XCTAssertEqual(Datasets.entryLimit, 10_000_000)
     }
 }

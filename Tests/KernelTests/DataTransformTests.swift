@@ -23,8 +23,9 @@ final class DataTransformTests: XCTestCase {
         let square = try Tensor(shape: [1, 2, 2], data: [1, 2, 3, 4])
         // A crop as large as the padded image has one position: the padded image itself.
         XCTAssertEqual(try apply(RandomCrop(size: ImageSize(4), padding: 1), square), [0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0])
-        XCTAssertEqual(try apply(RandomCrop(size: ImageSize(5), padding: 1, mode: .reflect), nine),
-                       [5, 4, 5, 6, 5, 2, 1, 2, 3, 2, 5, 4, 5, 6, 5, 8, 7, 8, 9, 8, 5, 4, 5, 6, 5])
+        XCTAssertEqual(
+            try apply(RandomCrop(size: ImageSize(5), padding: 1, mode: .reflect), nine),
+            [5, 4, 5, 6, 5, 2, 1, 2, 3, 2, 5, 4, 5, 6, 5, 8, 7, 8, 9, 8, 5, 4, 5, 6, 5])
         // Without padding, every crop is one of the four 2x2 windows.
         let windows: Set<[Float]> = [[1, 2, 4, 5], [2, 3, 5, 6], [4, 5, 7, 8], [5, 6, 8, 9]]
         for seed in 0..<10 as Range<UInt64> {
@@ -74,8 +75,9 @@ final class DataTransformTests: XCTestCase {
     func testBilinearResizeMatchesPyTorch() throws {
         // torch.nn.functional.interpolate(x, size=4, mode="bilinear", align_corners=False)
         let small = try Tensor(shape: [1, 2, 2], data: [1, 2, 3, 4])
-        XCTAssertEqual(try Resize.bilinear(small, to: ImageSize(4)).data,
-                       [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4])
+        XCTAssertEqual(
+            try Resize.bilinear(small, to: ImageSize(4)).data,
+            [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4])
         let grid = try Tensor.arange(0, 16).reshape([1, 1, 4, 4])
         let halved = try Resize.bilinear(grid, to: ImageSize(2))
         XCTAssertEqual(halved.shape, [1, 1, 2, 2])

@@ -4,8 +4,10 @@ import XCTest
 final class FitGridSearchTests: XCTestCase {
     func testEveryCombinationRunsAndResultsAreSortedByTheMetric() throws {
         var tried: [String] = []
-        let result = try gridSearch(["lr": [.double(0.1), .double(0.01)], "optimizer": [.string("sgd"), .string("adam")]],
-                                    sortBy: "accuracy") { parameters in
+        let result = try gridSearch(
+            ["lr": [.double(0.1), .double(0.01)], "optimizer": [.string("sgd"), .string("adam")]],
+            sortBy: "accuracy"
+        ) { parameters in
             let lr = parameters["lr"]?.number ?? 0
             let name = parameters["optimizer"]?.description ?? ""
             tried.append("\(lr) \(name)")
@@ -28,8 +30,10 @@ final class FitGridSearchTests: XCTestCase {
 
     func testLowerIsBetterAndInterrupt() throws {
         var runs = 0
-        let result = try gridSearch(["wd": [.int(0), .int(1), .int(2)]], sortBy: "loss", higherIsBetter: false,
-                                    interrupt: { runs >= 2 }) { parameters in
+        let result = try gridSearch(
+            ["wd": [.int(0), .int(1), .int(2)]], sortBy: "loss", higherIsBetter: false,
+            interrupt: { runs >= 2 }
+        ) { parameters in
             runs += 1
             return ["loss": 5 - (parameters["wd"]?.number ?? 0)]
         }

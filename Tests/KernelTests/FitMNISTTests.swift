@@ -11,13 +11,14 @@ final class FitMNISTTests: XCTestCase {
         let valid = try Datasets.mnist5k(root: root, train: false).subset(Array(0..<160))
         let trainLoader = try DataLoader(train, batchSize: 32, seed: 3)
         let validLoader = try DataLoader(valid, batchSize: 80, shuffle: false, seed: 4)
-        let model = try Model.sequential([
-            Conv2D(filters: 8, kernelSize: 3, strides: 2, padding: .same, useBias: false),
-            BatchNormalization(),
-            ReLU(),
-            Flatten(),
-            Dense(units: 10),
-        ], inputShape: [1, 28, 28])
+        let model = try Model.sequential(
+            [
+                Conv2D(filters: 8, kernelSize: 3, strides: 2, padding: .same, useBias: false),
+                BatchNormalization(),
+                ReLU(),
+                Flatten(),
+                Dense(units: 10),
+            ], inputShape: [1, 28, 28])
         let optimizer = try AdamW(groups: ParameterGroup.splitByWeightDecay(model.trainableParameters, weightDecay: 0.01), learningRate: 1e-3)
 
         let before = model.stateTensors.map(\.tensor.data)
@@ -27,8 +28,9 @@ final class FitMNISTTests: XCTestCase {
 
         let schedule = try OneCycleSchedule(maxLR: 0.01, totalSteps: 2 * trainLoader.batchCount)
         let checkpointPath = try temporaryDirectory(for: self) + "/mnist.safetensors"
-        let history = try fit(model: model, train: trainLoader, valid: validLoader, epochs: 2, optimizer: optimizer, schedule: schedule,
-                              metrics: [.accuracy, .topK(3)], options: FitOptions(checkpointPath: checkpointPath))
+        let history = try fit(
+            model: model, train: trainLoader, valid: validLoader, epochs: 2, optimizer: optimizer, schedule: schedule,
+            metrics: [.accuracy, .topK(3)], options: FitOptions(checkpointPath: checkpointPath))
         XCTAssertEqual(history.steps.count, 20)
         XCTAssertLessThan(history.epochs[1].trainLoss, history.epochs[0].trainLoss)
         XCTAssertGreaterThan(history.metric("accuracy")?.last ?? 0, 0.5, history.table())

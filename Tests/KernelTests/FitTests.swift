@@ -2,16 +2,17 @@ import XCTest
 @testable import Kernel
 
 final class FitTests: XCTestCase {
-    private let train = blobs(perClass: 32, seed: 1, shuffle: true)   // 96 samples, 6 batches
-    private let valid = blobs(perClass: 10, seed: 2)                   // 30 samples, 2 batches
+    private let train = blobs(perClass: 32, seed: 1, shuffle: true)  // 96 samples, 6 batches
+    private let valid = blobs(perClass: 10, seed: 2)  // 30 samples, 2 batches
 
     func testLossFallsAndTheHistoryIsComplete() throws {
         seed(0)
         let model = try TinyClassifier(features: 4, classes: 3)
         let optimizer = try SGD(model.trainableParameters, learningRate: 0.1, momentum: 0.9)
         let schedule = try OneCycleSchedule(maxLR: 0.5, totalSteps: 18)
-        let history = try fit(model: model, train: train, valid: valid, epochs: 3, optimizer: optimizer, schedule: schedule,
-                              metrics: [.accuracy, .topK(2)])
+        let history = try fit(
+            model: model, train: train, valid: valid, epochs: 3, optimizer: optimizer, schedule: schedule,
+            metrics: [.accuracy, .topK(2)])
 
         XCTAssertEqual(history.stopReason, .completed)
         XCTAssertEqual(history.metricNames, ["accuracy", "top_2_accuracy"])
@@ -70,8 +71,11 @@ final class FitTests: XCTestCase {
         var weightsBeforeBatch: [[Float]] = []
         let observer = RecordingObserver()
         observer.onBatch = { _ in weightsBeforeBatch = model.stateValues }
-        XCTAssertThrowsError(try fit(model: model, train: train, epochs: 3, optimizer: optimizer, schedule: schedule, loss: poisoned,
-                                     metrics: [], options: FitOptions(observers: [observer]))) { error in
+        XCTAssertThrowsError(
+            try fit(
+                model: model, train: train, epochs: 3, optimizer: optimizer, schedule: schedule, loss: poisoned,
+                metrics: [], options: FitOptions(observers: [observer]))
+        ) { error in
             guard case let TrainingError.nonFiniteLoss(epoch, batch, step, learningRate, _, history) = error else {
                 return XCTFail("unexpected error \(error)")
             }
@@ -80,9 +84,11 @@ final class FitTests: XCTestCase {
             XCTAssertEqual(learningRate, 0.25)
             XCTAssertEqual(history.steps.count, 8)
             XCTAssertEqual(history.epochs.count, 1)
-            XCTAssertEqual("\(error)", "training stopped: the loss became NaN at epoch 1, batch 2 (step 8) with learning rate 0.250000; "
-                + "that update was not applied and the model keeps the weights from before this batch. "
-                + "A lower learning rate (see lr_find) or gradient clipping usually helps.")
+            XCTAssertEqual(
+                "\(error)",
+                "training stopped: the loss became NaN at epoch 1, batch 2 (step 8) with learning rate 0.250000; "
+                    + "that update was not applied and the model keeps the weights from before this batch. "
+                    + "A lower learning rate (see lr_find) or gradient clipping usually helps.")
         }
         // The weights after batch 8 — only the forward pass's buffer update of the bad batch differs.
         XCTAssertEqual(model.trainableParameters.map(\.tensor.data), Array(weightsBeforeBatch.prefix(2)))
@@ -94,8 +100,9 @@ final class FitTests: XCTestCase {
         let flag = InterruptFlag()
         let observer = RecordingObserver()
         observer.onBatch = { progress in if progress.phase == .train && progress.step == 8 { flag.request() } }
-        let history = try fit(model: model, train: train, valid: valid, epochs: 5, optimizer: optimizer,
-                              options: FitOptions(observers: [observer], interrupt: flag.check))
+        let history = try fit(
+            model: model, train: train, valid: valid, epochs: 5, optimizer: optimizer,
+            options: FitOptions(observers: [observer], interrupt: flag.check))
         XCTAssertEqual(history.stopReason, .interrupted(epoch: 1, batch: 2, validating: false))
         XCTAssertEqual(history.steps.count, 8)
         XCTAssertEqual(history.epochs.count, 1, "only complete epochs get a row")
@@ -115,8 +122,9 @@ final class FitTests: XCTestCase {
         let flag = InterruptFlag()
         let observer = RecordingObserver()
         observer.onBatch = { progress in if progress.phase == .validation { flag.request() } }
-        let history = try fit(model: model, train: train, valid: valid, epochs: 2, optimizer: optimizer,
-                              options: FitOptions(observers: [observer], interrupt: flag.check))
+        let history = try fit(
+            model: model, train: train, valid: valid, epochs: 2, optimizer: optimizer,
+            options: FitOptions(observers: [observer], interrupt: flag.check))
         XCTAssertEqual(history.stopReason, .interrupted(epoch: 0, batch: 1, validating: true))
         XCTAssertEqual(history.steps.count, 6)
         XCTAssertEqual(history.epochs.count, 0)
@@ -152,8 +160,9 @@ final class FitTests: XCTestCase {
         let model = try TinyClassifier(features: 4, classes: 3)
         let before = model.trainableParameters.map(\.tensor.data)
         let optimizer = try SGD(model.trainableParameters, learningRate: 1)
-        let oneBatch = ArrayBatches(inputs: Array(train.inputs.prefix(16 * 4)), featureCount: 4, labels: Array(train.labels.prefix(16)),
-                                    batchSize: 16, shuffle: false)
+        let oneBatch = ArrayBatches(
+            inputs: Array(train.inputs.prefix(16 * 4)), featureCount: 4, labels: Array(train.labels.prefix(16)),
+            batchSize: 16, shuffle: false)
         try fit(model: model, train: oneBatch, epochs: 1, optimizer: optimizer, options: FitOptions(gradientClipNorm: 1e-3))
         let after = model.trainableParameters.map(\.tensor.data)
         let squares = zip(before.joined(), after.joined()).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
@@ -169,7 +178,10 @@ final class FitTests: XCTestCase {
         final class LogReader: TrainingObserver {
             let path: String
             let onFirst: ([String]) -> Void
-            init(path: String, onFirst: @escaping ([String]) -> Void) { self.path = path; self.onFirst = onFirst }
+            init(path: String, onFirst: @escaping ([String]) -> Void) {
+                self.path = path
+                self.onFirst = onFirst
+            }
             func epochDidEnd(_ record: EpochRecord, history: History) {
                 if record.epoch == 0 { onFirst((try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []) }
             }
@@ -178,8 +190,9 @@ final class FitTests: XCTestCase {
         for path in [jsonl, csv] {
             let model = try TinyClassifier(features: 4, classes: 3)
             let optimizer = try SGD(model.trainableParameters, learningRate: 0.1)
-            try fit(model: model, train: train, valid: valid, epochs: 2, optimizer: optimizer,
-                    options: FitOptions(observers: path == jsonl ? [reader] : [], metricsLogPath: path))
+            try fit(
+                model: model, train: train, valid: valid, epochs: 2, optimizer: optimizer,
+                options: FitOptions(observers: path == jsonl ? [reader] : [], metricsLogPath: path))
         }
         XCTAssertEqual(linesAfterFirstEpoch.count, 1, "the first epoch is on disk before the second starts")
         let json = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n")
@@ -196,9 +209,14 @@ final class FitTests: XCTestCase {
         let model = try TinyClassifier(features: 4, classes: 3)
         let optimizer = try SGD(model.trainableParameters, learningRate: 0.1)
         XCTAssertThrowsError(try fit(model: model, train: train, epochs: 0, optimizer: optimizer))
-        XCTAssertThrowsError(try fit(model: model, train: train, epochs: 2, optimizer: optimizer,
-                                     schedule: try OneCycleSchedule(maxLR: 0.1, totalSteps: 6))) { error in
-            XCTAssertEqual("\(error)", "schedule: the schedule is made for 6 steps but training takes 12 (epochs × batches per epoch); build it with totalSteps: 12")
+        XCTAssertThrowsError(
+            try fit(
+                model: model, train: train, epochs: 2, optimizer: optimizer,
+                schedule: try OneCycleSchedule(maxLR: 0.1, totalSteps: 6))
+        ) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "schedule: the schedule is made for 6 steps but training takes 12 (epochs × batches per epoch); build it with totalSteps: 12")
         }
         XCTAssertEqual(model.modes, [], "nothing ran")
         XCTAssertThrowsError(try fit(model: model, train: train, epochs: 1, optimizer: optimizer, loss: { output, _ in output })) { error in

@@ -28,15 +28,19 @@ final class FuzzCorruptFilesTests: XCTestCase {
         var random = FuzzRandom(seed: Self.seed(0x5AFE))
         let folder = try DataFixtures.temporaryDirectory(for: self)
         let saved = folder + "/saved.safetensors"
-        try Safetensors.save([NamedTensor(name: "conv.weight", tensor: Tensor(shape: [2, 1, 2, 2], data: (0..<8).map(Float.init))),
-                              NamedTensor(name: "bias", tensor: Tensor(shape: [2], data: [0.5, -1])),
-                              NamedTensor(name: "scalar", tensor: Tensor(shape: [], data: [3]))],
-                             to: saved, metadata: ["format": "pt", "note": "fuzz"])
+        try Safetensors.save(
+            [
+                NamedTensor(name: "conv.weight", tensor: Tensor(shape: [2, 1, 2, 2], data: (0..<8).map(Float.init))),
+                NamedTensor(name: "bias", tensor: Tensor(shape: [2], data: [0.5, -1])),
+                NamedTensor(name: "scalar", tensor: Tensor(shape: [], data: [3])),
+            ],
+            to: saved, metadata: ["format": "pt", "note": "fuzz"])
         let valid = [try DataFixtures.read(saved), Self.mixedDTypeSafetensors()]
         var campaign = FuzzCampaign("safetensors", folder: folder)
         for _ in 0..<Self.count(4000) {
             let original = random.pick(valid)
-            let bytes = random.chance(0.6)
+            let bytes =
+                random.chance(0.6)
                 ? JSONHeaderMutator.mutateSafetensors(original, using: &random)
                 : ByteMutator.mutate(original, fields: [FuzzField(offset: 0, width: 8, bigEndian: false)], using: &random)
             campaign.run(bytes) { path in
@@ -59,8 +63,9 @@ final class FuzzCorruptFilesTests: XCTestCase {
         }
         let (model, optimizer) = try makeModel()
         let history = History(metricNames: ["accuracy"])
-        let checkpoint = TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: TrainingPosition(epoch: 1, step: 3),
-                                                    history: history, generator: RandomGenerator(seed: 5))
+        let checkpoint = TrainingCheckpoint.capture(
+            model: model, optimizer: optimizer, position: TrainingPosition(epoch: 1, step: 3),
+            history: history, generator: RandomGenerator(seed: 5))
         try checkpoint.save(to: folder + "/valid.safetensors")
         let valid = try DataFixtures.read(folder + "/valid.safetensors")
         let parsed = try Safetensors.load(folder + "/valid.safetensors")
@@ -165,8 +170,10 @@ final class FuzzCorruptFilesTests: XCTestCase {
         try ImageFile.write(Tensor(shape: [3, 4, 5], data: (0..<60).map { Float($0) / 60 }), to: folder + "/rgb.png")
         try ImageFile.write(Tensor(shape: [1, 7, 3], data: (0..<21).map { Float($0) / 21 }), to: folder + "/gray.png")
         var valid = [try DataFixtures.read(folder + "/rgb.png"), try DataFixtures.read(folder + "/gray.png")]
-        valid.append(FuzzFiles.png(width: 4, height: 3, bitDepth: 8, colorType: 3, palette: [255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9],
-                                   transparency: [0, 128], using: &random))
+        valid.append(
+            FuzzFiles.png(
+                width: 4, height: 3, bitDepth: 8, colorType: 3, palette: [255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9],
+                transparency: [0, 128], using: &random))
         valid.append(FuzzFiles.png(width: 5, height: 2, bitDepth: 2, colorType: 3, palette: [1, 2, 3, 4, 5, 6, 7, 8, 9], using: &random))
         valid.append(FuzzFiles.png(width: 3, height: 2, bitDepth: 16, colorType: 6, using: &random))
         valid.append(FuzzFiles.png(width: 3, height: 3, bitDepth: 8, colorType: 4, using: &random))
@@ -218,13 +225,17 @@ final class FuzzCorruptFilesTests: XCTestCase {
         var random = FuzzRandom(seed: Self.seed(0xC5F))
         let folder = try DataFixtures.temporaryDirectory(for: self)
         let valid = "label,p0,p1,p2,p3\n0,0,255,12.5,3\r\n1, 7 ,8,9,10\n\n2,1e2,0.5,-0,4\n"
-        let weirdFields = ["", " ", "-1", "1.5", "999999999", "1048576", "1e999", "-1e999", "nan", "inf", "0x10", "99999999999999999999999", "1e-400",
-                           "\"3\"", "3 4", "9223372036854775808", "18446744073709551616", "+5", ".", "e5", "1e", "\u{FEFF}1", "١"]
+        let weirdFields = [
+            "", " ", "-1", "1.5", "999999999", "1048576", "1e999", "-1e999", "nan", "inf", "0x10", "99999999999999999999999", "1e-400",
+            "\"3\"", "3 4", "9223372036854775808", "18446744073709551616", "+5", ".", "e5", "1e", "\u{FEFF}1", "١",
+        ]
         var campaign = FuzzCampaign("csv", folder: folder)
         for _ in 0..<Self.count(3000) {
             var bytes: [UInt8]
             if random.chance(0.5) {
-                var lines = valid.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+                var lines = valid.split(separator: "\n", omittingEmptySubsequences: false).map {
+                    $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                }
                 for _ in 0..<random.within(1...3) {
                     let line = random.below(lines.count)
                     switch random.below(5) {
@@ -232,7 +243,9 @@ final class FuzzCorruptFilesTests: XCTestCase {
                     case 1 where !lines[line].isEmpty: lines[line].remove(at: random.below(lines[line].count))
                     case 2: lines[line].insert(random.pick(weirdFields), at: random.below(lines[line].count + 1))
                     case 3: lines.insert(lines[line], at: random.below(lines.count + 1))
-                    default: lines.remove(at: line); if lines.isEmpty { lines = [[]] }
+                    default:
+                        lines.remove(at: line)
+                        if lines.isEmpty { lines = [[]] }
                     }
                 }
                 bytes = Array(lines.map { $0.joined(separator: ",") }.joined(separator: random.chance(0.2) ? "\r\n" : "\n").utf8)
@@ -297,7 +310,10 @@ final class FuzzCorruptFilesTests: XCTestCase {
         let folder = try DataFixtures.temporaryDirectory(for: self)
         try DataFixtures.write("label,a,b,c,d\n999999999,1,2,3,4\n", to: folder + "/labels.csv")
         XCTAssertThrowsError(try Datasets.csv(path: folder + "/labels.csv", shape: [1, 2, 2])) { error in
-            XCTAssertEqual("\(error)", "Dataset: label 999999999 of sample 0 is too large to number the classes 0…999999999; pass the class names if there really are that many")
+            XCTAssertEqual(
+                "\(error)",
+                "Dataset: label 999999999 of sample 0 is too large to number the classes 0…999999999; pass the class names if there really are that many"
+            )
         }
     }
 
@@ -332,7 +348,9 @@ final class FuzzCorruptFilesTests: XCTestCase {
         var fields: [String] = ["\"__metadata__\":{\"k\":\"v\"}"]
         var data: [UInt8] = []
         for (name, dtype, shape, bytes) in tensors {
-            fields.append("\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(data.count),\(data.count + bytes.count)]}")
+            fields.append(
+                "\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(data.count),\(data.count + bytes.count)]}"
+            )
             data += bytes
         }
         return FuzzFiles.safetensors(header: "{" + fields.joined(separator: ",") + "}", data: data)
@@ -400,9 +418,12 @@ struct FuzzCampaign {
         var memory = ""
         if let peak = ProcessMemory.peakBytes, let start = startPeak {
             memory = ", peak memory +\((peak - start) >> 20) MiB (from input #\(hungriest.input))"
-            XCTAssertLessThan(peak - start, 256 << 20, "\(category): loading small corrupt files took \((peak - start) >> 20) MiB", file: file, line: line)
+            XCTAssertLessThan(
+                peak - start, 256 << 20, "\(category): loading small corrupt files took \((peak - start) >> 20) MiB", file: file, line: line)
         }
-        print("fuzz: \(category): \(tried) inputs, 0 crashes, \(loaded) loaded, \(tried - loaded) rejected (\(kinds)); slowest input #\(slowest.input) took \(String(format: "%.3f", slowest.seconds)) s\(memory)")
+        print(
+            "fuzz: \(category): \(tried) inputs, 0 crashes, \(loaded) loaded, \(tried - loaded) rejected (\(kinds)); slowest input #\(slowest.input) took \(String(format: "%.3f", slowest.seconds)) s\(memory)"
+        )
     }
 
     private static func kind(of error: KernelError) -> String {
@@ -420,11 +441,15 @@ struct FuzzCampaign {
 /// replaced by extreme ones, tokens dropped, repeated or swapped, members duplicated, deep nesting and
 /// invalid UTF-8 inserted. For safetensors files the header length is recomputed so the JSON is parsed.
 enum JSONHeaderMutator {
-    static let numbers = ["0", "-1", "1", "2", "8", "-0", "1.5", "1e3", "1e400", "4294967296", "9223372036854775807",
-                          "9223372036854775808", "-9223372036854775808", "18446744073709551616", "99999999999999999999999999", "01", "0x10"]
-    static let strings = ["\"F32\"", "\"F16\"", "\"BF16\"", "\"F64\"", "\"I64\"", "\"BOOL\"", "\"U8\"", "\"F8_E4M3\"", "\"f32\"", "\"\"",
-                          "\"__metadata__\"", "\"shape\"", "\"dtype\"", "\"data_offsets\"", "\"\\ud800\"", "\"\\u0000\"", "\"\\uZZZZ\"",
-                          "\"a\\\"", "\"\\\"\"", "\"model/0.weight\"", "\"optimizer/momentum/0.weight\"", "\"rnx-checkpoint-1\""]
+    static let numbers = [
+        "0", "-1", "1", "2", "8", "-0", "1.5", "1e3", "1e400", "4294967296", "9223372036854775807",
+        "9223372036854775808", "-9223372036854775808", "18446744073709551616", "99999999999999999999999999", "01", "0x10",
+    ]
+    static let strings = [
+        "\"F32\"", "\"F16\"", "\"BF16\"", "\"F64\"", "\"I64\"", "\"BOOL\"", "\"U8\"", "\"F8_E4M3\"", "\"f32\"", "\"\"",
+        "\"__metadata__\"", "\"shape\"", "\"dtype\"", "\"data_offsets\"", "\"\\ud800\"", "\"\\u0000\"", "\"\\uZZZZ\"",
+        "\"a\\\"", "\"\\\"\"", "\"model/0.weight\"", "\"optimizer/momentum/0.weight\"", "\"rnx-checkpoint-1\"",
+    ]
     static let values = ["null", "true", "{}", "[]", "[1,2]", "{\"a\":1}", "[-1]", "[0,0]", "[1,0]"]
 
     static func mutateSafetensors(_ file: [UInt8], using random: inout FuzzRandom) -> [UInt8] {
@@ -469,7 +494,8 @@ enum JSONHeaderMutator {
                 }
             default:
                 // Repeat a whole "key": value member (a duplicate key).
-                if let colon = tokens.indices.first(where: { $0 >= index && tokens[$0] == [UInt8(ascii: ":")] }), colon > 0, colon + 1 < tokens.count {
+                if let colon = tokens.indices.first(where: { $0 >= index && tokens[$0] == [UInt8(ascii: ":")] }), colon > 0, colon + 1 < tokens.count
+                {
                     let member = [tokens[colon - 1], tokens[colon], tokens[colon + 1], [UInt8(ascii: ",")]]
                     tokens.insert(contentsOf: member, at: colon - 1)
                 }

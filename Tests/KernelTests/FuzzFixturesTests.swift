@@ -100,14 +100,18 @@ enum ByteMutator {
 /// Hand-built files of the formats the Kernel reads, beyond what its own writers produce.
 enum FuzzFiles {
     /// A PNG of any colour type and bit depth (filter type 0 rows; `palette` for colour type 3).
-    static func png(width: Int, height: Int, bitDepth: UInt8, colorType: UInt8, palette: [UInt8] = [], transparency: [UInt8] = [],
-                    using random: inout FuzzRandom) -> [UInt8] {
+    static func png(
+        width: Int, height: Int, bitDepth: UInt8, colorType: UInt8, palette: [UInt8] = [], transparency: [UInt8] = [],
+        using random: inout FuzzRandom
+    ) -> [UInt8] {
         let samples: Int = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][Int(colorType)] ?? 1
         let rowBytes = (width * samples * Int(bitDepth) + 7) / 8
         var raw: [UInt8] = []
         for _ in 0..<height {
             raw.append(0)
-            for _ in 0..<rowBytes { raw.append(colorType == 3 ? UInt8(random.below(max(1, palette.count / 3))) : UInt8(truncatingIfNeeded: random.next())) }
+            for _ in 0..<rowBytes {
+                raw.append(colorType == 3 ? UInt8(random.below(max(1, palette.count / 3))) : UInt8(truncatingIfNeeded: random.next()))
+            }
         }
         var header = bigEndian32(width) + bigEndian32(height)
         header += [bitDepth, colorType, 0, 0, 0]
@@ -121,7 +125,8 @@ enum FuzzFiles {
     static func fixPNGChecksums(_ bytes: inout [UInt8]) {
         var offset = 8
         while offset + 12 <= bytes.count {
-            let length = Int(UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3]))
+            let length = Int(
+                UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3]))
             let end = offset + 8 + length
             guard length < bytes.count, end + 4 <= bytes.count else { return }
             let crc = bytes[(offset + 4)..<end].withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
@@ -148,8 +153,10 @@ enum FuzzFiles {
             let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
             fields.append(FuzzField(offset: offset + 2, width: 2, bigEndian: true))
             if [0xC0, 0xC1, 0xC2, 0xC9, 0xCA].contains(marker) {
-                fields += [FuzzField(offset: offset + 4, width: 1, bigEndian: true), FuzzField(offset: offset + 5, width: 2, bigEndian: true),
-                           FuzzField(offset: offset + 7, width: 2, bigEndian: true), FuzzField(offset: offset + 9, width: 1, bigEndian: true)]
+                fields += [
+                    FuzzField(offset: offset + 4, width: 1, bigEndian: true), FuzzField(offset: offset + 5, width: 2, bigEndian: true),
+                    FuzzField(offset: offset + 7, width: 2, bigEndian: true), FuzzField(offset: offset + 9, width: 1, bigEndian: true),
+                ]
             }
             if marker == 0xDA { break }
             offset += 2 + length
@@ -158,14 +165,18 @@ enum FuzzFiles {
     }
 
     /// A JPEG written with libjpeg's full options: progressive and/or arithmetic coding, restart markers.
-    static func jpeg(width: Int, height: Int, gray: Bool, progressive: Bool, arithmetic: Bool, restartRows: Int,
-                     using random: inout FuzzRandom) -> [UInt8] {
+    static func jpeg(
+        width: Int, height: Int, gray: Bool, progressive: Bool, arithmetic: Bool, restartRows: Int,
+        using random: inout FuzzRandom
+    ) -> [UInt8] {
         let channels = gray ? 1 : 3
         let pixels = (0..<(width * height * channels)).map { index -> UInt8 in
             UInt8(truncatingIfNeeded: index * 7 + random.below(40))
         }
-        return JPEGTestEncoder.encode(pixels, width: width, height: height, components: channels,
-                                      colorSpace: gray ? JCS_GRAYSCALE : JCS_RGB, quality: 80) { info in
+        return JPEGTestEncoder.encode(
+            pixels, width: width, height: height, components: channels,
+            colorSpace: gray ? JCS_GRAYSCALE : JCS_RGB, quality: 80
+        ) { info in
             if progressive { jpeg_simple_progression(info) }
             info.pointee.arith_code = arithmetic ? 1 : 0
             info.pointee.restart_in_rows = Int32(restartRows)
@@ -207,7 +218,7 @@ enum ProcessMemory {
     /// Resets the peak resident size ("high water mark") so a later `peakBytes` covers only what follows.
     static func resetPeak() {
         #if os(Linux)
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+            try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
         #endif
     }
 
@@ -219,14 +230,15 @@ enum ProcessMemory {
 
     private static func statusField(_ name: String) -> Int? {
         #if os(Linux)
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
-              let kilobytes = Int(line.dropFirst(name.count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") else {
-            return nil
-        }
-        return kilobytes * 1024
+            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
+                let kilobytes = Int(line.dropFirst(name.count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+            else {
+                return nil
+            }
+            return kilobytes * 1024
         #else
-        return nil
+            return nil
         #endif
     }
 }

@@ -24,15 +24,16 @@ final class FuzzSeedDeterminismTests: XCTestCase {
         let labels: [Int] = (0..<32).map { (index: Int) -> Int in (index * 7) % 3 }
         let data = try Dataset(images: Tensor(shape: [32, 2, 8, 8], data: images), labels: labels, classNames: ["a", "b", "c"])
         let loader = try DataLoader(data, batchSize: 8, transform: Compose([RandomCrop(size: ImageSize(8), padding: 1), RandomHorizontalFlip()]))
-        let model = try Model.sequential([
-            Conv2D(filters: 4, kernelSize: 3, padding: .same),
-            BatchNormalization(),
-            ReLU(),
-            MaxPooling2D(poolSize: 2),
-            Dropout(rate: 0.25),
-            Flatten(),
-            Dense(units: 3),
-        ], inputShape: [2, 8, 8])
+        let model = try Model.sequential(
+            [
+                Conv2D(filters: 4, kernelSize: 3, padding: .same),
+                BatchNormalization(),
+                ReLU(),
+                MaxPooling2D(poolSize: 2),
+                Dropout(rate: 0.25),
+                Flatten(),
+                Dense(units: 3),
+            ], inputShape: [2, 8, 8])
         let optimizer = try AdamW(groups: [ParameterGroup(name: "all", parameters: model.trainableParameters, weightDecay: 0.01)], learningRate: 1e-2)
         let schedule = try OneCycleSchedule(maxLR: 0.05, totalSteps: 2 * loader.batchCount)
         let history = try fit(model: model, train: loader, epochs: 2, optimizer: optimizer, schedule: schedule, metrics: [])

@@ -23,7 +23,9 @@ final class FuzzTensorOpsTests: XCTestCase {
             calls[name, default: 0] += 1
             do {
                 let result = try operation(operands[0], operands[1])
-                XCTAssertEqual(result.data.count, Shape.count(result.shape), "\(description) gave \(result.data.count) values for shape \(shapeString(result.shape))")
+                XCTAssertEqual(
+                    result.data.count, Shape.count(result.shape),
+                    "\(description) gave \(result.data.count) values for shape \(shapeString(result.shape))")
                 if result.requiresGrad {
                     if let trace { try? (description + " (backward)").write(toFile: trace, atomically: false, encoding: .utf8) }
                     try result.sum().backward()
@@ -63,12 +65,25 @@ final class FuzzTensorOpsTests: XCTestCase {
             let targets = (0..<random.within(0...4)).map { _ in random.within(-1...4) }
             let rate = random.pick([Float(-0.5), 0, 0.5, 1, 1.5, .nan])
             let operations: [(String, () throws -> Tensor)] = [
-                ("conv2d", { try input.conv2d(weight: other, bias: random.chance(0.5) ? nil : Tensor.vector([1, 2]), stride: pair, padding: small, dilation: (pair.1, pair.0)) }),
+                (
+                    "conv2d",
+                    {
+                        try input.conv2d(
+                            weight: other, bias: random.chance(0.5) ? nil : Tensor.vector([1, 2]), stride: pair, padding: small,
+                            dilation: (pair.1, pair.0))
+                    }
+                ),
                 ("maxPool2d", { try input.maxPool2d(kernel: pair, stride: random.chance(0.5) ? nil : small, padding: small) }),
                 ("avgPool2d", { try input.avgPool2d(kernel: pair, stride: random.chance(0.5) ? nil : small, padding: small) }),
                 ("globalAvgPool2d", { try input.globalAvgPool2d() }),
-                ("batchNorm", { try input.batchNorm(weight: random.chance(0.5) ? nil : other, bias: nil, runningMean: Tensor.vector([0, 0]),
-                                                    runningVar: Tensor.vector([1, 1]), training: random.chance(0.5)) }),
+                (
+                    "batchNorm",
+                    {
+                        try input.batchNorm(
+                            weight: random.chance(0.5) ? nil : other, bias: nil, runningMean: Tensor.vector([0, 0]),
+                            runningVar: Tensor.vector([1, 1]), training: random.chance(0.5))
+                    }
+                ),
                 ("linear", { try input.linear(weight: other, bias: random.chance(0.5) ? nil : Tensor.vector([1, 2, 3])) }),
                 ("dropout", { try input.dropout(p: rate, training: true, generator: RandomGenerator(seed: 1)) }),
                 ("crossEntropy", { try Loss.crossEntropy(logits: input, targets: targets, labelSmoothing: rate) }),
@@ -107,8 +122,10 @@ final class FuzzTensorOpsTests: XCTestCase {
         try (try scalar.min(axis: 0) * total).backward()
         XCTAssertEqual(scalar.grad?.data, [6])
         // Ops that pick along a dimension have none to pick along.
-        for (name, operation) in [("concat", { try Tensor.concat([scalar, scalar], axis: 0) }), ("slice", { try scalar.slice(axis: 0, start: 0) }),
-                                  ("select", { try scalar.select(index: 0) }), ("index_select", { try scalar.indexSelect(axis: 0, indices: [0]) })] {
+        for (name, operation) in [
+            ("concat", { try Tensor.concat([scalar, scalar], axis: 0) }), ("slice", { try scalar.slice(axis: 0, start: 0) }),
+            ("select", { try scalar.select(index: 0) }), ("index_select", { try scalar.indexSelect(axis: 0, indices: [0]) }),
+        ] {
             XCTAssertThrowsError(try operation()) { error in
                 XCTAssertEqual("\(error)", "\(name): a 0-d tensor has no axis 0 (reshape it to [1] first)")
             }
@@ -151,7 +168,8 @@ final class FuzzTensorOpsTests: XCTestCase {
             ("maximum", { try Tensor.maximum($0, $1) }), ("lt", { try $0.lt($1) }), ("matmul", { try $0.matmul($1) }),
             ("pow", { x, _ in x.pow(exponent) }), ("clamp", { x, _ in x.clamp(min: -1, max: 1) }), ("log", { x, _ in x.log() }),
             ("sum", { x, _ in x.sum() }), ("mean", { x, _ in x.mean() }),
-            ("sum(axes)", { x, _ in try x.sum(axes: [axis], keepDims: keep) }), ("mean(axes)", { x, _ in try x.mean(axes: [axis, other], keepDims: keep) }),
+            ("sum(axes)", { x, _ in try x.sum(axes: [axis], keepDims: keep) }),
+            ("mean(axes)", { x, _ in try x.mean(axes: [axis, other], keepDims: keep) }),
             ("argmax(axis)", { x, _ in try x.argmax(axis: axis, keepDims: keep) }), ("argmax", { x, _ in Tensor.vector([Float(try x.argmax())]) }),
             ("max(axis)", { x, _ in try x.max(axis: axis, keepDims: keep) }), ("min(axis)", { x, _ in try x.min(axis: axis, keepDims: keep) }),
             ("max", { x, _ in try x.max() }), ("min", { x, _ in try x.min() }),
@@ -160,11 +178,18 @@ final class FuzzTensorOpsTests: XCTestCase {
             ("unsqueeze", { x, _ in try x.unsqueeze(axis) }), ("permute", { x, _ in try x.permute(order) }),
             ("transpose", { x, _ in try x.transpose(axis, other) }),
             ("slice", { x, _ in try x.slice(axis: axis, start: bounds.0, end: bounds.1, step: step) }),
-            ("select", { x, _ in try x.select(axis: axis, index: index) }), ("indexSelect", { x, _ in try x.indexSelect(axis: axis, indices: indices) }),
+            ("select", { x, _ in try x.select(axis: axis, index: index) }),
+            ("indexSelect", { x, _ in try x.indexSelect(axis: axis, indices: indices) }),
             ("concat", { try Tensor.concat([$0, $1], axis: axis) }), ("concat(self)", { x, _ in try Tensor.concat([x, x], axis: axis) }),
             ("stack", { try Tensor.stack([$0, $1], axis: axis) }), ("stack(self)", { x, _ in try Tensor.stack([x, x, x], axis: axis) }),
             ("item", { x, _ in Tensor.vector([try x.item()]) }), ("size", { x, _ in Tensor.vector([Float(try x.size(axis))]) }),
-            ("assign", { x, y in try x.detach().assign(y); return x }),
+            (
+                "assign",
+                { x, y in
+                    try x.detach().assign(y)
+                    return x
+                }
+            ),
         ]
         return random.pick(operations)
     }

@@ -12,7 +12,10 @@ func assertGradientsMatch(
     file: StaticString = #filePath, line: UInt = #line,
     _ f: ([Tensor]) throws -> Tensor
 ) throws {
-    for t in inputs { t.requiresGrad = true; t.zeroGrad() }
+    for t in inputs {
+        t.requiresGrad = true
+        t.zeroGrad()
+    }
     let probe = try f(inputs)
     let weightGenerator = RandomGenerator(seed: 99)
     let weights = try Tensor(shape: probe.shape, data: (0..<probe.count).map { _ in weightGenerator.uniform() + 0.5 })
@@ -34,15 +37,18 @@ func assertGradientsMatch(
             t.data[i] = original
             let numeric = (plus - minus) / (2 * Double(epsilon))
             let error = abs(numeric - Double(analytic[i])) / max(1, abs(numeric))
-            XCTAssertLessThan(error, tolerance, "input \(n) element \(i): autograd \(analytic[i]) vs finite difference \(numeric)", file: file, line: line)
+            XCTAssertLessThan(
+                error, tolerance, "input \(n) element \(i): autograd \(analytic[i]) vs finite difference \(numeric)", file: file, line: line)
         }
     }
 }
 
 /// Asserts `a` equals `b` element by element to `tolerance`, relative to |b| where |b| > 1 (absolute below), as a
 /// fast path must match the plain ops it replaces.
-func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4, _ what: String,
-                 file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+    _ a: [Float], _ b: [Float], tolerance: Float = 1e-4, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertEqual(a.count, b.count, what, file: file, line: line)
     let worst = zip(a, b).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
     XCTAssertLessThanOrEqual(worst, tolerance, "\(what): largest relative difference \(worst)", file: file, line: line)

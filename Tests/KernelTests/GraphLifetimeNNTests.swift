@@ -34,9 +34,10 @@ final class GraphLifetimeNNTests: XCTestCase {
         for relu in [false, true] {
             assertReleased("batch_norm_nChw16c, relu \(relu)") {
                 let (mean, variance) = try self.buffers(16)
-                return try XCTUnwrap(try self.blockedLeaf([2, 16, 3, 3]).channelBlockedBatchNorm(
-                    weight: try self.leaf([16]), bias: try self.leaf([16]), runningMean: mean, runningVar: variance, momentum: 0.1,
-                    eps: 1e-5, thenReLU: relu))
+                return try XCTUnwrap(
+                    try self.blockedLeaf([2, 16, 3, 3]).channelBlockedBatchNorm(
+                        weight: try self.leaf([16]), bias: try self.leaf([16]), runningMean: mean, runningVar: variance, momentum: 0.1,
+                        eps: 1e-5, thenReLU: relu))
             }
         }
         assertReleased("to_nChw16c") { try self.leaf([2, 16, 3, 3]).reordered(to: .channelBlocked16) }
@@ -48,14 +49,19 @@ final class GraphLifetimeNNTests: XCTestCase {
         // Last: the blocked convolution needs oneDNN to take this shape.
         let blocked = try blockedLeaf([2, 16, 4, 4])
         let weight = try leaf([16, 16, 3, 3])
-        guard try blocked.channelBlockedConv2d(weight: weight, bias: nil, stride: (1, 1), padding: (1, 1), dilation: (1, 1),
-                                               preferBlockedOutput: true) != nil else {
+        guard
+            try blocked.channelBlockedConv2d(
+                weight: weight, bias: nil, stride: (1, 1), padding: (1, 1), dilation: (1, 1),
+                preferBlockedOutput: true) != nil
+        else {
             throw XCTSkip("oneDNN does not run this convolution in the blocked layout here")
         }
         assertReleased("conv2d_nChw16c") {
-            try XCTUnwrap(try self.blockedLeaf([2, 16, 4, 4]).channelBlockedConv2d(weight: try self.leaf([16, 16, 3, 3]), bias: try self.leaf([16]),
-                                                                                   stride: (1, 1), padding: (1, 1), dilation: (1, 1),
-                                                                                   preferBlockedOutput: true))
+            try XCTUnwrap(
+                try self.blockedLeaf([2, 16, 4, 4]).channelBlockedConv2d(
+                    weight: try self.leaf([16, 16, 3, 3]), bias: try self.leaf([16]),
+                    stride: (1, 1), padding: (1, 1), dilation: (1, 1),
+                    preferBlockedOutput: true))
         }
     }
 
@@ -63,8 +69,9 @@ final class GraphLifetimeNNTests: XCTestCase {
         for (training, relu) in [(true, false), (true, true), (false, false), (false, true)] {
             assertReleased("batch_norm, training \(training), relu \(relu)") {
                 let (mean, variance) = try self.buffers(3)
-                return try self.leaf([2, 3, 2, 2]).batchNorm(weight: try self.leaf([3]), bias: try self.leaf([3]), runningMean: mean,
-                                                             runningVar: variance, training: training, thenReLU: relu)
+                return try self.leaf([2, 3, 2, 2]).batchNorm(
+                    weight: try self.leaf([3]), bias: try self.leaf([3]), runningMean: mean,
+                    runningVar: variance, training: training, thenReLU: relu)
             }
         }
         assertReleased("batch_norm of an empty batch") {

@@ -27,8 +27,9 @@ private func inScope(_ body: () throws -> Void) rethrows {
 /// (see `isReleased`). Shared by the lifetime tests of every op family.
 func assertReleased(_ label: String, file: StaticString = #filePath, line: UInt = #line, _ make: () throws -> Tensor) {
     // XCTAssertTrue reports an error thrown by `make` as a failure of this assertion.
-    XCTAssertTrue(try isReleased(make), "\(label): the result outlives its last reference (its backward closure keeps it alive)",
-                  file: file, line: line)
+    XCTAssertTrue(
+        try isReleased(make), "\(label): the result outlives its last reference (its backward closure keeps it alive)",
+        file: file, line: line)
 }
 
 /// Every differentiable op of Core and Ops, and every layer and a whole model, leaves no retain cycle on the tape.
@@ -39,11 +40,12 @@ final class GraphLifetimeOpsTests: XCTestCase {
 
     func testTheCheckDetectsAClosureThatCapturesItsOutput() throws {
         // Deliberately leaks one small tensor: the proof that a cycle shows up as a failure.
-        XCTAssertFalse(try isReleased {
-            let x = try leaf()
-            let output = Tensor(unchecked: x.shape, data: x.data)
-            return output.record("cyclic", inputs: [x]) { _ in _ = output.shape }
-        })
+        XCTAssertFalse(
+            try isReleased {
+                let x = try leaf()
+                let output = Tensor(unchecked: x.shape, data: x.data)
+                return output.record("cyclic", inputs: [x]) { _ in _ = output.shape }
+            })
     }
 
     func testUnaryAndScalarOpsFreeTheirResults() {

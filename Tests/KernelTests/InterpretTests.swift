@@ -5,14 +5,16 @@ final class InterpretTests: XCTestCase {
     /// Six predictions over three classes with known outcomes:
     /// 0: cat→cat, 1: cat→dog, 2: dog→dog, 3: dog→cat, 4: bird→dog, 5: cat→dog.
     private func fixture() throws -> Interpretation {
-        let logits = try Tensor(shape: [6, 3], data: [
-            2, 0, 0,
-            0, 1, 0,
-            0, 3, 0,
-            1.5, 0, 0,
-            0, 2, 0,
-            0, 0.5, 0,
-        ])
+        let logits = try Tensor(
+            shape: [6, 3],
+            data: [
+                2, 0, 0,
+                0, 1, 0,
+                0, 3, 0,
+                1.5, 0, 0,
+                0, 2, 0,
+                0, 0.5, 0,
+            ])
         return try Interpretation(logits: logits, targets: [0, 0, 1, 1, 2, 0], classNames: ["cat", "dog", "bird"])
     }
 
@@ -38,37 +40,47 @@ final class InterpretTests: XCTestCase {
     }
 
     func testMostConfused() throws {
-        XCTAssertEqual(try fixture().mostConfused(), [
-            ConfusedPair(actual: 0, predicted: 1, count: 2),
-            ConfusedPair(actual: 1, predicted: 0, count: 1),
-            ConfusedPair(actual: 2, predicted: 1, count: 1),
-        ])
+        XCTAssertEqual(
+            try fixture().mostConfused(),
+            [
+                ConfusedPair(actual: 0, predicted: 1, count: 2),
+                ConfusedPair(actual: 1, predicted: 0, count: 1),
+                ConfusedPair(actual: 2, predicted: 1, count: 1),
+            ])
         XCTAssertEqual(try fixture().mostConfused(minCount: 2).count, 1)
     }
 
     func testTables() throws {
         let interpretation = try fixture()
-        XCTAssertEqual(interpretation.confusionMatrixTable(), """
+        XCTAssertEqual(
+            interpretation.confusionMatrixTable(),
+            """
             actual \\ predicted  cat  dog  bird
             ------------------  ---  ---  ----
             cat                   1    2     0
             dog                   1    1     0
             bird                  0    1     0
             """)
-        XCTAssertEqual(interpretation.perClassTable(), """
+        XCTAssertEqual(
+            interpretation.perClassTable(),
+            """
             class  samples  correct  accuracy
             -----  -------  -------  --------
             cat          3        1    0.3333
             dog          2        1    0.5000
             bird         1        0    0.0000
             """)
-        XCTAssertEqual(interpretation.topLossesTable(2), """
+        XCTAssertEqual(
+            interpretation.topLossesTable(2),
+            """
             index  actual  predicted  probability    loss
             -----  ------  ---------  -----------  ------
                 4  bird    dog             0.7870  2.2395
                 3  dog     cat             0.6914  1.8690
             """)
-        XCTAssertEqual(interpretation.mostConfusedTable(), """
+        XCTAssertEqual(
+            interpretation.mostConfusedTable(),
+            """
             actual  predicted  count
             ------  ---------  -----
             cat     dog            2

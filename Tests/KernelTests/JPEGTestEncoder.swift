@@ -7,8 +7,10 @@ enum JPEGTestEncoder {
     /// Encodes `pixels` (`height` rows of `width`·components bytes, interleaved) in `colorSpace`.
     /// `configure` sets extra compression options after the defaults. Test data only: libjpeg's default
     /// error handler would end the process, which the fixed, valid parameters of the fixtures never trigger.
-    static func encode(_ pixels: [UInt8], width: Int, height: Int, components: Int, colorSpace: J_COLOR_SPACE,
-                       quality: Int32, configure: (UnsafeMutablePointer<jpeg_compress_struct>) -> Void = { _ in }) -> [UInt8] {
+    static func encode(
+        _ pixels: [UInt8], width: Int, height: Int, components: Int, colorSpace: J_COLOR_SPACE,
+        quality: Int32, configure: (UnsafeMutablePointer<jpeg_compress_struct>) -> Void = { _ in }
+    ) -> [UInt8] {
         // libjpeg keeps these addresses between calls, so they live in allocated memory, not Swift variables.
         let errors = UnsafeMutablePointer<jpeg_error_mgr>.allocate(capacity: 1)
         let info = UnsafeMutablePointer<jpeg_compress_struct>.allocate(capacity: 1)
@@ -20,8 +22,10 @@ enum JPEGTestEncoder {
         size.initialize(to: 0)
         defer {
             free(buffer.pointee)
-            [UnsafeMutableRawPointer(errors), UnsafeMutableRawPointer(info), UnsafeMutableRawPointer(buffer),
-             UnsafeMutableRawPointer(size)].forEach { $0.deallocate() }
+            [
+                UnsafeMutableRawPointer(errors), UnsafeMutableRawPointer(info), UnsafeMutableRawPointer(buffer),
+                UnsafeMutableRawPointer(size),
+            ].forEach { $0.deallocate() }
         }
         info.pointee.err = jpeg_std_error(errors)
         jpeg_CreateCompress(info, JPEG_LIB_VERSION, MemoryLayout<jpeg_compress_struct>.size)

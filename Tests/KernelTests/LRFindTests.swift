@@ -90,8 +90,9 @@ final class LRFindTests: XCTestCase {
         let optimizerBefore = optimizer.exportState()
 
         let observer = RecordingObserver()
-        let result = try lrFind(model: model, data: data, optimizer: optimizer, startLR: 1e-4, endLR: 100, numIterations: 20,
-                                observers: [observer])
+        let result = try lrFind(
+            model: model, data: data, optimizer: optimizer, startLR: 1e-4, endLR: 100, numIterations: 20,
+            observers: [observer])
         XCTAssertEqual(model.stateValues, before, "weights and buffers are restored")
         XCTAssertEqual(optimizer.exportState(), optimizerBefore, "optimizer state and learning rate are restored")
         XCTAssertFalse(result.interrupted)
@@ -116,8 +117,9 @@ final class LRFindTests: XCTestCase {
             let oneHot = try Tensor(shape: output.shape, data: labels.flatMap { label in (0..<classes).map { $0 == label ? Float(1) : 0 } })
             return try (output - oneHot).pow(2).mean()
         }
-        let result = try lrFind(model: model, data: blobs(perClass: 16, seed: 1), optimizer: optimizer, loss: squaredError,
-                                startLR: 1e-3, endLR: 1e3, numIterations: 60)
+        let result = try lrFind(
+            model: model, data: blobs(perClass: 16, seed: 1), optimizer: optimizer, loss: squaredError,
+            startLR: 1e-3, endLR: 1e3, numIterations: 60)
         XCTAssertTrue(result.curve.stoppedByDivergence, "\(result.curve.rawLosses)")
         XCTAssertLessThan(result.learningRates.count, 60)
         let last = result.losses[result.losses.count - 1]
@@ -130,8 +132,12 @@ final class LRFindTests: XCTestCase {
         let optimizer = try SGD(model.trainableParameters, learningRate: 0.1)
         let before = model.stateValues
         var checks = 0
-        let result = try lrFind(model: model, data: blobs(perClass: 16, seed: 1), optimizer: optimizer, numIterations: 50,
-                                interrupt: { checks += 1; return checks > 4 })
+        let result = try lrFind(
+            model: model, data: blobs(perClass: 16, seed: 1), optimizer: optimizer, numIterations: 50,
+            interrupt: {
+                checks += 1
+                return checks > 4
+            })
         XCTAssertTrue(result.interrupted)
         XCTAssertEqual(result.learningRates.count, 4)
         XCTAssertEqual(model.stateValues, before)

@@ -29,11 +29,14 @@ final class MemorySafetyNNTests: XCTestCase {
     }
 
     func testWindowCountReportsOverflowInsteadOfTrapping() throws {
-        XCTAssertEqual(try NNChecks.windowCount(length: 1, window: Int.max, stride: Int.max, padding: huge - 1, op: "t", input: [1], axis: "width"), 1)
-        assertError(try NNChecks.windowCount(length: 8, window: 3, stride: 1, padding: Int.max, op: "t", input: [8], axis: "height"),
-                    containing: "padding \(Int.max) is too large")
-        assertError(try NNChecks.windowCount(length: 8, window: 3, stride: 1, padding: 0, dilation: Int.max, op: "t", input: [8], axis: "height"),
-                    containing: "too large to compute")
+        XCTAssertEqual(
+            try NNChecks.windowCount(length: 1, window: Int.max, stride: Int.max, padding: huge - 1, op: "t", input: [1], axis: "width"), 1)
+        assertError(
+            try NNChecks.windowCount(length: 8, window: 3, stride: 1, padding: Int.max, op: "t", input: [8], axis: "height"),
+            containing: "padding \(Int.max) is too large")
+        assertError(
+            try NNChecks.windowCount(length: 8, window: 3, stride: 1, padding: 0, dilation: Int.max, op: "t", input: [8], axis: "height"),
+            containing: "too large to compute")
         XCTAssertEqual(try NNChecks.subsampledSize([1, 1, 5, 0], stride: Int.max, op: "t").height, 1)
         XCTAssertEqual(try NNChecks.subsampledSize([1, 1, 5, 0], stride: Int.max, op: "t").width, 0)
     }
@@ -71,8 +74,10 @@ final class MemorySafetyNNTests: XCTestCase {
         assertRefusedForSize(try x.conv2d(weight: w, bias: nil, padding: (1 << 40, 1 << 40)))
         assertRefusedForSize(try x.conv2d(weight: w, bias: nil, padding: (1 << 20, 1 << 20)))
         XCTAssertEqual(try x.conv2d(weight: w, bias: nil, stride: (Int.max, Int.max), padding: (1, 1)).shape, [1, 4, 1, 1])
-        XCTAssertThrowsError(try DNNLConvolutionShape(batch: 1, inChannels: 3, height: 8, width: 8, outChannels: 4, kernelHeight: 3,
-                                                      kernelWidth: 3, padding: (Int.max, 0)))
+        XCTAssertThrowsError(
+            try DNNLConvolutionShape(
+                batch: 1, inChannels: 3, height: 8, width: 8, outChannels: 4, kernelHeight: 3,
+                kernelWidth: 3, padding: (Int.max, 0)))
     }
 
     func testConvolutionOutputOverTheMemoryLimitIsRefusedBeforeAllocating() throws {
@@ -129,7 +134,8 @@ final class MemorySafetyNNTests: XCTestCase {
         let images = try Tensor.zeros([0, 2, 1 << 30, 1 << 30])
         let (mean, variance) = (try Tensor.zeros([2]), try Tensor.ones([2]))
         XCTAssertEqual(try images.batchNorm(weight: nil, bias: nil, runningMean: mean, runningVar: variance, training: false).shape, images.shape)
-        assertError(try images.batchNorm(weight: nil, bias: nil, runningMean: mean, runningVar: variance, training: true),
-                    containing: "more than 1 value per channel")
+        assertError(
+            try images.batchNorm(weight: nil, bias: nil, runningMean: mean, runningVar: variance, training: true),
+            containing: "more than 1 value per channel")
     }
 }

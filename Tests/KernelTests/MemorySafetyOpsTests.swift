@@ -6,7 +6,9 @@ import XCTest
 final class MemorySafetyOpsTests: XCTestCase {
     private let huge = 1 << 62
 
-    private func assertRefusedForSize(_ body: @autoclosure () throws -> Any, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRefusedForSize(
+        _ body: @autoclosure () throws -> Any, _ message: String = "", file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try body(), message, file: file, line: line) { error in
             guard case KernelError.allocationTooLarge = error else {
                 return XCTFail("expected allocationTooLarge, found \(error)", file: file, line: line)

@@ -7,7 +7,8 @@ final class ModelTests: XCTestCase {
         seed(42)
     }
 
-    private func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line)
+    {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
             for fragment in fragments {
                 XCTAssertTrue("\(error)".contains(fragment), "expected '\(fragment)' in: \(error)", file: file, line: line)
@@ -39,8 +40,14 @@ final class ModelTests: XCTestCase {
 
     func testLayersGetKerasNamesInDefinitionOrder() throws {
         let model = try tinyResidualModel()
-        XCTAssertEqual(model.layers.map(\.name), ["input_1", "conv2d", "batch_normalization", "re_lu", "conv2d_1", "add", "global_average_pooling2d", "dense"])
-        XCTAssertEqual(model.parameters.map(\.name), ["conv2d.weight", "batch_normalization.weight", "batch_normalization.bias", "conv2d_1.weight", "conv2d_1.bias", "dense.weight", "dense.bias"])
+        XCTAssertEqual(
+            model.layers.map(\.name), ["input_1", "conv2d", "batch_normalization", "re_lu", "conv2d_1", "add", "global_average_pooling2d", "dense"])
+        XCTAssertEqual(
+            model.parameters.map(\.name),
+            [
+                "conv2d.weight", "batch_normalization.weight", "batch_normalization.bias", "conv2d_1.weight", "conv2d_1.bias", "dense.weight",
+                "dense.bias",
+            ])
         XCTAssertEqual(model.buffers.map(\.name), ["batch_normalization.running_mean", "batch_normalization.running_var"])
     }
 
@@ -79,8 +86,9 @@ final class ModelTests: XCTestCase {
         assertError(try misfit([try Flatten()(first), input]), contains: ["input"])
         let second = try Conv2D(filters: 4, kernelSize: 3)(first)
         let model = try Model(inputs: input, outputs: try Add()([second, try Conv2D(filters: 4, kernelSize: 1)(second)]))
-        XCTAssertEqual(model.layers.map(\.name), ["input_1", "conv2d", "conv2d_1", "conv2d_2", "add"],
-                       "the failed Add and Dense calls left the automatic numbering alone")
+        XCTAssertEqual(
+            model.layers.map(\.name), ["input_1", "conv2d", "conv2d_1", "conv2d_2", "add"],
+            "the failed Add and Dense calls left the automatic numbering alone")
     }
 
     func testShapeErrorsAtDefinitionNameTheLayerAndBothShapes() throws {
@@ -190,70 +198,78 @@ final class ModelTests: XCTestCase {
 
     func testSummaryFollowsKerasLayoutForGraphs() throws {
         let summary = try tinyResidualModel().summary()
-        XCTAssertEqual(lines(summary), [
-            #"Model: "tiny""#,
-            String(repeating: "_", count: 98),
-            " Layer (type)                   Output Shape         Param #     Connected to",
-            String(repeating: "=", count: 98),
-            " input_1 (InputLayer)           [(None, 3, 8, 8)]    0           []",
-            "",
-            " conv2d (Conv2D)                (None, 4, 8, 8)      108         ['input_1[0][0]']",
-            "",
-            " batch_normalization (BatchNorm  (None, 4, 8, 8)     16          ['conv2d[0][0]']",
-            " alization)",
-            "",
-            " re_lu (ReLU)                   (None, 4, 8, 8)      0           ['batch_normalization[0][0]']",
-            "",
-            " conv2d_1 (Conv2D)              (None, 4, 8, 8)      16          ['input_1[0][0]']",
-            "",
-            " add (Add)                      (None, 4, 8, 8)      0           ['re_lu[0][0]',",
-            "                                                                  'conv2d_1[0][0]']",
-            "",
-            " global_average_pooling2d (Glob  (None, 4)           0           ['add[0][0]']",
-            " alAveragePooling2D)",
-            "",
-            " dense (Dense)                  (None, 2)            10          ['global_average_pooling2d[0][0]'",
-            "                                                                 ]",
-            "",
-            String(repeating: "=", count: 98),
-            "Total params: 150",
-            "Trainable params: 142",
-            "Non-trainable params: 8",
-            String(repeating: "_", count: 98),
-        ])
+        XCTAssertEqual(
+            lines(summary),
+            [
+                #"Model: "tiny""#,
+                String(repeating: "_", count: 98),
+                " Layer (type)                   Output Shape         Param #     Connected to",
+                String(repeating: "=", count: 98),
+                " input_1 (InputLayer)           [(None, 3, 8, 8)]    0           []",
+                "",
+                " conv2d (Conv2D)                (None, 4, 8, 8)      108         ['input_1[0][0]']",
+                "",
+                " batch_normalization (BatchNorm  (None, 4, 8, 8)     16          ['conv2d[0][0]']",
+                " alization)",
+                "",
+                " re_lu (ReLU)                   (None, 4, 8, 8)      0           ['batch_normalization[0][0]']",
+                "",
+                " conv2d_1 (Conv2D)              (None, 4, 8, 8)      16          ['input_1[0][0]']",
+                "",
+                " add (Add)                      (None, 4, 8, 8)      0           ['re_lu[0][0]',",
+                "                                                                  'conv2d_1[0][0]']",
+                "",
+                " global_average_pooling2d (Glob  (None, 4)           0           ['add[0][0]']",
+                " alAveragePooling2D)",
+                "",
+                " dense (Dense)                  (None, 2)            10          ['global_average_pooling2d[0][0]'",
+                "                                                                 ]",
+                "",
+                String(repeating: "=", count: 98),
+                "Total params: 150",
+                "Trainable params: 142",
+                "Non-trainable params: 8",
+                String(repeating: "_", count: 98),
+            ])
         let tableRows = summary.split(separator: "\n").filter { !$0.hasPrefix("Model:") && !$0.hasPrefix("Total") && !$0.contains("params:") }
         XCTAssertTrue(tableRows.allSatisfy { $0.count == 98 }, "rows are padded to the full width, as in Keras")
     }
 
     func testSummaryOfASequentialModelHasNoInputRowOrConnections() throws {
-        let model = try Model.sequential([try Conv2D(filters: 2, kernelSize: 3), try ReLU(), try Flatten(), try Dense(units: 3)], inputShape: [1, 5, 5])
-        XCTAssertEqual(lines(model.summary()), [
-            #"Model: "sequential""#,
-            String(repeating: "_", count: 65),
-            " Layer (type)                Output Shape              Param #",
-            String(repeating: "=", count: 65),
-            " conv2d (Conv2D)             (None, 2, 3, 3)           20",
-            "",
-            " re_lu (ReLU)                (None, 2, 3, 3)           0",
-            "",
-            " flatten (Flatten)           (None, 18)                0",
-            "",
-            " dense (Dense)               (None, 3)                 57",
-            "",
-            String(repeating: "=", count: 65),
-            "Total params: 77",
-            "Trainable params: 77",
-            "Non-trainable params: 0",
-            String(repeating: "_", count: 65),
-        ])
+        let model = try Model.sequential(
+            [try Conv2D(filters: 2, kernelSize: 3), try ReLU(), try Flatten(), try Dense(units: 3)], inputShape: [1, 5, 5])
+        XCTAssertEqual(
+            lines(model.summary()),
+            [
+                #"Model: "sequential""#,
+                String(repeating: "_", count: 65),
+                " Layer (type)                Output Shape              Param #",
+                String(repeating: "=", count: 65),
+                " conv2d (Conv2D)             (None, 2, 3, 3)           20",
+                "",
+                " re_lu (ReLU)                (None, 2, 3, 3)           0",
+                "",
+                " flatten (Flatten)           (None, 18)                0",
+                "",
+                " dense (Dense)               (None, 3)                 57",
+                "",
+                String(repeating: "=", count: 65),
+                "Total params: 77",
+                "Trainable params: 77",
+                "Non-trainable params: 0",
+                String(repeating: "_", count: 65),
+            ])
     }
 
     func testSummaryWithFlopsAddsAMACsColumnAndTotals() throws {
         let summary = try tinyResidualModel().summary(flops: true)
         let rows = lines(summary)
         XCTAssertEqual(rows[2], " Layer (type)                   Output Shape         Param #     MACs           Connected to")
-        XCTAssertTrue(rows.contains(" conv2d (Conv2D)                (None, 4, 8, 8)      108         6912           ['input_1[0][0]']"), "4·8·8 outputs × 3·3·3 taps")
-        XCTAssertTrue(rows.contains(" dense (Dense)                  (None, 2)            10          8              ['global_average_pooling2d[0][0]'"))
+        XCTAssertTrue(
+            rows.contains(" conv2d (Conv2D)                (None, 4, 8, 8)      108         6912           ['input_1[0][0]']"),
+            "4·8·8 outputs × 3·3·3 taps")
+        XCTAssertTrue(
+            rows.contains(" dense (Dense)                  (None, 2)            10          8              ['global_average_pooling2d[0][0]'"))
         XCTAssertEqual(Array(rows.suffix(3).prefix(2)), ["Total MACs: 7,688 (7.69 K)", "Total FLOPs: 15,376 (15.4 K)"])
     }
 
@@ -262,8 +278,9 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(Model.compactCount(11_689_512), "11.7M")
         XCTAssertEqual(Model.compactCount(269_722), "269.7K")
         XCTAssertEqual(Model.compactCount(853_018), "853K")
-        XCTAssertEqual(try Conv2D(filters: 16, kernelSize: 3, strides: 2, padding: .same, useBias: false, name: "c").description,
-                       "<Conv2D c: 16 filters, 3×3, stride 2, padding same, no bias>")
+        XCTAssertEqual(
+            try Conv2D(filters: 16, kernelSize: 3, strides: 2, padding: .same, useBias: false, name: "c").description,
+            "<Conv2D c: 16 filters, 3×3, stride 2, padding same, no bias>")
     }
 
     // MARK: - Weights on disk
@@ -301,14 +318,18 @@ final class ModelTests: XCTestCase {
         try tinyResidualModel().saveWeights(path)
 
         let input = try Input(shape: [3, 8, 8])
-        let other = try Model(inputs: input, outputs: try Dense(units: 3, name: "dense")(try GlobalAveragePooling2D()(try Conv2D(filters: 4, kernelSize: 3, name: "conv2d")(input))))
+        let other = try Model(
+            inputs: input,
+            outputs: try Dense(units: 3, name: "dense")(try GlobalAveragePooling2D()(try Conv2D(filters: 4, kernelSize: 3, name: "conv2d")(input))))
         let before = other.stateTensors.map(\.tensor.data)
-        assertError(try other.loadWeights(path), contains: [
-            path, "weights do not fit model 'model'",
-            "shape mismatch for dense.weight: model [3, 4], file [2, 4]",
-            "missing keys (in the model, not in the file): conv2d.bias",
-            "unexpected keys (in the file, not in the model): batch_normalization.weight",
-        ])
+        assertError(
+            try other.loadWeights(path),
+            contains: [
+                path, "weights do not fit model 'model'",
+                "shape mismatch for dense.weight: model [3, 4], file [2, 4]",
+                "missing keys (in the model, not in the file): conv2d.bias",
+                "unexpected keys (in the file, not in the model): batch_normalization.weight",
+            ])
         XCTAssertEqual(other.stateTensors.map(\.tensor.data), before, "a failed load changes nothing")
     }
 
@@ -317,7 +338,8 @@ final class ModelTests: XCTestCase {
         let source = try tinyResidualModel()
         try source.saveWeights(path)
         let input = try Input(shape: [3, 8, 8])
-        let partial = try Model(inputs: input, outputs: try ReLU()(try Conv2D(filters: 4, kernelSize: 3, padding: .same, useBias: false, name: "conv2d")(input)))
+        let partial = try Model(
+            inputs: input, outputs: try ReLU()(try Conv2D(filters: 4, kernelSize: 3, padding: .same, useBias: false, name: "conv2d")(input)))
         let report = try partial.loadWeights(path, strict: false)
         XCTAssertEqual(report.loaded, ["conv2d.weight"])
         XCTAssertEqual(report.missing, [])

@@ -12,8 +12,10 @@ final class NNBatchNormTests: XCTestCase {
         let runningMean = try Tensor.zeros([2]), runningVar = try Tensor.ones([2])
         let y = try x.batchNorm(weight: nil, bias: nil, runningMean: runningMean, runningVar: runningVar, training: true)
         // Channel means 1.5 and 13.75; biased variances 1.75 and 310.9375 normalise (numpy reference).
-        let expected: [Float] = [-0.377963, 0.377963, 1.133890, 1.889817, -0.212664, 0.354441, 0.921546, 2.055755,
-                                 -1.133890, -0.377963, -1.133890, -0.377963, -1.063322, -0.496217, -1.063322, -0.496217]
+        let expected: [Float] = [
+            -0.377963, 0.377963, 1.133890, 1.889817, -0.212664, 0.354441, 0.921546, 2.055755,
+            -1.133890, -0.377963, -1.133890, -0.377963, -1.063322, -0.496217, -1.063322, -0.496217,
+        ]
         for (a, e) in zip(y.data, expected) { XCTAssertEqual(a, e, accuracy: 1e-4) }
         // PyTorch: running = 0.9·running + 0.1·batch, with the unbiased variances 2 and 355.357143.
         XCTAssertEqual(runningMean.data[0], 0.15, accuracy: 1e-6)
@@ -65,7 +67,8 @@ final class NNBatchNormTests: XCTestCase {
 
     func testBadInputsAreRefused() throws {
         let rm = try Tensor.zeros([3]), rv = try Tensor.ones([3])
-        XCTAssertThrowsError(try Tensor.zeros([2, 4, 2, 2]).batchNorm(weight: nil, bias: nil, runningMean: rm, runningVar: rv, training: true)) { error in
+        XCTAssertThrowsError(try Tensor.zeros([2, 4, 2, 2]).batchNorm(weight: nil, bias: nil, runningMean: rm, runningVar: rv, training: true)) {
+            error in
             XCTAssertEqual("\(error)", "batch_norm: shape mismatch: expected running mean [4] for input [2, 4, 2, 2], found running mean [3]")
         }
         XCTAssertThrowsError(try Tensor.zeros([1, 3]).batchNorm(weight: nil, bias: nil, runningMean: rm, runningVar: rv, training: true)) { error in

@@ -56,11 +56,14 @@ final class NNChannelBlockedTests: XCTestCase {
 
     /// The blocked convolution with the given blocked sides against `conv2d`: values, and the gradients of input,
     /// weight and bias.
-    private func assertBlockedConvolutionMatches(input: [Int], weight: [Int], stride: Int, bias: Bool, inputBlocked: Bool, outputBlocked: Bool,
-                                                 file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertBlockedConvolutionMatches(
+        input: [Int], weight: [Int], stride: Int, bias: Bool, inputBlocked: Bool, outputBlocked: Bool,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let pad = weight[2] / 2
-        let shape = try DNNLConvolutionShape(batch: input[0], inChannels: input[1], height: input[2], width: input[3], outChannels: weight[0],
-                                             kernelHeight: weight[2], kernelWidth: weight[3], stride: (stride, stride), padding: (pad, pad))
+        let shape = try DNNLConvolutionShape(
+            batch: input[0], inChannels: input[1], height: input[2], width: input[3], outChannels: weight[0],
+            kernelHeight: weight[2], kernelWidth: weight[3], stride: (stride, stride), padding: (pad, pad))
         try requireChannelBlocks(shape, (inputBlocked ? [.input] : []) + (outputBlocked ? [.output] : []), bias: bias)
         let g = RandomGenerator(seed: 41)
         let start = [try Tensor.randn(input, generator: g), try Tensor.randn(weight, generator: g), try Tensor.randn([weight[0]], generator: g)]
@@ -68,9 +71,11 @@ final class NNChannelBlockedTests: XCTestCase {
 
         let t = try start.map(leaf)
         let x = inputBlocked ? try blocked(t[0]) : t[0]
-        let out = try XCTUnwrap(try x.channelBlockedConv2d(weight: t[1], bias: bias ? t[2] : nil, stride: (stride, stride),
-                                                           padding: (pad, pad), dilation: (1, 1), preferBlockedOutput: outputBlocked),
-                                file: file, line: line)
+        let out = try XCTUnwrap(
+            try x.channelBlockedConv2d(
+                weight: t[1], bias: bias ? t[2] : nil, stride: (stride, stride),
+                padding: (pad, pad), dilation: (1, 1), preferBlockedOutput: outputBlocked),
+            file: file, line: line)
         let isBlocked = out.layout == .channelBlocked16
         XCTAssertEqual(isBlocked, outputBlocked, "output layout", file: file, line: line)
         let y = isBlocked ? try plain(out) : out
@@ -81,36 +86,47 @@ final class NNChannelBlockedTests: XCTestCase {
         try reference.backward(upstream)
         assertClose(y.data, reference.data, "values", file: file, line: line)
         for (i, name) in ["input", "weight", "bias"].enumerated() where bias || i < 2 {
-            assertClose(try XCTUnwrap(t[i].grad, file: file, line: line).data, try XCTUnwrap(r[i].grad).data, tolerance: 2e-4, "\(name) gradient",
-                        file: file, line: line)
+            assertClose(
+                try XCTUnwrap(t[i].grad, file: file, line: line).data, try XCTUnwrap(r[i].grad).data, tolerance: 2e-4, "\(name) gradient",
+                file: file, line: line)
         }
     }
 
     func testConvolutionWithBlockedInputOutputOrBothEqualsConv2d() throws {
         for (inputBlocked, outputBlocked) in [(true, true), (true, false), (false, true)] {
-            try assertBlockedConvolutionMatches(input: [3, 16, 8, 8], weight: [16, 16, 3, 3], stride: 1, bias: false,
-                                                inputBlocked: inputBlocked, outputBlocked: outputBlocked)
+            try assertBlockedConvolutionMatches(
+                input: [3, 16, 8, 8], weight: [16, 16, 3, 3], stride: 1, bias: false,
+                inputBlocked: inputBlocked, outputBlocked: outputBlocked)
         }
     }
 
     func testStridedConvolutionWithBiasAndTwoChannelBlocksEqualsConv2d() throws {
-        try assertBlockedConvolutionMatches(input: [2, 16, 10, 10], weight: [32, 16, 3, 3], stride: 2, bias: true, inputBlocked: true, outputBlocked: true)
-        try assertBlockedConvolutionMatches(input: [2, 32, 6, 6], weight: [16, 32, 1, 1], stride: 2, bias: true, inputBlocked: true, outputBlocked: true)
+        try assertBlockedConvolutionMatches(
+            input: [2, 16, 10, 10], weight: [32, 16, 3, 3], stride: 2, bias: true, inputBlocked: true, outputBlocked: true)
+        try assertBlockedConvolutionMatches(
+            input: [2, 32, 6, 6], weight: [16, 32, 1, 1], stride: 2, bias: true, inputBlocked: true, outputBlocked: true)
     }
 
     func testAStemConvolutionReadsThreePlainChannelsAndWritesBlocks() throws {
-        try assertBlockedConvolutionMatches(input: [2, 3, 8, 8], weight: [16, 3, 3, 3], stride: 1, bias: false, inputBlocked: false, outputBlocked: true)
+        try assertBlockedConvolutionMatches(
+            input: [2, 3, 8, 8], weight: [16, 3, 3, 3], stride: 1, bias: false, inputBlocked: false, outputBlocked: true)
     }
 
     func testBlockedConvolutionGradientsMatchFiniteDifferences() throws {
-        let shape = try DNNLConvolutionShape(batch: 2, inChannels: 16, height: 4, width: 4, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
-                                             padding: (1, 1))
+        let shape = try DNNLConvolutionShape(
+            batch: 2, inChannels: 16, height: 4, width: 4, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+            padding: (1, 1))
         try requireChannelBlocks(shape, [.input, .output], bias: true)
         let g = RandomGenerator(seed: 43)
-        let operands = [try Tensor.randn([2, 16, 4, 4], generator: g), try Tensor.randn([16, 16, 3, 3], generator: g), try Tensor.randn([16], generator: g)]
+        let operands = [
+            try Tensor.randn([2, 16, 4, 4], generator: g), try Tensor.randn([16, 16, 3, 3], generator: g), try Tensor.randn([16], generator: g),
+        ]
         try assertGradientsMatch(operands) { t in
-            guard let out = try self.blocked(t[0]).channelBlockedConv2d(weight: t[1], bias: t[2], stride: (1, 1), padding: (1, 1),
-                                                                         dilation: (1, 1), preferBlockedOutput: true) else {
+            guard
+                let out = try self.blocked(t[0]).channelBlockedConv2d(
+                    weight: t[1], bias: t[2], stride: (1, 1), padding: (1, 1),
+                    dilation: (1, 1), preferBlockedOutput: true)
+            else {
                 throw KernelError.invalidArgument(op: "test", message: "the blocked convolution did not apply")
             }
             return try self.plain(out)
@@ -119,41 +135,55 @@ final class NNChannelBlockedTests: XCTestCase {
 
     func testChannelsThatAreNotAMultipleOf16HaveNoBlockedConvolution() throws {
         let x = try Tensor.randn([2, 3, 6, 6])
-        XCTAssertNil(try x.channelBlockedConv2d(weight: try Tensor.randn([12, 3, 3, 3]), bias: nil, stride: (1, 1), padding: (1, 1),
-                                                dilation: (1, 1), preferBlockedOutput: true))
+        XCTAssertNil(
+            try x.channelBlockedConv2d(
+                weight: try Tensor.randn([12, 3, 3, 3]), bias: nil, stride: (1, 1), padding: (1, 1),
+                dilation: (1, 1), preferBlockedOutput: true))
     }
 
     func testBlockedBatchNormEqualsBatchNormWithAndWithoutReLU() throws {
         for relu in [false, true] {
             let g = RandomGenerator(seed: 45)
-            let start = [try Tensor.randn([3, 32, 5, 5], generator: g) * 2 + 1, try Tensor.rand([32], low: 0.5, high: 1.5, generator: g),
-                         try Tensor.randn([32], generator: g)]
+            let start = [
+                try Tensor.randn([3, 32, 5, 5], generator: g) * 2 + 1, try Tensor.rand([32], low: 0.5, high: 1.5, generator: g),
+                try Tensor.randn([32], generator: g),
+            ]
             let upstream = try Tensor.randn([3, 32, 5, 5], generator: g)
             let t = try start.map(leaf), r = try start.map(leaf)
             let rm1 = try Tensor.full([32], 0.3), rv1 = try Tensor.full([32], 1.7)
             let rm2 = try Tensor.full([32], 0.3), rv2 = try Tensor.full([32], 1.7)
-            let out = try XCTUnwrap(try blocked(t[0]).channelBlockedBatchNorm(weight: t[1], bias: t[2], runningMean: rm1, runningVar: rv1,
-                                                                               momentum: 0.1, eps: 1e-5, thenReLU: relu))
+            let out = try XCTUnwrap(
+                try blocked(t[0]).channelBlockedBatchNorm(
+                    weight: t[1], bias: t[2], runningMean: rm1, runningVar: rv1,
+                    momentum: 0.1, eps: 1e-5, thenReLU: relu))
             let y = try plain(out)
             try y.backward(upstream)
-            let reference = try r[0].batchNorm(weight: r[1], bias: r[2], runningMean: rm2, runningVar: rv2, training: true, momentum: 0.1,
-                                               eps: 1e-5, thenReLU: relu)
+            let reference = try r[0].batchNorm(
+                weight: r[1], bias: r[2], runningMean: rm2, runningVar: rv2, training: true, momentum: 0.1,
+                eps: 1e-5, thenReLU: relu)
             try reference.backward(upstream)
             assertClose(y.data, reference.data, "values (relu \(relu))")
             assertClose(rm1.data + rv1.data, rm2.data + rv2.data, "running statistics")
-            for i in 0..<3 { assertClose(try XCTUnwrap(t[i].grad).data, try XCTUnwrap(r[i].grad).data, tolerance: 2e-4, "gradient \(i) (relu \(relu))") }
+            for i in 0..<3 {
+                assertClose(try XCTUnwrap(t[i].grad).data, try XCTUnwrap(r[i].grad).data, tolerance: 2e-4, "gradient \(i) (relu \(relu))")
+            }
         }
     }
 
     func testBlockedBatchNormGradientsMatchFiniteDifferences() throws {
         let g = RandomGenerator(seed: 47)
-        let operands = [try Tensor.randn([2, 16, 3, 3], generator: g), try Tensor.rand([16], low: 0.5, high: 1.5, generator: g),
-                        try Tensor.randn([16], generator: g)]
+        let operands = [
+            try Tensor.randn([2, 16, 3, 3], generator: g), try Tensor.rand([16], low: 0.5, high: 1.5, generator: g),
+            try Tensor.randn([16], generator: g),
+        ]
         let weights = try Tensor.randn([2, 16, 3, 3], generator: g)
         try assertGradientsMatch(operands) { t in
-            guard let out = try self.blocked(t[0]).channelBlockedBatchNorm(weight: t[1], bias: t[2], runningMean: try Tensor.zeros([16]),
-                                                                           runningVar: try Tensor.ones([16]), momentum: 0.1, eps: 1e-5,
-                                                                           thenReLU: false) else {
+            guard
+                let out = try self.blocked(t[0]).channelBlockedBatchNorm(
+                    weight: t[1], bias: t[2], runningMean: try Tensor.zeros([16]),
+                    runningVar: try Tensor.ones([16]), momentum: 0.1, eps: 1e-5,
+                    thenReLU: false)
+            else {
                 throw KernelError.invalidArgument(op: "test", message: "the blocked batch norm did not apply")
             }
             // Weighted, so the loss is not invariant to the normalised values (a plain sum's gradient would be zero).
@@ -199,8 +229,9 @@ final class NNChannelBlockedTests: XCTestCase {
     }
 
     func testTrainingKeepsFeatureMapsBlockedAndEqualsTheLayerByLayerOps() throws {
-        let stem = try DNNLConvolutionShape(batch: 4, inChannels: 3, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
-                                            padding: (1, 1))
+        let stem = try DNNLConvolutionShape(
+            batch: 4, inChannels: 3, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+            padding: (1, 1))
         try requireChannelBlocks(stem, [.output], bias: false)
         let model = try residualModel()
         let x = try Tensor.randn([4, 3, 8, 8], generator: RandomGenerator(seed: 34))
@@ -234,10 +265,12 @@ final class NNChannelBlockedTests: XCTestCase {
 
 extension NNChannelBlockedTests {
     func testSixteenChannelTrainingConvolutionsAskForChannelsLastWhichIsTheSameBytesAsOneBlock() throws {
-        let sixteen = try DNNLConvolutionShape(batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
-                                               padding: (1, 1))
-        let widening = try DNNLConvolutionShape(batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 32, kernelHeight: 3, kernelWidth: 3,
-                                                stride: (2, 2), padding: (1, 1))
+        let sixteen = try DNNLConvolutionShape(
+            batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+            padding: (1, 1))
+        let widening = try DNNLConvolutionShape(
+            batch: 2, inChannels: 16, height: 8, width: 8, outChannels: 32, kernelHeight: 3, kernelWidth: 3,
+            stride: (2, 2), padding: (1, 1))
         XCTAssertTrue(DNNLConvolutionPlan.prefersChannelsLast(.forward(bias: false), sixteen))
         XCTAssertTrue(DNNLConvolutionPlan.prefersChannelsLast(.backwardWeights(bias: true), sixteen))
         XCTAssertFalse(DNNLConvolutionPlan.prefersChannelsLast(.inference(relu: true), sixteen), "inference chains keep oneDNN's choice")
@@ -253,8 +286,10 @@ extension NNChannelBlockedTests {
 
 extension NNChannelBlockedTests {
     /// Training values and gradients of `config`'s network through the model (blocked where it can) and layer by layer.
-    private func assertBlockedTrainingMatchesLayerByLayer(_ config: ResNetConfig, _ what: String,
-                                                          file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertBlockedTrainingMatchesLayerByLayer(
+        _ config: ResNetConfig, _ what: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let model = try ResNet.make(config)
         model.generator = RandomGenerator(seed: 53)
         let x = try Tensor.randn([2] + config.inputShape, generator: RandomGenerator(seed: 51))
@@ -272,16 +307,18 @@ extension NNChannelBlockedTests {
         let reference = try layerByLayerOutput(of: model, x, generator: RandomGenerator(seed: 53), file: file, line: line)
         try reference.sum().backward()
         assertClose(logits.data, reference.data, tolerance: 2e-4, "\(what): logits", file: file, line: line)
-        assertClose(fastStatistics, norms.flatMap { ($0.runningMean?.data ?? []) + ($0.runningVar?.data ?? []) }, "\(what): running statistics",
-                    file: file, line: line)
+        assertClose(
+            fastStatistics, norms.flatMap { ($0.runningMean?.data ?? []) + ($0.runningVar?.data ?? []) }, "\(what): running statistics",
+            file: file, line: line)
         for (name, (fast, plain)) in zip(model.parameters.map(\.name), zip(fastGradients, model.parameters.map { $0.tensor.grad?.data ?? [] })) {
             assertClose(fast, plain, tolerance: 5e-4, "\(what): \(name) gradient", file: file, line: line)
         }
     }
 
     func testEveryResNetFlavourTrainsThroughBlockedFeatureMapsWithTheLayerByLayerResults() throws {
-        let stem = try DNNLConvolutionShape(batch: 2, inChannels: 3, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
-                                            padding: (1, 1))
+        let stem = try DNNLConvolutionShape(
+            batch: 2, inChannels: 3, height: 8, width: 8, outChannels: 16, kernelHeight: 3, kernelWidth: 3,
+            padding: (1, 1))
         try requireChannelBlocks(stem, [.output], bias: false)
         var base = try ResNetConfig.cifar(depth: 8, classes: 3, inputShape: [3, 8, 8])
         base.widths = [16, 32, 32]

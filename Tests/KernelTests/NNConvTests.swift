@@ -15,8 +15,10 @@ final class NNConvTests: XCTestCase {
         let y = try x.conv2d(weight: w, bias: b, stride: (2, 1), padding: (1, 1))
         XCTAssertEqual(y.shape, [1, 2, 3, 4])
         // Reference: direct sliding-window sum in numpy, as torch.nn.functional.conv2d computes it.
-        let expected: [Float] = [0.5, -0.5, -0.5, 0.125, -0.375, -1.625, -1.125, 0.375, 0, -0.125, 0.375, 1.625,
-                                 -0.625, 0.25, -0.125, -0.875, 1.5, 1, -1.5, -2.25, -0.25, -2, -2.375, -1.375]
+        let expected: [Float] = [
+            0.5, -0.5, -0.5, 0.125, -0.375, -1.625, -1.125, 0.375, 0, -0.125, 0.375, 1.625,
+            -0.625, 0.25, -0.125, -0.875, 1.5, 1, -1.5, -2.25, -0.25, -2, -2.375, -1.375,
+        ]
         for (a, e) in zip(y.data, expected) { XCTAssertEqual(a, e, accuracy: 1e-5) }
     }
 
@@ -100,7 +102,9 @@ final class NNConvTests: XCTestCase {
         let x = try Tensor.zeros([2, 4, 8, 8])
         let w = try Tensor.zeros([16, 3, 3, 3])
         XCTAssertThrowsError(try x.conv2d(weight: w, bias: nil)) { error in
-            XCTAssertEqual("\(error)", "conv2d: shape mismatch: expected input with 3 channels to match weight [16, 3, 3, 3], found input [2, 4, 8, 8] with 4 channels")
+            XCTAssertEqual(
+                "\(error)",
+                "conv2d: shape mismatch: expected input with 3 channels to match weight [16, 3, 3, 3], found input [2, 4, 8, 8] with 4 channels")
         }
     }
 

@@ -29,7 +29,8 @@ final class NNFusedPathTests: XCTestCase {
         for fused in [true, false] {
             let t = try leaves(operands)
             let rm = try Tensor(shape: [3], data: [0.2, -0.1, 0.4]), rv = try Tensor(shape: [3], data: [0.9, 1.5, 0.6])
-            let y = fused
+            let y =
+                fused
                 ? try t[0].batchNorm(weight: t[1], bias: t[2], runningMean: rm, runningVar: rv, training: training, thenReLU: true)
                 : try t[0].batchNorm(weight: t[1], bias: t[2], runningMean: rm, runningVar: rv, training: training).relu()
             try y.backward(upstream)
@@ -135,15 +136,20 @@ final class NNFusedPathTests: XCTestCase {
     func testChainedInferenceConvolutionsEqualTwoSeparateOnes() throws {
         let g = RandomGenerator(seed: 29)
         let x = try Tensor.randn([3, 4, 7, 7], generator: g)
-        let first = FoldedConvolution(weight: try Tensor.randn([16, 4, 3, 3], generator: g).data, weightShape: [16, 4, 3, 3],
-                                      bias: try Tensor.randn([16], generator: g).data, stride: (1, 1), padding: (1, 1), dilation: (1, 1), relu: true)
-        let second = FoldedConvolution(weight: try Tensor.randn([16, 16, 3, 3], generator: g).data, weightShape: [16, 16, 3, 3],
-                                       bias: try Tensor.randn([16], generator: g).data, stride: (2, 2), padding: (1, 1), dilation: (1, 1), relu: false)
+        let first = FoldedConvolution(
+            weight: try Tensor.randn([16, 4, 3, 3], generator: g).data, weightShape: [16, 4, 3, 3],
+            bias: try Tensor.randn([16], generator: g).data, stride: (1, 1), padding: (1, 1), dilation: (1, 1), relu: true)
+        let second = FoldedConvolution(
+            weight: try Tensor.randn([16, 16, 3, 3], generator: g).data, weightShape: [16, 16, 3, 3],
+            bias: try Tensor.randn([16], generator: g).data, stride: (2, 2), padding: (1, 1), dilation: (1, 1), relu: false)
         let chained = try x.conv2dInferenceChain(first, second)
-        let middle = try x.conv2d(weight: try Tensor(shape: [16, 4, 3, 3], data: first.weight), bias: try Tensor(shape: [16], data: first.bias),
-                                  padding: (1, 1)).relu()
-        let reference = try middle.conv2d(weight: try Tensor(shape: [16, 16, 3, 3], data: second.weight),
-                                          bias: try Tensor(shape: [16], data: second.bias), stride: (2, 2), padding: (1, 1))
+        let middle = try x.conv2d(
+            weight: try Tensor(shape: [16, 4, 3, 3], data: first.weight), bias: try Tensor(shape: [16], data: first.bias),
+            padding: (1, 1)
+        ).relu()
+        let reference = try middle.conv2d(
+            weight: try Tensor(shape: [16, 16, 3, 3], data: second.weight),
+            bias: try Tensor(shape: [16], data: second.bias), stride: (2, 2), padding: (1, 1))
         XCTAssertEqual(chained.shape, [3, 16, 4, 4])
         assertClose(chained.data, reference.data, "chained convolutions")
     }
@@ -207,8 +213,9 @@ final class NNFusedPathTests: XCTestCase {
         let x = try Tensor.randn([2, 3, 6, 6], generator: g)
         let w = try Tensor.randn([4, 3, 3, 3], generator: g), b = try Tensor.randn([4], generator: g)
         let reference = try x.conv2d(weight: w, bias: b, padding: (1, 1)).relu()
-        let fused = try x.conv2dInference(weight: w.data, weightShape: w.shape, bias: b.data, stride: (1, 1), padding: (1, 1),
-                                          dilation: (1, 1), relu: true)
+        let fused = try x.conv2dInference(
+            weight: w.data, weightShape: w.shape, bias: b.data, stride: (1, 1), padding: (1, 1),
+            dilation: (1, 1), relu: true)
         assertClose(fused.data, reference.data, "oneDNN (or im2col) with ReLU")
         let geometry = try x.convolutionGeometry(weightShape: w.shape, biasShape: [4], stride: (1, 1), padding: (1, 1), dilation: (1, 1))
         assertClose(Conv2dCPU.forward(x.data, w.data, b.data, geometry).map { Swift.max($0, 0) }, reference.data, "im2col")

@@ -30,7 +30,8 @@ final class NNLinearTests: XCTestCase {
 
     func testFeatureMismatchNamesBothShapes() throws {
         XCTAssertThrowsError(try Tensor.zeros([2, 3]).linear(weight: try Tensor.zeros([5, 4]), bias: nil)) { error in
-            XCTAssertEqual("\(error)", "linear: shape mismatch: expected input with 4 features (last axis) to match weight [5, 4], found input [2, 3]")
+            XCTAssertEqual(
+                "\(error)", "linear: shape mismatch: expected input with 4 features (last axis) to match weight [5, 4], found input [2, 3]")
         }
         XCTAssertThrowsError(try Tensor.zeros([2, 4]).linear(weight: try Tensor.zeros([5, 4]), bias: try Tensor.zeros([4])))
     }

@@ -117,7 +117,10 @@ final class OptimizerTests: XCTestCase {
         let bias = try parameter([1, 1])
         let bnScale = try parameter([5])
         let groups = ParameterGroup.splitByWeightDecay(
-            [NamedTensor(name: "fc.weight", tensor: weight), NamedTensor(name: "fc.bias", tensor: bias), NamedTensor(name: "bn.weight", tensor: bnScale)],
+            [
+                NamedTensor(name: "fc.weight", tensor: weight), NamedTensor(name: "fc.bias", tensor: bias),
+                NamedTensor(name: "bn.weight", tensor: bnScale),
+            ],
             weightDecay: 0.1)
         XCTAssertEqual(groups.map(\.name), ["decay", "no_decay"])
         XCTAssertEqual(groups[0].parameters.map(\.name), ["fc.weight"])
@@ -135,9 +138,12 @@ final class OptimizerTests: XCTestCase {
     func testGroupLearningRateScale() throws {
         let body = try parameter([1])
         let head = try parameter([1])
-        let sgd = try SGD(groups: [ParameterGroup(name: "body", parameters: [NamedTensor(name: "body", tensor: body)], lrScale: 0.1),
-                                   ParameterGroup(name: "head", parameters: [NamedTensor(name: "head", tensor: head)])],
-                          learningRate: 0.5)
+        let sgd = try SGD(
+            groups: [
+                ParameterGroup(name: "body", parameters: [NamedTensor(name: "body", tensor: body)], lrScale: 0.1),
+                ParameterGroup(name: "head", parameters: [NamedTensor(name: "head", tensor: head)]),
+            ],
+            learningRate: 0.5)
         sgd.setLearningRate(2)
         XCTAssertEqual(sgd.groups.map(\.learningRate), [0.2, 2])
         setGradient(body, [1])
@@ -156,9 +162,11 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testExportedStateContinuesIdentically() throws {
-        for make in [{ (p: [NamedTensor]) in try SGD(p, learningRate: 0.1, momentum: 0.9) as Optimizer },
-                     { (p: [NamedTensor]) in try Adam(p, learningRate: 0.1) as Optimizer },
-                     { (p: [NamedTensor]) in try AdamW(p, learningRate: 0.1) as Optimizer }] {
+        for make in [
+            { (p: [NamedTensor]) in try SGD(p, learningRate: 0.1, momentum: 0.9) as Optimizer },
+            { (p: [NamedTensor]) in try Adam(p, learningRate: 0.1) as Optimizer },
+            { (p: [NamedTensor]) in try AdamW(p, learningRate: 0.1) as Optimizer },
+        ] {
             let a = try parameter([1, 2])
             let first = try make([NamedTensor(name: "w", tensor: a)])
             setGradient(a, [0.3, -0.7])

@@ -6,7 +6,8 @@ final class ResNetTests: XCTestCase {
         seed(0)
     }
 
-    private func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line)
+    {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
             for fragment in fragments {
                 XCTAssertTrue("\(error)".contains(fragment), "expected '\(fragment)' in: \(error)", file: file, line: line)
@@ -115,7 +116,9 @@ final class ResNetTests: XCTestCase {
         XCTAssertEqual(try ResNet.make(config).trainableParameterCount, 269_722 + (16 * 32 + 2 * 32) + (32 * 64 + 2 * 64))
         config.shortcut = .c
         // A projection on all nine blocks.
-        let perBlock = [16 * 16 + 32, 16 * 16 + 32, 16 * 16 + 32, 16 * 32 + 64, 32 * 32 + 64, 32 * 32 + 64, 32 * 64 + 128, 64 * 64 + 128, 64 * 64 + 128]
+        let perBlock = [
+            16 * 16 + 32, 16 * 16 + 32, 16 * 16 + 32, 16 * 32 + 64, 32 * 32 + 64, 32 * 32 + 64, 32 * 64 + 128, 64 * 64 + 128, 64 * 64 + 128,
+        ]
         let model = try ResNet.make(config)
         XCTAssertEqual(model.trainableParameterCount, 269_722 + perBlock.reduce(0, +))
         XCTAssertNotNil(model.layer(named: "layer1.1.downsample.0"))
@@ -127,7 +130,8 @@ final class ResNetTests: XCTestCase {
         config.preActivation = true
         let model = try ResNet.make(config)
         let block = model.layers.map(\.name).filter { $0.hasPrefix("layer1.0.") }
-        XCTAssertEqual(block, ["layer1.0.bn1", "layer1.0.relu1", "layer1.0.conv1", "layer1.0.bn2", "layer1.0.relu2", "layer1.0.conv2", "layer1.0.add"])
+        XCTAssertEqual(
+            block, ["layer1.0.bn1", "layer1.0.relu1", "layer1.0.conv1", "layer1.0.bn2", "layer1.0.relu2", "layer1.0.conv2", "layer1.0.add"])
         XCTAssertEqual(model.layers.suffix(4).map(\.name), ["final_bn", "final_relu", "avgpool", "fc"])
         // No batch norm after the stem (16 channels), one more at the end (64), and the first blocks of stages 2 and 3
         // normalise their narrower inputs (16 and 32 channels instead of 32 and 64): the changes happen to cancel.
@@ -149,8 +153,9 @@ final class ResNetTests: XCTestCase {
     }
 
     func testKernelSizesWidthsAndStridesPerStage() throws {
-        let config = ResNetConfig(name: "custom", inputShape: [3, 32, 32], classes: 5, blocksPerStage: [1, 2], widths: [8, 24],
-                                  strides: [1, 4], kernelSizes: [5, 3], stem: .cifar)
+        let config = ResNetConfig(
+            name: "custom", inputShape: [3, 32, 32], classes: 5, blocksPerStage: [1, 2], widths: [8, 24],
+            strides: [1, 4], kernelSizes: [5, 3], stem: .cifar)
         let model = try ResNet.make(config)
         XCTAssertEqual(shape(model, "layer1.0.conv1.weight"), [8, 16, 5, 5])
         XCTAssertEqual(model.nodes.first { $0.layer.name == "layer2.1.relu2" }?.shape, [24, 8, 8])

@@ -36,10 +36,12 @@ final class SGDInPlaceTests: XCTestCase {
         ]
         for option in options {
             let p = try Tensor(shape: [37], data: start, requiresGrad: true)
-            let sgd = try SGD([NamedTensor(name: "w", tensor: p)], learningRate: 0.1, momentum: Double(option.momentum),
-                              dampening: Double(option.dampening), weightDecay: Double(option.decay), nesterov: option.nesterov)
-            var reference = ReferenceSGD(lr: 0.1, momentum: option.momentum, dampening: option.dampening, decay: option.decay,
-                                         nesterov: option.nesterov, buffer: nil)
+            let sgd = try SGD(
+                [NamedTensor(name: "w", tensor: p)], learningRate: 0.1, momentum: Double(option.momentum),
+                dampening: Double(option.dampening), weightDecay: Double(option.decay), nesterov: option.nesterov)
+            var reference = ReferenceSGD(
+                lr: 0.1, momentum: option.momentum, dampening: option.dampening, decay: option.decay,
+                nesterov: option.nesterov, buffer: nil)
             var expected = start
             for step in 0..<4 {
                 let slope = try Tensor.randn([37], generator: RandomGenerator(seed: UInt64(50 + step)))

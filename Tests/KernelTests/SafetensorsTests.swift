@@ -54,7 +54,10 @@ final class SafetensorsTests: XCTestCase {
     func testLoadsAFileWrittenByThePythonReferenceLibrary() throws {
         // safetensors.numpy.save_file({'weight': float32 [[1, 2], [3, -4.5]], 'bias': float16 [0.5, -2],
         //                              'step': int64 scalar 7}, metadata={'format': 'pt'})
-        let reference = bytes(hex: "d0000000000000007b225f5f6d657461646174615f5f223a7b22666f726d6174223a227074227d2c2273746570223a7b226474797065223a22493634222c227368617065223a5b5d2c22646174615f6f666673657473223a5b302c385d7d2c22776569676874223a7b226474797065223a22463332222c227368617065223a5b322c325d2c22646174615f6f666673657473223a5b382c32345d7d2c2262696173223a7b226474797065223a22463136222c227368617065223a5b325d2c22646174615f6f666673657473223a5b32342c32385d7d7d202007000000000000000000803f0000004000004040000090c0003800c0")
+        let reference = bytes(
+            hex:
+                "d0000000000000007b225f5f6d657461646174615f5f223a7b22666f726d6174223a227074227d2c2273746570223a7b226474797065223a22493634222c227368617065223a5b5d2c22646174615f6f666673657473223a5b302c385d7d2c22776569676874223a7b226474797065223a22463332222c227368617065223a5b322c325d2c22646174615f6f666673657473223a5b382c32345d7d2c2262696173223a7b226474797065223a22463136222c227368617065223a5b325d2c22646174615f6f666673657473223a5b32342c32385d7d7d202007000000000000000000803f0000004000004040000090c0003800c0"
+        )
         let loaded = try Safetensors.load(try write(reference, to: "reference.safetensors"))
 
         XCTAssertEqual(loaded.metadata, ["format": "pt"])
@@ -122,7 +125,8 @@ final class SafetensorsTests: XCTestCase {
 
     func testSavingDuplicateOrReservedNamesIsRefused() throws {
         let t = try Tensor.ones([1])
-        XCTAssertThrowsError(try Safetensors.save([NamedTensor(name: "a", tensor: t), NamedTensor(name: "a", tensor: t)], to: path("d.safetensors"))) { error in
+        XCTAssertThrowsError(try Safetensors.save([NamedTensor(name: "a", tensor: t), NamedTensor(name: "a", tensor: t)], to: path("d.safetensors")))
+        { error in
             XCTAssertTrue("\(error)".contains("two tensors are named \"a\""), "\(error)")
         }
         XCTAssertThrowsError(try Safetensors.save([NamedTensor(name: "__metadata__", tensor: t)], to: path("m.safetensors")))
@@ -192,7 +196,8 @@ final class SafetensorsTests: XCTestCase {
 
     func testTrailingBytesAfterTheLastTensorAreRejected() throws {
         let header = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
-        try assertRejected(crafted(header, data: [UInt8](repeating: 0, count: 9)), mentioning: "the tensors cover 4 bytes but the data section has 9 bytes")
+        try assertRejected(
+            crafted(header, data: [UInt8](repeating: 0, count: 9)), mentioning: "the tensors cover 4 bytes but the data section has 9 bytes")
     }
 
     func testTruncatedFileIsRejected() throws {

@@ -2,7 +2,8 @@ import XCTest
 @testable import Kernel
 
 final class ScheduleTests: XCTestCase {
-    private func assertRelativelyEqual(_ actual: [Double], _ expected: [Double], _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRelativelyEqual(_ actual: [Double], _ expected: [Double], _ label: String, file: StaticString = #filePath, line: UInt = #line)
+    {
         XCTAssertEqual(actual.count, expected.count, label, file: file, line: line)
         for (step, (a, e)) in zip(actual, expected).enumerated() {
             XCTAssertEqual(a, e, accuracy: 1e-6 * abs(e), "\(label) at step \(step)", file: file, line: line)
@@ -45,8 +46,9 @@ final class ScheduleTests: XCTestCase {
 
     func testOneCycleThreePhaseLinear() throws {
         // Phase ends at 0.25·20 − 1 = 4, 2·0.25·20 − 2 = 8 and 19.
-        let schedule = try OneCycleSchedule(maxLR: 1, totalSteps: 20, pctStart: 0.25, annealing: .linear, divFactor: 10,
-                                            finalDivFactor: 100, threePhase: true)
+        let schedule = try OneCycleSchedule(
+            maxLR: 1, totalSteps: 20, pctStart: 0.25, annealing: .linear, divFactor: 10,
+            finalDivFactor: 100, threePhase: true)
         let values = schedule.preview()
         let up: [Double] = (0...4).map { 0.1 + 0.9 * Double($0) / 4 }
         let down: [Double] = (5...8).map { 1 - 0.9 * Double($0 - 4) / 4 }

@@ -36,7 +36,8 @@ final class ScheduleWarmRestartReferenceTests: XCTestCase {
     }
 
     func testGrowingCyclesWithAFloorMatchTorch() throws {
-        try assertMatches(WarmRestartSchedule(maxLR: 0.2, firstCycle: 4, cycleMultiplier: 3, minLR: 1e-4), "sgdr_T0_4_Tmult_3_etamin_0.0001_lr_0.2.csv")
+        try assertMatches(
+            WarmRestartSchedule(maxLR: 0.2, firstCycle: 4, cycleMultiplier: 3, minLR: 1e-4), "sgdr_T0_4_Tmult_3_etamin_0.0001_lr_0.2.csv")
     }
 
     func testRestartsLengthsAndLimits() throws {

@@ -24,11 +24,18 @@ final class TensorLayoutTests: XCTestCase {
         let refusals: [(op: String, run: () throws -> Any)] = [
             ("add", { try blocked + x }), ("add", { try x + blocked }), ("add", { try blocked + blocked }), ("mul", { try blocked * x }),
             ("sum", { try blocked.sum(axes: [1]) }), ("max", { try blocked.max(axis: 1) }), ("argmax", { try blocked.argmax() }),
-            ("reshape", { try blocked.reshape([2, -1]) }), ("reshape", { try blocked.flatten() }), ("permute", { try blocked.permute([0, 2, 3, 1]) }),
+            ("reshape", { try blocked.reshape([2, -1]) }), ("reshape", { try blocked.flatten() }),
+            ("permute", { try blocked.permute([0, 2, 3, 1]) }),
             ("concat", { try Tensor.concat([x, blocked], axis: 1) }),
             ("conv2d", { try blocked.conv2d(weight: try Tensor.randn([4, 16, 3, 3]), bias: nil) }),
-            ("batch_norm", { try blocked.batchNorm(weight: nil, bias: nil, runningMean: try Tensor.zeros([16]), runningVar: try Tensor.ones([16]),
-                                                   training: true) }),
+            (
+                "batch_norm",
+                {
+                    try blocked.batchNorm(
+                        weight: nil, bias: nil, runningMean: try Tensor.zeros([16]), runningVar: try Tensor.ones([16]),
+                        training: true)
+                }
+            ),
             ("max_pool2d", { try blocked.maxPool2d(kernel: (2, 2)) }), ("global_avg_pool2d", { try blocked.globalAvgPool2d() }),
             ("softmax", { try blocked.softmax(axis: 1) }), ("mse_loss", { try Loss.mse(blocked, x) }),
             ("assign", { try x.detach().assign(blocked) }),

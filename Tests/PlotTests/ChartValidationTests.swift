@@ -17,28 +17,36 @@ final class ChartValidationTests: XCTestCase {
     }
 
     func testSeriesLengthsMustMatch() {
-        XCTAssertEqual(message(LineChart(series: [Series(name: "a", x: [1, 2, 3], y: [1, 2])])),
-                       "plot: series 'a' has 3 x values but 2 y values")
+        XCTAssertEqual(
+            message(LineChart(series: [Series(name: "a", x: [1, 2, 3], y: [1, 2])])),
+            "plot: series 'a' has 3 x values but 2 y values")
     }
 
     func testSeriesNeedsAFinitePoint() {
-        XCTAssertEqual(message(LineChart(series: [Series(name: "a", y: [.nan, .nan])])),
-                       "plot: series 'a' has no point with finite x and y")
+        XCTAssertEqual(
+            message(LineChart(series: [Series(name: "a", y: [.nan, .nan])])),
+            "plot: series 'a' has no point with finite x and y")
     }
 
     func testLogAxesNeedPositiveValues() {
-        XCTAssertEqual(message(LineChart(series: [Series(name: "lr", x: [0, 1], y: [1, 2])], logX: true)),
-                       "plot: a log x axis needs positive x, but series 'lr' has x = 0.0 at index 0")
-        XCTAssertEqual(message(LineChart(series: [Series(name: "acc", y: [1, -1])], logY: true)),
-                       "plot: a log y axis needs positive y, but series 'acc' has y = -1.0 at index 1")
-        XCTAssertEqual(message(LineChart(series: [Series(name: "lr", x: [1, 2], y: [1, 2])], logX: true,
-                                         markers: [VerticalMarker(x: -1, label: "m")])),
-                       "plot: a log x axis needs positive x, but marker 'm' is at x = -1.0")
+        XCTAssertEqual(
+            message(LineChart(series: [Series(name: "lr", x: [0, 1], y: [1, 2])], logX: true)),
+            "plot: a log x axis needs positive x, but series 'lr' has x = 0.0 at index 0")
+        XCTAssertEqual(
+            message(LineChart(series: [Series(name: "acc", y: [1, -1])], logY: true)),
+            "plot: a log y axis needs positive y, but series 'acc' has y = -1.0 at index 1")
+        XCTAssertEqual(
+            message(
+                LineChart(
+                    series: [Series(name: "lr", x: [1, 2], y: [1, 2])], logX: true,
+                    markers: [VerticalMarker(x: -1, label: "m")])),
+            "plot: a log x axis needs positive x, but marker 'm' is at x = -1.0")
     }
 
     func testMarkerPositionMustBeFinite() {
-        XCTAssertEqual(message(LineChart(series: [Series(name: "a", y: [1, 2])], markers: [VerticalMarker(x: .infinity, label: "m")])),
-                       "plot: marker 'm' x must be a finite number, got inf")
+        XCTAssertEqual(
+            message(LineChart(series: [Series(name: "a", y: [1, 2])], markers: [VerticalMarker(x: .infinity, label: "m")])),
+            "plot: marker 'm' x must be a finite number, got inf")
     }
 
     func testHeatMapShapeAndLabelsMustAgree() {
@@ -50,12 +58,15 @@ final class ChartValidationTests: XCTestCase {
 
     func testImageGridChecksEveryImage() {
         XCTAssertEqual(message(ImageGrid(images: [])), "plot: an image grid needs at least one image")
-        XCTAssertEqual(message(ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [1, 2, 3])])),
-                       "plot: image 0 is 2×2×1 = 4 values but has 3")
-        XCTAssertEqual(message(ImageGrid(images: [GridImage(width: 1, height: 5, pixels: [1, 2, 3, 4, 5])])),
-                       "plot: image 0 must be at least 2×2 pixels, got 1×5")
-        XCTAssertEqual(message(ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 0, 0, 0])], columns: 0)),
-                       "plot: an image grid needs at least 1 column, got 0")
+        XCTAssertEqual(
+            message(ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [1, 2, 3])])),
+            "plot: image 0 is 2×2×1 = 4 values but has 3")
+        XCTAssertEqual(
+            message(ImageGrid(images: [GridImage(width: 1, height: 5, pixels: [1, 2, 3, 4, 5])])),
+            "plot: image 0 must be at least 2×2 pixels, got 1×5")
+        XCTAssertEqual(
+            message(ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 0, 0, 0])], columns: 0)),
+            "plot: an image grid needs at least 1 column, got 0")
     }
 
     func testImagePixelsAreScaledToTheirRangeAndClamped() throws {

@@ -4,8 +4,10 @@ import XCTest
 
 /// A missing, broken, hanging or killed gnuplot gives one clear error and never crashes rnx.
 final class GnuplotFailureTests: XCTestCase {
-    private func assertPlotError(_ expression: @autoclosure () throws -> Any, contains parts: [String],
-                                 file: StaticString = #filePath, line: UInt = #line) {
+    private func assertPlotError(
+        _ expression: @autoclosure () throws -> Any, contains parts: [String],
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try expression(), file: file, line: line) { error in
             XCTAssertTrue(error is PlotError, "\(error)", file: file, line: line)
             for part in parts {
@@ -16,38 +18,43 @@ final class GnuplotFailureTests: XCTestCase {
 
     func testNonexistentExecutableTellsHowToInstall() {
         let session = GnuplotSession(executablePath: "/nonexistent/gnuplot")
-        assertPlotError(try session.renderText(SampleCharts.histogram, width: 40, height: 10),
-                        contains: ["gnuplot is not installed", "'/nonexistent/gnuplot'", "apt-get install gnuplot-nox"])
+        assertPlotError(
+            try session.renderText(SampleCharts.histogram, width: 40, height: 10),
+            contains: ["gnuplot is not installed", "'/nonexistent/gnuplot'", "apt-get install gnuplot-nox"])
         XCTAssertNil(session.processID)
     }
 
     func testEnvironmentVariableNamesTheExecutable() {
         let session = GnuplotSession(environment: ["RNX_GNUPLOT": "/nonexistent/gp", "PATH": "/usr/bin:/bin"])
-        assertPlotError(try session.renderText(SampleCharts.histogram, width: 40, height: 10),
-                        contains: ["'/nonexistent/gp' from RNX_GNUPLOT", "apt-get install gnuplot-nox"])
+        assertPlotError(
+            try session.renderText(SampleCharts.histogram, width: 40, height: 10),
+            contains: ["'/nonexistent/gp' from RNX_GNUPLOT", "apt-get install gnuplot-nox"])
     }
 
     func testGnuplotMissingFromPath() throws {
         let directory = try makeScratchDirectory(self)
         let session = GnuplotSession(environment: ["PATH": directory])
-        assertPlotError(try session.render(SampleCharts.histogram, to: .png(width: 64, height: 64)),
-                        contains: ["gnuplot on PATH", "apt-get install gnuplot-nox"])
+        assertPlotError(
+            try session.render(SampleCharts.histogram, to: .png(width: 64, height: 64)),
+            contains: ["gnuplot on PATH", "apt-get install gnuplot-nox"])
     }
 
     func testFileThatIsNotExecutableIsNotRun() throws {
         let directory = try makeScratchDirectory(self)
         let path = directory + "/gnuplot"
         try "echo hi".write(toFile: path, atomically: true, encoding: .utf8)
-        assertPlotError(try GnuplotSession(executablePath: path).renderText(SampleCharts.histogram, width: 40, height: 10),
-                        contains: ["not installed or not executable"])
+        assertPlotError(
+            try GnuplotSession(executablePath: path).renderText(SampleCharts.histogram, width: 40, height: 10),
+            contains: ["not installed or not executable"])
     }
 
     func testGnuplotThatExitsAtOnceIsReportedAsStopped() throws {
         let directory = try makeScratchDirectory(self)
         let fake = try makeScript(in: directory, named: "gnuplot", body: "echo 'broken install' >&2; exit 3")
         let session = GnuplotSession(executablePath: fake)
-        assertPlotError(try session.renderText(SampleCharts.histogram, width: 40, height: 10),
-                        contains: ["gnuplot stopped while drawing", "exited with status 3", "apt-get install gnuplot-nox"])
+        assertPlotError(
+            try session.renderText(SampleCharts.histogram, width: 40, height: 10),
+            contains: ["gnuplot stopped while drawing", "exited with status 3", "apt-get install gnuplot-nox"])
         XCTAssertNil(session.processID)
     }
 
@@ -55,8 +62,9 @@ final class GnuplotFailureTests: XCTestCase {
         let directory = try makeScratchDirectory(self)
         let fake = try makeScript(in: directory, named: "gnuplot", body: "exec sleep 60")
         let session = GnuplotSession(executablePath: fake, timeoutSeconds: 0.2)
-        assertPlotError(try session.renderText(SampleCharts.histogram, width: 40, height: 10),
-                        contains: ["did not finish within 0.2 s", "the next chart starts it again"])
+        assertPlotError(
+            try session.renderText(SampleCharts.histogram, width: 40, height: 10),
+            contains: ["did not finish within 0.2 s", "the next chart starts it again"])
         XCTAssertNil(session.processID)
     }
 
@@ -109,8 +117,9 @@ final class GnuplotFailureTests: XCTestCase {
 
     func testGnuplotErrorsAreReportedAndTheSessionRecovers() throws {
         let session = GnuplotSession()
-        assertPlotError(try session.renderText(RawChart(lines: ["plot no_such_variable"]), width: 40, height: 10),
-                        contains: ["gnuplot rejected the chart", "undefined variable: no_such_variable"])
+        assertPlotError(
+            try session.renderText(RawChart(lines: ["plot no_such_variable"]), width: 40, height: 10),
+            contains: ["gnuplot rejected the chart", "undefined variable: no_such_variable"])
         XCTAssertTrue(try session.renderText(SampleCharts.histogram, width: 40, height: 10).contains("Weights"))
     }
 

@@ -27,8 +27,9 @@ final class InjectionTests: XCTestCase {
 
     private func hostileCharts(_ text: String) -> [Chart] {
         [
-            LineChart(series: [Series(name: text, y: [1, 2, 3]), Series(name: "ok " + text, y: [3, 2, 1])],
-                      title: text, xLabel: text, yLabel: text, markers: [VerticalMarker(x: 1, label: text, y: 2)]),
+            LineChart(
+                series: [Series(name: text, y: [1, 2, 3]), Series(name: "ok " + text, y: [3, 2, 1])],
+                title: text, xLabel: text, yLabel: text, markers: [VerticalMarker(x: 1, label: text, y: 2)]),
             Histogram(values: [1, 2, 2, 3], binCount: 3, title: text, xLabel: text, yLabel: text),
             HeatMap(counts: [[1, 2], [3, 4]], rowLabels: [text, "b"], columnLabels: ["a", text], title: text, xLabel: text, yLabel: text),
             ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: text)], title: text),

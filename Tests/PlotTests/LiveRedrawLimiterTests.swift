@@ -29,11 +29,11 @@ final class LiveRedrawLimiterTests: XCTestCase {
     func testRedrawsWaitUntilDrawingIsUnderTwoPercentOfElapsedTime() {
         var limiter = makeLimiter(minimumSteps: 1)
         limiter.recordRedraw(step: 0, seconds: 1)
-        clock.seconds += 10       // 1 s of 10 s is 10 %
+        clock.seconds += 10  // 1 s of 10 s is 10 %
         XCTAssertFalse(limiter.shouldRedraw(step: 5))
-        clock.seconds += 40       // 1 s of 50 s is exactly 2 %: not below
+        clock.seconds += 40  // 1 s of 50 s is exactly 2 %: not below
         XCTAssertFalse(limiter.shouldRedraw(step: 5))
-        clock.seconds += 1        // 1 s of 51 s is below 2 %
+        clock.seconds += 1  // 1 s of 51 s is below 2 %
         XCTAssertTrue(limiter.shouldRedraw(step: 5))
     }
 
@@ -58,10 +58,11 @@ final class LiveRedrawLimiterTests: XCTestCase {
     func testThrowingDrawStillCountsItsTime() {
         struct DrawFailed: Error {}
         var limiter = makeLimiter(minimumSteps: 1)
-        XCTAssertThrowsError(try limiter.redrawIfDue(step: 3) {
-            clock.seconds += 2
-            throw DrawFailed()
-        })
+        XCTAssertThrowsError(
+            try limiter.redrawIfDue(step: 3) {
+                clock.seconds += 2
+                throw DrawFailed()
+            })
         XCTAssertEqual(limiter.drawSeconds, 2)
         XCTAssertEqual(limiter.lastRedrawStep, 3)
     }

@@ -4,7 +4,9 @@ import XCTest
 /// The exact gnuplot programs each chart kind generates.
 final class ScriptGoldenTests: XCTestCase {
     func testLineChartWithTwoSeriesAndLegend() throws {
-        XCTAssertEqual(try SampleCharts.lossCurve.script().text, """
+        XCTAssertEqual(
+            try SampleCharts.lossCurve.script().text,
+            """
             set title 'Loss per epoch' noenhanced
             set xlabel 'epoch' noenhanced
             set ylabel 'loss' noenhanced
@@ -28,7 +30,9 @@ final class ScriptGoldenTests: XCTestCase {
     }
 
     func testLearningRateFinderOnLogXWithMarkedSuggestion() throws {
-        XCTAssertEqual(try SampleCharts.lrFinder.script().text, """
+        XCTAssertEqual(
+            try SampleCharts.lrFinder.script().text,
+            """
             set title 'LR finder' noenhanced
             set xlabel 'learning rate' noenhanced
             set ylabel 'loss' noenhanced
@@ -55,7 +59,9 @@ final class ScriptGoldenTests: XCTestCase {
 
     func testLogYAndUnnamedSeriesWithoutLegend() throws {
         let chart = LineChart(series: [Series(name: "", y: [4, 2, 1], style: .linesPoints)], logY: true)
-        XCTAssertEqual(try chart.script().text, """
+        XCTAssertEqual(
+            try chart.script().text,
+            """
             set logscale y
             set format y '%g'
             set grid
@@ -71,7 +77,9 @@ final class ScriptGoldenTests: XCTestCase {
     }
 
     func testHistogramAsCentredBoxes() throws {
-        XCTAssertEqual(try SampleCharts.histogram.script().text, """
+        XCTAssertEqual(
+            try SampleCharts.histogram.script().text,
+            """
             set title 'Weights' noenhanced
             set xlabel 'value' noenhanced
             set ylabel 'count' noenhanced
@@ -90,7 +98,9 @@ final class ScriptGoldenTests: XCTestCase {
     }
 
     func testConfusionMatrixWithClassLabelsAndCounts() throws {
-        XCTAssertEqual(try SampleCharts.confusion.script().text, """
+        XCTAssertEqual(
+            try SampleCharts.confusion.script().text,
+            """
             set title 'Confusion' noenhanced
             set xlabel 'predicted' noenhanced
             set ylabel 'true' noenhanced
@@ -112,7 +122,9 @@ final class ScriptGoldenTests: XCTestCase {
     }
 
     func testImageGridOfGrayAndRGBImages() throws {
-        XCTAssertEqual(try SampleCharts.images.script().text, """
+        XCTAssertEqual(
+            try SampleCharts.images.script().text,
+            """
             set multiplot layout 1,2 title 'Samples' noenhanced
             unset key
             unset tics
@@ -146,7 +158,9 @@ final class ScriptGoldenTests: XCTestCase {
 
     func testImageGridAsCharactersForTextTerminals() throws {
         let grid = ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: "x")])
-        XCTAssertEqual(try grid.textScript(columns: 80).text, """
+        XCTAssertEqual(
+            try grid.textScript(columns: 80).text,
+            """
             set multiplot layout 1,1
             unset key
             unset tics
@@ -176,7 +190,8 @@ final class ScriptGoldenTests: XCTestCase {
         XCTAssertEqual(try RenderTarget.text(width: 80, height: 24, color: .ansiRGB).terminalCommand(), "set terminal dumb size 80,24 ansirgb")
         XCTAssertEqual(try RenderTarget.sixel(width: 640, height: 480).terminalCommand(), "set terminal sixelgd size 640,480 truecolor noenhanced")
         XCTAssertEqual(try RenderTarget.png(width: 800, height: 600).terminalCommand(), "set terminal pngcairo size 800,600 noenhanced")
-        XCTAssertEqual(try RenderTarget.svg(width: 800, height: 600).terminalCommand(), "set terminal svg size 800,600 noenhanced background '#ffffff'")
+        XCTAssertEqual(
+            try RenderTarget.svg(width: 800, height: 600).terminalCommand(), "set terminal svg size 800,600 noenhanced background '#ffffff'")
     }
 
     func testSizesOutOfRangeAreRefused() {

@@ -34,8 +34,10 @@ func makeScript(in directory: String, named name: String, body: String) throws -
 /// Sample charts of every kind, shared by the rendering tests.
 enum SampleCharts {
     static let lossCurve = LineChart(
-        series: [Series(name: "train", x: [1, 2, 3, 4], y: [2.0, 1.2, 0.8, 0.6]),
-                 Series(name: "valid", x: [1, 2, 3, 4], y: [2.1, 1.5, 1.1, 1.0])],
+        series: [
+            Series(name: "train", x: [1, 2, 3, 4], y: [2.0, 1.2, 0.8, 0.6]),
+            Series(name: "valid", x: [1, 2, 3, 4], y: [2.1, 1.5, 1.1, 1.0]),
+        ],
         title: "Loss per epoch", xLabel: "epoch", yLabel: "loss")
 
     static let lrFinder = LineChart(
@@ -45,12 +47,15 @@ enum SampleCharts {
 
     static let histogram = Histogram(values: [0, 1, 1, 2, 2, 2, 3, 3, 4], binCount: 4, title: "Weights", xLabel: "value")
 
-    static let confusion = HeatMap(counts: [[5, 1], [2, 7]], rowLabels: ["cat", "dog"], columnLabels: ["cat", "dog"],
-                                   title: "Confusion", xLabel: "predicted", yLabel: "true")
+    static let confusion = HeatMap(
+        counts: [[5, 1], [2, 7]], rowLabels: ["cat", "dog"], columnLabels: ["cat", "dog"],
+        title: "Confusion", xLabel: "predicted", yLabel: "true")
 
     static let images = ImageGrid(
-        images: [GridImage(width: 2, height: 2, pixels: [0, 0.5, 0.5, 1], caption: "true 1 / pred 7 / 0.91"),
-                 GridImage(width: 2, height: 2, channels: .rgb, pixels: [1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 1], caption: "red over blue")],
+        images: [
+            GridImage(width: 2, height: 2, pixels: [0, 0.5, 0.5, 1], caption: "true 1 / pred 7 / 0.91"),
+            GridImage(width: 2, height: 2, channels: .rgb, pixels: [1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 1], caption: "red over blue"),
+        ],
         columns: 2, title: "Samples")
 }
 

@@ -27,9 +27,12 @@ final class TextFittingTests: XCTestCase {
     }
 
     func testTextScriptShortensTitleLabelsAndLegendToTheWidth() throws {
-        let chart = LineChart(series: [Series(name: longEntry, x: [1, 2], y: [2, 1])],
-                              title: longTitle, xLabel: "optimizer step over all epochs of the run", yLabel: "loss value")
-        XCTAssertEqual(try chart.textScript(columns: 40).text, """
+        let chart = LineChart(
+            series: [Series(name: longEntry, x: [1, 2], y: [2, 1])],
+            title: longTitle, xLabel: "optimizer step over all epochs of the run", yLabel: "loss value")
+        XCTAssertEqual(
+            try chart.textScript(columns: 40).text,
+            """
             set title 'validation loss of the ResNet-20 traine…' noenhanced
             set xlabel 'optimizer step over all epochs of the r…' noenhanced
             set ylabel 'loss…' noenhanced
@@ -46,9 +49,12 @@ final class TextFittingTests: XCTestCase {
     }
 
     func testGnuplotShowsTheShortenedText() throws {
-        let chart = LineChart(series: [Series(name: longEntry, x: [1, 2, 3, 4], y: [3, 2, 1.5, 1.2]),
-                                       Series(name: "valid", x: [1, 4], y: [2.8, 1.4], style: .linesPoints)],
-                              title: longTitle, xLabel: "step")
+        let chart = LineChart(
+            series: [
+                Series(name: longEntry, x: [1, 2, 3, 4], y: [3, 2, 1.5, 1.2]),
+                Series(name: "valid", x: [1, 4], y: [2.8, 1.4], style: .linesPoints),
+            ],
+            title: longTitle, xLabel: "step")
         let text = try session.renderText(chart, width: 40, height: 16)
         XCTAssertTrue(text.contains("validation loss of the ResNet-20 traine…"), text)
         XCTAssertTrue(text.contains("train loss (smoothed over 9…"), text)
@@ -77,8 +83,11 @@ final class TextFittingTests: XCTestCase {
         XCTAssertTrue(drawn.contains("actual"), "the widened margin holds the whole y label:\n\(drawn)")
         let longLabel = HeatMap(counts: [[1]], yLabel: "ground-truth class of the sample")
         XCTAssertTrue(try longLabel.textScript(columns: 60).text.contains("set ylabel 'ground-truth c…' noenhanced"))
-        let grid = ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: "cat/dog/0.97"),
-                                      GridImage(width: 2, height: 2, pixels: [1, 0, 0, 1], caption: "ok")], columns: 2)
+        let grid = ImageGrid(
+            images: [
+                GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: "cat/dog/0.97"),
+                GridImage(width: 2, height: 2, pixels: [1, 0, 0, 1], caption: "ok"),
+            ], columns: 2)
         XCTAssertTrue(try grid.textScript(columns: 20).text.contains("set title 'cat/dog/…' noenhanced"))
         let rendered = try session.renderText(grid, width: 20, height: 8)
         XCTAssertTrue(rendered.contains("cat/dog/…"), rendered)

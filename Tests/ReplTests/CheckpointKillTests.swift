@@ -59,27 +59,27 @@ final class CheckpointKillTests: XCTestCase {
     /// references, then saves them alternately to `run.ckpt`: `saves` times, or until killed when 0. With
     /// `check` set it first loads `run.ckpt` (the file the last kill left) into both models.
     private static let saver = """
-    saves = 0
-    check = False
+        saves = 0
+        check = False
 
-    def net(s):
-        seed(s)
-        x = input([256])
-        return model(x, dense(dense(x, 384, name="hidden"), 256, name="out"), name="net")
+        def net(s):
+            seed(s)
+            x = input([256])
+            return model(x, dense(dense(x, 384, name="hidden"), 256, name="out"), name="net")
 
-    models = [net(1), net(2)]
-    if check:
-        for m in models:
-            load_checkpoint(m, "run.ckpt")
-        print("loaded run.ckpt")
-    save_checkpoint(models[0], "reference0.ckpt")
-    save_checkpoint(models[1], "reference1.ckpt")
-    print("saving")
-    i = 0
-    while saves == 0 or i < saves:
-        save_checkpoint(models[i % 2], "run.ckpt")
-        i += 1
-    """
+        models = [net(1), net(2)]
+        if check:
+            for m in models:
+                load_checkpoint(m, "run.ckpt")
+            print("loaded run.ckpt")
+        save_checkpoint(models[0], "reference0.ckpt")
+        save_checkpoint(models[1], "reference1.ckpt")
+        print("saving")
+        i = 0
+        while saves == 0 or i < saves:
+            save_checkpoint(models[i % 2], "run.ckpt")
+            i += 1
+        """
 }
 
 /// One `rnx run saver.rnx` saving checkpoints in a loop, killable at any moment.

@@ -66,10 +66,12 @@ final class CommandLineTests: XCTestCase {
         let result = try RnxProcess.run(["run", "exp.rnx", "--set", "epoch=1", "--set", "batch_size=64"], in: directory.url)
         XCTAssertEqual(result.status, 0, "unknown settings are parameters, not errors: \(result.errors)")
         XCTAssertTrue(result.output.contains("lr 0.1 epochs 2"), result.output)
-        XCTAssertTrue(result.errors.contains("warning: --set epoch: exp.rnx never uses 'epoch' (did you mean 'epochs'?); it is defined anyway"),
-                      result.errors)
-        XCTAssertTrue(result.errors.contains("warning: --set batch_size: exp.rnx never uses 'batch_size'; it is defined anyway"),
-                      result.errors)
+        XCTAssertTrue(
+            result.errors.contains("warning: --set epoch: exp.rnx never uses 'epoch' (did you mean 'epochs'?); it is defined anyway"),
+            result.errors)
+        XCTAssertTrue(
+            result.errors.contains("warning: --set batch_size: exp.rnx never uses 'batch_size'; it is defined anyway"),
+            result.errors)
 
         try directory.write("# %%\nprint('limit is', limit)\n", to: "parameter.rnx")
         let parameter = try RnxProcess.run(["run", "parameter.rnx", "--set", "limit=128"], in: directory.url)
@@ -116,8 +118,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(name.errors.contains("name.rnx:6:9: error: NameError"), name.errors)
 
         // Cell 3 fails inside a function from cell 1: every line of the message is the file's own.
-        try directory.write("# %%\ndef halve(x):\n    return x / divisor\n\n# %%\ndivisor = 0\n\n# %%\nprint('third')\nhalve(8)\n",
-                            to: "cells.rnx")
+        try directory.write(
+            "# %%\ndef halve(x):\n    return x / divisor\n\n# %%\ndivisor = 0\n\n# %%\nprint('third')\nhalve(8)\n",
+            to: "cells.rnx")
         let third = try RnxProcess.run(["run", "cells.rnx"], in: directory.url)
         XCTAssertEqual(third.status, 1)
         XCTAssertTrue(third.errors.contains("cells.rnx:3:14: error: ZeroDivisionError"), third.errors)
@@ -152,7 +155,8 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testCheckListsEveryUndefinedNameWithoutRunning() throws {
-        try directory.write("""
+        try directory.write(
+            """
             # %%
             learning_rate = 0.1
             print('ran')
@@ -172,11 +176,15 @@ final class CommandLineTests: XCTestCase {
         let result = try RnxProcess.run(["check", "names.rnx"], in: directory.url)
         XCTAssertEqual(result.status, 1)
         XCTAssertFalse(result.output.contains("ran\n"), result.output)
-        XCTAssertTrue(result.errors.contains("names.rnx:13:7: error: NameError: name 'total' is used before it is defined (it is first assigned at line 14)"),
-                      result.errors)
+        XCTAssertTrue(
+            result.errors.contains("names.rnx:13:7: error: NameError: name 'total' is used before it is defined (it is first assigned at line 14)"),
+            result.errors)
         XCTAssertTrue(result.errors.contains("names.rnx:14:15: error: NameError: name 'epochs' is not defined"), result.errors)
-        XCTAssertTrue(result.errors.contains("names.rnx:15:7: error: NameError: name 'learnin_rate' is not defined (did you mean 'learning_rate'?)\n    print(learnin_rate)\n          ^"),
-                      result.errors)
+        XCTAssertTrue(
+            result.errors.contains(
+                "names.rnx:15:7: error: NameError: name 'learnin_rate' is not defined (did you mean 'learning_rate'?)\n    print(learnin_rate)\n          ^"
+            ),
+            result.errors)
         XCTAssertTrue(result.errors.contains("names.rnx: 3 errors in 3 code cells"), result.errors)
     }
 
@@ -209,7 +217,8 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testWalkWithScriptedKeysOnATerminal() throws {
-        try directory.write("""
+        try directory.write(
+            """
             # %% [markdown]
             # # Lesson *one*
             # Run the `setup` cell.

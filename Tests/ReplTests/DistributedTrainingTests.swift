@@ -45,9 +45,11 @@ final class DistributedTrainingTests: XCTestCase {
     func testSyncBatchNormMatchesOneProcessAndPerRankBatchNormDoesNot() throws {
         let directory = try TemporaryDirectory()
         try directory.write(Self.batchNormScript, to: "bn.rnx")
-        let runs = [(["--set", "batch=128", "--set", "tag=\"single\""], "single"),
-                    (["--np", "2", "--set", "batch=64", "--set", "tag=\"synced\""], "synced"),
-                    (["--np", "2", "--set", "batch=64", "--set", "tag=\"local\"", "--set", "sync=False"], "local")]
+        let runs = [
+            (["--set", "batch=128", "--set", "tag=\"single\""], "single"),
+            (["--np", "2", "--set", "batch=64", "--set", "tag=\"synced\""], "synced"),
+            (["--np", "2", "--set", "batch=64", "--set", "tag=\"local\"", "--set", "sync=False"], "local"),
+        ]
         var weights: [String: SafetensorsFile] = [:]
         for (options, tag) in runs {
             let run = try RnxProcess.run(["run", "bn.rnx"] + options, in: directory.url)
@@ -65,8 +67,9 @@ final class DistributedTrainingTests: XCTestCase {
         try directory.write(Self.script, to: "train.rnx")
         let checkpoint = directory.url.appendingPathComponent("run.ckpt")
         let marker = UUID().uuidString
-        let launch = try BackgroundRnx(["run", "--np", "2", "train.rnx", "--set", "epochs=100000", "--set", "checkpoint=\"run.ckpt\""],
-                                       in: directory.url, environment: ["RNX_TEST_MARKER": marker])
+        let launch = try BackgroundRnx(
+            ["run", "--np", "2", "train.rnx", "--set", "epochs=100000", "--set", "checkpoint=\"run.ckpt\""],
+            in: directory.url, environment: ["RNX_TEST_MARKER": marker])
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline { usleep(50_000) }
         XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint after 60 s")
@@ -86,8 +89,11 @@ final class DistributedTrainingTests: XCTestCase {
         for ranks in ["1", "2"] {
             try FileManager.default.removeItem(at: checkpoint)
             try FileManager.default.copyItem(at: kept, to: checkpoint)
-            let resumed = try RnxProcess.run(["run", "--np", ranks, "train.rnx", "--set", "epochs=\(epoch + 1)", "--set", "resume=\"run.ckpt\"",
-                                              "--set", "checkpoint=\"run.ckpt\""], in: directory.url)
+            let resumed = try RnxProcess.run(
+                [
+                    "run", "--np", ranks, "train.rnx", "--set", "epochs=\(epoch + 1)", "--set", "resume=\"run.ckpt\"",
+                    "--set", "checkpoint=\"run.ckpt\"",
+                ], in: directory.url)
             XCTAssertEqual(resumed.status, 0, "resuming with \(ranks) rank(s): \(resumed.errors)")
             XCTAssertEqual(Self.epochRows(resumed.output).map(\.first), ["\(epoch)"], "resumed at epoch \(epoch):\n\(resumed.output)")
             // The step counts this run's batches: 6 an epoch for one rank, 3 for each of two.
@@ -101,8 +107,9 @@ final class DistributedTrainingTests: XCTestCase {
         let directory = try TemporaryDirectory()
         try directory.write(Self.script, to: "train.rnx")
         let checkpoint = directory.url.appendingPathComponent("run.ckpt")
-        let terminal = try PseudoTerminal(["run", "--np", "2", "train.rnx", "--set", "epochs=100000", "--set", "checkpoint=\"run.ckpt\""],
-                                          in: directory.url)
+        let terminal = try PseudoTerminal(
+            ["run", "--np", "2", "train.rnx", "--set", "epochs=100000", "--set", "checkpoint=\"run.ckpt\""],
+            in: directory.url)
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline { usleep(50_000) }
         XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint after 60 s:\n\(terminal.transcript)")
@@ -127,42 +134,42 @@ final class DistributedTrainingTests: XCTestCase {
     /// A 2-layer network on 512 random samples of 3 classes (384 to train: 6 steps of 64 an epoch with 1 rank,
     /// 3 per rank with 2); saves the weights before and after training under `tag` (default: the rank).
     private static let script = """
-    batch = 64
-    epochs = 2
-    tag = None
-    checkpoint = None
-    resume = None
-    seed(3)
-    x = input([1, 4, 4])
-    net = model(x, dense(relu(dense(flatten(x), 16)), 3), name="tiny")
-    samples = tensor_dataset(randn(512, 1, 4, 4), [i % 3 for i in range(512)])
-    train, valid = split(samples, 0.25, seed=1)
-    data = databunch(train, valid, batch_size=batch, seed=1)
-    name = str(rank()) if tag == None else tag
-    print("rank", rank(), "of", world_size())
-    print("world", world_size())
-    net.save_weights("initial-" + name + ".safetensors")
-    h = fit(net, data, epochs, opt=sgd(lr=0.1, momentum=0.9), checkpoint=checkpoint, resume=resume, progress=False)
-    net.save_weights("weights-" + name + ".safetensors")
-    """
+        batch = 64
+        epochs = 2
+        tag = None
+        checkpoint = None
+        resume = None
+        seed(3)
+        x = input([1, 4, 4])
+        net = model(x, dense(relu(dense(flatten(x), 16)), 3), name="tiny")
+        samples = tensor_dataset(randn(512, 1, 4, 4), [i % 3 for i in range(512)])
+        train, valid = split(samples, 0.25, seed=1)
+        data = databunch(train, valid, batch_size=batch, seed=1)
+        name = str(rank()) if tag == None else tag
+        print("rank", rank(), "of", world_size())
+        print("world", world_size())
+        net.save_weights("initial-" + name + ".safetensors")
+        h = fit(net, data, epochs, opt=sgd(lr=0.1, momentum=0.9), checkpoint=checkpoint, resume=resume, progress=False)
+        net.save_weights("weights-" + name + ".safetensors")
+        """
 
     /// Two convolutions with batch norm: per-rank statistics of a half batch differ from the whole batch's. With 16
     /// channels batch norm runs on oneDNN's blocked layout, which synchronizes like the plain op.
     private static let batchNormScript = """
-    batch = 64
-    sync = True
-    tag = None
-    seed(3)
-    x = input([1, 8, 8])
-    h = relu(batchnorm(conv2d(x, 16, bias=False)))
-    h = relu(batchnorm(conv2d(h, 16, bias=False)))
-    net = model(x, dense(global_avg_pool(h), 3), name="bn")
-    samples = tensor_dataset(randn(512, 1, 8, 8), [i % 3 for i in range(512)])
-    train, valid = split(samples, 0.25, seed=1)
-    data = databunch(train, valid, batch_size=batch, seed=1)
-    fit(net, data, 2, opt=sgd(lr=0.1, momentum=0.9), progress=False, sync_bn=sync)
-    net.save_weights("weights-" + tag + ".safetensors")
-    """
+        batch = 64
+        sync = True
+        tag = None
+        seed(3)
+        x = input([1, 8, 8])
+        h = relu(batchnorm(conv2d(x, 16, bias=False)))
+        h = relu(batchnorm(conv2d(h, 16, bias=False)))
+        net = model(x, dense(global_avg_pool(h), 3), name="bn")
+        samples = tensor_dataset(randn(512, 1, 8, 8), [i % 3 for i in range(512)])
+        train, valid = split(samples, 0.25, seed=1)
+        data = databunch(train, valid, batch_size=batch, seed=1)
+        fit(net, data, 2, opt=sgd(lr=0.1, momentum=0.9), progress=False, sync_bn=sync)
+        net.save_weights("weights-" + tag + ".safetensors")
+        """
 
     /// The largest element-wise difference between the same-named tensors of two files.
     private static func largestDifference(_ a: SafetensorsFile, _ b: SafetensorsFile) -> Float {

@@ -27,8 +27,12 @@ final class EntryBufferTests: XCTestCase {
         XCTAssertEqual(buffer.add("1]"), [EntryBuffer.Entry(source: "x = [\n1]", firstLine: 3)])
         _ = buffer.add("for i in x:")
         _ = buffer.add("    print(i)")
-        XCTAssertEqual(buffer.add("y = 2"), [EntryBuffer.Entry(source: "for i in x:\n    print(i)", firstLine: 5),
-                                             EntryBuffer.Entry(source: "y = 2", firstLine: 7)])
+        XCTAssertEqual(
+            buffer.add("y = 2"),
+            [
+                EntryBuffer.Entry(source: "for i in x:\n    print(i)", firstLine: 5),
+                EntryBuffer.Entry(source: "y = 2", firstLine: 7),
+            ])
     }
 
     func testSimpleStatementsRunAtOnce() {

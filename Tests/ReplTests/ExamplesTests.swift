@@ -10,7 +10,8 @@ final class ExamplesTests: XCTestCase {
     }
 
     private func scripts() throws -> [URL] {
-        let files = FileManager.default.enumerator(at: examplesDirectory, includingPropertiesForKeys: nil)?
+        let files =
+            FileManager.default.enumerator(at: examplesDirectory, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "rnx" } ?? []
         return files.sorted { $0.path < $1.path }
     }
@@ -20,8 +21,9 @@ final class ExamplesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(all.count, 8, "examples: \(all.map(\.lastPathComponent))")
         let directory = try TemporaryDirectory()
         for script in all {
-            let result = try RnxProcess.run(["run", script.path] + fast, in: directory.url,
-                                            environment: ["RNX_PLOT_SIZE": "80x24", "RNX_SIXEL": "0"])
+            let result = try RnxProcess.run(
+                ["run", script.path] + fast, in: directory.url,
+                environment: ["RNX_PLOT_SIZE": "80x24", "RNX_SIXEL": "0"])
             XCTAssertEqual(result.status, 0, "\(script.lastPathComponent):\n\(result.output)\n\(result.errors)")
             XCTAssertTrue(result.output.contains("ran "), "\(script.lastPathComponent): \(result.output)")
         }
@@ -41,8 +43,9 @@ final class ExamplesTests: XCTestCase {
     func testQuickstartDrawsTheLRFinderAndConfusionCharts() throws {
         let directory = try TemporaryDirectory()
         let script = examplesDirectory.appendingPathComponent("quickstart.rnx")
-        let result = try RnxProcess.run(["run", script.path, "--charts", directory.url.appendingPathComponent("charts").path] + fast,
-                                        in: directory.url, environment: ["RNX_PLOT_SIZE": "80x24", "RNX_SIXEL": "0"])
+        let result = try RnxProcess.run(
+            ["run", script.path, "--charts", directory.url.appendingPathComponent("charts").path] + fast,
+            in: directory.url, environment: ["RNX_PLOT_SIZE": "80x24", "RNX_SIXEL": "0"])
         XCTAssertEqual(result.status, 0, result.errors)
         XCTAssertTrue(result.output.contains("learning rate finder"), result.output)
         XCTAssertTrue(result.output.contains("confusion matrix"), result.output)
@@ -56,7 +59,8 @@ final class ExamplesTests: XCTestCase {
 final class MetricsLogTests: XCTestCase {
     func testRunLogOptionWritesPerEpochMetrics() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("""
+        try directory.write(
+            """
             seed(0)
             data = mnist5k(batch_size=32, limit=64)
             x = input([1, 28, 28])

@@ -36,7 +36,8 @@ final class InterruptTests: XCTestCase {
         try terminal.expect("rnx> ")
         // Endless passes over the shuffled, augmented, prefetching loader; 'loading' (not the echoed 'load' + 'ing')
         // shows that batches are flowing.
-        terminal.type("while True:\r    for xb, yb in data.train:\r        batches += 1\r        if batches == 3:\r            print('load' + 'ing')\r\r")
+        terminal.type(
+            "while True:\r    for xb, yb in data.train:\r        batches += 1\r        if batches == 3:\r            print('load' + 'ing')\r\r")
         try terminal.expect("loading")
         terminal.type("\u{3}")
         try terminal.expect("KeyboardInterrupt")
@@ -53,8 +54,10 @@ final class InterruptTests: XCTestCase {
         terminal.type("kept = [1, 2, 3]\r")
         try terminal.expect("rnx> ")
         // Each of these would run for centuries; each must stop on Ctrl-C with the state untouched.
-        for (index, source) in ["sum(range(10**18))", "all(range(1, 10**18))", "max(range(10**18))",
-                                "list(enumerate(range(10**17)))", "dict(zip(range(10**18), range(10**18)))"].enumerated() {
+        for (index, source) in [
+            "sum(range(10**18))", "all(range(1, 10**18))", "max(range(10**18))",
+            "list(enumerate(range(10**17)))", "dict(zip(range(10**18), range(10**18)))",
+        ].enumerated() {
             terminal.type("print('work' + 'ing \(index)'); \(source)\r")
             try terminal.expect("working \(index)")
             usleep(200_000)

@@ -18,11 +18,13 @@ final class NotebookParserTests: XCTestCase {
             print(lr)
             """
         let cells = NotebookParser.cells(in: text)
-        XCTAssertEqual(cells, [
-            Cell(kind: .markdown, title: "", source: "# Lesson 1\n\nDefine a *model*.", startLine: 2),
-            Cell(kind: .code, title: "Setup", source: "lr = 0.1\n\nepochs = 2", startLine: 7),
-            Cell(kind: .code, title: "", source: "print(lr)", startLine: 12),
-        ])
+        XCTAssertEqual(
+            cells,
+            [
+                Cell(kind: .markdown, title: "", source: "# Lesson 1\n\nDefine a *model*.", startLine: 2),
+                Cell(kind: .code, title: "Setup", source: "lr = 0.1\n\nepochs = 2", startLine: 7),
+                Cell(kind: .code, title: "", source: "print(lr)", startLine: 12),
+            ])
     }
 
     func testTextBeforeTheFirstMarkerIsACell() {

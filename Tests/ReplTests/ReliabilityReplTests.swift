@@ -19,8 +19,10 @@ final class ReliabilityReplTests: XCTestCase {
 
     func testACellMarkerLineInsideATripleQuotedStringStaysInTheString() {
         let source = "s = \"\"\"first\n# %%\n# %% [markdown]\nlast\"\"\"\nprint(len(s.splitlines()))"
-        let text = NotebookWriter.text(of: [Cell(kind: .code, title: "", source: source, startLine: 1),
-                                            Cell(kind: .code, title: "", source: "t = '''\n# %%'''", startLine: 1)])
+        let text = NotebookWriter.text(of: [
+            Cell(kind: .code, title: "", source: source, startLine: 1),
+            Cell(kind: .code, title: "", source: "t = '''\n# %%'''", startLine: 1),
+        ])
         let cells = NotebookParser.cells(in: text)
         XCTAssertEqual(cells.map(\.source), [source, "t = '''\n# %%'''"])
         // Outside strings, markers still split: after a comment holding quotes, after a closed string, after
@@ -46,7 +48,8 @@ final class ReliabilityReplTests: XCTestCase {
         while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
         let length = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) }
         try Data(length + header).write(to: directory.url.appendingPathComponent("bad.safetensors"))
-        try directory.write("""
+        try directory.write(
+            """
             x = input([1, 2, 2])
             net = model(x, dense(flatten(x), 2))
             load(net, "bad.safetensors")

@@ -7,7 +7,9 @@ final class RenderingTests: XCTestCase {
 
     func testPlainMarkdownStaysReadable() {
         let markdown = "# Training\n\nUse *small* batches and **warm up**, see `fit`.\n- one\n  * two\n## Next\n> note"
-        XCTAssertEqual(MarkdownRenderer(style: plain).render(markdown), """
+        XCTAssertEqual(
+            MarkdownRenderer(style: plain).render(markdown),
+            """
             Training
             ========
 
@@ -26,10 +28,12 @@ final class RenderingTests: XCTestCase {
     }
 
     func testUnderscoresInsideNamesAreNotEmphasis() {
-        XCTAssertEqual(InlineSpan.parse("set learning_rate_max and _this_"),
-                       [.text("set learning_rate_max and "), .emphasis("this")])
-        XCTAssertEqual(InlineSpan.parse("2 * 3 * 4 and `a*b` and *unclosed"),
-                       [.text("2 * 3 * 4 and "), .code("a*b"), .text(" and *unclosed")])
+        XCTAssertEqual(
+            InlineSpan.parse("set learning_rate_max and _this_"),
+            [.text("set learning_rate_max and "), .emphasis("this")])
+        XCTAssertEqual(
+            InlineSpan.parse("2 * 3 * 4 and `a*b` and *unclosed"),
+            [.text("2 * 3 * 4 and "), .code("a*b"), .text(" and *unclosed")])
     }
 
     func testFencedCodeIsIndentedAndHighlighted() {

@@ -83,8 +83,9 @@ final class SaveTargetTests: XCTestCase {
     func testMetricsLogRefusesADeviceEvenWhenAppending() {
         for append in [false, true] {
             XCTAssertThrowsError(try MetricsLog(path: "/dev/full", append: append)) { error in
-                XCTAssertEqual(error as? KernelError,
-                               .file(path: "/dev/full", message: "it is a character device, not a regular file; choose a file path"))
+                XCTAssertEqual(
+                    error as? KernelError,
+                    .file(path: "/dev/full", message: "it is a character device, not a regular file; choose a file path"))
             }
         }
     }

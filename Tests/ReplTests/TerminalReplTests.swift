@@ -82,11 +82,12 @@ final class TerminalReplTests: XCTestCase {
         XCTAssertEqual(try first.waitForExit(), 0)
         let history = try String(contentsOf: directory.url.appendingPathComponent("history"), encoding: .utf8)
         XCTAssertEqual(history, "remembered_value = 41 + 1\n:quit\n")
-        let permissions = try FileManager.default.attributesOfItem(atPath: directory.url.appendingPathComponent("history").path)[.posixPermissions] as? Int
+        let permissions =
+            try FileManager.default.attributesOfItem(atPath: directory.url.appendingPathComponent("history").path)[.posixPermissions] as? Int
         XCTAssertEqual(permissions, 0o600)
 
         let second = try startRepl()
-        second.type("\u{12}remembered")   // Ctrl-R: reverse search
+        second.type("\u{12}remembered")  // Ctrl-R: reverse search
         try second.expect("remembered_value = 41 + 1")
         second.type("\r")
         try second.expect("rnx> ")
@@ -114,10 +115,10 @@ final class TerminalReplTests: XCTestCase {
         try second.expect("rnx> ")
         second.type("total = 100\r")
         try second.expect("rnx> ")
-        second.type("\u{1B}[A\u{1B}[A\u{1B}[A")   // up-arrow three times: "total = 100", "total", then the block
+        second.type("\u{1B}[A\u{1B}[A\u{1B}[A")  // up-arrow three times: "total = 100", "total", then the block
         try second.expect("for i in range(4):")
         try second.expect("total = total + i")
-        second.type("\r")   // the recalled block runs at once, without a blank line
+        second.type("\r")  // the recalled block runs at once, without a blank line
         try second.expect("rnx> ")
         second.type("total\r")
         try second.expect("106")
@@ -190,7 +191,8 @@ final class TerminalReplTests: XCTestCase {
     }
 
     func testVarsLoadCellsRunNextSaveAndTime() throws {
-        try directory.write("""
+        try directory.write(
+            """
             # %% [markdown]
             # # Lesson
 

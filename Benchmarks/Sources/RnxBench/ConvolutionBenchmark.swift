@@ -24,16 +24,19 @@ struct ConvolutionCase {
     var padding: Int { kernel / 2 }
 
     func shape() throws -> DNNLConvolutionShape {
-        try DNNLConvolutionShape(batch: batch, inChannels: inChannels, height: size, width: size, outChannels: outChannels,
-                                 kernelHeight: kernel, kernelWidth: kernel, stride: (stride, stride), padding: (padding, padding))
+        try DNNLConvolutionShape(
+            batch: batch, inChannels: inChannels, height: size, width: size, outChannels: outChannels,
+            kernelHeight: kernel, kernelWidth: kernel, stride: (stride, stride), padding: (padding, padding))
     }
 }
 
 /// Forward and backward (input and weight gradients) of each case, through the public `conv2d` (whatever backend
 /// it dispatches to; its label comes from `RNX_CONV`), straight through `DNNLConvolution` into preallocated buffers,
 /// and with the sides training keeps in oneDNN's blocked layout passed as they are (`dnnl-blocked`).
-func benchmarkConvolutions(_ recorder: Recorder, cases: [ConvolutionCase], warmup: Int, repeats: Int, backendLabel: String,
-                           direct: Bool) throws {
+func benchmarkConvolutions(
+    _ recorder: Recorder, cases: [ConvolutionCase], warmup: Int, repeats: Int, backendLabel: String,
+    direct: Bool
+) throws {
     for c in cases {
         let shape = try c.shape()
         let x = try Tensor.randn([c.batch, c.inChannels, c.size, c.size])
@@ -47,13 +50,16 @@ func benchmarkConvolutions(_ recorder: Recorder, cases: [ConvolutionCase], warmu
         recorder.add("conv fwd \(c.name)", "conv2d[\(backendLabel)]", forward, flops: shape.forwardFlops)
 
         var y: Tensor?
-        let backward = try measure(warmup: warmup, repeats: repeats, prepare: {
-            x.requiresGrad = true
-            w.requiresGrad = true
-            x.zeroGrad()
-            w.zeroGrad()
-            y = try x.conv2d(weight: w, bias: nil, stride: stride, padding: padding)
-        }) {
+        let backward = try measure(
+            warmup: warmup, repeats: repeats,
+            prepare: {
+                x.requiresGrad = true
+                w.requiresGrad = true
+                x.zeroGrad()
+                w.zeroGrad()
+                y = try x.conv2d(weight: w, bias: nil, stride: stride, padding: padding)
+            }
+        ) {
             try y?.backward(g)
         }
         x.requiresGrad = false
@@ -74,8 +80,9 @@ func benchmarkConvolutions(_ recorder: Recorder, cases: [ConvolutionCase], warmu
         let rawBackward = try measure(warmup: warmup, repeats: repeats) {
             try dx.withUnsafeMutableBufferPointer { d in
                 try dw.withUnsafeMutableBufferPointer { e in
-                    try DNNLConvolution.backward(input: x.data, weight: w.data, gradOutput: g.data, gradInput: d.baseAddress,
-                                                 gradWeight: e.baseAddress, gradBias: nil, shape: shape)
+                    try DNNLConvolution.backward(
+                        input: x.data, weight: w.data, gradOutput: g.data, gradInput: d.baseAddress,
+                        gradWeight: e.baseAddress, gradBias: nil, shape: shape)
                 }
             }
         }
@@ -98,8 +105,9 @@ func benchmarkConvolutions(_ recorder: Recorder, cases: [ConvolutionCase], warmu
         let blockedBackward = try measure(warmup: warmup, repeats: repeats) {
             try dx.withUnsafeMutableBufferPointer { d in
                 try dw.withUnsafeMutableBufferPointer { e in
-                    try DNNLConvolution.backward(input: x.data, weight: w.data, gradOutput: g.data, gradInput: d.baseAddress,
-                                                 gradWeight: e.baseAddress, gradBias: nil, shape: shape, blocked: sides)
+                    try DNNLConvolution.backward(
+                        input: x.data, weight: w.data, gradOutput: g.data, gradInput: d.baseAddress,
+                        gradWeight: e.baseAddress, gradBias: nil, shape: shape, blocked: sides)
                 }
             }
         }

@@ -40,12 +40,15 @@ final class Recorder {
     /// Stores a measurement and prints a one-line summary to stderr, so long runs show progress (on rank 0 only
     /// under mpirun: the ranks measure the same collective steps).
     func add(_ workload: String, _ variant: String, _ samples: Samples, flops: Double? = nil, images: Int? = nil) {
-        measurements.append(Measurement(workload: workload, variant: variant, samplesMs: samples.wallMs, cpuMs: samples.cpuMs,
-                                        flops: flops, images: images))
+        measurements.append(
+            Measurement(
+                workload: workload, variant: variant, samplesMs: samples.wallMs, cpuMs: samples.cpuMs,
+                flops: flops, images: images))
         guard Distributed.launchRank == 0 else { return }
         let sorted = samples.wallMs.sorted(), cpu = samples.cpuMs.sorted()
         let median = sorted[sorted.count / 2]
-        var line = "  \(workload) [\(variant)]: median \(String(format: "%.3f", median)) ms (min \(String(format: "%.3f", sorted[0])), "
+        var line =
+            "  \(workload) [\(variant)]: median \(String(format: "%.3f", median)) ms (min \(String(format: "%.3f", sorted[0])), "
             + "CPU \(String(format: "%.3f", cpu[cpu.count / 2])) ms)"
         if let flops { line += String(format: ", %.1f GFLOP/s", flops / median / 1e6) }
         if let images { line += String(format: ", %.1f images/s", Double(images) / median * 1000) }

@@ -52,26 +52,31 @@ func run() throws {
         try benchmarkMatmul(recorder, size: 1024, warmup: options.warmup, repeats: options.repeats)
     }
     if options.groups.contains("conv") {
-        try benchmarkConvolutions(recorder, cases: ConvolutionCase.resnet20, warmup: options.warmup, repeats: options.repeats,
-                                  backendLabel: backend, direct: backend != "im2col")
+        try benchmarkConvolutions(
+            recorder, cases: ConvolutionCase.resnet20, warmup: options.warmup, repeats: options.repeats,
+            backendLabel: backend, direct: backend != "im2col")
     }
     if options.groups.contains("conv18") {
-        try benchmarkConvolutions(recorder, cases: ConvolutionCase.resnet18, warmup: options.warmup, repeats: options.repeats,
-                                  backendLabel: backend, direct: backend != "im2col")
+        try benchmarkConvolutions(
+            recorder, cases: ConvolutionCase.resnet18, warmup: options.warmup, repeats: options.repeats,
+            backendLabel: backend, direct: backend != "im2col")
     }
     let modelVariant = "conv2d[\(backend)]"
     if options.groups.contains("resnet20-train") {
-        try benchmarkTrainingStep(recorder, workload: "resnet20 train step b128", model: try ResNet.cifarResNet(depth: 20),
-                                  batch: 128, size: 32, classes: 10, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
+        try benchmarkTrainingStep(
+            recorder, workload: "resnet20 train step b128", model: try ResNet.cifarResNet(depth: 20),
+            batch: 128, size: 32, classes: 10, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
     }
     if options.groups.contains("resnet20-infer") {
-        try benchmarkInference(recorder, workload: "resnet20 inference b256", model: try ResNet.cifarResNet(depth: 20),
-                               batch: 256, size: 32, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
+        try benchmarkInference(
+            recorder, workload: "resnet20 inference b256", model: try ResNet.cifarResNet(depth: 20),
+            batch: 256, size: 32, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
     }
     if options.groups.contains("resnet18-train") {
-        try benchmarkTrainingStep(recorder, workload: "resnet18-200 train step b32 64px",
-                                  model: try ResNet.resnet18(classes: 200, inputShape: [3, 64, 64]),
-                                  batch: 32, size: 64, classes: 200, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
+        try benchmarkTrainingStep(
+            recorder, workload: "resnet18-200 train step b32 64px",
+            model: try ResNet.resnet18(classes: 200, inputShape: [3, 64, 64]),
+            batch: 32, size: 64, classes: 200, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
     }
     if options.groups.contains("distributed") {
         try benchmarkDataParallel(recorder, steps: 3, warmup: 1, repeats: options.repeats)

@@ -9,15 +9,15 @@ public enum AllocatorTuning {
     /// Serve large blocks from the heap and keep freed memory for reuse. Idempotent.
     public static func keepFreedBuffers() {
         #if os(Linux)
-        // glibc's <malloc.h> parameter numbers; the header is not part of the Glibc module.
-        let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
-        _ = glibcMallopt(mmapThreshold, 1 << 30)
-        _ = glibcMallopt(trimThreshold, Int32.max)
+            // glibc's <malloc.h> parameter numbers; the header is not part of the Glibc module.
+            let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
+            _ = glibcMallopt(mmapThreshold, 1 << 30)
+            _ = glibcMallopt(trimThreshold, Int32.max)
         #endif
     }
 }
 
 #if os(Linux)
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reverse-mode automatic differentiation on a tape of closures.
@@ -42,7 +42,10 @@ public enum GradMode {
             return Int(bitPattern: pthread_getspecific(depthKey))
         }
         set {
-            guard let depthKey else { sharedDepth = newValue; return }
+            guard let depthKey else {
+                sharedDepth = newValue
+                return
+            }
             pthread_setspecific(depthKey, UnsafeRawPointer(bitPattern: newValue))
         }
     }
@@ -109,7 +112,8 @@ extension Tensor {
         let seed: [Float]
         if let gradient {
             guard gradient.shape == shape else {
-                throw KernelError.shapeMismatch(op: "backward", expected: "gradient of shape \(shapeString(shape))", found: shapeString(gradient.shape))
+                throw KernelError.shapeMismatch(
+                    op: "backward", expected: "gradient of shape \(shapeString(shape))", found: shapeString(gradient.shape))
             }
             try Tensor.requireSameLayout(self, gradient, op: "backward")
             seed = gradient.data

@@ -21,7 +21,8 @@ public enum KernelError: Error, CustomStringConvertible, Equatable {
         case let .allocationTooLarge(elements, limitBytes):
             let gib = Double(elements) * 4 / 1_073_741_824
             let limit = Double(limitBytes) / 1_073_741_824
-            return "tensor of \(elements) elements (\(String(format: "%.1f", gib)) GiB) exceeds the memory limit of \(String(format: "%.1f", limit)) GiB"
+            return
+                "tensor of \(elements) elements (\(String(format: "%.1f", gib)) GiB) exceeds the memory limit of \(String(format: "%.1f", limit)) GiB"
         case let .autograd(message):
             return "autograd: \(message)"
         case let .file(path, message):

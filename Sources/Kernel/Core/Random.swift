@@ -99,7 +99,7 @@ public func seed(_ value: UInt64) {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

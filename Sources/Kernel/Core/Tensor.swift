@@ -19,7 +19,8 @@ public final class Tensor: @unchecked Sendable {
     public init(shape: [Int], data: [Float], requiresGrad: Bool = false) throws {
         try Shape.validate(shape, op: "tensor")
         guard Shape.count(shape) == data.count else {
-            throw KernelError.shapeMismatch(op: "tensor", expected: "\(Shape.count(shape)) values for shape \(shapeString(shape))", found: "\(data.count) values")
+            throw KernelError.shapeMismatch(
+                op: "tensor", expected: "\(Shape.count(shape)) values for shape \(shapeString(shape))", found: "\(data.count) values")
         }
         self.shape = shape
         self.data = data
@@ -86,7 +87,8 @@ public final class Tensor: @unchecked Sendable {
     /// The single value of a one-element tensor (PyTorch's `item()`).
     public func item() throws -> Float {
         guard data.count == 1 else {
-            throw KernelError.invalidArgument(op: "item", message: "only a one-element tensor can be converted to a number; this one has shape \(shapeString(shape))")
+            throw KernelError.invalidArgument(
+                op: "item", message: "only a one-element tensor can be converted to a number; this one has shape \(shapeString(shape))")
         }
         return data[0]
     }
@@ -171,7 +173,9 @@ extension Tensor {
     }
 
     /// Uniform samples in `[low, high)`.
-    public static func rand(_ shape: [Int], low: Float = 0, high: Float = 1, generator: RandomGenerator = .global, requiresGrad: Bool = false) throws -> Tensor {
+    public static func rand(_ shape: [Int], low: Float = 0, high: Float = 1, generator: RandomGenerator = .global, requiresGrad: Bool = false) throws
+        -> Tensor
+    {
         try Shape.validate(shape, op: "rand")
         let t = Tensor(unchecked: shape, data: (0..<Shape.count(shape)).map { _ in low + (high - low) * generator.uniform() })
         t.requiresGrad = requiresGrad

@@ -23,7 +23,8 @@ extension Tensor: CustomStringConvertible {
         let mean = finite.isEmpty ? Float.nan : finite.reduce(0, +) / Float(finite.count)
         let variance = finite.isEmpty ? Float.nan : finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(finite.count)
         let nonFinite = count - finite.count
-        var text = "Tensor \(shapeString(shape)) \(dtype)  min \(Tensor.format(finite.min() ?? .nan))  max \(Tensor.format(finite.max() ?? .nan))  mean \(Tensor.format(mean))  std \(Tensor.format(variance.squareRoot()))"
+        var text =
+            "Tensor \(shapeString(shape)) \(dtype)  min \(Tensor.format(finite.min() ?? .nan))  max \(Tensor.format(finite.max() ?? .nan))  mean \(Tensor.format(mean))  std \(Tensor.format(variance.squareRoot()))"
         if nonFinite > 0 { text += "  (\(nonFinite) NaN/Inf)" }
         return text
     }

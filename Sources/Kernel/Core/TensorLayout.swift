@@ -34,7 +34,9 @@ extension Tensor {
     /// Kept out of line so the check itself stays one compare.
     @inline(never)
     func layoutError(op: String, expected: TensorLayout) -> KernelError {
-        let hint = layout == .channelBlocked16 ? " (oneDNN's 16-channel blocked layout, used inside a model's training pass; reorder it to plain first)" : ""
-        return .invalidArgument(op: op, message: "expects a tensor in the \(expected) layout, found one \(shapeString(shape)) in the \(layout) layout\(hint)")
+        let hint =
+            layout == .channelBlocked16 ? " (oneDNN's 16-channel blocked layout, used inside a model's training pass; reorder it to plain first)" : ""
+        return .invalidArgument(
+            op: op, message: "expects a tensor in the \(expected) layout, found one \(shapeString(shape)) in the \(layout) layout\(hint)")
     }
 }

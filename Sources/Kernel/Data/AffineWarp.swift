@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A fixed affine warp about the image centre, sampled bilinearly; pixels that come from outside the image
@@ -26,7 +26,9 @@ public struct AffineWarp: Transform {
     public let fill: Float
 
     /// A warp; every parameter defaults to the identity.
-    public init(rotation: Float = 0, translateX: Float = 0, translateY: Float = 0, scale: Float = 1, shearX: Float = 0, shearY: Float = 0, fill: Float = 0) {
+    public init(
+        rotation: Float = 0, translateX: Float = 0, translateY: Float = 0, scale: Float = 1, shearX: Float = 0, shearY: Float = 0, fill: Float = 0
+    ) {
         self.rotation = rotation
         self.translateX = translateX
         self.translateY = translateY
@@ -43,7 +45,8 @@ public struct AffineWarp: Transform {
             throw KernelError.invalidArgument(op: "AffineWarp", message: "scale must be positive, found \(scale)")
         }
         guard abs(shearX) < 90, abs(shearY) < 90 else {
-            throw KernelError.invalidArgument(op: "AffineWarp", message: "shear angles must lie strictly between -90 and 90 degrees, found \(shearX) and \(shearY)")
+            throw KernelError.invalidArgument(
+                op: "AffineWarp", message: "shear angles must lie strictly between -90 and 90 degrees, found \(shearX) and \(shearY)")
         }
         guard rotation.isFinite, translateX.isFinite, translateY.isFinite else {
             throw KernelError.invalidArgument(op: "AffineWarp", message: "rotation and translation must be finite numbers")
@@ -83,7 +86,8 @@ public struct AffineWarp: Transform {
                         let dx = Float(x) - cx - translateX
                         let sx = cx + i00 * dx + i01 * dy
                         let sy = cy + i10 * dx + i11 * dy
-                        data[base + y * layout.width + x] = Bilinear.sample(input, base: base, height: layout.height, width: layout.width, x: sx, y: sy, fill: fill)
+                        data[base + y * layout.width + x] = Bilinear.sample(
+                            input, base: base, height: layout.height, width: layout.width, x: sx, y: sy, fill: fill)
                     }
                 }
             }
@@ -110,8 +114,10 @@ public struct RandomAffine: Transform {
     public let fill: Float
 
     /// Random warps; every range defaults to the identity.
-    public init(degrees: ClosedRange<Float> = 0...0, translate: (x: Float, y: Float) = (0, 0), scale: ClosedRange<Float> = 1...1,
-                shear: ClosedRange<Float> = 0...0, fill: Float = 0) {
+    public init(
+        degrees: ClosedRange<Float> = 0...0, translate: (x: Float, y: Float) = (0, 0), scale: ClosedRange<Float> = 1...1,
+        shear: ClosedRange<Float> = 0...0, fill: Float = 0
+    ) {
         self.degrees = degrees
         self.translateX = translate.x
         self.translateY = translate.y
@@ -144,7 +150,8 @@ public struct RandomAffine: Transform {
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         _ = try ImageLayout(inputShape, op: "RandomAffine")
         guard translateX >= 0, translateX <= 1, translateY >= 0, translateY <= 1 else {
-            throw KernelError.invalidArgument(op: "RandomAffine", message: "translate fractions must lie in [0, 1], found (\(translateX), \(translateY))")
+            throw KernelError.invalidArgument(
+                op: "RandomAffine", message: "translate fractions must lie in [0, 1], found (\(translateX), \(translateY))")
         }
         for bound in [scale.lowerBound, scale.upperBound] {
             _ = try AffineWarp(scale: bound).outputShape(for: inputShape)

@@ -50,10 +50,13 @@ struct EpochPlan: Sendable {
                 image = try Resize.bilinear(image, to: resize)
             }
             guard image.shape == sampleShape else {
-                throw KernelError.shapeMismatch(op: "DataLoader", expected: "every sample transformed to \(shapeString(sampleShape))", found: "\(shapeString(image.shape)) for sample \(index)")
+                throw KernelError.shapeMismatch(
+                    op: "DataLoader", expected: "every sample transformed to \(shapeString(sampleShape))",
+                    found: "\(shapeString(image.shape)) for sample \(index)")
             }
             data.replaceSubrange((row * size)..<((row + 1) * size), with: image.data)
         }
-        return Batch(images: Tensor(unchecked: [indices.count] + sampleShape, data: data), labels: indices.map { dataset.labels[$0] }, indices: indices)
+        return Batch(
+            images: Tensor(unchecked: [indices.count] + sampleShape, data: data), labels: indices.map { dataset.labels[$0] }, indices: indices)
     }
 }

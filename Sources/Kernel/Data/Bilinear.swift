@@ -75,6 +75,8 @@ struct BilinearAxis {
             high.append(offset + Swift.min(i0 + 1, input - 1))
             weight.append(source - Float(i0))
         }
-        self.low = low; self.high = high; self.weight = weight
+        self.low = low
+        self.high = high
+        self.weight = weight
     }
 }

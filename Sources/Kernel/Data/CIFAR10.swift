@@ -17,7 +17,8 @@ extension Datasets {
         if train {
             let numbered = try DataFiles.entries(of: folder).compactMap { name -> (Int, String)? in
                 guard name.hasPrefix("data_batch_"), name.hasSuffix(".bin"),
-                      let number = Int(name.dropFirst("data_batch_".count).dropLast(".bin".count)) else { return nil }
+                    let number = Int(name.dropFirst("data_batch_".count).dropLast(".bin".count))
+                else { return nil }
                 return (number, DataFiles.join(folder, name))
             }
             guard !numbered.isEmpty else {
@@ -34,8 +35,10 @@ extension Datasets {
 
     /// CIFAR-10 records from the given binary batch files, in order. `interrupt` is asked every 1,024 records;
     /// when it returns true, loading throws `LoadingInterrupted` (how many files and records were read).
-    public static func cifar10(files: [String], classNames: [String] = cifar10ClassNames, name: String? = nil,
-                               interrupt: InterruptCheck? = nil) throws -> Dataset {
+    public static func cifar10(
+        files: [String], classNames: [String] = cifar10ClassNames, name: String? = nil,
+        interrupt: InterruptCheck? = nil
+    ) throws -> Dataset {
         guard !files.isEmpty else {
             throw KernelError.invalidArgument(op: "cifar10", message: "no batch files given")
         }
@@ -44,7 +47,11 @@ extension Datasets {
             try DataFiles.requireFile(file)
             let size = DataFiles.size(file)
             guard size > 0, size % cifarRecordSize == 0 else {
-                throw KernelError.file(path: file, message: "size \(size) bytes is not a whole number of \(cifarRecordSize)-byte records (1 label byte + 3072 pixel bytes); is this a CIFAR-10 binary batch?")
+                throw KernelError.file(
+                    path: file,
+                    message:
+                        "size \(size) bytes is not a whole number of \(cifarRecordSize)-byte records (1 label byte + 3072 pixel bytes); is this a CIFAR-10 binary batch?"
+                )
             }
             records += size / cifarRecordSize
         }
@@ -63,13 +70,15 @@ extension Datasets {
                     }
                     for record in 0..<(bytes.count / cifarRecordSize) {
                         if cancellation.shouldStop() {
-                            throw LoadingInterrupted(path: name ?? files[0],
-                                                     progress: "\(fileIndex) of \(files.count) files read (\(labels.count) of \(records) records)")
+                            throw LoadingInterrupted(
+                                path: name ?? files[0],
+                                progress: "\(fileIndex) of \(files.count) files read (\(labels.count) of \(records) records)")
                         }
                         let start = record * cifarRecordSize
                         let label = Int(bytes[start])
                         guard label < classNames.count else {
-                            throw KernelError.file(path: file, message: "record \(record): label \(label) is not one of the \(classNames.count) classes")
+                            throw KernelError.file(
+                                path: file, message: "record \(record): label \(label) is not one of the \(classNames.count) classes")
                         }
                         let base = labels.count * pixelsPerImage
                         for i in 0..<pixelsPerImage {

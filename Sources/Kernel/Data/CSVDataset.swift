@@ -16,8 +16,10 @@ extension Datasets {
     /// Fields may be quoted as RFC 4180 says (`"5"`, `"a ""b"""`), and a leading UTF-8 byte order mark is ignored.
     /// Empty lines are skipped. A malformed row throws `KernelError.file` naming the line (and column).
     /// `interrupt` is asked every 256 lines; when it returns true, loading throws `LoadingInterrupted`.
-    public static func csv(path: String, shape: [Int], header: Bool? = nil, scale: Float = 1.0 / 255.0, classNames: [String]? = nil,
-                           label: CSVLabelColumn = .index(0), interrupt: InterruptCheck? = nil) throws -> Dataset {
+    public static func csv(
+        path: String, shape: [Int], header: Bool? = nil, scale: Float = 1.0 / 255.0, classNames: [String]? = nil,
+        label: CSVLabelColumn = .index(0), interrupt: InterruptCheck? = nil
+    ) throws -> Dataset {
         guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
             throw KernelError.invalidArgument(op: "csv", message: "shape must be [C, H, W] with positive sizes, found \(shapeString(shape))")
         }
@@ -40,7 +42,8 @@ extension Datasets {
                 }
                 lineNumber += 1
                 guard let record = CSVLine.record(text, from: lineStart) else {
-                    throw KernelError.file(path: path, message: "line \(lineNumber): a quoted field is not closed (a '\"' is missing before the end of the file)")
+                    throw KernelError.file(
+                        path: path, message: "line \(lineNumber): a quoted field is not closed (a '\"' is missing before the end of the file)")
                 }
                 defer {
                     lineStart = record.next
@@ -58,19 +61,33 @@ extension Datasets {
                 }
                 headerPending = false
                 guard fields.count == perImage + 1 else {
-                    throw KernelError.file(path: path, message: "line \(lineNumber): expected \(perImage + 1) columns (a label and \(perImage) values for shape \(shapeString(shape))), found \(fields.count)")
+                    throw KernelError.file(
+                        path: path,
+                        message:
+                            "line \(lineNumber): expected \(perImage + 1) columns (a label and \(perImage) values for shape \(shapeString(shape))), found \(fields.count)"
+                    )
                 }
                 let labelAt = try labelColumn ?? label.resolve(columns: fields.count, path: path)
                 guard labelAt < fields.count else {
-                    throw KernelError.file(path: path, message: "line \(lineNumber): the label \(label) is column \(labelAt + 1) of the header, but this row has only \(fields.count) columns")
+                    throw KernelError.file(
+                        path: path,
+                        message:
+                            "line \(lineNumber): the label \(label) is column \(labelAt + 1) of the header, but this row has only \(fields.count) columns"
+                    )
                 }
                 guard let value = CSVLine.label(text, fields[labelAt]) else {
-                    throw KernelError.file(path: path, message: "line \(lineNumber), column \(labelAt + 1): label '\(CSVLine.string(text, fields[labelAt]))' is not a non-negative integer (label= chooses the label column)")
+                    throw KernelError.file(
+                        path: path,
+                        message:
+                            "line \(lineNumber), column \(labelAt + 1): label '\(CSVLine.string(text, fields[labelAt]))' is not a non-negative integer (label= chooses the label column)"
+                    )
                 }
                 labels.append(value)
                 for column in 0...perImage where column != labelAt {
                     guard let value = CSVLine.number(text, fields[column]), Float(value).isFinite else {
-                        throw KernelError.file(path: path, message: "line \(lineNumber), column \(column + 1): '\(CSVLine.string(text, fields[column]))' is not a finite number")
+                        throw KernelError.file(
+                            path: path,
+                            message: "line \(lineNumber), column \(column + 1): '\(CSVLine.string(text, fields[column]))' is not a finite number")
                     }
                     values.append(Float(value) * scale)
                 }
@@ -83,11 +100,16 @@ extension Datasets {
             throw KernelError.file(path: path, message: "the label \(labels[bad]) of data row \(bad + 1) is not one of the \(names.count) classes")
         }
         if let names = classNames, names.count < 2 {
-            throw KernelError.invalidArgument(op: "csv", message: "a classifier needs at least two classes, found \(names.count) class name\(names.count == 1 ? "" : "s")")
+            throw KernelError.invalidArgument(
+                op: "csv", message: "a classifier needs at least two classes, found \(names.count) class name\(names.count == 1 ? "" : "s")")
         }
         // One row proves nothing; many rows that all share a label almost always mean the wrong column was read.
         if classNames == nil, labels.count > 1, let only = labels.first, labels.allSatisfy({ $0 == only }) {
-            throw KernelError.file(path: path, message: "every one of the \(labels.count) data rows has the label \(only), which makes a single class; check that label= names the label column (\(label)), or pass the class names")
+            throw KernelError.file(
+                path: path,
+                message:
+                    "every one of the \(labels.count) data rows has the label \(only), which makes a single class; check that label= names the label column (\(label)), or pass the class names"
+            )
         }
         return try Dataset(values: values, sampleShape: shape, labels: labels, classNames: classNames, name: path)
     }
@@ -183,10 +205,16 @@ enum CSVLine {
             }
             digits += 1
         }
-        while i < end, let digit = decimalDigit(text[i]) { take(digit, fractional: false); i += 1 }
+        while i < end, let digit = decimalDigit(text[i]) {
+            take(digit, fractional: false)
+            i += 1
+        }
         if i < end && text[i] == UInt8(ascii: ".") {
             i += 1
-            while i < end, let digit = decimalDigit(text[i]) { take(digit, fractional: true); i += 1 }
+            while i < end, let digit = decimalDigit(text[i]) {
+                take(digit, fractional: true)
+                i += 1
+            }
         }
         guard digits > 0 else { return nil }
         if i < end && (text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E")) {

@@ -10,11 +10,15 @@ public enum CSVLabelColumn: Sendable, Equatable, CustomStringConvertible {
         case .index(let index):
             let resolved = index < 0 ? columns + index : index
             guard resolved >= 0, resolved < columns else {
-                throw KernelError.file(path: path, message: "label column \(index) does not exist: the rows have \(columns) columns (0…\(columns - 1), or -1…-\(columns) from the end)")
+                throw KernelError.file(
+                    path: path,
+                    message:
+                        "label column \(index) does not exist: the rows have \(columns) columns (0…\(columns - 1), or -1…-\(columns) from the end)")
             }
             return resolved
         case .name(let name):
-            throw KernelError.file(path: path, message: "label='\(name)' names a column, but the file has no header row; give the label column's index instead")
+            throw KernelError.file(
+                path: path, message: "label='\(name)' names a column, but the file has no header row; give the label column's index instead")
         }
     }
 

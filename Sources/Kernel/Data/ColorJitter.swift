@@ -33,7 +33,8 @@ public struct ColorJitter: Transform {
         }
         if contrast > 0 || saturation > 0 {
             guard layout.channels == 1 || layout.channels == 3 else {
-                throw KernelError.invalidArgument(op: "ColorJitter", message: "contrast and saturation need gray (1) or RGB (3) channels, found \(layout.channels)")
+                throw KernelError.invalidArgument(
+                    op: "ColorJitter", message: "contrast and saturation need gray (1) or RGB (3) channels, found \(layout.channels)")
             }
         }
         return inputShape

@@ -26,7 +26,8 @@ public struct Cutout: Transform {
             throw KernelError.invalidArgument(op: "Cutout", message: "size and count must be positive, found size \(size) and count \(count)")
         }
         guard count <= layout.plane else {
-            throw KernelError.invalidArgument(op: "Cutout", message: "count must be at most the \(layout.plane) pixels of an image of \(layout.size), found \(count)")
+            throw KernelError.invalidArgument(
+                op: "Cutout", message: "count must be at most the \(layout.plane) pixels of an image of \(layout.size), found \(count)")
         }
         return inputShape
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Finds the project's `data/` directory, where bundled data sets such as `mnist5k` live.
@@ -26,7 +26,11 @@ public enum DataDirectory {
         }
         let starts = [executableDirectory(), currentDirectory()].compactMap { $0 }
         if let found = search(from: starts) { return found }
-        throw KernelError.file(path: "data", message: "cannot find rnx's data directory (a `data` folder holding `\(marker)`) above \(starts.joined(separator: " or ")); set RNX_DATA to its path")
+        throw KernelError.file(
+            path: "data",
+            message:
+                "cannot find rnx's data directory (a `data` folder holding `\(marker)`) above \(starts.joined(separator: " or ")); set RNX_DATA to its path"
+        )
     }
 
     /// The first `data` directory holding the marker, walking up from each of `starts` in turn.
@@ -58,14 +62,14 @@ public enum DataDirectory {
 
     private static func executableDirectory() -> String? {
         #if os(Linux)
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else { return nil }
-        let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var buffer = [CChar](repeating: 0, count: 4096)
+            let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+            guard length > 0 else { return nil }
+            let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         #else
-        guard let first = CommandLine.arguments.first, let resolved = realpath(first, nil) else { return nil }
-        defer { free(resolved) }
-        let path = String(cString: resolved)
+            guard let first = CommandLine.arguments.first, let resolved = realpath(first, nil) else { return nil }
+            defer { free(resolved) }
+            let path = String(cString: resolved)
         #endif
         return parent(of: path)
     }

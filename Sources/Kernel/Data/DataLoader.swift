@@ -37,8 +37,10 @@ public final class DataLoader {
     public let shard: DataShard?
 
     /// A loader over `dataset`; the transform is checked against the data's image shape right away.
-    public init(_ dataset: Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, transform: (any Transform)? = nil,
-                resize: ResizeSchedule? = nil, seed: UInt64? = nil, prefetch: Int = 2, shard: DataShard? = nil) throws {
+    public init(
+        _ dataset: Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false, transform: (any Transform)? = nil,
+        resize: ResizeSchedule? = nil, seed: UInt64? = nil, prefetch: Int = 2, shard: DataShard? = nil
+    ) throws {
         guard batchSize > 0 else {
             throw KernelError.invalidArgument(op: "DataLoader", message: "batch size must be positive, found \(batchSize)")
         }
@@ -47,7 +49,8 @@ public final class DataLoader {
         }
         let served = shard?.count(of: dataset.count) ?? dataset.count
         guard !dropLast || served >= batchSize else {
-            throw KernelError.invalidArgument(op: "DataLoader", message: "dropLast with batch size \(batchSize) leaves no batch from \(served) samples")
+            throw KernelError.invalidArgument(
+                op: "DataLoader", message: "dropLast with batch size \(batchSize) leaves no batch from \(served) samples")
         }
         self.dataset = dataset
         self.batchSize = batchSize
@@ -64,8 +67,9 @@ public final class DataLoader {
 
     /// The same loader (same seed unless `seed` is given) serving only `shard`'s part of each epoch.
     public func sharded(_ shard: DataShard, seed: UInt64? = nil) throws -> DataLoader {
-        try DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, transform: transform, resize: resize,
-                       seed: seed ?? self.seed, prefetch: prefetch, shard: shard)
+        try DataLoader(
+            dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, transform: transform, resize: resize,
+            seed: seed ?? self.seed, prefetch: prefetch, shard: shard)
     }
 
     /// Samples served in each epoch: the shard's part, or the whole data set.

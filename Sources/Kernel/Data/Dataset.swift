@@ -28,13 +28,15 @@ public struct Dataset: Sendable, CustomStringConvertible {
     /// Checks and wraps a sample-major pixel buffer; every loader ends here.
     init(values: [Float], sampleShape: [Int], labels: [Int], classNames: [String]?, name: String) throws {
         guard sampleShape.count == 3, sampleShape.allSatisfy({ $0 > 0 }) else {
-            throw KernelError.invalidArgument(op: "Dataset", message: "each image must have a shape [C, H, W] with positive sizes, found \(shapeString(sampleShape))")
+            throw KernelError.invalidArgument(
+                op: "Dataset", message: "each image must have a shape [C, H, W] with positive sizes, found \(shapeString(sampleShape))")
         }
         guard !labels.isEmpty else {
             throw KernelError.invalidArgument(op: "Dataset", message: "a data set needs at least one sample")
         }
         guard values.count == labels.count * Shape.count(sampleShape) else {
-            throw KernelError.shapeMismatch(op: "Dataset", expected: "one label per image", found: "\(values.count / Shape.count(sampleShape)) images and \(labels.count) labels")
+            throw KernelError.shapeMismatch(
+                op: "Dataset", expected: "one label per image", found: "\(values.count / Shape.count(sampleShape)) images and \(labels.count) labels")
         }
         let largest = labels.max() ?? 0
         if let negative = labels.firstIndex(where: { $0 < 0 }) {
@@ -44,12 +46,17 @@ public struct Dataset: Sendable, CustomStringConvertible {
         // 999999999) instead of building a billion names.
         guard classNames != nil || largest < Dataset.maximumDefaultClassCount else {
             let sample = labels.firstIndex(of: largest) ?? 0
-            throw KernelError.invalidArgument(op: "Dataset", message: "label \(largest) of sample \(sample) is too large to number the classes 0…\(largest); pass the class names if there really are that many")
+            throw KernelError.invalidArgument(
+                op: "Dataset",
+                message:
+                    "label \(largest) of sample \(sample) is too large to number the classes 0…\(largest); pass the class names if there really are that many"
+            )
         }
         let names = classNames ?? (0...largest).map(String.init)
         guard largest < names.count else {
             let sample = labels.firstIndex(of: largest) ?? 0
-            throw KernelError.invalidArgument(op: "Dataset", message: "label \(largest) of sample \(sample) is outside the \(names.count) classes \(names)")
+            throw KernelError.invalidArgument(
+                op: "Dataset", message: "label \(largest) of sample \(sample) is outside the \(names.count) classes \(names)")
         }
         self.name = name
         self.sampleShape = sampleShape
@@ -112,7 +119,8 @@ public struct Dataset: Sendable, CustomStringConvertible {
                 }
             }
         }
-        return Dataset(checked: name ?? self.name, sampleShape: sampleShape, values: picked, labels: indices.map { labels[$0] }, classNames: classNames)
+        return Dataset(
+            checked: name ?? self.name, sampleShape: sampleShape, values: picked, labels: indices.map { labels[$0] }, classNames: classNames)
     }
 
     /// Wraps parts already validated by another `Dataset`.

@@ -1,6 +1,8 @@
 extension Datasets {
     /// Fashion-MNIST's ten classes, labels 0…9 in the order of its README.
-    public static let fashionMNISTClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    public static let fashionMNISTClassNames = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
 
     /// Where Debian's package `dataset-fashion-mnist` installs the four gzipped IDX files.
     public static let fashionMNISTSystemRoot = "/usr/share/datasets/fashion-mnist"
@@ -12,14 +14,19 @@ extension Datasets {
     public static func fashionMNIST(root: String? = nil, train: Bool = true, interrupt: InterruptCheck? = nil) throws -> Dataset {
         let folder = root ?? fashionMNISTSystemRoot
         if root == nil && DataFiles.kind(folder) != .directory {
-            throw KernelError.file(path: folder, message: "Fashion-MNIST is not installed here; install it with `apt-get install dataset-fashion-mnist` or pass root= a folder holding its four IDX files")
+            throw KernelError.file(
+                path: folder,
+                message:
+                    "Fashion-MNIST is not installed here; install it with `apt-get install dataset-fashion-mnist` or pass root= a folder holding its four IDX files"
+            )
         }
         try DataFiles.requireDirectory(folder)
         let prefix = train ? "train" : "t10k"
         let images = try idxFile(in: folder, stem: "\(prefix)-images", kind: "idx3-ubyte", dataset: "Fashion-MNIST")
         let labels = try idxFile(in: folder, stem: "\(prefix)-labels", kind: "idx1-ubyte", dataset: "Fashion-MNIST")
-        return try idx(images: images, labels: labels, classNames: fashionMNISTClassNames,
-                       name: "fashion-mnist-" + (train ? "train" : "test"), interrupt: interrupt)
+        return try idx(
+            images: images, labels: labels, classNames: fashionMNISTClassNames,
+            name: "fashion-mnist-" + (train ? "train" : "test"), interrupt: interrupt)
     }
 
     /// The path of `<stem>-<kind>` in `folder`, plain or `.gz`, or with Kaggle's dot (`<stem>.<kind>`).

@@ -15,15 +15,21 @@ struct IDXFile {
         let expectedMagic = 0x0800 + rank
         let magicBytes = try input.read(upTo: 4)
         guard magicBytes.count == 4 else {
-            throw KernelError.file(path: path, message: "truncated: an IDX file starts with a 4-byte magic number, found only \(magicBytes.count) bytes")
+            throw KernelError.file(
+                path: path, message: "truncated: an IDX file starts with a 4-byte magic number, found only \(magicBytes.count) bytes")
         }
         let magic = bigEndian(magicBytes, at: 0)
         guard magic == expectedMagic else {
-            throw KernelError.file(path: path, message: "wrong magic number \(magic) (\(hex(magic))); an IDX \(role) file starts with \(expectedMagic) (\(hex(expectedMagic)): unsigned bytes, \(rank) dimension\(rank == 1 ? "" : "s"))")
+            throw KernelError.file(
+                path: path,
+                message:
+                    "wrong magic number \(magic) (\(hex(magic))); an IDX \(role) file starts with \(expectedMagic) (\(hex(expectedMagic)): unsigned bytes, \(rank) dimension\(rank == 1 ? "" : "s"))"
+            )
         }
         let header = try input.read(upTo: 4 * rank)
         guard header.count == 4 * rank else {
-            throw KernelError.file(path: path, message: "truncated header: expected \(rank) dimension sizes (\(4 * rank) bytes), found \(header.count) bytes")
+            throw KernelError.file(
+                path: path, message: "truncated header: expected \(rank) dimension sizes (\(4 * rank) bytes), found \(header.count) bytes")
         }
         let dimensions = (0..<rank).map { bigEndian(header, at: 4 * $0) }
         let (payload, overflow) = dimensions.reduce((1, false)) { partial, size in
@@ -36,7 +42,9 @@ struct IDXFile {
         }
         let bytes = try input.read(upTo: payload, cancellation: cancellation)
         guard bytes.count == payload else {
-            throw KernelError.file(path: path, message: "truncated: the header declares \(declared) (\(payload) bytes of \(role) data) but the file holds only \(bytes.count)")
+            throw KernelError.file(
+                path: path,
+                message: "truncated: the header declares \(declared) (\(payload) bytes of \(role) data) but the file holds only \(bytes.count)")
         }
         guard try !input.hasMoreData() else {
             throw KernelError.file(path: path, message: "unexpected data after the \(payload) bytes the header declares (\(declared))")

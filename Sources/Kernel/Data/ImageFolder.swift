@@ -39,7 +39,8 @@ extension Datasets {
             let folder = DataFiles.join(root, name)
             let listing = try imageListing(in: folder, cancellation: cancellation, root: root, found: files.count)
             guard !listing.images.isEmpty else {
-                throw KernelError.file(path: folder, message: "class folder holds no images" + (listing.skipped > 0 ? " (\(listing.skipped) other files skipped)" : ""))
+                throw KernelError.file(
+                    path: folder, message: "class folder holds no images" + (listing.skipped > 0 ? " (\(listing.skipped) other files skipped)" : ""))
             }
             files += listing.images
             labels += Array(repeating: label, count: listing.images.count)
@@ -57,8 +58,10 @@ extension Datasets {
     /// Decodes `files` in parallel into one sample-major buffer of [channels, H, W] images: H×W is `size`, or the first
     /// image's when nil (then every image must match it). Throws the first bad file in list order, or
     /// `LoadingInterrupted` naming `root` when `cancellation` stops it.
-    static func decodeImages(_ files: [String], size: ImageSize?, channels: Int, cancellation: LoadingCancellation, root: String,
-                             op: String) throws -> (values: [Float], sampleShape: [Int]) {
+    static func decodeImages(
+        _ files: [String], size: ImageSize?, channels: Int, cancellation: LoadingCancellation, root: String,
+        op: String
+    ) throws -> (values: [Float], sampleShape: [Int]) {
         guard let first = files.first else {
             throw KernelError.file(path: root, message: "holds no images")
         }
@@ -78,13 +81,15 @@ extension Datasets {
                         // Index 0 was decoded above, before the size of every image was known.
                         if index > 0 && cancellation.shouldStop() { return }
                         do {
-                            let (planes, found) = index == 0
+                            let (planes, found) =
+                                index == 0
                                 ? (firstPlanes, firstSize)
                                 : try ImageFile.decode(DataFiles.readAll(files[index]), channels: channels, path: files[index])
                             let fitted: [Float]
                             if size == nil {
                                 guard found == target else {
-                                    throw KernelError.file(path: files[index], message: "image is \(found) but \(first) is \(target); pass a size to resize them all")
+                                    throw KernelError.file(
+                                        path: files[index], message: "image is \(found) but \(first) is \(target); pass a size to resize them all")
                                 }
                                 fitted = planes
                             } else {
@@ -116,14 +121,18 @@ extension Datasets {
     /// The image files under `folder`, sorted, descending into sub-folders (each real folder once: see `imageFolder`).
     /// Stops before listing a folder when `cancellation` says so; `root` and `found` (the files found in earlier class
     /// folders) go into that error. Throws once more than `limit` entries have been listed.
-    static func imageFiles(in folder: String, cancellation: LoadingCancellation, root: String, found earlier: Int,
-                           limit: Int = entryLimit) throws -> [String] {
+    static func imageFiles(
+        in folder: String, cancellation: LoadingCancellation, root: String, found earlier: Int,
+        limit: Int = entryLimit
+    ) throws -> [String] {
         try imageListing(in: folder, cancellation: cancellation, root: root, found: earlier, limit: limit).images
     }
 
     /// `imageFiles`, with the number of files skipped because their extension is not an image's.
-    static func imageListing(in folder: String, cancellation: LoadingCancellation, root: String, found earlier: Int,
-                             limit: Int = entryLimit) throws -> (images: [String], skipped: Int) {
+    static func imageListing(
+        in folder: String, cancellation: LoadingCancellation, root: String, found earlier: Int,
+        limit: Int = entryLimit
+    ) throws -> (images: [String], skipped: Int) {
         var found: [String] = []
         var skipped = 0
         var visited = Set<DataFiles.Identity>()
@@ -192,8 +201,9 @@ enum ImageFit {
             (source, sourceSize) = averageBlocks(planes, channels: channels, size: from, block: block)
         }
         if sourceSize != scaled {
-            source = Bilinear.resize(source, planes: channels, height: sourceSize.height, width: sourceSize.width,
-                                     region: Bilinear.Region(top: 0, left: 0, height: sourceSize.height, width: sourceSize.width), to: scaled)
+            source = Bilinear.resize(
+                source, planes: channels, height: sourceSize.height, width: sourceSize.width,
+                region: Bilinear.Region(top: 0, left: 0, height: sourceSize.height, width: sourceSize.width), to: scaled)
         }
         if scaled == target { return source }
         let layout = ImageLayout(unchecked: channels, scaled)

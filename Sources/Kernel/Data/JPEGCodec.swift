@@ -1,8 +1,8 @@
 import CImageIO
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// JPEG decoding and encoding through libjpeg(-turbo).
@@ -46,8 +46,13 @@ enum JPEGCodec {
     /// A JPEG file's bytes for an image of 1 (gray) or 3 (RGB) interleaved channels; `quality` 1…100.
     static func encode(_ image: DecodedImage, quality: Int, path: String) throws -> [UInt8] {
         guard image.channels == 1 || image.channels == 3, image.pixels.count == image.width * image.height * image.channels,
-              let width = Int32(exactly: image.width), let height = Int32(exactly: image.height) else {
-            throw KernelError.invalidArgument(op: "JPEG encoding", message: "expected \(image.width)x\(image.height) pixels of 1 or 3 channels, found \(image.pixels.count) values of \(image.channels) channels")
+            let width = Int32(exactly: image.width), let height = Int32(exactly: image.height)
+        else {
+            throw KernelError.invalidArgument(
+                op: "JPEG encoding",
+                message:
+                    "expected \(image.width)x\(image.height) pixels of 1 or 3 channels, found \(image.pixels.count) values of \(image.channels) channels"
+            )
         }
         var result = rnx_jpeg_result()
         let status = image.pixels.withUnsafeBufferPointer { buffer in
@@ -72,7 +77,8 @@ enum JPEGCodec {
         case RNX_JPEG_DAMAGED:
             throw KernelError.file(path: path, message: "corrupt JPEG data: \(message)")
         case RNX_JPEG_TOO_LARGE:
-            throw KernelError.file(path: path, message: "JPEG of \(result.width)x\(result.height) pixels is larger than the \(ImageFile.maxPixels)-pixel limit")
+            throw KernelError.file(
+                path: path, message: "JPEG of \(result.width)x\(result.height) pixels is larger than the \(ImageFile.maxPixels)-pixel limit")
         case RNX_JPEG_OUT_OF_MEMORY:
             throw KernelError.file(path: path, message: "cannot \(action): \(message.isEmpty ? "out of memory" : message)")
         default:

@@ -3,8 +3,10 @@ extension Datasets {
     /// each plain or gzip-compressed. Images become [1, H, W] with pixels scaled to [0, 1].
     /// Fashion-MNIST, KMNIST and EMNIST use this format too; pass their `classNames`.
     /// `interrupt` is asked before each MiB read; when it returns true, loading throws `LoadingInterrupted`.
-    public static func idx(images imagesPath: String, labels labelsPath: String, classNames: [String] = digitClassNames, name: String? = nil,
-                           interrupt: InterruptCheck? = nil) throws -> Dataset {
+    public static func idx(
+        images imagesPath: String, labels labelsPath: String, classNames: [String] = digitClassNames, name: String? = nil,
+        interrupt: InterruptCheck? = nil
+    ) throws -> Dataset {
         let cancellation = LoadingCancellation(interrupt)
         let images = try IDXFile.read(path: imagesPath, rank: 3, role: "image", cancellation: cancellation)
         let labels = try IDXFile.read(path: labelsPath, rank: 1, role: "label", cancellation: cancellation)
@@ -13,10 +15,12 @@ extension Datasets {
             throw KernelError.file(path: labelsPath, message: "holds \(labels.dimensions[0]) labels but \(imagesPath) holds \(imageCount) images")
         }
         guard imageCount > 0, images.dimensions[1] > 0, images.dimensions[2] > 0 else {
-            throw KernelError.file(path: imagesPath, message: "holds no pixels (its header declares \(images.dimensions.map(String.init).joined(separator: "x")))")
+            throw KernelError.file(
+                path: imagesPath, message: "holds no pixels (its header declares \(images.dimensions.map(String.init).joined(separator: "x")))")
         }
         if let bad = labels.bytes.firstIndex(where: { Int($0) >= classNames.count }) {
-            throw KernelError.file(path: labelsPath, message: "label \(labels.bytes[bad]) of sample \(bad) is not one of the \(classNames.count) classes")
+            throw KernelError.file(
+                path: labelsPath, message: "label \(labels.bytes[bad]) of sample \(bad) is not one of the \(classNames.count) classes")
         }
         return try Dataset(
             values: PixelScale.unit(images.bytes),

@@ -1,19 +1,19 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A POSIX thread that can be joined, for the loader's prefetch worker.
 final class NativeThread {
     #if os(Linux)
-    /// The C entry point of a thread: receives the context pointer.
-    typealias Entry = @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
-    private var thread = pthread_t()
+        /// The C entry point of a thread: receives the context pointer.
+        typealias Entry = @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
+        private var thread = pthread_t()
     #else
-    /// The C entry point of a thread: receives the context pointer.
-    typealias Entry = @convention(c) (UnsafeMutableRawPointer) -> UnsafeMutableRawPointer?
-    private var thread: pthread_t?
+        /// The C entry point of a thread: receives the context pointer.
+        typealias Entry = @convention(c) (UnsafeMutableRawPointer) -> UnsafeMutableRawPointer?
+        private var thread: pthread_t?
     #endif
     private var joined = false
 
@@ -30,13 +30,14 @@ final class NativeThread {
     convenience init(_ body: @escaping () -> Void) throws {
         let box = Unmanaged.passRetained(ClosureBox(body))
         do {
-            try self.init(entry: { context in
-                let pointer: UnsafeMutableRawPointer? = context
-                guard let pointer else { return nil }
-                let box = Unmanaged<ClosureBox>.fromOpaque(pointer).takeRetainedValue()
-                box.body()
-                return nil
-            }, context: box.toOpaque())
+            try self.init(
+                entry: { context in
+                    let pointer: UnsafeMutableRawPointer? = context
+                    guard let pointer else { return nil }
+                    let box = Unmanaged<ClosureBox>.fromOpaque(pointer).takeRetainedValue()
+                    box.body()
+                    return nil
+                }, context: box.toOpaque())
         } catch {
             box.release()
             throw error
@@ -48,9 +49,9 @@ final class NativeThread {
         guard !joined else { return }
         joined = true
         #if os(Linux)
-        pthread_join(thread, nil)
+            pthread_join(thread, nil)
         #else
-        if let thread { pthread_join(thread, nil) }
+            if let thread { pthread_join(thread, nil) }
         #endif
     }
 

@@ -16,10 +16,13 @@ public struct Normalize: Transform {
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let layout = try ImageLayout(inputShape, op: "Normalize")
         guard mean.count == layout.channels, std.count == layout.channels else {
-            throw KernelError.shapeMismatch(op: "Normalize", expected: "\(layout.channels) means and standard deviations (one per channel)", found: "\(mean.count) means and \(std.count) standard deviations")
+            throw KernelError.shapeMismatch(
+                op: "Normalize", expected: "\(layout.channels) means and standard deviations (one per channel)",
+                found: "\(mean.count) means and \(std.count) standard deviations")
         }
         guard std.allSatisfy({ $0 > 0 && $0.isFinite }), mean.allSatisfy(\.isFinite) else {
-            throw KernelError.invalidArgument(op: "Normalize", message: "standard deviations must be positive and means finite, found mean \(mean) and std \(std)")
+            throw KernelError.invalidArgument(
+                op: "Normalize", message: "standard deviations must be positive and means finite, found mean \(mean) and std \(std)")
         }
         return inputShape
     }

@@ -39,11 +39,14 @@ public struct RandomCrop: Transform {
             throw KernelError.invalidArgument(op: "RandomCrop", message: "padding \(padding) is too large for an image of \(layout.size)")
         }
         guard size.height <= paddedHeight, size.width <= paddedWidth else {
-            throw KernelError.invalidArgument(op: "RandomCrop", message: "crop \(size) does not fit in an image of \(layout.size) padded by \(padding)")
+            throw KernelError.invalidArgument(
+                op: "RandomCrop", message: "crop \(size) does not fit in an image of \(layout.size) padded by \(padding)")
         }
         if mode == .reflect {
             guard padding < layout.height, padding < layout.width else {
-                throw KernelError.invalidArgument(op: "RandomCrop", message: "reflect padding of \(padding) needs an image larger than \(padding) pixels on each side, found \(layout.size)")
+                throw KernelError.invalidArgument(
+                    op: "RandomCrop",
+                    message: "reflect padding of \(padding) needs an image larger than \(padding) pixels on each side, found \(layout.size)")
             }
         }
         return shape

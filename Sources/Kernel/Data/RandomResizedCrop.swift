@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Cuts out a random region covering `scale` of the image area with aspect ratio in `ratio`, and resizes
@@ -53,8 +53,10 @@ public struct RandomResizedCrop: Transform {
             let targetArea = area * (scale.lowerBound + (scale.upperBound - scale.lowerBound) * generator.uniform())
             let aspect = expf(logLow + (logHigh - logLow) * generator.uniform())
             // An extreme ratio can make a side infinite or beyond Int: such a region does not fit either.
-            if let width = NNChecks.roundedInt((targetArea * aspect).squareRoot()), let height = NNChecks.roundedInt((targetArea / aspect).squareRoot()),
-               width > 0, width <= image.width, height > 0, height <= image.height {
+            if let width = NNChecks.roundedInt((targetArea * aspect).squareRoot()),
+                let height = NNChecks.roundedInt((targetArea / aspect).squareRoot()),
+                width > 0, width <= image.width, height > 0, height <= image.height
+            {
                 let top = generator.int(below: image.height - height + 1)
                 let left = generator.int(below: image.width - width + 1)
                 return Bilinear.Region(top: top, left: left, height: height, width: width)

@@ -21,12 +21,17 @@ public struct RandomSubset: Transform {
             throw KernelError.invalidArgument(op: "RandomSubset", message: "needs at least one transform to choose from")
         }
         guard count >= 0, count <= transforms.count else {
-            throw KernelError.invalidArgument(op: "RandomSubset", message: "count must be between 0 and the \(transforms.count) transforms, found \(count)")
+            throw KernelError.invalidArgument(
+                op: "RandomSubset", message: "count must be between 0 and the \(transforms.count) transforms, found \(count)")
         }
         for (index, transform) in transforms.enumerated() {
             let shape = try transform.outputShape(for: inputShape)
             guard shape == inputShape else {
-                throw KernelError.invalidArgument(op: "RandomSubset", message: "transform \(index + 1) changes the image shape from \(shapeString(inputShape)) to \(shapeString(shape)); every transform chosen at random must keep it")
+                throw KernelError.invalidArgument(
+                    op: "RandomSubset",
+                    message:
+                        "transform \(index + 1) changes the image shape from \(shapeString(inputShape)) to \(shapeString(shape)); every transform chosen at random must keep it"
+                )
             }
         }
         return inputShape

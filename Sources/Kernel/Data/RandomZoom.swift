@@ -17,7 +17,8 @@ public struct RandomZoom: Transform {
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         _ = try ImageLayout(inputShape, op: "RandomZoom")
         guard scale.lowerBound > 0, scale.upperBound.isFinite else {
-            throw KernelError.invalidArgument(op: "RandomZoom", message: "zoom factors must be positive and finite, found \(scale.lowerBound)…\(scale.upperBound)")
+            throw KernelError.invalidArgument(
+                op: "RandomZoom", message: "zoom factors must be positive and finite, found \(scale.lowerBound)…\(scale.upperBound)")
         }
         guard fill.isFinite else {
             throw KernelError.invalidArgument(op: "RandomZoom", message: "fill must be a finite number, found \(fill)")
@@ -42,15 +43,18 @@ public struct RandomZoom: Transform {
         if factor >= 1 {
             let height = side(layout.height, 1 / factor)
             let width = side(layout.width, 1 / factor)
-            let region = Bilinear.Region(top: offset(layout.height - height, rowDraw), left: offset(layout.width - width, columnDraw),
-                                         height: height, width: width)
+            let region = Bilinear.Region(
+                top: offset(layout.height - height, rowDraw), left: offset(layout.width - width, columnDraw),
+                height: height, width: width)
             if height == layout.height && width == layout.width { return image }
-            let data = Bilinear.resize(image.data, planes: layout.channels, height: layout.height, width: layout.width, region: region, to: layout.size)
+            let data = Bilinear.resize(
+                image.data, planes: layout.channels, height: layout.height, width: layout.width, region: region, to: layout.size)
             return Tensor(unchecked: image.shape, data: data)
         }
         let inner = ImageSize(height: side(layout.height, factor), width: side(layout.width, factor))
-        let small = Bilinear.resize(image.data, planes: layout.channels, height: layout.height, width: layout.width,
-                                    region: Bilinear.Region(top: 0, left: 0, height: layout.height, width: layout.width), to: inner)
+        let small = Bilinear.resize(
+            image.data, planes: layout.channels, height: layout.height, width: layout.width,
+            region: Bilinear.Region(top: 0, left: 0, height: layout.height, width: layout.width), to: inner)
         let top = offset(layout.height - inner.height, rowDraw)
         let left = offset(layout.width - inner.width, columnDraw)
         var data = [Float](repeating: fill, count: image.data.count)

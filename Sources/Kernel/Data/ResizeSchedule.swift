@@ -21,7 +21,8 @@ public struct ResizeSchedule: Sendable, Equatable {
         for (index, phase) in phases.enumerated() {
             try phase.size.validate(op: "ResizeSchedule")
             guard phase.startEpoch >= 0, index == 0 || phase.startEpoch > phases[index - 1].startEpoch else {
-                throw KernelError.invalidArgument(op: "ResizeSchedule", message: "phase start epochs must be non-negative and increasing, found \(phases.map(\.startEpoch))")
+                throw KernelError.invalidArgument(
+                    op: "ResizeSchedule", message: "phase start epochs must be non-negative and increasing, found \(phases.map(\.startEpoch))")
             }
         }
         self.phases = phases.map { Phase(startEpoch: $0.startEpoch, size: $0.size) }

@@ -31,8 +31,9 @@ public struct Resize: Transform {
         if height == size.height && width == size.width { return image }
         let planes = image.count / (height * width)
         try Shape.validate([planes, size.height, size.width], op: "Resize")
-        let data = Bilinear.resize(image.data, planes: planes, height: height, width: width,
-                                   region: Bilinear.Region(top: 0, left: 0, height: height, width: width), to: size)
+        let data = Bilinear.resize(
+            image.data, planes: planes, height: height, width: width,
+            region: Bilinear.Region(top: 0, left: 0, height: height, width: width), to: size)
         return Tensor(unchecked: Array(image.shape.dropLast(2)) + [size.height, size.width], data: data)
     }
 }

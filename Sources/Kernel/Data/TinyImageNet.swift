@@ -17,8 +17,10 @@ extension Datasets {
     ///   so a quick experiment does not decode all 100,000.
     /// - `size`, `channels` and `interrupt` as for `imageFolder`; non-image files in the image folders are skipped
     ///   and counted in the data set's name.
-    public static func tinyImageNet(root: String, train: Bool = true, size: ImageSize? = nil, channels: Int = 3, limit: Int? = nil,
-                                    seed: UInt64 = 0, interrupt: InterruptCheck? = nil) throws -> Dataset {
+    public static func tinyImageNet(
+        root: String, train: Bool = true, size: ImageSize? = nil, channels: Int = 3, limit: Int? = nil,
+        seed: UInt64 = 0, interrupt: InterruptCheck? = nil
+    ) throws -> Dataset {
         let op = "tinyImageNet"
         guard channels == 1 || channels == 3 else {
             throw KernelError.invalidArgument(op: op, message: "images have 1 (gray) or 3 (RGB) channels, found \(channels)")
@@ -71,9 +73,13 @@ extension Datasets {
         if DataFiles.kind(listPath) == .missing {
             let trainFolder = DataFiles.join(root, "train")
             guard DataFiles.kind(trainFolder) == .directory else {
-                throw KernelError.file(path: root, message: "is not a Tiny ImageNet folder: it has neither wnids.txt nor train/ (expected the layout of tiny-imagenet-200.zip)")
+                throw KernelError.file(
+                    path: root,
+                    message: "is not a Tiny ImageNet folder: it has neither wnids.txt nor train/ (expected the layout of tiny-imagenet-200.zip)")
             }
-            wnids = try DataFiles.entries(of: trainFolder).filter { !$0.hasPrefix(".") && DataFiles.kind(DataFiles.join(trainFolder, $0)) == .directory }
+            wnids = try DataFiles.entries(of: trainFolder).filter {
+                !$0.hasPrefix(".") && DataFiles.kind(DataFiles.join(trainFolder, $0)) == .directory
+            }
         } else {
             wnids = try TextLines.read(listPath).map { $0.text.trimmingSpaces() }.filter { !$0.isEmpty }
         }
@@ -121,7 +127,8 @@ extension Datasets {
             let fields = line.text.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
             if fields.allSatisfy(\.isEmpty) { continue }
             guard fields.count >= 2, !fields[0].isEmpty else {
-                throw KernelError.file(path: annotations, message: "line \(line.number): expected '<file>\\t<wnid>\\t<box>', found '\(line.text.prefix(80))'")
+                throw KernelError.file(
+                    path: annotations, message: "line \(line.number): expected '<file>\\t<wnid>\\t<box>', found '\(line.text.prefix(80))'")
             }
             guard let label = labelOf[fields[1]] else {
                 throw KernelError.file(path: annotations, message: "line \(line.number): class \(fields[1]) is not in wnids.txt")

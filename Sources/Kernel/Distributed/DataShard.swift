@@ -17,7 +17,8 @@ public struct DataShard: Equatable, Sendable {
     /// Rank `rank` of `worldSize`; throws when the rank is out of range.
     public init(rank: Int, worldSize: Int, padded: Bool) throws {
         guard worldSize >= 1, (0..<worldSize).contains(rank) else {
-            throw KernelError.invalidArgument(op: "DataShard", message: "rank must be in 0..<\(worldSize) with at least 1 rank, found rank \(rank) of \(worldSize)")
+            throw KernelError.invalidArgument(
+                op: "DataShard", message: "rank must be in 0..<\(worldSize) with at least 1 rank, found rank \(rank) of \(worldSize)")
         }
         self.rank = rank
         self.worldSize = worldSize

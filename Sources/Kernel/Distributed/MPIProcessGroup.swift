@@ -40,8 +40,10 @@ final class MPIProcessGroup: ProcessGroup {
     }
 
     /// Runs a C call that fills a message buffer when it returns non-zero, and throws that message.
-    fileprivate static func checked(_ error: (String) -> DistributedError,
-                                _ call: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws {
+    fileprivate static func checked(
+        _ error: (String) -> DistributedError,
+        _ call: (UnsafeMutablePointer<CChar>, Int) -> Int32
+    ) throws {
         var message = [CChar](repeating: 0, count: 1024)
         let code = message.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }

@@ -43,10 +43,10 @@ public enum Safetensors {
                 try sink.write(header)
                 for entry in tensors {
                     #if _endian(little)
-                    try entry.tensor.data.withUnsafeBytes { try sink.write($0) }
+                        try entry.tensor.data.withUnsafeBytes { try sink.write($0) }
                     #else
-                    let swapped = entry.tensor.data.map { $0.bitPattern.littleEndian }
-                    try swapped.withUnsafeBytes { try sink.write($0) }
+                        let swapped = entry.tensor.data.map { $0.bitPattern.littleEndian }
+                        try swapped.withUnsafeBytes { try sink.write($0) }
                     #endif
                 }
             }
@@ -58,16 +58,22 @@ public enum Safetensors {
         let file = try ReadOnlyFile(path: path)
         defer { file.close() }
         guard file.size >= 8 else {
-            throw KernelError.file(path: path, message: "not a safetensors file: it is \(file.size) bytes long, shorter than the 8-byte header length")
+            throw KernelError.file(
+                path: path, message: "not a safetensors file: it is \(file.size) bytes long, shorter than the 8-byte header length")
         }
         let lengthBytes = try file.read(offset: 0, count: 8)
         let declared = lengthBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         guard declared <= UInt64(maxHeaderBytes) else {
-            throw KernelError.file(path: path, message: "not a safetensors file: declared header length \(declared) exceeds the limit of \(maxHeaderBytes) bytes")
+            throw KernelError.file(
+                path: path, message: "not a safetensors file: declared header length \(declared) exceeds the limit of \(maxHeaderBytes) bytes")
         }
         let headerLength = Int(declared)
         guard headerLength <= file.size - 8 else {
-            throw KernelError.file(path: path, message: "truncated or not a safetensors file: declared header length \(headerLength) exceeds the \(file.size - 8) bytes after the length field")
+            throw KernelError.file(
+                path: path,
+                message:
+                    "truncated or not a safetensors file: declared header length \(headerLength) exceeds the \(file.size - 8) bytes after the length field"
+            )
         }
         let header = try file.read(offset: 8, count: headerLength)
         let dataStart = 8 + headerLength
@@ -186,17 +192,22 @@ struct HeaderLayout {
         var previous: Entry?
         for entry in entries {
             if entry.begin < expectedBegin, let previous {
-                throw HeaderError(message: "tensor \"\(entry.name)\" (bytes \(entry.begin)..<\(entry.end)) overlaps tensor \"\(previous.name)\" (bytes \(previous.begin)..<\(previous.end))")
+                throw HeaderError(
+                    message:
+                        "tensor \"\(entry.name)\" (bytes \(entry.begin)..<\(entry.end)) overlaps tensor \"\(previous.name)\" (bytes \(previous.begin)..<\(previous.end))"
+                )
             }
             if entry.begin > expectedBegin {
                 let after = previous.map { "after tensor \"\($0.name)\"" } ?? "at the start of the data section"
-                throw HeaderError(message: "the data is not contiguous: \(entry.begin - expectedBegin) unused bytes \(after), before tensor \"\(entry.name)\"")
+                throw HeaderError(
+                    message: "the data is not contiguous: \(entry.begin - expectedBegin) unused bytes \(after), before tensor \"\(entry.name)\"")
             }
             expectedBegin = entry.end
             previous = entry
         }
         guard expectedBegin == dataLength else {
-            throw HeaderError(message: "the tensors cover \(expectedBegin) bytes but the data section has \(dataLength) bytes (truncated file or trailing garbage)")
+            throw HeaderError(
+                message: "the tensors cover \(expectedBegin) bytes but the data section has \(dataLength) bytes (truncated file or trailing garbage)")
         }
         self.entries = entries
         self.metadata = metadata
@@ -216,7 +227,8 @@ struct HeaderLayout {
             throw HeaderError(message: "tensor \"\(name)\": \"dtype\" must be a string")
         }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-            throw HeaderError(message: "tensor \"\(name)\" has dtype \(dtypeName), which rnx cannot load (supported: \(SafetensorsDType.supportedList))")
+            throw HeaderError(
+                message: "tensor \"\(name)\" has dtype \(dtypeName), which rnx cannot load (supported: \(SafetensorsDType.supportedList))")
         }
         guard case let .array(shapeValues) = try field("shape") else {
             throw HeaderError(message: "tensor \"\(name)\": \"shape\" must be an array of sizes")
@@ -234,19 +246,24 @@ struct HeaderLayout {
             overflow = overflow || overflowed
         }
         guard case let .array(offsetValues) = try field("data_offsets"), offsetValues.count == 2,
-              case let .integer(begin) = offsetValues[0], case let .integer(end) = offsetValues[1] else {
+            case let .integer(begin) = offsetValues[0], case let .integer(end) = offsetValues[1]
+        else {
             throw HeaderError(message: "tensor \"\(name)\": \"data_offsets\" must be two integers [begin, end]")
         }
         guard begin >= 0, begin <= end else {
             throw HeaderError(message: "tensor \"\(name)\" has invalid data_offsets [\(begin), \(end)]")
         }
         guard end <= dataLength else {
-            throw HeaderError(message: "tensor \"\(name)\" has data_offsets [\(begin), \(end)] beyond the \(dataLength)-byte data section (truncated file?)")
+            throw HeaderError(
+                message: "tensor \"\(name)\" has data_offsets [\(begin), \(end)] beyond the \(dataLength)-byte data section (truncated file?)")
         }
         let (byteCount, byteOverflow) = elementCount.multipliedReportingOverflow(by: dtype.size)
         guard !overflow, !byteOverflow, byteCount == end - begin else {
             let declared = overflow || byteOverflow ? "more than 2^63" : "\(byteCount)"
-            throw HeaderError(message: "tensor \"\(name)\" of shape \(shapeString(shape)) and dtype \(dtype.rawValue) needs \(declared) bytes, but its data_offsets span \(end - begin)")
+            throw HeaderError(
+                message:
+                    "tensor \"\(name)\" of shape \(shapeString(shape)) and dtype \(dtype.rawValue) needs \(declared) bytes, but its data_offsets span \(end - begin)"
+            )
         }
         return Entry(name: name, dtype: dtype, shape: shape, elementCount: elementCount, begin: begin, end: end)
     }

@@ -11,7 +11,8 @@ public final class Activation: Layer {
         self.function = function.lowercased()
         try super.init(name: name)
         guard Activation.knownNames.contains(self.function) else {
-            throw KernelError.invalidArgument(op: "Activation", message: "unknown activation '\(function)'; known: \(Activation.knownNames.joined(separator: ", "))")
+            throw KernelError.invalidArgument(
+                op: "Activation", message: "unknown activation '\(function)'; known: \(Activation.knownNames.joined(separator: ", "))")
         }
     }
 
@@ -107,7 +108,9 @@ public final class Softmax: Layer {
     public init(axis: Int = -1, name: String? = nil) throws {
         self.axis = axis
         try super.init(name: name)
-        guard axis != 0 else { throw KernelError.invalidArgument(op: "Softmax", message: "axis 0 is the batch; use -1 for the last axis or 1 for channels") }
+        guard axis != 0 else {
+            throw KernelError.invalidArgument(op: "Softmax", message: "axis 0 is the batch; use -1 for the last axis or 1 for channels")
+        }
     }
 
     override public var typeName: String { "Softmax" }

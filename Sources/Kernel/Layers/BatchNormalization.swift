@@ -23,15 +23,18 @@ public final class BatchNormalization: Layer {
     public private(set) var runningVar: Tensor?
 
     /// A batch-norm layer with PyTorch's defaults.
-    public init(momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true, scaleInitializer: Initializer = .ones,
-                name: String? = nil) throws {
+    public init(
+        momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true, scaleInitializer: Initializer = .ones,
+        name: String? = nil
+    ) throws {
         self.momentum = momentum
         self.epsilon = epsilon
         self.affine = affine
         self.scaleInitializer = scaleInitializer
         try super.init(name: name)
         guard momentum >= 0, momentum <= 1 else {
-            throw KernelError.invalidArgument(op: "BatchNormalization", message: "momentum must be in [0, 1] (PyTorch convention: the weight of the new batch), found \(momentum)")
+            throw KernelError.invalidArgument(
+                op: "BatchNormalization", message: "momentum must be in [0, 1] (PyTorch convention: the weight of the new batch), found \(momentum)")
         }
         guard epsilon > 0, epsilon.isFinite else {
             throw KernelError.invalidArgument(op: "BatchNormalization", message: "epsilon must be a positive number, found \(epsilon)")
@@ -48,7 +51,8 @@ public final class BatchNormalization: Layer {
             throw KernelError.shapeMismatch(op: "", expected: "an image [C, H, W] or features [C]", found: shapeString(input))
         }
         if let runningMean, runningMean.shape[0] != input[0] {
-            throw KernelError.shapeMismatch(op: "", expected: "\(runningMean.shape[0]) channels (the layer was built for them)", found: "\(shapeString(input)) with \(input[0])")
+            throw KernelError.shapeMismatch(
+                op: "", expected: "\(runningMean.shape[0]) channels (the layer was built for them)", found: "\(shapeString(input)) with \(input[0])")
         }
         return input
     }
@@ -75,8 +79,9 @@ public final class BatchNormalization: Layer {
     private func forward(_ x: Tensor, context: ForwardContext, thenReLU: Bool) throws -> Tensor {
         guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
         // A frozen batch norm keeps its statistics, as in Keras: fine-tuning must not disturb them.
-        return try x.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                               training: context.training && trainable, momentum: momentum, eps: epsilon, thenReLU: thenReLU)
+        return try x.batchNorm(
+            weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+            training: context.training && trainable, momentum: momentum, eps: epsilon, thenReLU: thenReLU)
     }
 
     /// `forward(x)` (then ReLU when `thenReLU`) in training on a blocked input (see `channelBlockedBatchNorm`), the
@@ -84,8 +89,9 @@ public final class BatchNormalization: Layer {
     /// blocks of 16).
     func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
         guard context.training, trainable, let runningMean, let runningVar else { return nil }
-        return inputs[0].channelBlockedBatchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                                                 momentum: momentum, eps: epsilon, thenReLU: thenReLU)
+        return inputs[0].channelBlockedBatchNorm(
+            weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+            momentum: momentum, eps: epsilon, thenReLU: thenReLU)
     }
 
     /// Per channel (scale, shift) with which evaluation mode computes `x·scale + shift`: the running statistics and the
@@ -101,7 +107,8 @@ public final class BatchNormalization: Layer {
     }
 
     override public var buffers: [NamedTensor] {
-        [runningMean.map { NamedTensor(name: "running_mean", tensor: $0) }, runningVar.map { NamedTensor(name: "running_var", tensor: $0) }].compactMap { $0 }
+        [runningMean.map { NamedTensor(name: "running_mean", tensor: $0) }, runningVar.map { NamedTensor(name: "running_var", tensor: $0) }]
+            .compactMap { $0 }
     }
 }
 

@@ -24,18 +24,23 @@ public final class Conv2D: Layer {
     public private(set) var bias: Tensor?
 
     /// A convolution with square kernels, strides and dilation.
-    public convenience init(filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilation: Int = 1,
-                            useBias: Bool = true, weightInitializer: Initializer = .pytorchDefault,
-                            biasInitializer: Initializer = .pytorchDefault, name: String? = nil) throws {
-        try self.init(filters: filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
-                      dilation: (dilation, dilation), useBias: useBias, weightInitializer: weightInitializer,
-                      biasInitializer: biasInitializer, name: name)
+    public convenience init(
+        filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilation: Int = 1,
+        useBias: Bool = true, weightInitializer: Initializer = .pytorchDefault,
+        biasInitializer: Initializer = .pytorchDefault, name: String? = nil
+    ) throws {
+        try self.init(
+            filters: filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
+            dilation: (dilation, dilation), useBias: useBias, weightInitializer: weightInitializer,
+            biasInitializer: biasInitializer, name: name)
     }
 
     /// A convolution with (height, width) kernel, strides and dilation.
-    public init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
-                dilation: (Int, Int) = (1, 1), useBias: Bool = true, weightInitializer: Initializer = .pytorchDefault,
-                biasInitializer: Initializer = .pytorchDefault, name: String? = nil) throws {
+    public init(
+        filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+        dilation: (Int, Int) = (1, 1), useBias: Bool = true, weightInitializer: Initializer = .pytorchDefault,
+        biasInitializer: Initializer = .pytorchDefault, name: String? = nil
+    ) throws {
         self.filters = filters
         self.kernelSize = kernelSize
         self.strides = strides
@@ -45,7 +50,8 @@ public final class Conv2D: Layer {
         self.weightInitializer = weightInitializer
         self.biasInitializer = biasInitializer
         try super.init(name: name)
-        for (what, pair, minimum) in [("kernel size", kernelSize, 1), ("strides", strides, 1), ("dilation", dilation, 1)] where pair.0 < minimum || pair.1 < minimum {
+        for (what, pair, minimum) in [("kernel size", kernelSize, 1), ("strides", strides, 1), ("dilation", dilation, 1)]
+        where pair.0 < minimum || pair.1 < minimum {
             throw KernelError.invalidArgument(op: "Conv2D", message: "\(what) must be positive, found (\(pair.0), \(pair.1))")
         }
         guard filters > 0 else { throw KernelError.invalidArgument(op: "Conv2D", message: "filters must be positive, found \(filters)") }
@@ -72,9 +78,11 @@ public final class Conv2D: Layer {
             throw KernelError.shapeMismatch(op: "", expected: "an image [C, H, W]", found: shapeString(input))
         }
         if let weight, weight.shape[1] != input[0] {
-            throw KernelError.shapeMismatch(op: "", expected: "\(weight.shape[1]) input channels (the layer was built for them)", found: "\(shapeString(input)) with \(input[0])")
+            throw KernelError.shapeMismatch(
+                op: "", expected: "\(weight.shape[1]) input channels (the layer was built for them)", found: "\(shapeString(input)) with \(input[0])")
         }
-        let geometry = try WindowGeometry(height: input[1], width: input[2], kernel: kernelSize, stride: strides, dilation: dilation, padding: padding)
+        let geometry = try WindowGeometry(
+            height: input[1], width: input[2], kernel: kernelSize, stride: strides, dilation: dilation, padding: padding)
         return [filters, geometry.outHeight, geometry.outWidth]
     }
 
@@ -96,7 +104,8 @@ public final class Conv2D: Layer {
         guard x.rank == 4 else {
             throw KernelError.shapeMismatch(op: "", expected: "a batch of images [N, C, H, W]", found: shapeString(x.shape))
         }
-        let geometry = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation, padding: padding)
+        let geometry = try WindowGeometry(
+            height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation, padding: padding)
         // "same" with an odd total pads one more pixel at the bottom/right; conv2d pads symmetrically, so add it here.
         x = try x.padEnd(axis: 2, count: geometry.padBottom - geometry.padTop, value: 0)
         x = try x.padEnd(axis: 3, count: geometry.padRight - geometry.padLeft, value: 0)
@@ -109,11 +118,13 @@ public final class Conv2D: Layer {
     func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
         let x = inputs[0]
         guard !thenReLU, let weight, x.rank == 4 else { return nil }
-        let geometry = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
-                                          padding: padding)
+        let geometry = try WindowGeometry(
+            height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
+            padding: padding)
         guard geometry.padBottom == geometry.padTop, geometry.padRight == geometry.padLeft else { return nil }
-        return try x.channelBlockedConv2d(weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft),
-                                          dilation: dilation, preferBlockedOutput: preferBlockedOutput)
+        return try x.channelBlockedConv2d(
+            weight: weight, bias: bias, stride: strides, padding: (geometry.padTop, geometry.padLeft),
+            dilation: dilation, preferBlockedOutput: preferBlockedOutput)
     }
 
     /// `batchNorm(forward(x))` in evaluation mode, then ReLU when `relu`, as one convolution off the tape: the batch
@@ -121,31 +132,37 @@ public final class Conv2D: Layer {
     /// to float rounding; for inference without gradients only.
     func forwardFolded(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool) throws -> Tensor {
         let (convolution, x) = try folded(input, batchNorm: batchNorm, relu: relu)
-        return try x.conv2dInference(weight: convolution.weight, weightShape: convolution.weightShape, bias: convolution.bias,
-                                     stride: convolution.stride, padding: convolution.padding, dilation: convolution.dilation,
-                                     relu: relu)
+        return try x.conv2dInference(
+            weight: convolution.weight, weightShape: convolution.weightShape, bias: convolution.bias,
+            stride: convolution.stride, padding: convolution.padding, dilation: convolution.dilation,
+            relu: relu)
     }
 
     /// `forwardFolded` of this layer, then of `next` on its result (the model runs a convolution whose batch norm and
     /// ReLU feed only another such layer this way): between two convolutions the feature map stays in oneDNN's layout.
-    func forwardFoldedChain(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool,
-                            next: any FoldsFollowingBatchNorm, nextBatchNorm: BatchNormalization, nextReLU: Bool) throws -> Tensor {
+    func forwardFoldedChain(
+        _ input: Tensor, batchNorm: BatchNormalization, relu: Bool,
+        next: any FoldsFollowingBatchNorm, nextBatchNorm: BatchNormalization, nextReLU: Bool
+    ) throws -> Tensor {
         guard let next = next as? Conv2D else {
             return try next.forwardFolded(try forwardFolded(input, batchNorm: batchNorm, relu: relu), batchNorm: nextBatchNorm, relu: nextReLU)
         }
         let (first, x) = try folded(input, batchNorm: batchNorm, relu: relu)
-        let geometry = try WindowGeometry(height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
-                                          padding: .explicit(rows: first.padding.0, columns: first.padding.1))
+        let geometry = try WindowGeometry(
+            height: x.shape[2], width: x.shape[3], kernel: kernelSize, stride: strides, dilation: dilation,
+            padding: .explicit(rows: first.padding.0, columns: first.padding.1))
         let middleShape = [x.shape[0], filters, geometry.outHeight, geometry.outWidth]
-        let nextGeometry = try WindowGeometry(height: middleShape[2], width: middleShape[3], kernel: next.kernelSize, stride: next.strides,
-                                              dilation: next.dilation, padding: next.padding)
+        let nextGeometry = try WindowGeometry(
+            height: middleShape[2], width: middleShape[3], kernel: next.kernelSize, stride: next.strides,
+            dilation: next.dilation, padding: next.padding)
         // An odd "same" padding needs an extra row or column added to the feature map: run the two apart.
         guard nextGeometry.padBottom == nextGeometry.padTop, nextGeometry.padRight == nextGeometry.padLeft else {
             let middle = try forwardFolded(input, batchNorm: batchNorm, relu: relu)
             return try next.forwardFolded(middle, batchNorm: nextBatchNorm, relu: nextReLU)
         }
-        let second = try next.foldedConvolution(batchNorm: nextBatchNorm, relu: nextReLU,
-                                                padding: (nextGeometry.padTop, nextGeometry.padLeft))
+        let second = try next.foldedConvolution(
+            batchNorm: nextBatchNorm, relu: nextReLU,
+            padding: (nextGeometry.padTop, nextGeometry.padLeft))
         return try x.conv2dInferenceChain(first, second)
     }
 
@@ -154,7 +171,8 @@ public final class Conv2D: Layer {
         guard input.rank == 4 else {
             throw KernelError.shapeMismatch(op: "", expected: "a batch of images [N, C, H, W]", found: shapeString(input.shape))
         }
-        let geometry = try WindowGeometry(height: input.shape[2], width: input.shape[3], kernel: kernelSize, stride: strides, dilation: dilation, padding: padding)
+        let geometry = try WindowGeometry(
+            height: input.shape[2], width: input.shape[3], kernel: kernelSize, stride: strides, dilation: dilation, padding: padding)
         var x = try input.padEnd(axis: 2, count: geometry.padBottom - geometry.padTop, value: 0)
         x = try x.padEnd(axis: 3, count: geometry.padRight - geometry.padLeft, value: 0)
         return (try foldedConvolution(batchNorm: batchNorm, relu: relu, padding: (geometry.padTop, geometry.padLeft)), x)
@@ -174,8 +192,9 @@ public final class Conv2D: Layer {
             for i in (o * perFilter)..<((o + 1) * perFilter) { foldedWeight[i] *= scale[o] }
             foldedBias[o] = (bias?.data[o] ?? 0) * scale[o] + shift[o]
         }
-        return FoldedConvolution(weight: foldedWeight, weightShape: weight.shape, bias: foldedBias, stride: strides,
-                                 padding: symmetric, dilation: dilation, relu: relu)
+        return FoldedConvolution(
+            weight: foldedWeight, weightShape: weight.shape, bias: foldedBias, stride: strides,
+            padding: symmetric, dilation: dilation, relu: relu)
     }
 
     override public var weights: [NamedTensor] {

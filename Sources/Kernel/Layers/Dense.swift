@@ -15,8 +15,10 @@ public final class Dense: Layer {
     public private(set) var bias: Tensor?
 
     /// A dense layer with `units` outputs.
-    public init(units: Int, useBias: Bool = true, weightInitializer: Initializer = .pytorchDefault,
-                biasInitializer: Initializer = .pytorchDefault, name: String? = nil) throws {
+    public init(
+        units: Int, useBias: Bool = true, weightInitializer: Initializer = .pytorchDefault,
+        biasInitializer: Initializer = .pytorchDefault, name: String? = nil
+    ) throws {
         self.units = units
         self.useBias = useBias
         self.weightInitializer = weightInitializer
@@ -32,10 +34,12 @@ public final class Dense: Layer {
     override func outputShape(for inputShapes: [[Int]]) throws -> [Int] {
         let input = inputShapes[0]
         guard let features = input.last else {
-            throw KernelError.shapeMismatch(op: "", expected: "features [F] (add Flatten or GlobalAveragePooling2D before a dense layer)", found: shapeString(input))
+            throw KernelError.shapeMismatch(
+                op: "", expected: "features [F] (add Flatten or GlobalAveragePooling2D before a dense layer)", found: shapeString(input))
         }
         if let weight, weight.shape[1] != features {
-            throw KernelError.shapeMismatch(op: "", expected: "\(weight.shape[1]) input features (the layer was built for them)", found: "\(shapeString(input)) with \(features)")
+            throw KernelError.shapeMismatch(
+                op: "", expected: "\(weight.shape[1]) input features (the layer was built for them)", found: "\(shapeString(input)) with \(features)")
         }
         return Array(input.dropLast()) + [units]
     }

@@ -49,7 +49,11 @@ public enum Initializer: Equatable, CustomStringConvertible {
         case "zeros": return .zeros
         case "ones": return .ones
         default:
-            throw KernelError.invalidArgument(op: "initializer", message: "unknown initializer '\(name)'; known: pytorch, kaiming_normal, kaiming_normal_fan_in, kaiming_uniform, kaiming_uniform_fan_in, he_normal, he_uniform, glorot_uniform, xavier_uniform, glorot_normal, xavier_normal, zeros, ones")
+            throw KernelError.invalidArgument(
+                op: "initializer",
+                message:
+                    "unknown initializer '\(name)'; known: pytorch, kaiming_normal, kaiming_normal_fan_in, kaiming_uniform, kaiming_uniform_fan_in, he_normal, he_uniform, glorot_uniform, xavier_uniform, glorot_normal, xavier_normal, zeros, ones"
+            )
         }
     }
 

@@ -151,7 +151,8 @@ public class Layer: CustomStringConvertible {
             try checkInputCount(inputs.count)
             if !isBuilt {
                 guard inputs.allSatisfy({ $0.rank >= 1 }) else {
-                    throw KernelError.shapeMismatch(op: "", expected: "a batch [N, …]", found: inputs.map { shapeString($0.shape) }.joined(separator: ", "))
+                    throw KernelError.shapeMismatch(
+                        op: "", expected: "a batch [N, …]", found: inputs.map { shapeString($0.shape) }.joined(separator: ", "))
                 }
                 let shapes = inputs.map { Array($0.shape.dropFirst()) }
                 try Shape.validate(try outputShape(for: shapes), op: "")
@@ -174,7 +175,9 @@ public class Layer: CustomStringConvertible {
     private func checkInputCount(_ count: Int) throws {
         let range = inputCountRange
         guard range.contains(count) else {
-            let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound) input\(range.lowerBound == 1 ? "" : "s")"
+            let expected =
+                range.lowerBound == range.upperBound
+                ? "\(range.lowerBound) input\(range.lowerBound == 1 ? "" : "s")"
                 : "at least \(range.lowerBound) inputs"
             throw KernelError.invalidArgument(op: "", message: "takes \(expected), found \(count)")
         }

@@ -44,8 +44,10 @@ protocol FoldsFollowingBatchNorm: Layer {
 
     /// `forwardFolded` of this layer, then `next.forwardFolded` on its result, with the feature map between the two in
     /// whatever layout suits the pair.
-    func forwardFoldedChain(_ input: Tensor, batchNorm: BatchNormalization, relu: Bool,
-                            next: any FoldsFollowingBatchNorm, nextBatchNorm: BatchNormalization, nextReLU: Bool) throws -> Tensor
+    func forwardFoldedChain(
+        _ input: Tensor, batchNorm: BatchNormalization, relu: Bool,
+        next: any FoldsFollowingBatchNorm, nextBatchNorm: BatchNormalization, nextReLU: Bool
+    ) throws -> Tensor
 }
 
 /// Which values a layer's backward pass reads, so the model can drop the storage of a feature map no backward step

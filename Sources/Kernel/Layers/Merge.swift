@@ -26,7 +26,8 @@ public final class Add: Layer {
         var sum = inputs[0]
         for other in inputs.dropFirst() {
             guard other.shape == sum.shape else {
-                throw KernelError.shapeMismatch(op: "", expected: "inputs of equal shapes, cannot add \(shapeString(sum.shape))", found: shapeString(other.shape))
+                throw KernelError.shapeMismatch(
+                    op: "", expected: "inputs of equal shapes, cannot add \(shapeString(sum.shape))", found: shapeString(other.shape))
             }
             sum = sum.layout == .plain ? try sum + other : try Tensor.sameShapeSum(sum, other, thenReLU: false)
         }
@@ -47,7 +48,8 @@ extension Add: FusesFollowingReLU, ChannelBlockedCapable, BackwardValueUse {
     /// reordered to join them when the sum stays blocked (`preferBlockedOutput`), else nil and the blocked ones leave.
     func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
         guard !thenReLU || inputs.count == 2, inputs.contains(where: { $0.layout == .channelBlocked16 }),
-              inputs.allSatisfy({ $0.shape == inputs[0].shape }) else { return nil }
+            inputs.allSatisfy({ $0.shape == inputs[0].shape })
+        else { return nil }
         var operands = inputs
         if inputs.contains(where: { $0.layout == .plain }) {
             guard preferBlockedOutput, inputs[0].rank == 4, inputs[0].shape[1] % ChannelBlocks.width == 0 else { return nil }
@@ -92,7 +94,8 @@ public final class Concatenate: Layer {
             var comparable = other
             if comparable.count == first.count { comparable[sampleAxis] = first[sampleAxis] }
             guard comparable == first else {
-                throw KernelError.shapeMismatch(op: "", expected: "inputs that agree except on axis \(resolved), cannot join \(shapeString(first))", found: shapeString(other))
+                throw KernelError.shapeMismatch(
+                    op: "", expected: "inputs that agree except on axis \(resolved), cannot join \(shapeString(first))", found: shapeString(other))
             }
             output[sampleAxis] = try Shape.add(output[sampleAxis], other[sampleAxis], op: "", what: "the joined axis \(resolved)")
         }

@@ -34,8 +34,9 @@ public enum Padding: Equatable, CustomStringConvertible {
         case .same:
             // ⌈length / stride⌉ without forming length + stride - 1, which overflows for a huge stride.
             let output = length / stride + (length % stride == 0 ? 0 : 1)
-            let covered = try Shape.add(try Shape.multiply(output - 1, stride, op: "", what: "the padded length"),
-                                        extent, op: "", what: "the padded length")
+            let covered = try Shape.add(
+                try Shape.multiply(output - 1, stride, op: "", what: "the padded length"),
+                extent, op: "", what: "the padded length")
             let total = Swift.max(covered - length, 0)
             return (total / 2, total - total / 2)
         case let .explicit(rows, columns):
@@ -57,7 +58,8 @@ struct WindowGeometry {
     /// user-given kernel, dilation or padding make a size overflow (a padding of 2^63 - 1 pixels).
     init(height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int), dilation: (Int, Int), padding: Padding) throws {
         func extent(_ kernel: Int, _ dilation: Int) throws -> Int {
-            try Shape.add(try Shape.multiply(dilation, kernel - 1, op: "", what: "the dilated window size"), 1, op: "", what: "the dilated window size")
+            try Shape.add(
+                try Shape.multiply(dilation, kernel - 1, op: "", what: "the dilated window size"), 1, op: "", what: "the dilated window size")
         }
         func padded(_ length: Int, _ before: Int, _ after: Int) throws -> Int {
             try Shape.add(try Shape.add(length, before, op: "", what: "the padded image size"), after, op: "", what: "the padded image size")
@@ -69,8 +71,11 @@ struct WindowGeometry {
         let paddedH = try padded(height, padTop, padBottom)
         let paddedW = try padded(width, padLeft, padRight)
         guard paddedH >= extentH, paddedW >= extentW else {
-            throw KernelError.shapeMismatch(op: "", expected: "an image of at least \(extentH)×\(extentW) after padding \(padding) (the \(dilation == (1, 1) ? "" : "dilated ")window size)",
-                                            found: "\(height)×\(width)")
+            throw KernelError.shapeMismatch(
+                op: "",
+                expected:
+                    "an image of at least \(extentH)×\(extentW) after padding \(padding) (the \(dilation == (1, 1) ? "" : "dilated ")window size)",
+                found: "\(height)×\(width)")
         }
         outHeight = (paddedH - extentH) / stride.0 + 1
         outWidth = (paddedW - extentW) / stride.1 + 1

@@ -108,11 +108,18 @@ public final class GlobalAveragePooling2D: Layer {
 /// Argument checks and shape arithmetic shared by the pooling layers.
 enum PoolingArguments {
     static func check(poolSize: (Int, Int), strides: (Int, Int), padding: Padding, op: String) throws {
-        guard poolSize.0 > 0, poolSize.1 > 0 else { throw KernelError.invalidArgument(op: op, message: "pool size must be positive, found (\(poolSize.0), \(poolSize.1))") }
-        guard strides.0 > 0, strides.1 > 0 else { throw KernelError.invalidArgument(op: op, message: "strides must be positive, found (\(strides.0), \(strides.1))") }
+        guard poolSize.0 > 0, poolSize.1 > 0 else {
+            throw KernelError.invalidArgument(op: op, message: "pool size must be positive, found (\(poolSize.0), \(poolSize.1))")
+        }
+        guard strides.0 > 0, strides.1 > 0 else {
+            throw KernelError.invalidArgument(op: op, message: "strides must be positive, found (\(strides.0), \(strides.1))")
+        }
         if case let .explicit(rows, columns) = padding {
             guard rows >= 0, columns >= 0, rows <= poolSize.0 / 2, columns <= poolSize.1 / 2 else {
-                throw KernelError.invalidArgument(op: op, message: "padding must be between 0 and half the pool size, found (\(rows), \(columns)) for pool size (\(poolSize.0), \(poolSize.1))")
+                throw KernelError.invalidArgument(
+                    op: op,
+                    message:
+                        "padding must be between 0 and half the pool size, found (\(rows), \(columns)) for pool size (\(poolSize.0), \(poolSize.1))")
             }
         }
     }

@@ -44,7 +44,9 @@ public final class ZeroPadShortcut: Layer {
         let input = inputShapes[0]
         guard input.count == 3 else { throw KernelError.shapeMismatch(op: "", expected: "an image [C, H, W]", found: shapeString(input)) }
         guard input[0] <= filters else {
-            throw KernelError.shapeMismatch(op: "", expected: "at most \(filters) input channels (zero padding cannot remove channels; use a projection shortcut)", found: shapeString(input))
+            throw KernelError.shapeMismatch(
+                op: "", expected: "at most \(filters) input channels (zero padding cannot remove channels; use a projection shortcut)",
+                found: shapeString(input))
         }
         // ⌈size / stride⌉ without forming size + stride - 1, which overflows for a huge stride.
         func subsampled(_ size: Int) -> Int { size / stride + (size % stride == 0 ? 0 : 1) }

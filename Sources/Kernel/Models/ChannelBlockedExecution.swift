@@ -11,8 +11,10 @@ extension ExecutionPlan.Graph {
     /// Slots (not model inputs or outputs) every reader of which can take a blocked feature map.
     func blockReadingSlots() -> Set<Int> {
         var slots = Set<Int>()
-        for (s, r) in readers where s >= inputCount && !modelOutputs.contains(s)
-            && r.allSatisfy({ (steps[$0].layer as? ChannelBlockedCapable)?.readsChannelBlocks ?? false }) {
+        for (s, r) in readers
+        where s >= inputCount && !modelOutputs.contains(s)
+            && r.allSatisfy({ (steps[$0].layer as? ChannelBlockedCapable)?.readsChannelBlocks ?? false })
+        {
             slots.insert(s)
         }
         return slots
@@ -28,8 +30,11 @@ extension ExecutionPlan {
         let relu = fusedReLU(after: index)
         let lastStep = relu ?? index
         let keepBlocked = blockReadingSlots.contains(steps[lastStep].outputSlot)
-        guard let output = try layer.forwardChannelBlocked(arguments, context: context, thenReLU: relu != nil,
-                                                           preferBlockedOutput: keepBlocked) else { return nil }
+        guard
+            let output = try layer.forwardChannelBlocked(
+                arguments, context: context, thenReLU: relu != nil,
+                preferBlockedOutput: keepBlocked)
+        else { return nil }
         return FusedOutput(output: keepBlocked ? output : try output.reordered(to: .plain), lastStep: lastStep, absorbed: relu.map { [$0] } ?? [])
     }
 }

@@ -48,7 +48,9 @@ struct ExecutionPlan {
             if let last = r.last { releases[last].append(s) }
         }
         let steps = nodes.enumerated().map { i, node in
-            Step(layer: node.layer, inputSlots: node.inputs.compactMap { slot[ObjectIdentifier($0)] }, outputSlot: inputs.count + i, release: releases[i])
+            Step(
+                layer: node.layer, inputSlots: node.inputs.compactMap { slot[ObjectIdentifier($0)] }, outputSlot: inputs.count + i,
+                release: releases[i])
         }
         let graph = Graph(steps: steps, readers: readers, modelOutputs: kept, inputCount: inputs.count)
         let (fusions, chains) = graph.fusions()
@@ -83,8 +85,9 @@ struct ExecutionPlan {
             for step in steps {
                 let s = step.outputSlot
                 guard let producer = step.layer as? BackwardValueUse, !producer.backwardKeepsOutputValues,
-                      !modelOutputs.contains(s), let r = readers[s],
-                      r.allSatisfy({ (steps[$0].layer as? BackwardValueUse)?.backwardReadsInputValues == false }) else { continue }
+                    !modelOutputs.contains(s), let r = readers[s],
+                    r.allSatisfy({ (steps[$0].layer as? BackwardValueUse)?.backwardReadsInputValues == false })
+                else { continue }
                 free.insert(s)
             }
             return free
@@ -110,7 +113,8 @@ struct ExecutionPlan {
             if fusedAway.contains(index) { continue }
             var arguments = step.inputSlots.compactMap { values[$0] }
             guard arguments.count == step.inputSlots.count else {
-                throw KernelError.invalidArgument(op: "layer '\(step.layer.name)' (\(step.layer.typeName))", message: "an input was released before use (internal ordering error)")
+                throw KernelError.invalidArgument(
+                    op: "layer '\(step.layer.name)' (\(step.layer.typeName))", message: "an input was released before use (internal ordering error)")
             }
             let fused: FusedOutput?
             if channelBlocked, let done = try step.layer.annotated({ try runChannelBlocked(index, arguments, context: context) }) {

@@ -33,9 +33,11 @@ extension ExecutionPlan {
         case let .convolutionBatchNorm(bnStep, relu) where folding:
             guard let folder = layer as? FoldsFollowingBatchNorm, let batchNorm = steps[bnStep].layer as? BatchNormalization else { return nil }
             if let nextStep = chains[index], case let .convolutionBatchNorm(nextBNStep, nextReLU) = fusions[nextStep],
-               let next = steps[nextStep].layer as? FoldsFollowingBatchNorm, let nextBatchNorm = steps[nextBNStep].layer as? BatchNormalization {
-                let output = try folder.forwardFoldedChain(arguments[0], batchNorm: batchNorm, relu: relu != nil,
-                                                           next: next, nextBatchNorm: nextBatchNorm, nextReLU: nextReLU != nil)
+                let next = steps[nextStep].layer as? FoldsFollowingBatchNorm, let nextBatchNorm = steps[nextBNStep].layer as? BatchNormalization
+            {
+                let output = try folder.forwardFoldedChain(
+                    arguments[0], batchNorm: batchNorm, relu: relu != nil,
+                    next: next, nextBatchNorm: nextBatchNorm, nextReLU: nextReLU != nil)
                 let absorbed = [bnStep, relu, nextStep, nextBNStep, nextReLU].compactMap { $0 }
                 return FusedOutput(output: output, lastStep: nextReLU ?? nextBNStep, absorbed: absorbed)
             }
@@ -56,7 +58,8 @@ extension ExecutionPlan.Graph {
         var fusions = [ExecutionPlan.Fusion](repeating: .none, count: steps.count)
         for (i, step) in steps.enumerated() {
             guard let fuser = step.layer as? FusesFollowingReLU, fuser.fusesReLU(inputCount: step.inputSlots.count),
-                  let reader = soleReader(of: i), ExecutionPlan.isReLU(steps[reader].layer) else { continue }
+                let reader = soleReader(of: i), ExecutionPlan.isReLU(steps[reader].layer)
+            else { continue }
             fusions[i] = .followingReLU(relu: reader)
         }
         for (i, step) in steps.enumerated() where step.layer is FoldsFollowingBatchNorm {
@@ -69,7 +72,8 @@ extension ExecutionPlan.Graph {
         var chained = Set<Int>()
         for (i, fusion) in fusions.enumerated() where !chained.contains(i) {
             guard case let .convolutionBatchNorm(bnStep, relu) = fusion, let next = soleReader(of: relu ?? bnStep),
-                  case .convolutionBatchNorm = fusions[next] else { continue }
+                case .convolutionBatchNorm = fusions[next]
+            else { continue }
             chains[i] = next
             chained.insert(next)
         }

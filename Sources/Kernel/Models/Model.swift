@@ -48,7 +48,9 @@ public final class Model: CustomStringConvertible {
             throw KernelError.invalidArgument(op: "Model", message: "a model needs at least one input and one output")
         }
         for input in inputs where !(input.layer is InputLayer) {
-            throw KernelError.invalidArgument(op: "Model", message: "model inputs must come from Input(shape:), found the output of layer '\(input.layer.name)' (\(input.layer.typeName))")
+            throw KernelError.invalidArgument(
+                op: "Model",
+                message: "model inputs must come from Input(shape:), found the output of layer '\(input.layer.name)' (\(input.layer.typeName))")
         }
         guard Set(inputs.map { ObjectIdentifier($0) }).count == inputs.count else {
             throw KernelError.invalidArgument(op: "Model", message: "the same input is listed twice")
@@ -68,7 +70,11 @@ public final class Model: CustomStringConvertible {
         }
         let inputIDs = Set(inputs.map { ObjectIdentifier($0) })
         for node in reached.values where node.layer is InputLayer && !inputIDs.contains(ObjectIdentifier(node)) {
-            throw KernelError.invalidArgument(op: "Model", message: "graph disconnected: the outputs depend on input '\(node.layer.name)' \(shapeString(node.shape)), which is not among the model's inputs")
+            throw KernelError.invalidArgument(
+                op: "Model",
+                message:
+                    "graph disconnected: the outputs depend on input '\(node.layer.name)' \(shapeString(node.shape)), which is not among the model's inputs"
+            )
         }
         let ordered = reached.values.sorted { $0.serial < $1.serial }
         nodes = ordered.filter { !($0.layer is InputLayer) }
@@ -88,7 +94,9 @@ public final class Model: CustomStringConvertible {
         var taken: [String: Layer] = [:]
         for layer in layers where layer.nameOrigin == .user {
             if let other = taken[layer.name] {
-                throw KernelError.invalidArgument(op: "Model", message: "two layers are named '\(layer.name)' (\(other.typeName) and \(layer.typeName)); layer names must be unique")
+                throw KernelError.invalidArgument(
+                    op: "Model", message: "two layers are named '\(layer.name)' (\(other.typeName) and \(layer.typeName)); layer names must be unique"
+                )
             }
             taken[layer.name] = layer
         }
@@ -119,7 +127,8 @@ public final class Model: CustomStringConvertible {
     /// The output for a batch `x` of a single-input, single-output model.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         guard inputs.count == 1, outputs.count == 1 else {
-            throw KernelError.invalidArgument(op: "model '\(name)'", message: "has \(inputs.count) inputs and \(outputs.count) outputs; pass and receive lists")
+            throw KernelError.invalidArgument(
+                op: "model '\(name)'", message: "has \(inputs.count) inputs and \(outputs.count) outputs; pass and receive lists")
         }
         return try callAsFunction([x])[0]
     }
@@ -127,16 +136,21 @@ public final class Model: CustomStringConvertible {
     /// The outputs for one batch per input (each `[N, …]`, all with the same N).
     public func callAsFunction(_ batch: [Tensor]) throws -> [Tensor] {
         guard batch.count == inputs.count else {
-            throw KernelError.invalidArgument(op: "model '\(name)'", message: "expects \(inputs.count) input\(inputs.count == 1 ? "" : "s"), found \(batch.count)")
+            throw KernelError.invalidArgument(
+                op: "model '\(name)'", message: "expects \(inputs.count) input\(inputs.count == 1 ? "" : "s"), found \(batch.count)")
         }
         for (tensor, input) in zip(batch, inputs) {
             let declared = input.shape
             guard tensor.rank == declared.count + 1, tensor.shape[1] == declared[0] else {
-                let expected = "[N, " + declared.map(String.init).joined(separator: ", ") + "]" + (declared.count > 1 ? " (other sizes allowed where the layers permit)" : "")
-                throw KernelError.shapeMismatch(op: "model '\(name)' input '\(input.layer.name)'", expected: expected, found: shapeString(tensor.shape))
+                let expected =
+                    "[N, " + declared.map(String.init).joined(separator: ", ") + "]"
+                    + (declared.count > 1 ? " (other sizes allowed where the layers permit)" : "")
+                throw KernelError.shapeMismatch(
+                    op: "model '\(name)' input '\(input.layer.name)'", expected: expected, found: shapeString(tensor.shape))
             }
             guard tensor.shape[0] == batch[0].shape[0] else {
-                throw KernelError.shapeMismatch(op: "model '\(name)'", expected: "inputs with the same batch size \(batch[0].shape[0])", found: shapeString(tensor.shape))
+                throw KernelError.shapeMismatch(
+                    op: "model '\(name)'", expected: "inputs with the same batch size \(batch[0].shape[0])", found: shapeString(tensor.shape))
             }
         }
         return try plan.run(batch, context: ForwardContext(training: isTraining, generator: generator))
@@ -207,7 +221,8 @@ public final class Model: CustomStringConvertible {
     public var description: String {
         let count = layers.filter { !($0 is InputLayer) }.count
         let shapes = inputs.map { shapeString($0.shape) }.joined(separator: ", ")
-        return "<Model \(name): \(count) layers, \(Model.compactCount(trainableParameterCount)) params, input\(inputs.count == 1 ? "" : "s") \(shapes)>"
+        return
+            "<Model \(name): \(count) layers, \(Model.compactCount(trainableParameterCount)) params, input\(inputs.count == 1 ? "" : "s") \(shapes)>"
     }
 
     /// `512`, `269.7K`, `11.7M`, `1.2B`.

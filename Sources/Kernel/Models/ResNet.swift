@@ -56,8 +56,9 @@ public enum ResNet {
         }
 
         private func conv(_ filters: Int, _ kernel: Int, stride: Int = 1, name: String) throws -> Conv2D {
-            try Conv2D(filters: filters, kernelSize: kernel, strides: stride, padding: .explicit(rows: kernel / 2, columns: kernel / 2),
-                       useBias: false, weightInitializer: config.convolutionInitializer, name: name)
+            try Conv2D(
+                filters: filters, kernelSize: kernel, strides: stride, padding: .explicit(rows: kernel / 2, columns: kernel / 2),
+                useBias: false, weightInitializer: config.convolutionInitializer, name: name)
         }
 
         private func batchNorm(_ name: String, zeroScale: Bool = false) throws -> BatchNormalization {
@@ -125,7 +126,8 @@ public enum ResNet {
 
             let survival = 1 - Float(blocksDone) / Float(config.blockCount) * (1 - config.finalSurvivalProbability)
             if survival < 1 {
-                branch = try StochasticDepth(survivalProbability: survival, mode: config.stochasticDepthMode, name: prefix + "stochastic_depth")(branch)
+                branch = try StochasticDepth(survivalProbability: survival, mode: config.stochasticDepthMode, name: prefix + "stochastic_depth")(
+                    branch)
             }
 
             let shortcut: SymbolicTensor
@@ -133,8 +135,9 @@ public enum ResNet {
             case .a where reshapes:
                 shortcut = try ZeroPadShortcut(filters: outChannels, stride: stride, name: prefix + "shortcut")(x)
             case .b where reshapes, .c:
-                var projected = try Conv2D(filters: outChannels, kernelSize: 1, strides: stride, useBias: false,
-                                           weightInitializer: config.convolutionInitializer, name: prefix + "downsample.0")(shortcutSource)
+                var projected = try Conv2D(
+                    filters: outChannels, kernelSize: 1, strides: stride, useBias: false,
+                    weightInitializer: config.convolutionInitializer, name: prefix + "downsample.0")(shortcutSource)
                 if !config.preActivation {
                     projected = try batchNorm(prefix + "downsample.1")(projected)
                 }
@@ -149,8 +152,9 @@ public enum ResNet {
                 out = try Add(name: prefix + "add")([branch, shortcut])
             case .concat:
                 out = try Concatenate(axis: 1, name: prefix + "concat")([shortcut, branch])
-                out = try Conv2D(filters: outChannels, kernelSize: 1, useBias: false, weightInitializer: config.convolutionInitializer,
-                                 name: prefix + "reduce")(out)
+                out = try Conv2D(
+                    filters: outChannels, kernelSize: 1, useBias: false, weightInitializer: config.convolutionInitializer,
+                    name: prefix + "reduce")(out)
                 if !config.preActivation {
                     out = try batchNorm(prefix + "reduce_bn")(out)
                 }

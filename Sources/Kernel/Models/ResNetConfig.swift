@@ -92,11 +92,13 @@ public struct ResNetConfig {
     public var convolutionInitializer: Initializer
 
     /// A configuration; the presets below are the usual starting points.
-    public init(name: String = "resnet", inputShape: [Int] = [3, 224, 224], classes: Int = 1000, block: Block = .basic,
-                blocksPerStage: [Int] = [2, 2, 2, 2], widths: [Int] = [64, 128, 256, 512], strides: [Int] = [1, 2, 2, 2],
-                kernelSizes: [Int] = [3, 3, 3, 3], stem: Stem = .imagenet, preActivation: Bool = false, merge: Merge = .add,
-                shortcut: Shortcut = .b, finalSurvivalProbability: Float = 1, stochasticDepthMode: StochasticDepth.Mode = .batch,
-                dropout: Float = 0, zeroInitResidual: Bool = false, convolutionInitializer: Initializer = .kaimingNormal(mode: .fanOut)) {
+    public init(
+        name: String = "resnet", inputShape: [Int] = [3, 224, 224], classes: Int = 1000, block: Block = .basic,
+        blocksPerStage: [Int] = [2, 2, 2, 2], widths: [Int] = [64, 128, 256, 512], strides: [Int] = [1, 2, 2, 2],
+        kernelSizes: [Int] = [3, 3, 3, 3], stem: Stem = .imagenet, preActivation: Bool = false, merge: Merge = .add,
+        shortcut: Shortcut = .b, finalSurvivalProbability: Float = 1, stochasticDepthMode: StochasticDepth.Mode = .batch,
+        dropout: Float = 0, zeroInitResidual: Bool = false, convolutionInitializer: Initializer = .kaimingNormal(mode: .fanOut)
+    ) {
         self.name = name
         self.inputShape = inputShape
         self.classes = classes
@@ -129,7 +131,8 @@ public struct ResNetConfig {
             50: (.bottleneck, [3, 4, 6, 3]), 101: (.bottleneck, [3, 4, 23, 3]), 152: (.bottleneck, [3, 8, 36, 3]),
         ]
         guard let (block, blocks) = layouts[depth] else {
-            throw KernelError.invalidArgument(op: "resnet", message: "no ImageNet ResNet of depth \(depth); choose 18, 34, 50, 101 or 152, or give blocks per stage")
+            throw KernelError.invalidArgument(
+                op: "resnet", message: "no ImageNet ResNet of depth \(depth); choose 18, 34, 50, 101 or 152, or give blocks per stage")
         }
         return ResNetConfig(name: "resnet\(depth)", inputShape: inputShape, classes: classes, block: block, blocksPerStage: blocks)
     }
@@ -141,9 +144,10 @@ public struct ResNetConfig {
             throw KernelError.invalidArgument(op: "cifar_resnet", message: "depth must be 6n + 2 (20, 32, 44, 56, 110, …), found \(depth)")
         }
         let n = (depth - 2) / 6
-        return ResNetConfig(name: "cifar_resnet\(depth)", inputShape: inputShape, classes: classes, block: .basic,
-                            blocksPerStage: [n, n, n], widths: [16, 32, 64], strides: [1, 2, 2], kernelSizes: [3, 3, 3],
-                            stem: .cifar, shortcut: .a, convolutionInitializer: .kaimingNormal(mode: .fanIn))
+        return ResNetConfig(
+            name: "cifar_resnet\(depth)", inputShape: inputShape, classes: classes, block: .basic,
+            blocksPerStage: [n, n, n], widths: [16, 32, 64], strides: [1, 2, 2], kernelSizes: [3, 3, 3],
+            stem: .cifar, shortcut: .a, convolutionInitializer: .kaimingNormal(mode: .fanIn))
     }
 
     /// Throws, naming the field, when the configuration cannot describe a network.
@@ -162,10 +166,14 @@ public struct ResNetConfig {
         guard strides.allSatisfy({ $0 > 0 }) else { throw fail("strides must be positive, found \(strides)") }
         guard kernelSizes.allSatisfy({ $0 > 0 && $0 % 2 == 1 }) else { throw fail("kernel sizes must be odd and positive, found \(kernelSizes)") }
         guard stem.width > 0, stem.stride > 0, stem.kernelSize > 0, stem.kernelSize % 2 == 1 else {
-            throw fail("the stem needs a positive width and stride and an odd kernel size, found width \(stem.width), kernel \(stem.kernelSize), stride \(stem.stride)")
+            throw fail(
+                "the stem needs a positive width and stride and an odd kernel size, found width \(stem.width), kernel \(stem.kernelSize), stride \(stem.stride)"
+            )
         }
         guard classes > 0 else { throw fail("classes must be positive, found \(classes)") }
-        guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else { throw fail("input shape must be [C, H, W] with positive sizes, found \(shapeString(inputShape))") }
+        guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw fail("input shape must be [C, H, W] with positive sizes, found \(shapeString(inputShape))")
+        }
         guard finalSurvivalProbability > 0, finalSurvivalProbability <= 1 else {
             throw fail("the final survival probability must be in (0, 1], found \(finalSurvivalProbability)")
         }

@@ -53,7 +53,8 @@ public final class InputLayer: Layer {
         self.shape = shape
         try super.init(name: name)
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
-            throw KernelError.invalidArgument(op: "Input", message: "shape must list one or more positive sizes (without the batch), found \(shapeString(shape))")
+            throw KernelError.invalidArgument(
+                op: "Input", message: "shape must list one or more positive sizes (without the batch), found \(shapeString(shape))")
         }
         try Shape.validate(shape, op: "Input")
         isBuilt = true
@@ -116,7 +117,9 @@ final class LayerNamespace {
             }
         case .user:
             if let owner = space.owners[layer.name], owner != id {
-                throw KernelError.invalidArgument(op: "layer '\(layer.name)' (\(layer.typeName))", message: "the name '\(layer.name)' is already used by another layer of this model; layer names must be unique")
+                throw KernelError.invalidArgument(
+                    op: "layer '\(layer.name)' (\(layer.typeName))",
+                    message: "the name '\(layer.name)' is already used by another layer of this model; layer names must be unique")
             }
         }
         space.owners[layer.name] = id

@@ -10,8 +10,10 @@ extension Tensor {
     ///
     /// With `thenReLU` the result is `relu(batchNorm(x))` computed in one pass, and its gradient masks the output
     /// gradient inline: the same values and gradients as the two ops, without the intermediate tensor.
-    public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, training: Bool,
-                          momentum: Float = 0.1, eps: Float = 1e-5, thenReLU: Bool = false) throws -> Tensor {
+    public func batchNorm(
+        weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, training: Bool,
+        momentum: Float = 0.1, eps: Float = 1e-5, thenReLU: Bool = false
+    ) throws -> Tensor {
         try requirePlainLayout(op: thenReLU ? "batch_norm_relu" : "batch_norm")
         let op = thenReLU ? "batch_norm_relu" : "batch_norm"
         try NNChecks.requireRank(self, [2, 4], op: op, layout: "[N, C, H, W] or [N, C]")
@@ -19,8 +21,9 @@ extension Tensor {
         let expected = [channels]
         for (name, tensor) in [("weight", weight), ("bias", bias), ("running mean", runningMean), ("running var", runningVar)] {
             if let tensor, tensor.shape != expected {
-                throw KernelError.shapeMismatch(op: op, expected: "\(name) \(shapeString(expected)) for input \(shapeString(shape))",
-                                                found: "\(name) \(shapeString(tensor.shape))")
+                throw KernelError.shapeMismatch(
+                    op: op, expected: "\(name) \(shapeString(expected)) for input \(shapeString(shape))",
+                    found: "\(name) \(shapeString(tensor.shape))")
             }
         }
         guard eps >= 0, eps.isFinite else {
@@ -30,7 +33,9 @@ extension Tensor {
             throw KernelError.invalidArgument(op: op, message: "momentum must be in [0, 1], found \(momentum)")
         }
         // An empty input's plane may not fit in an Int (an empty batch of huge images), so it is never computed.
-        let layout = count == 0 ? BatchNormLayout(batch: 0, channels: channels, plane: 0)
+        let layout =
+            count == 0
+            ? BatchNormLayout(batch: 0, channels: channels, plane: 0)
             : BatchNormLayout(batch: shape[0], channels: channels, plane: rank == 4 ? shape[2] * shape[3] : 1)
         if training && layout.perChannel <= 1 {
             throw KernelError.invalidArgument(op: op, message: "training needs more than 1 value per channel, found input \(shapeString(shape))")
@@ -40,8 +45,9 @@ extension Tensor {
         if training {
             var mean = [Float](repeating: 0, count: channels)
             let variance = layout.statistics(data, mean: &mean)
-            coefficients = BatchNormCoefficients(training: mean, variance: variance, count: layout.perChannel, weight: weight, bias: bias,
-                                                 runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
+            coefficients = BatchNormCoefficients(
+                training: mean, variance: variance, count: layout.perChannel, weight: weight, bias: bias,
+                runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
         } else {
             coefficients = BatchNormCoefficients(evaluation: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps)
         }
@@ -135,8 +141,9 @@ struct BatchNormLayout {
                         forEachRun { run in
                             let c = run % channels, base = run * plane
                             if let yp {
-                                VectorKernels.maskedCombine(gp + base, mask: yp + base, xp + base, op + base, plane,
-                                                            gScale: gScale[c], xScale: xScale[c], shift: shift[c])
+                                VectorKernels.maskedCombine(
+                                    gp + base, mask: yp + base, xp + base, op + base, plane,
+                                    gScale: gScale[c], xScale: xScale[c], shift: shift[c])
                             } else {
                                 VectorKernels.combine(gp + base, xp + base, op + base, plane, gScale: gScale[c], xScale: xScale[c], shift: shift[c])
                             }
@@ -160,9 +167,10 @@ struct BatchNormLayout {
                                 var s = 0.0, d = 0.0
                                 for n in 0..<batch {
                                     let base = (n * channels + c) * plane
-                                    let (runSum, runDot) = yp.map {
-                                        VectorKernels.maskedSumAndCenteredDot(gp + base, mask: $0 + base, xp + base, plane, mean: mean[c])
-                                    } ?? VectorKernels.sumAndCenteredDot(gp + base, xp + base, plane, mean: mean[c])
+                                    let (runSum, runDot) =
+                                        yp.map {
+                                            VectorKernels.maskedSumAndCenteredDot(gp + base, mask: $0 + base, xp + base, plane, mean: mean[c])
+                                        } ?? VectorKernels.sumAndCenteredDot(gp + base, xp + base, plane, mean: mean[c])
                                     s += Double(runSum)
                                     d += Double(runDot)
                                 }

@@ -16,8 +16,10 @@ struct BatchNormCoefficients {
     /// Training: from the batch's per-channel `mean` and biased `variance` over `count` values each, summed over the ranks
     /// first when `fit` synchronizes batch norm. Updates `runningMean` and `runningVar` in place (PyTorch's momentum,
     /// unbiased variance).
-    init(training mean: [Float], variance: [Double], count: Int, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
-         momentum: Float, eps: Float) {
+    init(
+        training mean: [Float], variance: [Double], count: Int, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
+        momentum: Float, eps: Float
+    ) {
         var mean = mean, variance = variance, count = count
         let synchronizer = BatchNormSynchronizer.current
         synchronizer?.synchronize(mean: &mean, variance: &variance, count: &count)

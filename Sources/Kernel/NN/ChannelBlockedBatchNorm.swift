@@ -7,20 +7,24 @@ extension Tensor {
     /// values, or there is a single value per channel (the caller then runs `batchNorm` on plain values, which reports
     /// any error). The running statistics are updated as `batchNorm` updates them; values and gradients equal its own
     /// up to float rounding.
-    func channelBlockedBatchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, momentum: Float, eps: Float,
-                                 thenReLU: Bool) -> Tensor? {
+    func channelBlockedBatchNorm(
+        weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, momentum: Float, eps: Float,
+        thenReLU: Bool
+    ) -> Tensor? {
         guard layout == .channelBlocked16, rank == 4, count > 0, shape[1] % ChannelBlocks.width == 0 else { return nil }
         let channels = shape[1]
         guard [weight?.shape, bias?.shape, runningMean.shape, runningVar.shape].allSatisfy({ $0 == nil || $0 == [channels] }),
-              eps >= 0, eps.isFinite, momentum >= 0, momentum <= 1 else { return nil }
+            eps >= 0, eps.isFinite, momentum >= 0, momentum <= 1
+        else { return nil }
         let blocks = ChannelBlocks(batch: shape[0], channels: channels, plane: shape[2] * shape[3])
         guard blocks.perChannel > 1, data.count == blocks.count else { return nil }
 
         var mean = [Float](repeating: 0, count: channels)
         let variance = data.withUnsafeBufferPointer { y in y.baseAddress.map { blocks.statistics($0, mean: &mean) } } ?? []
         guard variance.count == channels else { return nil }
-        let coefficients = BatchNormCoefficients(training: mean, variance: variance, count: blocks.perChannel, weight: weight, bias: bias,
-                                                 runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
+        let coefficients = BatchNormCoefficients(
+            training: mean, variance: variance, count: blocks.perChannel, weight: weight, bias: bias,
+            runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
         let out = data.withUnsafeBufferPointer { y in
             Tensor.storage(count: blocks.count) { o in
                 guard let yp = y.baseAddress else { return }

@@ -8,14 +8,19 @@ extension Tensor {
     ///
     /// Nil when oneDNN cannot run this shape with these layouts (the caller then runs the plain op on plain values), and
     /// when neither side would be blocked. Values and gradients equal `conv2d`'s up to float rounding.
-    func channelBlockedConv2d(weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
-                              preferBlockedOutput: Bool) throws -> Tensor? {
+    func channelBlockedConv2d(
+        weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
+        preferBlockedOutput: Bool
+    ) throws -> Tensor? {
         try weight.requirePlainLayout(op: "conv2d")
         let inputBlocked = layout == .channelBlocked16
         let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
-        guard let shape = try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width,
-                                                    outChannels: g.outChannels, kernelHeight: g.kernelH, kernelWidth: g.kernelW,
-                                                    stride: stride, padding: padding, dilation: dilation) else { return nil }
+        guard
+            let shape = try? DNNLConvolutionShape(
+                batch: g.batch, inChannels: g.channels, height: g.height, width: g.width,
+                outChannels: g.outChannels, kernelHeight: g.kernelH, kernelWidth: g.kernelW,
+                stride: stride, padding: padding, dilation: dilation)
+        else { return nil }
         let hasBias = bias != nil
         var sides = Set<DNNLConvolution.BlockedSide>()
         if inputBlocked {
@@ -35,17 +40,23 @@ extension Tensor {
                 weight.data.withUnsafeBufferPointer { w in
                     Tensor.withOptionalBuffer(bias?.data) { b in
                         Tensor.withOptionalMutable(&kept) { keep in
-                            guard let xp = x.baseAddress, let wp = w.baseAddress else { failed = true; return }
-                            failed = (try? DNNLConvolution.forward(input: xp, weight: wp, bias: b, output: op, shape: shape, blocked: sides,
-                                                                   keepingInputIn: keep)) == nil
+                            guard let xp = x.baseAddress, let wp = w.baseAddress else {
+                                failed = true
+                                return
+                            }
+                            failed =
+                                (try? DNNLConvolution.forward(
+                                    input: xp, weight: wp, bias: b, output: op, shape: shape, blocked: sides,
+                                    keepingInputIn: keep)) == nil
                         }
                     }
                 }
             }
         }
         guard !failed else { return nil }
-        let result = Tensor(unchecked: [g.batch, g.outChannels, g.outH, g.outW], data: out,
-                            layout: sides.contains(.output) ? .channelBlocked16 : .plain)
+        let result = Tensor(
+            unchecked: [g.batch, g.outChannels, g.outH, g.outW], data: out,
+            layout: sides.contains(.output) ? .channelBlocked16 : .plain)
         guard GradMode.isEnabled else { return result }
         let input = self, keptInput = kept
         let recorded = result.record("conv2d_nChw16c", inputs: [input, weight, bias].compactMap { $0 }) { gradOut in
@@ -62,8 +73,10 @@ extension Tensor {
                                 Tensor.withOptionalMutable(&dw) { dwp in
                                     Tensor.withOptionalMutable(&db) { dbp in
                                         guard let xp = x.baseAddress, let wp = w.baseAddress, let gp = gy.baseAddress else { return false }
-                                        return (try? DNNLConvolution.backward(input: xp, weight: wp, gradOutput: gp, gradInput: dxp, gradWeight: dwp,
-                                                                              gradBias: dbp, shape: shape, blocked: sides, keptInput: keep)) != nil
+                                        return
+                                            (try? DNNLConvolution.backward(
+                                                input: xp, weight: wp, gradOutput: gp, gradInput: dxp, gradWeight: dwp,
+                                                gradBias: dbp, shape: shape, blocked: sides, keptInput: keep)) != nil
                                     }
                                 }
                             }

@@ -25,7 +25,8 @@ extension Tensor {
     func channelBlockedZeroPadShortcut(stride: Int, outChannels: Int) -> Tensor? {
         let w = ChannelBlocks.width
         guard layout == .channelBlocked16, rank == 4, count > 0, stride >= 1, shape[1] % w == 0, outChannels % w == 0, outChannels >= shape[1],
-              let (outH, outW) = try? NNChecks.subsampledSize(shape, stride: stride, op: "zero_pad_shortcut") else { return nil }
+            let (outH, outW) = try? NNChecks.subsampledSize(shape, stride: stride, op: "zero_pad_shortcut")
+        else { return nil }
         let batch = shape[0], channels = shape[1], height = shape[2], width = shape[3]
         let before = (outChannels - channels) / 2
         let source = ChannelBlocks(batch: batch, channels: channels, plane: height * width)

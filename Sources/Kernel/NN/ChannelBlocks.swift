@@ -63,11 +63,16 @@ struct ChannelBlocks {
 
     /// Per channel (Σ g', Σ g'·(y − mean)·invStd) for blocked `g`, `y` and `mask`, where g' is `g` zeroed wherever `mask`
     /// is not positive (the gradient through a fused ReLU), or `g` itself without a mask.
-    func gradientSums(_ g: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ y: UnsafePointer<Float>, mean: [Float],
-                      invStd: [Float]) -> (sumG: [Float], sumGXhat: [Float]) {
+    func gradientSums(
+        _ g: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ y: UnsafePointer<Float>, mean: [Float],
+        invStd: [Float]
+    ) -> (sumG: [Float], sumGXhat: [Float]) {
         let w = ChannelBlocks.width
         let sums = UnsafeMutablePointer<Vector>.allocate(capacity: runs), dots = UnsafeMutablePointer<Vector>.allocate(capacity: runs)
-        defer { sums.deallocate(); dots.deallocate() }
+        defer {
+            sums.deallocate()
+            dots.deallocate()
+        }
         forEachRun { run in
             let m = vector(mean, block: run % blocks), zero = Vector()
             let base = run * plane * w
@@ -96,8 +101,10 @@ struct ChannelBlocks {
 
     /// Blocked `out` = g'·gScale[c] + y·yScale[c] + shift[c], `g`, `y` and `mask` blocked, g' as in `gradientSums`
     /// (the batch-norm input gradient).
-    func combine(_ g: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                 gScale: [Float], yScale: [Float], shift: [Float]) {
+    func combine(
+        _ g: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+        gScale: [Float], yScale: [Float], shift: [Float]
+    ) {
         let w = ChannelBlocks.width
         forEachRun { run in
             let block = run % blocks
@@ -161,7 +168,10 @@ struct ChannelBlocks {
             a1 += d1 * d1
             i += 2
         }
-        if i < plane { let d = load(p + i * w) - m; a0 += d * d }
+        if i < plane {
+            let d = load(p + i * w) - m
+            a0 += d * d
+        }
         return a0 + a1
     }
 

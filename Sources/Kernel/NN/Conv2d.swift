@@ -8,18 +8,24 @@ extension Tensor {
     ///
     /// Output `[N, O, Ho, Wo]` with `Ho = (H + 2·padH − dilationH·(kH − 1) − 1) / strideH + 1` (floor), as in PyTorch.
     /// Zero padding; groups = 1. Gradients flow to the input, the weight and the bias.
-    public func conv2d(weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
-                       dilation: (Int, Int) = (1, 1)) throws -> Tensor {
+    public func conv2d(
+        weight: Tensor, bias: Tensor?, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+        dilation: (Int, Int) = (1, 1)
+    ) throws -> Tensor {
         try requirePlainLayout(op: "conv2d")
         let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
         let outH = g.outH, outW = g.outW
-        guard g.batch > 0 else { return NNChecks.emptyResult(shape: [0, g.outChannels, outH, outW], inputs: [self, weight, bias].compactMap { $0 }, op: "conv2d") }
+        guard g.batch > 0 else {
+            return NNChecks.emptyResult(shape: [0, g.outChannels, outH, outW], inputs: [self, weight, bias].compactMap { $0 }, op: "conv2d")
+        }
 
         // oneDNN's blocked-layout kernels are 1.5-4x faster at ResNet shapes; im2col + sgemm is the fallback
         // when oneDNN is switched off (RNX_CONV=im2col) or refuses a shape.
-        let fast = DNNLConvolution.isEnabled
-            ? try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: g.outChannels,
-                                        kernelHeight: g.kernelH, kernelWidth: g.kernelW, stride: stride, padding: padding, dilation: dilation)
+        let fast =
+            DNNLConvolution.isEnabled
+            ? try? DNNLConvolutionShape(
+                batch: g.batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: g.outChannels,
+                kernelHeight: g.kernelH, kernelWidth: g.kernelW, stride: stride, padding: padding, dilation: dilation)
             : nil
         let values: [Float]
         if let fast, let y = try? DNNLConvolution.forward(input: data, weight: weight.data, bias: bias?.data, shape: fast) {
@@ -33,16 +39,20 @@ extension Tensor {
         var inputs = [input, weight]
         if let bias { inputs.append(bias) }
         return out.record("conv2d", inputs: inputs) { gradOut in
-            if let fast, let grads = try? DNNLConvolution.backward(input: input.data, weight: weight.data, gradOutput: gradOut, shape: fast,
-                                                                   wantInput: input.requiresGrad, wantWeight: weight.requiresGrad,
-                                                                   wantBias: bias?.requiresGrad ?? false) {
+            if let fast,
+                let grads = try? DNNLConvolution.backward(
+                    input: input.data, weight: weight.data, gradOutput: gradOut, shape: fast,
+                    wantInput: input.requiresGrad, wantWeight: weight.requiresGrad,
+                    wantBias: bias?.requiresGrad ?? false)
+            {
                 if let dx = grads.input { input.accumulateGrad(dx) }
                 if let dw = grads.weight { weight.accumulateGrad(dw) }
                 if let bias, let db = grads.bias { bias.accumulateGrad(db) }
                 return
             }
-            let grads = Conv2dCPU.backward(gradOut, input: input.data, weight: weight.data, g,
-                                           wantInput: input.requiresGrad, wantWeight: weight.requiresGrad)
+            let grads = Conv2dCPU.backward(
+                gradOut, input: input.data, weight: weight.data, g,
+                wantInput: input.requiresGrad, wantWeight: weight.requiresGrad)
             if let dx = grads.input { input.accumulateGrad(dx) }
             if let dw = grads.weight { weight.accumulateGrad(dw) }
             if let bias, bias.requiresGrad { bias.accumulateGrad(Conv2dCPU.biasGradient(gradOut, g)) }
@@ -50,8 +60,10 @@ extension Tensor {
     }
 
     /// Checks the operands of a convolution of this tensor and returns its geometry (the output size included).
-    func convolutionGeometry(weightShape: [Int], biasShape: [Int]?, stride: (Int, Int), padding: (Int, Int),
-                             dilation: (Int, Int)) throws -> ConvGeometry {
+    func convolutionGeometry(
+        weightShape: [Int], biasShape: [Int]?, stride: (Int, Int), padding: (Int, Int),
+        dilation: (Int, Int)
+    ) throws -> ConvGeometry {
         let op = "conv2d"
         try NNChecks.requireRank(self, [4], op: op, layout: "[N, C, H, W]")
         guard weightShape.count == 4 else {
@@ -61,23 +73,28 @@ extension Tensor {
         try NNChecks.requirePair(padding, atLeast: 0, op: op, name: "padding")
         try NNChecks.requirePair(dilation, atLeast: 1, op: op, name: "dilation")
         guard weightShape[1] == shape[1] else {
-            throw KernelError.shapeMismatch(op: op, expected: "input with \(weightShape[1]) channels to match weight \(shapeString(weightShape))",
-                                            found: "input \(shapeString(shape)) with \(shape[1]) channels")
+            throw KernelError.shapeMismatch(
+                op: op, expected: "input with \(weightShape[1]) channels to match weight \(shapeString(weightShape))",
+                found: "input \(shapeString(shape)) with \(shape[1]) channels")
         }
         guard weightShape[2] > 0, weightShape[3] > 0, weightShape[0] > 0 else {
             throw KernelError.invalidArgument(op: op, message: "weight \(shapeString(weightShape)) has an empty dimension")
         }
         if let biasShape, biasShape != [weightShape[0]] {
-            throw KernelError.shapeMismatch(op: op, expected: "bias [\(weightShape[0])] for weight \(shapeString(weightShape))", found: "bias \(shapeString(biasShape))")
+            throw KernelError.shapeMismatch(
+                op: op, expected: "bias [\(weightShape[0])] for weight \(shapeString(weightShape))", found: "bias \(shapeString(biasShape))")
         }
-        let outH = try NNChecks.windowCount(length: shape[2], window: weightShape[2], stride: stride.0, padding: padding.0,
-                                            dilation: dilation.0, op: op, input: shape, axis: "height")
-        let outW = try NNChecks.windowCount(length: shape[3], window: weightShape[3], stride: stride.1, padding: padding.1,
-                                            dilation: dilation.1, op: op, input: shape, axis: "width")
-        let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
-                             outChannels: weightShape[0], kernelH: weightShape[2], kernelW: weightShape[3],
-                             strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
-                             dilationH: dilation.0, dilationW: dilation.1, outH: outH, outW: outW)
+        let outH = try NNChecks.windowCount(
+            length: shape[2], window: weightShape[2], stride: stride.0, padding: padding.0,
+            dilation: dilation.0, op: op, input: shape, axis: "height")
+        let outW = try NNChecks.windowCount(
+            length: shape[3], window: weightShape[3], stride: stride.1, padding: padding.1,
+            dilation: dilation.1, op: op, input: shape, axis: "width")
+        let g = ConvGeometry(
+            batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+            outChannels: weightShape[0], kernelH: weightShape[2], kernelW: weightShape[3],
+            strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
+            dilationH: dilation.0, dilationW: dilation.1, outH: outH, outW: outW)
         try Shape.validate([g.batch, g.outChannels, outH, outW], op: op)
         // The loops index with these products: one sample of the input, and the im2col matrix of one sample (an empty
         // batch or image allows sizes whose products overflow although the tensors have no elements).
@@ -89,20 +106,27 @@ extension Tensor {
 
     /// `relu?(conv2d(self, weight) + bias)` off the tape, for inference through a convolution whose batch norm is folded
     /// into `weight` (shaped `weightShape`) and `bias`: one oneDNN call with the ReLU fused, or im2col and a ReLU pass.
-    func conv2dInference(weight: [Float], weightShape: [Int], bias: [Float], stride: (Int, Int), padding: (Int, Int),
-                         dilation: (Int, Int), relu: Bool) throws -> Tensor {
+    func conv2dInference(
+        weight: [Float], weightShape: [Int], bias: [Float], stride: (Int, Int), padding: (Int, Int),
+        dilation: (Int, Int), relu: Bool
+    ) throws -> Tensor {
         let g = try convolutionGeometry(weightShape: weightShape, biasShape: [bias.count], stride: stride, padding: padding, dilation: dilation)
         let outShape = [g.batch, g.outChannels, g.outH, g.outW]
         guard g.batch > 0 else { return Tensor(unchecked: outShape, data: []) }
         if DNNLConvolution.isEnabled,
-           let fast = try? DNNLConvolutionShape(batch: g.batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: g.outChannels,
-                                                kernelHeight: g.kernelH, kernelWidth: g.kernelW, stride: stride, padding: padding, dilation: dilation) {
+            let fast = try? DNNLConvolutionShape(
+                batch: g.batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: g.outChannels,
+                kernelHeight: g.kernelH, kernelWidth: g.kernelW, stride: stride, padding: padding, dilation: dilation)
+        {
             var failed = false
             let values = data.withUnsafeBufferPointer { x in
                 weight.withUnsafeBufferPointer { w in
                     bias.withUnsafeBufferPointer { b in
                         Tensor.storage(count: fast.outputCount) { out in
-                            guard let xp = x.baseAddress, let wp = w.baseAddress, let bp = b.baseAddress else { failed = true; return }
+                            guard let xp = x.baseAddress, let wp = w.baseAddress, let bp = b.baseAddress else {
+                                failed = true
+                                return
+                            }
                             do {
                                 try DNNLConvolution.inference(input: xp, weight: wp, bias: bp, relu: relu, output: out, shape: fast)
                             } catch {
@@ -135,18 +159,22 @@ extension Tensor {
     /// `second(first(self))` for two folded inference convolutions, with the feature map between them kept in
     /// oneDNN's layout when oneDNN takes both; otherwise the two run one after the other through `conv2dInference`.
     func conv2dInferenceChain(_ first: FoldedConvolution, _ second: FoldedConvolution) throws -> Tensor {
-        let g1 = try convolutionGeometry(weightShape: first.weightShape, biasShape: [first.bias.count], stride: first.stride,
-                                         padding: first.padding, dilation: first.dilation)
+        let g1 = try convolutionGeometry(
+            weightShape: first.weightShape, biasShape: [first.bias.count], stride: first.stride,
+            padding: first.padding, dilation: first.dilation)
         if DNNLConvolution.isEnabled,
-           let s1 = try? DNNLConvolutionShape(batch: g1.batch, inChannels: g1.channels, height: g1.height, width: g1.width,
-                                              outChannels: g1.outChannels, kernelHeight: g1.kernelH, kernelWidth: g1.kernelW,
-                                              stride: first.stride, padding: first.padding, dilation: first.dilation),
-           second.weightShape.count == 4, second.weightShape[1] == g1.outChannels,
-           let s2 = try? DNNLConvolutionShape(batch: g1.batch, inChannels: g1.outChannels, height: g1.outH, width: g1.outW,
-                                              outChannels: second.weightShape[0], kernelHeight: second.weightShape[2],
-                                              kernelWidth: second.weightShape[3], stride: second.stride, padding: second.padding,
-                                              dilation: second.dilation),
-           second.bias.count == second.weightShape[0] {
+            let s1 = try? DNNLConvolutionShape(
+                batch: g1.batch, inChannels: g1.channels, height: g1.height, width: g1.width,
+                outChannels: g1.outChannels, kernelHeight: g1.kernelH, kernelWidth: g1.kernelW,
+                stride: first.stride, padding: first.padding, dilation: first.dilation),
+            second.weightShape.count == 4, second.weightShape[1] == g1.outChannels,
+            let s2 = try? DNNLConvolutionShape(
+                batch: g1.batch, inChannels: g1.outChannels, height: g1.outH, width: g1.outW,
+                outChannels: second.weightShape[0], kernelHeight: second.weightShape[2],
+                kernelWidth: second.weightShape[3], stride: second.stride, padding: second.padding,
+                dilation: second.dilation),
+            second.bias.count == second.weightShape[0]
+        {
             var failed = false
             let values = data.withUnsafeBufferPointer { x in
                 first.weight.withUnsafeBufferPointer { w1 in
@@ -155,7 +183,11 @@ extension Tensor {
                             second.bias.withUnsafeBufferPointer { b2 in
                                 Tensor.storage(count: s2.outputCount) { out in
                                     guard let xp = x.baseAddress, let w1p = w1.baseAddress, let b1p = b1.baseAddress,
-                                          let w2p = w2.baseAddress, let b2p = b2.baseAddress else { failed = true; return }
+                                        let w2p = w2.baseAddress, let b2p = b2.baseAddress
+                                    else {
+                                        failed = true
+                                        return
+                                    }
                                     do {
                                         try DNNLConvolution.inferenceChain(
                                             input: xp, first: .init(weight: w1p, bias: b1p, relu: first.relu, shape: s1),
@@ -171,10 +203,12 @@ extension Tensor {
             }
             if !failed { return Tensor(unchecked: [s2.batch, s2.outChannels, s2.outHeight, s2.outWidth], data: values) }
         }
-        let middle = try conv2dInference(weight: first.weight, weightShape: first.weightShape, bias: first.bias, stride: first.stride,
-                                         padding: first.padding, dilation: first.dilation, relu: first.relu)
-        return try middle.conv2dInference(weight: second.weight, weightShape: second.weightShape, bias: second.bias, stride: second.stride,
-                                          padding: second.padding, dilation: second.dilation, relu: second.relu)
+        let middle = try conv2dInference(
+            weight: first.weight, weightShape: first.weightShape, bias: first.bias, stride: first.stride,
+            padding: first.padding, dilation: first.dilation, relu: first.relu)
+        return try middle.conv2dInference(
+            weight: second.weight, weightShape: second.weightShape, bias: second.bias, stride: second.stride,
+            padding: second.padding, dilation: second.dilation, relu: second.relu)
     }
 }
 
@@ -196,7 +230,8 @@ enum Conv2dCPU {
 
     /// The `[patchSize, outPlane]` column matrix of sample `s`: the input itself for pointwise convolutions, else unfolded into `col`.
     @inline(__always)
-    static func columns(_ x: UnsafePointer<Float>, sample s: Int, _ g: ConvGeometry, scratch col: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+    static func columns(_ x: UnsafePointer<Float>, sample s: Int, _ g: ConvGeometry, scratch col: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
+    {
         let xs = x + s * g.inSample
         if g.isPointwise { return xs }
         Im2col.unfold(xs, g, into: col)
@@ -231,8 +266,9 @@ enum Conv2dCPU {
                                 for o in 0..<m { (os + o * n).update(repeating: bias[o], count: n) }
                             }
                             // out_s [O, P] = W [O, K] · col_s [K, P] (+ bias already in place)
-                            sgemm(transA: false, transB: false, m: m, n: n, k: k, a: wp, lda: k, b: matrix, ldb: n,
-                                  beta: bias == nil ? 0 : 1, c: os, ldc: n)
+                            sgemm(
+                                transA: false, transB: false, m: m, n: n, k: k, a: wp, lda: k, b: matrix, ldb: n,
+                                beta: bias == nil ? 0 : 1, c: os, ldc: n)
                         }
                     }
                 }
@@ -242,8 +278,10 @@ enum Conv2dCPU {
     }
 
     /// Gradients with respect to the input (`[N, C, H, W]`) and the weight (`[O, C, kH, kW]`), each only when wanted.
-    static func backward(_ gradOut: [Float], input x: [Float], weight w: [Float], _ g: ConvGeometry,
-                         wantInput: Bool, wantWeight: Bool) -> (input: [Float]?, weight: [Float]?) {
+    static func backward(
+        _ gradOut: [Float], input x: [Float], weight w: [Float], _ g: ConvGeometry,
+        wantInput: Bool, wantWeight: Bool
+    ) -> (input: [Float]?, weight: [Float]?) {
         guard wantInput || wantWeight, g.patchSize > 0 else {
             return (wantInput ? [Float](repeating: 0, count: x.count) : nil, wantWeight ? [Float](repeating: 0, count: w.count) : nil)
         }
@@ -266,14 +304,16 @@ enum Conv2dCPU {
                                     if wantWeight, let dwp = dwb.baseAddress {
                                         // dW += dOut_s [O, P] · col_sᵀ [P, K]
                                         let matrix = columns(xp, sample: s, g, scratch: col)
-                                        sgemm(transA: false, transB: true, m: m, n: k, k: n, a: gs, lda: n, b: matrix, ldb: n,
-                                              beta: 1, c: dwp + worker * w.count, ldc: k)
+                                        sgemm(
+                                            transA: false, transB: true, m: m, n: k, k: n, a: gs, lda: n, b: matrix, ldb: n,
+                                            beta: 1, c: dwp + worker * w.count, ldc: k)
                                     }
                                     if wantInput, let dxp = dxb.baseAddress {
                                         // dCol = Wᵀ [K, O] · dOut_s [O, P], folded back onto the image.
                                         let dxs = dxp + s * g.inSample
-                                        sgemm(transA: true, transB: false, m: k, n: n, k: m, a: wp, lda: k, b: gs, ldb: n,
-                                              beta: 0, c: g.isPointwise ? dxs : col, ldc: n)
+                                        sgemm(
+                                            transA: true, transB: false, m: k, n: n, k: m, a: wp, lda: k, b: gs, ldb: n,
+                                            beta: 0, c: g.isPointwise ? dxs : col, ldc: n)
                                         if !g.isPointwise { Im2col.fold(col, g, into: dxs) }
                                     }
                                 }

@@ -13,11 +13,13 @@ extension Tensor {
         try NNChecks.requireRank(weight, [2], op: op, layout: "[out, in]", name: "weight")
         let inFeatures = shape[rank - 1], outFeatures = weight.shape[0]
         guard weight.shape[1] == inFeatures else {
-            throw KernelError.shapeMismatch(op: op, expected: "input with \(weight.shape[1]) features (last axis) to match weight \(shapeString(weight.shape))",
-                                            found: "input \(shapeString(shape))")
+            throw KernelError.shapeMismatch(
+                op: op, expected: "input with \(weight.shape[1]) features (last axis) to match weight \(shapeString(weight.shape))",
+                found: "input \(shapeString(shape))")
         }
         if let bias, bias.shape != [outFeatures] {
-            throw KernelError.shapeMismatch(op: op, expected: "bias [\(outFeatures)] for weight \(shapeString(weight.shape))", found: "bias \(shapeString(bias.shape))")
+            throw KernelError.shapeMismatch(
+                op: op, expected: "bias [\(outFeatures)] for weight \(shapeString(weight.shape))", found: "bias \(shapeString(bias.shape))")
         }
         let outShape = Array(shape.dropLast()) + [outFeatures]
         let outCount = try Shape.validate(outShape, op: op)
@@ -33,8 +35,9 @@ extension Tensor {
                 weight.data.withUnsafeBufferPointer { w in
                     out.withUnsafeMutableBufferPointer { y in
                         guard let xp = x.baseAddress, let wp = w.baseAddress, let yp = y.baseAddress else { return }
-                        sgemm(transA: false, transB: true, m: batchRows, n: outFeatures, k: inFeatures, a: xp, lda: inFeatures,
-                              b: wp, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: yp, ldc: outFeatures)
+                        sgemm(
+                            transA: false, transB: true, m: batchRows, n: outFeatures, k: inFeatures, a: xp, lda: inFeatures,
+                            b: wp, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: yp, ldc: outFeatures)
                     }
                 }
             }
@@ -53,8 +56,9 @@ extension Tensor {
                     weight.data.withUnsafeBufferPointer { w in
                         dx.withUnsafeMutableBufferPointer { d in
                             guard let wp = w.baseAddress, let dp = d.baseAddress else { return }
-                            sgemm(transA: false, transB: false, m: batchRows, n: inFeatures, k: outFeatures, a: gp, lda: outFeatures,
-                                  b: wp, ldb: inFeatures, c: dp, ldc: inFeatures)
+                            sgemm(
+                                transA: false, transB: false, m: batchRows, n: inFeatures, k: outFeatures, a: gp, lda: outFeatures,
+                                b: wp, ldb: inFeatures, c: dp, ldc: inFeatures)
                         }
                     }
                     input.accumulateGrad(dx)
@@ -65,8 +69,9 @@ extension Tensor {
                     input.data.withUnsafeBufferPointer { x in
                         dw.withUnsafeMutableBufferPointer { d in
                             guard let xp = x.baseAddress, let dp = d.baseAddress else { return }
-                            sgemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: batchRows, a: gp, lda: outFeatures,
-                                  b: xp, ldb: inFeatures, c: dp, ldc: inFeatures)
+                            sgemm(
+                                transA: true, transB: false, m: outFeatures, n: inFeatures, k: batchRows, a: gp, lda: outFeatures,
+                                b: xp, ldb: inFeatures, c: dp, ldc: inFeatures)
                         }
                     }
                     weight.accumulateGrad(dw)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Loss functions, PyTorch conventions: `Loss.crossEntropy(logits:targets:)`, `Loss.mse(_:_:)`, and
@@ -62,7 +62,8 @@ public enum Loss {
         try target.requirePlainLayout(op: "mse_loss")
         let op = "mse_loss"
         guard input.shape == target.shape else {
-            throw KernelError.shapeMismatch(op: op, expected: "target of the input's shape \(shapeString(input.shape))", found: "target \(shapeString(target.shape))")
+            throw KernelError.shapeMismatch(
+                op: op, expected: "target of the input's shape \(shapeString(input.shape))", found: "target \(shapeString(target.shape))")
         }
         guard input.count > 0 else {
             throw KernelError.invalidArgument(op: op, message: "the input is empty (shape \(shapeString(input.shape)))")
@@ -87,13 +88,15 @@ public enum Loss {
         try NNChecks.requireRank(logits, [2], op: op, layout: "[N, classes]", name: "logits")
         let batch = logits.shape[0], classes = logits.shape[1]
         guard targets.count == batch else {
-            throw KernelError.shapeMismatch(op: op, expected: "\(batch) targets for logits \(shapeString(logits.shape))", found: "\(targets.count) targets")
+            throw KernelError.shapeMismatch(
+                op: op, expected: "\(batch) targets for logits \(shapeString(logits.shape))", found: "\(targets.count) targets")
         }
         guard classes > 0 else {
             throw KernelError.invalidArgument(op: op, message: "logits \(shapeString(logits.shape)) have no classes")
         }
         if let bad = targets.firstIndex(where: { $0 < 0 || $0 >= classes }) {
-            throw KernelError.invalidArgument(op: op, message: "target \(targets[bad]) (sample \(bad)) is out of range for \(classes) classes (expected 0...\(classes - 1))")
+            throw KernelError.invalidArgument(
+                op: op, message: "target \(targets[bad]) (sample \(bad)) is out of range for \(classes) classes (expected 0...\(classes - 1))")
         }
         return (batch, classes)
     }

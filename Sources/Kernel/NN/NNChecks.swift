@@ -24,21 +24,26 @@ enum NNChecks {
     /// output here. Expects a non-negative `length` and `padding` and positive `window`, `stride` and `dilation`.
     /// Throws when the (dilated) window does not fit in the padded input, or when the padded length or the window's
     /// extent does not fit in an `Int` (such sizes could never be computed).
-    static func windowCount(length: Int, window: Int, stride: Int, padding: Int, dilation: Int = 1,
-                            op: String, input: [Int], axis: String) throws -> Int {
+    static func windowCount(
+        length: Int, window: Int, stride: Int, padding: Int, dilation: Int = 1,
+        op: String, input: [Int], axis: String
+    ) throws -> Int {
         let (twice, o1) = padding.multipliedReportingOverflow(by: 2)
         let (padded, o2) = length.addingReportingOverflow(twice)
         guard !o1, !o2 else {
-            throw KernelError.invalidArgument(op: op, message: "padding \(padding) is too large: the padded \(axis) of input \(shapeString(input)) overflows")
+            throw KernelError.invalidArgument(
+                op: op, message: "padding \(padding) is too large: the padded \(axis) of input \(shapeString(input)) overflows")
         }
         let (span, o3) = dilation.multipliedReportingOverflow(by: window - 1)
         let (extent, o4) = span.addingReportingOverflow(1)
         guard !o3, !o4 else {
-            throw KernelError.invalidArgument(op: op, message: "the \(dilation > 1 ? "dilated " : "")kernel \(axis) (\(window), dilation \(dilation)) is too large to compute")
+            throw KernelError.invalidArgument(
+                op: op, message: "the \(dilation > 1 ? "dilated " : "")kernel \(axis) (\(window), dilation \(dilation)) is too large to compute")
         }
         guard extent <= padded else {
-            throw KernelError.shapeMismatch(op: op, expected: "padded input \(axis) of at least \(extent) (the \(dilation > 1 ? "dilated " : "")kernel \(axis))",
-                                            found: "\(padded) (input \(shapeString(input)), padding \(padding))")
+            throw KernelError.shapeMismatch(
+                op: op, expected: "padded input \(axis) of at least \(extent) (the \(dilation > 1 ? "dilated " : "")kernel \(axis))",
+                found: "\(padded) (input \(shapeString(input)), padding \(padding))")
         }
         return (padded - extent) / stride + 1
     }
@@ -46,7 +51,8 @@ enum NNChecks {
     /// The image size `x[:, :, ::stride, ::stride]` keeps of `[N, C, H, W]` `shape` (an empty axis stays empty),
     /// and that shape validated: the option-A shortcut's subsampling as a window of one pixel.
     static func subsampledSize(_ shape: [Int], stride: Int, op: String) throws -> (height: Int, width: Int) {
-        let height = shape[2] == 0 ? 0 : try windowCount(length: shape[2], window: 1, stride: stride, padding: 0, op: op, input: shape, axis: "height")
+        let height =
+            shape[2] == 0 ? 0 : try windowCount(length: shape[2], window: 1, stride: stride, padding: 0, op: op, input: shape, axis: "height")
         let width = shape[3] == 0 ? 0 : try windowCount(length: shape[3], window: 1, stride: stride, padding: 0, op: op, input: shape, axis: "width")
         try Shape.validate([shape[0], shape[1], height, width], op: op)
         return (height, width)

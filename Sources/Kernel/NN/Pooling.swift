@@ -19,7 +19,9 @@ struct PoolGeometry {
         try NNChecks.requirePair(stride, atLeast: 1, op: op, name: "stride")
         try NNChecks.requirePair(padding, atLeast: 0, op: op, name: "padding")
         guard padding.0 <= kernel.0 / 2, padding.1 <= kernel.1 / 2 else {
-            throw KernelError.invalidArgument(op: op, message: "padding must be at most half the kernel, found padding (\(padding.0), \(padding.1)) for kernel (\(kernel.0), \(kernel.1))")
+            throw KernelError.invalidArgument(
+                op: op,
+                message: "padding must be at most half the kernel, found padding (\(padding.0), \(padding.1)) for kernel (\(kernel.0), \(kernel.1))")
         }
         // As in PyTorch: padding would otherwise make windows over an image with no pixels at all.
         guard input[2] > 0, input[3] > 0 else {
@@ -28,9 +30,12 @@ struct PoolGeometry {
         planes = input[0] * input[1]
         height = input[2]
         width = input[3]
-        kernelH = kernel.0; kernelW = kernel.1
-        strideH = stride.0; strideW = stride.1
-        padH = padding.0; padW = padding.1
+        kernelH = kernel.0
+        kernelW = kernel.1
+        strideH = stride.0
+        strideW = stride.1
+        padH = padding.0
+        padW = padding.1
         outH = try NNChecks.windowCount(length: height, window: kernelH, stride: strideH, padding: padH, op: op, input: input, axis: "height")
         outW = try NNChecks.windowCount(length: width, window: kernelW, stride: strideW, padding: padW, op: op, input: input, axis: "width")
         try Shape.validate([input[0], input[1], outH, outW], op: op)
@@ -72,7 +77,9 @@ extension Tensor {
         guard g.planes > 0 else { return NNChecks.emptyResult(shape: [shape[0], shape[1], g.outH, g.outW], inputs: [self], op: "max_pool2d") }
         let outPlane = g.outH * g.outW, inPlane = g.height * g.width
         guard inPlane <= Int(Int32.max) else {
-            throw KernelError.invalidArgument(op: "max_pool2d", message: "input \(shapeString(shape)) has \(inPlane) pixels per image, more than the \(Int32.max) its gradient can index")
+            throw KernelError.invalidArgument(
+                op: "max_pool2d",
+                message: "input \(shapeString(shape)) has \(inPlane) pixels per image, more than the \(Int32.max) its gradient can index")
         }
         var out = [Float](repeating: 0, count: g.planes * outPlane)
         // Flat input index of each output's maximum, for the backward pass.
@@ -107,7 +114,8 @@ extension Tensor {
                                 // Strictly greater keeps the first of equal maxima; NaN wins, as in PyTorch.
                                 let take = (v .> current) .| (v .!= v)
                                 UnsafeMutableRawPointer(best + ow).storeBytes(of: current.replacing(with: v, where: take), as: SIMD8<Float>.self)
-                                UnsafeMutableRawPointer(index + ow).storeBytes(of: currentIndex.replacing(with: i, where: take), as: SIMD8<Int32>.self)
+                                UnsafeMutableRawPointer(index + ow).storeBytes(
+                                    of: currentIndex.replacing(with: i, where: take), as: SIMD8<Int32>.self)
                                 ow += 8
                             }
                             while ow < hi {

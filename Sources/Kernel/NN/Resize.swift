@@ -23,9 +23,10 @@ extension Tensor {
         let planes = Shape.count(Array(shape.dropLast(2)))
         let rows = BilinearAxis(input: inH, output: height), cols = BilinearAxis(input: inW, output: width)
         let inPlane = inH * inW, outPlane = height * width
-        let out = Bilinear.resize(data, planes: planes, height: inH, width: inW,
-                                  region: Bilinear.Region(top: 0, left: 0, height: inH, width: inW),
-                                  to: ImageSize(height: height, width: width))
+        let out = Bilinear.resize(
+            data, planes: planes, height: inH, width: inW,
+            region: Bilinear.Region(top: 0, left: 0, height: inH, width: inW),
+            to: ImageSize(height: height, width: width))
         let input = self
         return Tensor(unchecked: outShape, data: out).record(op, inputs: [input]) { g in
             var dx = [Float](repeating: 0, count: input.count)

@@ -15,7 +15,8 @@ extension Tensor {
         let (padded, o1) = before.addingReportingOverflow(after)
         let (outChannels, o2) = channels.addingReportingOverflow(padded)
         guard !o1, !o2 else {
-            throw KernelError.invalidArgument(op: op, message: "channel padding (before \(before), after \(after)) is too large for \(channels) channels")
+            throw KernelError.invalidArgument(
+                op: op, message: "channel padding (before \(before), after \(after)) is too large for \(channels) channels")
         }
         var outShape = shape
         outShape[1] = outChannels

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // Softmax and log-softmax along one axis, numerically stable (the maximum is subtracted first).
@@ -35,12 +35,21 @@ extension Tensor {
                     // dx = g − softmax · Σ g
                     var total: Float = 0
                     for k in 0..<length { total += g[start + k * step] }
-                    for k in 0..<length { let i = start + k * step; dx[i] = g[i] - expf(y[i]) * total }
+                    for k in 0..<length {
+                        let i = start + k * step
+                        dx[i] = g[i] - expf(y[i]) * total
+                    }
                 } else {
                     // dx = y · (g − Σ g·y)
                     var dot: Float = 0
-                    for k in 0..<length { let i = start + k * step; dot += g[i] * y[i] }
-                    for k in 0..<length { let i = start + k * step; dx[i] = y[i] * (g[i] - dot) }
+                    for k in 0..<length {
+                        let i = start + k * step
+                        dot += g[i] * y[i]
+                    }
+                    for k in 0..<length {
+                        let i = start + k * step
+                        dx[i] = y[i] * (g[i] - dot)
+                    }
                 }
             }
             input.accumulateGrad(dx)

@@ -13,7 +13,10 @@ enum VectorKernels {
             i += 16
         }
         var total = (a0 + a1).sum()
-        while i < n { total += p[i]; i += 1 }
+        while i < n {
+            total += p[i]
+            i += 1
+        }
         return total
     }
 
@@ -30,7 +33,11 @@ enum VectorKernels {
             i += 16
         }
         var total = (a0 + a1).sum()
-        while i < n { let d = p[i] - mean; total += d * d; i += 1 }
+        while i < n {
+            let d = p[i] - mean
+            total += d * d
+            i += 1
+        }
         return total
     }
 
@@ -49,15 +56,21 @@ enum VectorKernels {
             i += 16
         }
         var sum = (s0 + s1).sum(), dot = (d0 + d1).sum()
-        while i < n { sum += g[i]; dot += g[i] * (x[i] - mean); i += 1 }
+        while i < n {
+            sum += g[i]
+            dot += g[i] * (x[i] - mean)
+            i += 1
+        }
         return (sum, dot)
     }
 
     /// `sumAndCenteredDot` of g' where g'[i] = mask[i] > 0 ? g[i] : 0 (the gradient through a fused ReLU), summed in the
     /// same order as `sumAndCenteredDot`, so the fused op's results are bit-identical to ReLU's gradient then batch norm's.
     @inline(__always)
-    static func maskedSumAndCenteredDot(_ g: UnsafePointer<Float>, mask y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int,
-                                        mean: Float) -> (Float, Float) {
+    static func maskedSumAndCenteredDot(
+        _ g: UnsafePointer<Float>, mask y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int,
+        mean: Float
+    ) -> (Float, Float) {
         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
         let m = SIMD8<Float>(repeating: mean), zero = SIMD8<Float>()
         var i = 0
@@ -82,8 +95,10 @@ enum VectorKernels {
 
     /// `combine` of g' where g'[i] = mask[i] > 0 ? g[i] : 0 (the gradient through a fused ReLU).
     @inline(__always)
-    static func maskedCombine(_ g: UnsafePointer<Float>, mask y: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
-                              _ out: UnsafeMutablePointer<Float>, _ n: Int, gScale: Float, xScale: Float, shift: Float) {
+    static func maskedCombine(
+        _ g: UnsafePointer<Float>, mask y: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>, _ n: Int, gScale: Float, xScale: Float, shift: Float
+    ) {
         let a = SIMD8<Float>(repeating: gScale), b = SIMD8<Float>(repeating: xScale), c = SIMD8<Float>(repeating: shift)
         let zero = SIMD8<Float>()
         var i = 0
@@ -108,7 +123,10 @@ enum VectorKernels {
             UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { dst[i] += src[i]; i += 1 }
+        while i < n {
+            dst[i] += src[i]
+            i += 1
+        }
     }
 
     /// y[i] = x[i]·scale + shift for i in 0..<n.
@@ -120,7 +138,10 @@ enum VectorKernels {
             store(load(x + i) * a + b, y + i)
             i += 8
         }
-        while i < n { y[i] = x[i] * scale + shift; i += 1 }
+        while i < n {
+            y[i] = x[i] * scale + shift
+            i += 1
+        }
     }
 
     /// y[i] = max(x[i]·scale + shift, 0) for i in 0..<n: batch norm (or a folded convolution) followed by ReLU.
@@ -133,20 +154,28 @@ enum VectorKernels {
             store(v.replacing(with: zero, where: v .< zero), y + i)
             i += 8
         }
-        while i < n { y[i] = Swift.max(x[i] * scale + shift, 0); i += 1 }
+        while i < n {
+            y[i] = Swift.max(x[i] * scale + shift, 0)
+            i += 1
+        }
     }
 
     /// out[i] = g[i]·gScale + x[i]·xScale + shift for i in 0..<n (the batch-norm input gradient).
     @inline(__always)
-    static func combine(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
-                        gScale: Float, xScale: Float, shift: Float) {
+    static func combine(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
+        gScale: Float, xScale: Float, shift: Float
+    ) {
         let a = SIMD8<Float>(repeating: gScale), b = SIMD8<Float>(repeating: xScale), c = SIMD8<Float>(repeating: shift)
         var i = 0
         while i + 8 <= n {
             store(load(g + i) * a + load(x + i) * b + c, out + i)
             i += 8
         }
-        while i < n { out[i] = g[i] * gScale + x[i] * xScale + shift; i += 1 }
+        while i < n {
+            out[i] = g[i] * gScale + x[i] * xScale + shift
+            i += 1
+        }
     }
 
     /// y[i] = max(x[i], 0) for i in 0..<n (NaN stays NaN, as in PyTorch).
@@ -160,7 +189,10 @@ enum VectorKernels {
             store(v.replacing(with: zero, where: v .<= zero), y + i)
             i += 8
         }
-        while i < n { y[i] = x[i] <= 0 ? 0 : x[i]; i += 1 }
+        while i < n {
+            y[i] = x[i] <= 0 ? 0 : x[i]
+            i += 1
+        }
     }
 
     /// The gradient through a ReLU from its output: `g` where `output` is positive, 0 elsewhere, over both cores.
@@ -186,7 +218,10 @@ enum VectorKernels {
             store(load(g + i).replacing(with: zero, where: .!(load(y + i) .> zero)), dx + i)
             i += 8
         }
-        while i < n { dx[i] = y[i] > 0 ? g[i] : 0; i += 1 }
+        while i < n {
+            dx[i] = y[i] > 0 ? g[i] : 0
+            i += 1
+        }
     }
 
     /// out[i] = a[i] + b[i] for i in 0..<n (`out` may be `a` or `b`).
@@ -197,7 +232,10 @@ enum VectorKernels {
             store(load(a + i) + load(b + i), out + i)
             i += 8
         }
-        while i < n { out[i] = a[i] + b[i]; i += 1 }
+        while i < n {
+            out[i] = a[i] + b[i]
+            i += 1
+        }
     }
 
     @inline(__always)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // Elementwise arithmetic with NumPy broadcasting; each op sits beside its gradient.
@@ -126,7 +126,8 @@ extension Tensor {
                 a.accumulateGrad(Broadcast.reduce(ga.data, out: outShape, to: a.shape))
             }
             if b.requiresGrad, let gOverB = try? zipBroadcast(gt, b, op: "div", /),
-               let gb = try? zipBroadcast(gOverB, Tensor(unchecked: outShape, data: quotient), op: "div", { -$0 * $1 }) {
+                let gb = try? zipBroadcast(gOverB, Tensor(unchecked: outShape, data: quotient), op: "div", { -$0 * $1 })
+            {
                 b.accumulateGrad(Broadcast.reduce(gb.data, out: outShape, to: b.shape))
             }
         }

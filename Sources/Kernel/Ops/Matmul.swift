@@ -4,11 +4,14 @@ import COpenBLAS
 
 /// C = alpha·op(A)·op(B) + beta·C on row-major buffers; the one entry point to BLAS.
 @inline(__always)
-func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-           beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+func sgemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    cblas_sgemm(
+        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 extension Tensor {
@@ -17,14 +20,17 @@ extension Tensor {
         try requirePlainLayout(op: "matmul")
         try other.requirePlainLayout(op: "matmul")
         let a = self, b = other
-        guard (a.rank == 2 || a.rank == 3), (b.rank == 2 || b.rank == 3), !(a.rank == 2 && b.rank == 3) else {
-            throw KernelError.shapeMismatch(op: "matmul", expected: "[m, k] @ [k, n] or [b, m, k] @ [b or none, k, n]", found: "\(shapeString(a.shape)) @ \(shapeString(b.shape))")
+        guard a.rank == 2 || a.rank == 3, b.rank == 2 || b.rank == 3, !(a.rank == 2 && b.rank == 3) else {
+            throw KernelError.shapeMismatch(
+                op: "matmul", expected: "[m, k] @ [k, n] or [b, m, k] @ [b or none, k, n]", found: "\(shapeString(a.shape)) @ \(shapeString(b.shape))"
+            )
         }
         let batch = a.rank == 3 ? a.shape[0] : 1
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
         let kb = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
         guard k == kb, b.rank == 2 || b.shape[0] == batch else {
-            throw KernelError.shapeMismatch(op: "matmul", expected: "inner dimensions to agree", found: "\(shapeString(a.shape)) @ \(shapeString(b.shape))")
+            throw KernelError.shapeMismatch(
+                op: "matmul", expected: "inner dimensions to agree", found: "\(shapeString(a.shape)) @ \(shapeString(b.shape))")
         }
         let outShape = a.rank == 3 ? [batch, m, n] : [m, n]
         // [2^32, 0] @ [0, 2^32] has empty operands but 2^64 outputs: checked before allocating.
@@ -45,8 +51,9 @@ extension Tensor {
                     out.withUnsafeMutableBufferPointer { pc in
                         guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else { return }
                         for i in 0..<batch {
-                            sgemm(transA: false, transB: false, m: m, n: n, k: k, a: pa + i * m * k, lda: k,
-                                  b: pb + i * bStride, ldb: n, c: pc + i * m * n, ldc: n)
+                            sgemm(
+                                transA: false, transB: false, m: m, n: n, k: k, a: pa + i * m * k, lda: k,
+                                b: pb + i * bStride, ldb: n, c: pc + i * m * n, ldc: n)
                         }
                     }
                 }
@@ -63,8 +70,9 @@ extension Tensor {
                         ga.withUnsafeMutableBufferPointer { pa in
                             guard let pb = pb.baseAddress, let pa = pa.baseAddress else { return }
                             for i in 0..<batch {
-                                sgemm(transA: false, transB: true, m: m, n: k, k: n, a: pg + i * m * n, lda: n,
-                                      b: pb + i * bStride, ldb: n, c: pa + i * m * k, ldc: k)
+                                sgemm(
+                                    transA: false, transB: true, m: m, n: k, k: n, a: pg + i * m * n, lda: n,
+                                    b: pb + i * bStride, ldb: n, c: pa + i * m * k, ldc: k)
                             }
                         }
                     }
@@ -77,9 +85,10 @@ extension Tensor {
                         gb.withUnsafeMutableBufferPointer { pb in
                             guard let pa = pa.baseAddress, let pb = pb.baseAddress else { return }
                             for i in 0..<batch {
-                                sgemm(transA: true, transB: false, m: k, n: n, k: m, a: pa + i * m * k, lda: k,
-                                      b: pg + i * m * n, ldb: n, beta: bStride == 0 && i > 0 ? 1 : 0,
-                                      c: pb + i * bStride, ldc: n)
+                                sgemm(
+                                    transA: true, transB: false, m: k, n: n, k: m, a: pa + i * m * k, lda: k,
+                                    b: pg + i * m * n, ldb: n, beta: bStride == 0 && i > 0 ? 1 : 0,
+                                    c: pb + i * bStride, ldc: n)
                             }
                         }
                     }

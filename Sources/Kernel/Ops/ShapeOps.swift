@@ -7,7 +7,8 @@ extension Tensor {
         var resolved = newShape
         let inferred = newShape.indices.filter { newShape[$0] == -1 }
         guard inferred.count <= 1, !newShape.contains(where: { $0 < -1 }) else {
-            throw KernelError.invalidArgument(op: "reshape", message: "invalid shape \(shapeString(newShape)): at most one -1 and no other negative sizes")
+            throw KernelError.invalidArgument(
+                op: "reshape", message: "invalid shape \(shapeString(newShape)): at most one -1 and no other negative sizes")
         }
         if let axis = inferred.first {
             // Saturating: an overflowing product cannot divide the element count, so it is refused below.
@@ -19,7 +20,8 @@ extension Tensor {
         }
         // Sizes come from the user, so the product is checked (an overflowing shape is never valid).
         guard (try? Shape.validate(resolved, op: "reshape")) == count else {
-            throw KernelError.shapeMismatch(op: "reshape", expected: "a shape with \(count) elements (from \(shapeString(shape)))", found: shapeString(newShape))
+            throw KernelError.shapeMismatch(
+                op: "reshape", expected: "a shape with \(count) elements (from \(shapeString(shape)))", found: shapeString(newShape))
         }
         let out = Tensor(unchecked: resolved, data: data)
         return out.record("reshape", inputs: [self]) { [self] g in self.accumulateGrad(g) }
@@ -156,11 +158,13 @@ extension Tensor {
         for t in tensors.dropFirst() {
             var expected = first.shape
             guard t.rank == first.rank else {
-                throw KernelError.shapeMismatch(op: "concat", expected: "rank \(first.rank) like \(shapeString(first.shape))", found: shapeString(t.shape))
+                throw KernelError.shapeMismatch(
+                    op: "concat", expected: "rank \(first.rank) like \(shapeString(first.shape))", found: shapeString(t.shape))
             }
             expected[a] = t.shape[a]
             guard expected == t.shape else {
-                throw KernelError.shapeMismatch(op: "concat", expected: "shapes equal to \(shapeString(first.shape)) except on axis \(a)", found: shapeString(t.shape))
+                throw KernelError.shapeMismatch(
+                    op: "concat", expected: "shapes equal to \(shapeString(first.shape)) except on axis \(a)", found: shapeString(t.shape))
             }
         }
         let outer = Shape.count(Array(first.shape[..<a]))

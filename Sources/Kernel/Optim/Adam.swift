@@ -16,15 +16,20 @@ public class Adam: Optimizer {
     private let decoupled: Bool
 
     /// Adam over one group of `parameters` (PyTorch defaults: β = (0.9, 0.999), ε = 1e-8, no weight decay).
-    public convenience init(_ parameters: [NamedTensor], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                            epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
-        try self.init(groups: [ParameterGroup(name: "all", parameters: parameters)], learningRate: learningRate, betas: betas,
-                      epsilon: epsilon, weightDecay: weightDecay)
+    public convenience init(
+        _ parameters: [NamedTensor], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        epsilon: Double = 1e-8, weightDecay: Double = 0
+    ) throws {
+        try self.init(
+            groups: [ParameterGroup(name: "all", parameters: parameters)], learningRate: learningRate, betas: betas,
+            epsilon: epsilon, weightDecay: weightDecay)
     }
 
     /// Adam over parameter groups; a group's own `weightDecay` overrides `weightDecay`.
-    public convenience init(groups: [ParameterGroup], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                            epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
+    public convenience init(
+        groups: [ParameterGroup], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        epsilon: Double = 1e-8, weightDecay: Double = 0
+    ) throws {
         try self.init(groups: groups, learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupled: false)
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Linear warm-up from 0 to `maxLR` over `warmupSteps`, then half a cosine down to `minLR` at `totalSteps`,

@@ -35,7 +35,11 @@ extension LearningRateSchedule {
     /// Throws unless the schedule covers `steps` optimizer steps (endless schedules always do).
     public func checkCovers(steps: Int) throws {
         if let total = totalSteps, total < steps {
-            throw KernelError.invalidArgument(op: "schedule", message: "the schedule is made for \(total) steps but training takes \(steps) (epochs × batches per epoch); build it with totalSteps: \(steps)")
+            throw KernelError.invalidArgument(
+                op: "schedule",
+                message:
+                    "the schedule is made for \(total) steps but training takes \(steps) (epochs × batches per epoch); build it with totalSteps: \(steps)"
+            )
         }
     }
 }

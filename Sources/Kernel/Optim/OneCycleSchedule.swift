@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The 1cycle policy (Smith & Topin), value for value as `torch.optim.lr_scheduler.OneCycleLR`.
@@ -50,9 +50,11 @@ public struct OneCycleSchedule: LearningRateSchedule {
     public var totalSteps: Int? { steps }
 
     /// A one-cycle schedule with PyTorch's defaults.
-    public init(maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, annealing: Annealing = .cosine,
-                divFactor: Double = 25, finalDivFactor: Double = 1e4, cycleMomentum: Bool = true,
-                baseMomentum: Double = 0.85, maxMomentum: Double = 0.95, threePhase: Bool = false) throws {
+    public init(
+        maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, annealing: Annealing = .cosine,
+        divFactor: Double = 25, finalDivFactor: Double = 1e4, cycleMomentum: Bool = true,
+        baseMomentum: Double = 0.85, maxMomentum: Double = 0.95, threePhase: Bool = false
+    ) throws {
         let op = "one_cycle"
         try ScheduleCheck.positive(maxLR, "max_lr", op: op)
         try ScheduleCheck.steps(totalSteps, "total_steps", op: op)

@@ -47,10 +47,12 @@ extension Optimizer {
     /// Nothing changes when it throws.
     func importCommon(_ state: OptimizerState, bufferNames: Set<String>) throws {
         guard state.kind == kind else {
-            throw KernelError.invalidArgument(op: "load optimizer state", message: "the state was saved by a '\(state.kind)' optimizer, this one is '\(kind)'")
+            throw KernelError.invalidArgument(
+                op: "load optimizer state", message: "the state was saved by a '\(state.kind)' optimizer, this one is '\(kind)'")
         }
         guard state.groups.count == groups.count else {
-            throw KernelError.invalidArgument(op: "load optimizer state", message: "the state has \(state.groups.count) parameter groups, this optimizer has \(groups.count)")
+            throw KernelError.invalidArgument(
+                op: "load optimizer state", message: "the state has \(state.groups.count) parameter groups, this optimizer has \(groups.count)")
         }
         var byName: [String: Tensor] = [:]
         for p in parameters { byName[p.name] = p.tensor }
@@ -59,14 +61,17 @@ extension Optimizer {
                 throw KernelError.invalidArgument(op: "load optimizer state", message: "a '\(kind)' optimizer has no buffer '\(key)'")
             }
             guard let parameter = byName[parameterName] else {
-                throw KernelError.invalidArgument(op: "load optimizer state", message: "the state has a buffer for '\(parameterName)', which this optimizer does not train")
+                throw KernelError.invalidArgument(
+                    op: "load optimizer state", message: "the state has a buffer for '\(parameterName)', which this optimizer does not train")
             }
             guard parameter.shape == buffer.shape else {
-                throw KernelError.shapeMismatch(op: "load optimizer state", expected: "\(key) of shape \(shapeString(parameter.shape))", found: shapeString(buffer.shape))
+                throw KernelError.shapeMismatch(
+                    op: "load optimizer state", expected: "\(key) of shape \(shapeString(parameter.shape))", found: shapeString(buffer.shape))
             }
         }
         for name in state.steps.keys where byName[name] == nil {
-            throw KernelError.invalidArgument(op: "load optimizer state", message: "the state has a step count for '\(name)', which this optimizer does not train")
+            throw KernelError.invalidArgument(
+                op: "load optimizer state", message: "the state has a step count for '\(name)', which this optimizer does not train")
         }
         for (i, saved) in state.groups.enumerated() {
             groups[i].learningRate = saved.learningRate

@@ -63,7 +63,9 @@ public struct OptimizerGroup {
 
 extension Optimizer {
     /// Resolves `groups` against the optimizer defaults, rejecting duplicate names and bad values.
-    static func resolve(_ groups: [ParameterGroup], op: String, learningRate: Double, momentum: Double, weightDecay: Double) throws -> [OptimizerGroup] {
+    static func resolve(_ groups: [ParameterGroup], op: String, learningRate: Double, momentum: Double, weightDecay: Double) throws
+        -> [OptimizerGroup]
+    {
         guard learningRate >= 0, learningRate.isFinite else {
             throw KernelError.invalidArgument(op: op, message: "learning rate must be a finite number ≥ 0, found \(learningRate)")
         }
@@ -72,18 +74,23 @@ extension Optimizer {
         for group in groups {
             let decay = group.weightDecay ?? weightDecay
             guard decay >= 0, decay.isFinite else {
-                throw KernelError.invalidArgument(op: op, message: "weight decay of group '\(group.name)' must be a finite number ≥ 0, found \(decay)")
+                throw KernelError.invalidArgument(
+                    op: op, message: "weight decay of group '\(group.name)' must be a finite number ≥ 0, found \(decay)")
             }
             guard group.lrScale >= 0, group.lrScale.isFinite else {
-                throw KernelError.invalidArgument(op: op, message: "lrScale of group '\(group.name)' must be a finite number ≥ 0, found \(group.lrScale)")
+                throw KernelError.invalidArgument(
+                    op: op, message: "lrScale of group '\(group.name)' must be a finite number ≥ 0, found \(group.lrScale)")
             }
             for p in group.parameters {
                 guard seen.insert(p.name).inserted else {
-                    throw KernelError.invalidArgument(op: op, message: "parameter '\(p.name)' appears twice; each parameter may belong to one group only")
+                    throw KernelError.invalidArgument(
+                        op: op, message: "parameter '\(p.name)' appears twice; each parameter may belong to one group only")
                 }
             }
-            resolved.append(OptimizerGroup(name: group.name, parameters: group.parameters, learningRate: learningRate * group.lrScale,
-                                           momentum: momentum, weightDecay: decay, lrScale: group.lrScale))
+            resolved.append(
+                OptimizerGroup(
+                    name: group.name, parameters: group.parameters, learningRate: learningRate * group.lrScale,
+                    momentum: momentum, weightDecay: decay, lrScale: group.lrScale))
         }
         return resolved
     }

@@ -18,15 +18,20 @@ public final class SGD: Optimizer {
     private var momentumBuffers: [String: [Float]] = [:]
 
     /// SGD over one group of `parameters`.
-    public convenience init(_ parameters: [NamedTensor], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
-                            weightDecay: Double = 0, nesterov: Bool = false) throws {
-        try self.init(groups: [ParameterGroup(name: "all", parameters: parameters)], learningRate: learningRate, momentum: momentum,
-                      dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
+    public convenience init(
+        _ parameters: [NamedTensor], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
+        weightDecay: Double = 0, nesterov: Bool = false
+    ) throws {
+        try self.init(
+            groups: [ParameterGroup(name: "all", parameters: parameters)], learningRate: learningRate, momentum: momentum,
+            dampening: dampening, weightDecay: weightDecay, nesterov: nesterov)
     }
 
     /// SGD over parameter groups; a group's own `weightDecay` overrides `weightDecay`.
-    public init(groups: [ParameterGroup], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
-                weightDecay: Double = 0, nesterov: Bool = false) throws {
+    public init(
+        groups: [ParameterGroup], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
+        weightDecay: Double = 0, nesterov: Bool = false
+    ) throws {
         guard momentum >= 0, momentum.isFinite else {
             throw KernelError.invalidArgument(op: "SGD", message: "momentum must be a finite number ≥ 0, found \(momentum)")
         }
@@ -65,8 +70,9 @@ public final class SGD: Optimizer {
                         }
                         momentumBuffers[p.name]?.withUnsafeMutableBufferPointer { bb in
                             guard let buffer = bb.baseAddress else { return }
-                            SGD.descendWithMomentum(x, g, buffer, n, lr: lr, decay: decay, momentum: momentum, keep: keep,
-                                                    fresh: fresh, nesterov: nesterov)
+                            SGD.descendWithMomentum(
+                                x, g, buffer, n, lr: lr, decay: decay, momentum: momentum, keep: keep,
+                                fresh: fresh, nesterov: nesterov)
                         }
                     }
                 }
@@ -86,19 +92,62 @@ public final class SGD: Optimizer {
     /// The momentum update of the formula: the buffer starts as the (decayed) gradient when `fresh`, else
     /// b ← momentum·b + keep·g; then x ← x − lr·(g + momentum·b) (Nesterov) or x ← x − lr·b.
     /// Each case is its own loop so the compiler vectorises it.
-    private static func descendWithMomentum(_ x: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>,
-                                            _ n: Int, lr: Float, decay: Float, momentum: Float, keep: Float, fresh: Bool, nesterov: Bool) {
+    private static func descendWithMomentum(
+        _ x: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+        _ n: Int, lr: Float, decay: Float, momentum: Float, keep: Float, fresh: Bool, nesterov: Bool
+    ) {
         switch (decay != 0, fresh, nesterov) {
-        case (true, true, true): for i in 0..<n { let d = g[i] + decay * x[i]; b[i] = d; x[i] -= lr * (d + momentum * d) }
-        case (true, true, false): for i in 0..<n { let d = g[i] + decay * x[i]; b[i] = d; x[i] -= lr * d }
+        case (true, true, true):
+            for i in 0..<n {
+                let d = g[i] + decay * x[i]
+                b[i] = d
+                x[i] -= lr * (d + momentum * d)
+            }
+        case (true, true, false):
+            for i in 0..<n {
+                let d = g[i] + decay * x[i]
+                b[i] = d
+                x[i] -= lr * d
+            }
         case (true, false, true):
-            for i in 0..<n { let d = g[i] + decay * x[i]; let m = momentum * b[i] + keep * d; b[i] = m; x[i] -= lr * (d + momentum * m) }
+            for i in 0..<n {
+                let d = g[i] + decay * x[i]
+                let m = momentum * b[i] + keep * d
+                b[i] = m
+                x[i] -= lr * (d + momentum * m)
+            }
         case (true, false, false):
-            for i in 0..<n { let d = g[i] + decay * x[i]; let m = momentum * b[i] + keep * d; b[i] = m; x[i] -= lr * m }
-        case (false, true, true): for i in 0..<n { let d = g[i]; b[i] = d; x[i] -= lr * (d + momentum * d) }
-        case (false, true, false): for i in 0..<n { let d = g[i]; b[i] = d; x[i] -= lr * d }
-        case (false, false, true): for i in 0..<n { let d = g[i]; let m = momentum * b[i] + keep * d; b[i] = m; x[i] -= lr * (d + momentum * m) }
-        case (false, false, false): for i in 0..<n { let m = momentum * b[i] + keep * g[i]; b[i] = m; x[i] -= lr * m }
+            for i in 0..<n {
+                let d = g[i] + decay * x[i]
+                let m = momentum * b[i] + keep * d
+                b[i] = m
+                x[i] -= lr * m
+            }
+        case (false, true, true):
+            for i in 0..<n {
+                let d = g[i]
+                b[i] = d
+                x[i] -= lr * (d + momentum * d)
+            }
+        case (false, true, false):
+            for i in 0..<n {
+                let d = g[i]
+                b[i] = d
+                x[i] -= lr * d
+            }
+        case (false, false, true):
+            for i in 0..<n {
+                let d = g[i]
+                let m = momentum * b[i] + keep * d
+                b[i] = m
+                x[i] -= lr * (d + momentum * m)
+            }
+        case (false, false, false):
+            for i in 0..<n {
+                let m = momentum * b[i] + keep * g[i]
+                b[i] = m
+                x[i] -= lr * m
+            }
         }
     }
 

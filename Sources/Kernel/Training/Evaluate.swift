@@ -17,11 +17,15 @@ public struct Evaluation: Equatable {
 
 /// Runs `model` over every batch of `data` in evaluation mode without recording gradients, and averages
 /// `loss` and `metrics` over the samples. Throws `TrainingError.interrupted` if `interrupt` fires.
-public func evaluate(model: TrainableModel, data: BatchSource, loss: LossFunction = crossEntropyLoss, metrics: [Metric] = [.accuracy],
-                     observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil) throws -> Evaluation {
+public func evaluate(
+    model: TrainableModel, data: BatchSource, loss: LossFunction = crossEntropyLoss, metrics: [Metric] = [.accuracy],
+    observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil
+) throws -> Evaluation {
     let history = History(metricNames: metrics.map(\.name))
-    switch try validationPass(model: model, data: data, loss: loss, metrics: metrics, epoch: 0, epochs: 1, step: 0,
-                              observers: observers, history: history, interrupt: interrupt, group: nil) {
+    switch try validationPass(
+        model: model, data: data, loss: loss, metrics: metrics, epoch: 0, epochs: 1, step: 0,
+        observers: observers, history: history, interrupt: interrupt, group: nil)
+    {
     case let .finished(result): return result
     case .interrupted: throw TrainingError.interrupted("evaluate")
     }
@@ -36,9 +40,11 @@ enum ValidationOutcome {
 
 /// One evaluation pass in inference mode, reporting progress after every batch. With a `group`, each rank evaluates
 /// its shard and the sums behind the loss and metrics (and any interrupt) are combined over the ranks at the end.
-func validationPass(model: TrainableModel, data: BatchSource, loss: LossFunction, metrics: [Metric], epoch: Int, epochs: Int, step: Int,
-                    observers: [TrainingObserver], history: History, interrupt: InterruptCheck?,
-                    group: ProcessGroup?) throws -> ValidationOutcome {
+func validationPass(
+    model: TrainableModel, data: BatchSource, loss: LossFunction, metrics: [Metric], epoch: Int, epochs: Int, step: Int,
+    observers: [TrainingObserver], history: History, interrupt: InterruptCheck?,
+    group: ProcessGroup?
+) throws -> ValidationOutcome {
     var lossSum = 0.0
     var samples = 0
     var totals = [Double](repeating: 0, count: metrics.count)
@@ -62,9 +68,10 @@ func validationPass(model: TrainableModel, data: BatchSource, loss: LossFunction
                 counts[m] += count
             }
             batch += 1
-            let progress = BatchProgress(phase: .validation, epoch: epoch, epochs: epochs, batch: batch, batchCount: data.batchCount,
-                                         samples: samples, elapsed: clock.seconds, runningLoss: lossSum / Double(max(samples, 1)),
-                                         learningRate: 0, step: step)
+            let progress = BatchProgress(
+                phase: .validation, epoch: epoch, epochs: epochs, batch: batch, batchCount: data.batchCount,
+                samples: samples, elapsed: clock.seconds, runningLoss: lossSum / Double(max(samples, 1)),
+                learningRate: 0, step: step)
             for observer in observers { observer.batchDidEnd(progress, history: history) }
             return true
         }
@@ -80,6 +87,8 @@ func validationPass(model: TrainableModel, data: BatchSource, loss: LossFunction
     }
     if interrupted { return .interrupted(batch: batch) }
     guard samples > 0 else { throw TrainingError.emptyData("validation") }
-    return .finished(Evaluation(loss: lossSum / Double(samples), metricNames: metrics.map(\.name),
-                      metrics: zip(totals, counts).map { $1 > 0 ? $0 / Double($1) : .nan }, samples: samples))
+    return .finished(
+        Evaluation(
+            loss: lossSum / Double(samples), metricNames: metrics.map(\.name),
+            metrics: zip(totals, counts).map { $1 > 0 ? $0 / Double($1) : .nan }, samples: samples))
 }

@@ -24,9 +24,11 @@ public struct FitOptions {
     public var syncBatchNorm = false
 
     /// Options with everything off and training from the start.
-    public init(gradientClipNorm: Double? = nil, observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil,
-                metricsLogPath: String? = nil, checkpointPath: String? = nil, start: TrainingPosition = .start,
-                history: History? = nil, smoothingBeta: Double = 0.98) {
+    public init(
+        gradientClipNorm: Double? = nil, observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil,
+        metricsLogPath: String? = nil, checkpointPath: String? = nil, start: TrainingPosition = .start,
+        history: History? = nil, smoothingBeta: Double = 0.98
+    ) {
         self.gradientClipNorm = gradientClipNorm
         self.observers = observers
         self.interrupt = interrupt
@@ -57,11 +59,14 @@ public struct FitOptions {
 /// statistics stay per rank unless `options.syncBatchNorm`. Only rank 0 calls the observers and writes the metrics log
 /// and the checkpoint.
 @discardableResult
-public func fit(model: TrainableModel, train: BatchSource, valid: BatchSource? = nil, epochs: Int, optimizer: Optimizer,
-                schedule: LearningRateSchedule? = nil, loss: @escaping LossFunction = crossEntropyLoss, metrics: [Metric] = [.accuracy],
-                options: FitOptions = FitOptions()) throws -> History {
-    let trainer = try Trainer(model: model, train: train, valid: valid, epochs: epochs, optimizer: optimizer, schedule: schedule,
-                              loss: loss, metrics: metrics, options: options)
+public func fit(
+    model: TrainableModel, train: BatchSource, valid: BatchSource? = nil, epochs: Int, optimizer: Optimizer,
+    schedule: LearningRateSchedule? = nil, loss: @escaping LossFunction = crossEntropyLoss, metrics: [Metric] = [.accuracy],
+    options: FitOptions = FitOptions()
+) throws -> History {
+    let trainer = try Trainer(
+        model: model, train: train, valid: valid, epochs: epochs, optimizer: optimizer, schedule: schedule,
+        loss: loss, metrics: metrics, options: options)
     return try trainer.run()
 }
 
@@ -87,8 +92,10 @@ final class Trainer {
     /// In data-parallel training, a rank's stop request takes effect after the batch in flight, once all ranks know.
     var stopAfterBatch = false
 
-    init(model: TrainableModel, train: BatchSource, valid: BatchSource?, epochs: Int, optimizer: Optimizer, schedule: LearningRateSchedule?,
-         loss: @escaping LossFunction, metrics: [Metric], options: FitOptions) throws {
+    init(
+        model: TrainableModel, train: BatchSource, valid: BatchSource?, epochs: Int, optimizer: Optimizer, schedule: LearningRateSchedule?,
+        loss: @escaping LossFunction, metrics: [Metric], options: FitOptions
+    ) throws {
         guard epochs >= 1 else {
             throw KernelError.invalidArgument(op: "fit", message: "epochs must be at least 1, found \(epochs)")
         }
@@ -105,7 +112,8 @@ final class Trainer {
         try schedule?.checkCovers(steps: epochs * train.batchCount)
         let names = metrics.map(\.name)
         if let previous = options.history, previous.metricNames != names {
-            throw KernelError.invalidArgument(op: "fit", message: "the history to extend has metrics \(previous.metricNames), this run measures \(names)")
+            throw KernelError.invalidArgument(
+                op: "fit", message: "the history to extend has metrics \(previous.metricNames), this run measures \(names)")
         }
         self.model = model
         self.train = train
@@ -127,8 +135,10 @@ final class Trainer {
         self.log = try isRoot ? options.metricsLogPath.map { try MetricsLog(path: $0, append: options.start.epoch > 0) } : nil
         self.observers = isRoot ? options.observers : []
         self.parallel = try group.flatMap { group in
-            group.worldSize > 1 ? try DataParallel(group: group, model: model, parameters: optimizer.parameters.map(\.tensor),
-                                                        syncBatchNorm: options.syncBatchNorm) : nil
+            group.worldSize > 1
+                ? try DataParallel(
+                    group: group, model: model, parameters: optimizer.parameters.map(\.tensor),
+                    syncBatchNorm: options.syncBatchNorm) : nil
         }
     }
 
@@ -141,8 +151,10 @@ final class Trainer {
             guard let trainLoss = try trainEpoch(epoch) else { break epochLoop }
             var record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validLoss: nil, metrics: [], seconds: 0)
             if let valid {
-                switch try validationPass(model: model, data: valid, loss: loss, metrics: metrics, epoch: epoch, epochs: epochs, step: step,
-                                          observers: observers, history: history, interrupt: options.interrupt, group: parallel?.group) {
+                switch try validationPass(
+                    model: model, data: valid, loss: loss, metrics: metrics, epoch: epoch, epochs: epochs, step: step,
+                    observers: observers, history: history, interrupt: options.interrupt, group: parallel?.group)
+                {
                 case let .finished(evaluation):
                     record.validLoss = evaluation.loss
                     record.metrics = evaluation.metrics
@@ -155,8 +167,10 @@ final class Trainer {
             history.epochs.append(record)
             try log?.append(record, metricNames: history.metricNames)
             if let path = options.checkpointPath, parallel?.group.isRoot ?? true {
-                try TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: TrainingPosition(epoch: epoch + 1, step: step),
-                                               history: history).save(to: path)
+                try TrainingCheckpoint.capture(
+                    model: model, optimizer: optimizer, position: TrainingPosition(epoch: epoch + 1, step: step),
+                    history: history
+                ).save(to: path)
             }
             for observer in observers { observer.epochDidEnd(record, history: history) }
         }
@@ -193,8 +207,9 @@ final class Trainer {
                 (value, stopAfterBatch) = try parallel.backward(lossTensor, loss: value, stopRequested: interrupted)
             }
             guard value.isFinite else {
-                throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, step: step, learningRate: optimizer.learningRate,
-                                                  loss: value, history: history)
+                throw TrainingError.nonFiniteLoss(
+                    epoch: epoch, batch: batch, step: step, learningRate: optimizer.learningRate,
+                    loss: value, history: history)
             }
             if parallel == nil {
                 optimizer.zeroGrad()
@@ -205,16 +220,19 @@ final class Trainer {
             optimizer.zeroGrad()
 
             let smoothedValue = smoothed.add(value)
-            history.steps.append(StepRecord(step: step, epoch: epoch, batch: batch, learningRate: optimizer.learningRate,
-                                            momentum: optimizer.groups.first?.momentum ?? 0, loss: Double(value),
-                                            smoothedLoss: Double(smoothedValue)))
+            history.steps.append(
+                StepRecord(
+                    step: step, epoch: epoch, batch: batch, learningRate: optimizer.learningRate,
+                    momentum: optimizer.groups.first?.momentum ?? 0, loss: Double(value),
+                    smoothedLoss: Double(smoothedValue)))
             step += 1
             batch += 1
             samples += labels.count
             lossSum += Double(value) * Double(labels.count)
-            let progress = BatchProgress(phase: .train, epoch: epoch, epochs: epochs, batch: batch, batchCount: train.batchCount,
-                                         samples: samples, elapsed: clock.seconds, runningLoss: Double(smoothedValue),
-                                         learningRate: optimizer.learningRate, step: step)
+            let progress = BatchProgress(
+                phase: .train, epoch: epoch, epochs: epochs, batch: batch, batchCount: train.batchCount,
+                samples: samples, elapsed: clock.seconds, runningLoss: Double(smoothedValue),
+                learningRate: optimizer.learningRate, step: step)
             for observer in observers { observer.batchDidEnd(progress, history: history) }
             return true
         }

@@ -77,9 +77,11 @@ public struct GridSearchResult {
 /// Runs `trial` on every combination of `grid` (parameter names in sorted order, the last varying fastest) and
 /// returns the results sorted by `metric`. A failing trial is recorded with its error and the search goes on;
 /// an interrupt stops it between trials (pass the same check to `fit` inside `trial` to stop within one).
-public func gridSearch(_ grid: [String: [HyperParameter]], sortBy metric: String, higherIsBetter: Bool = true,
-                       interrupt: InterruptCheck? = nil,
-                       trial: ([String: HyperParameter]) throws -> [String: Double]) throws -> GridSearchResult {
+public func gridSearch(
+    _ grid: [String: [HyperParameter]], sortBy metric: String, higherIsBetter: Bool = true,
+    interrupt: InterruptCheck? = nil,
+    trial: ([String: HyperParameter]) throws -> [String: Double]
+) throws -> GridSearchResult {
     let names = grid.keys.sorted()
     for name in names where grid[name]?.isEmpty ?? true {
         throw KernelError.invalidArgument(op: "grid_search", message: "parameter '\(name)' has no values to try")

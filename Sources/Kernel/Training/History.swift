@@ -25,8 +25,9 @@ public struct History: Codable, Equatable {
         var table = TextTable(header: ["epoch", "train_loss", "valid_loss"] + metricNames + ["time"])
         for row in epochs {
             let metrics = metricNames.indices.map { $0 < row.metrics.count ? TextTable.number(row.metrics[$0]) : "" }
-            table.append([String(row.epoch), TextTable.number(row.trainLoss), row.validLoss.map(TextTable.number) ?? ""] + metrics
-                         + [TextTable.duration(row.seconds)])
+            table.append(
+                [String(row.epoch), TextTable.number(row.trainLoss), row.validLoss.map(TextTable.number) ?? ""] + metrics
+                    + [TextTable.duration(row.seconds)])
         }
         return table.render()
     }

@@ -65,8 +65,10 @@ public struct Interpretation {
             let logSum = largest + log(scores.reduce(0) { $0 + exp($1 - largest) })
             let target = targets[row]
             let targetLogProbability = scores[target] - logSum
-            records.append(PredictionRecord(index: row, target: target, predicted: predicted, probability: exp(scores[predicted] - logSum),
-                                            targetProbability: exp(targetLogProbability), loss: -targetLogProbability))
+            records.append(
+                PredictionRecord(
+                    index: row, target: target, predicted: predicted, probability: exp(scores[predicted] - logSum),
+                    targetProbability: exp(targetLogProbability), loss: -targetLogProbability))
             confusion[target][predicted] += 1
         }
         self.classNames = names
@@ -127,8 +129,10 @@ public struct Interpretation {
     public func topLossesTable(_ k: Int = 9) -> String {
         var table = TextTable(header: ["index", "actual", "predicted", "probability", "loss"])
         for r in topLosses(k) {
-            table.append([String(r.index), classNames[r.target], classNames[r.predicted], String(format: "%.4f", r.probability),
-                          String(format: "%.4f", r.loss)])
+            table.append([
+                String(r.index), classNames[r.target], classNames[r.predicted], String(format: "%.4f", r.probability),
+                String(format: "%.4f", r.loss),
+            ])
         }
         return table.render()
     }
@@ -145,7 +149,9 @@ public struct Interpretation {
 
 /// Runs `model` in evaluation mode over `data` (use an unshuffled source so indices are data-set indices)
 /// and analyses its predictions.
-public func interpret(model: TrainableModel, data: BatchSource, classNames: [String]? = nil, interrupt: InterruptCheck? = nil) throws -> Interpretation {
+public func interpret(model: TrainableModel, data: BatchSource, classNames: [String]? = nil, interrupt: InterruptCheck? = nil) throws
+    -> Interpretation
+{
     var rows: [Tensor] = []
     var labels: [Int] = []
     var interrupted = false
@@ -157,7 +163,8 @@ public func interpret(model: TrainableModel, data: BatchSource, classNames: [Str
             }
             let output = try model.forward(inputs, training: false)
             guard output.rank == 2, output.shape[0] == batchLabels.count else {
-                throw KernelError.shapeMismatch(op: "interpret", expected: "model output [\(batchLabels.count), classes]", found: shapeString(output.shape))
+                throw KernelError.shapeMismatch(
+                    op: "interpret", expected: "model output [\(batchLabels.count), classes]", found: shapeString(output.shape))
             }
             rows.append(output)
             labels += batchLabels

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The learning-rate range test as fastai 2.8 runs it, without the model: the learning rate of each iteration,
@@ -30,7 +30,8 @@ public struct LRFinderCurve {
     /// A curve from `startLR` towards `endLR` over `numIterations` iterations.
     public init(startLR: Double = 1e-7, endLR: Double = 10, numIterations: Int = 100, stopOnDivergence: Bool = true, beta: Double = 0.98) throws {
         guard startLR > 0, startLR.isFinite, endLR > 0, endLR.isFinite else {
-            throw KernelError.invalidArgument(op: "lr_find", message: "start and end learning rates must be finite numbers > 0, found \(startLR) and \(endLR)")
+            throw KernelError.invalidArgument(
+                op: "lr_find", message: "start and end learning rates must be finite numbers > 0, found \(startLR) and \(endLR)")
         }
         guard numIterations >= 1 else {
             throw KernelError.invalidArgument(op: "lr_find", message: "the number of iterations must be at least 1, found \(numIterations)")
@@ -107,10 +108,12 @@ public struct LRFinderResult {
 /// exponentially from `startLR` towards `endLR` over `numIterations` batches (several passes if needed), records the
 /// smoothed loss, and stops early once it exceeds 4× the best (or is not finite). Afterwards the model's weights and
 /// buffers and the optimizer's state are put back exactly as they were; the global random generator is not.
-public func lrFind(model: TrainableModel, data: BatchSource, optimizer: Optimizer, loss: @escaping LossFunction = crossEntropyLoss,
-                   startLR: Double = 1e-7, endLR: Double = 10, numIterations: Int = 100, stopOnDivergence: Bool = true,
-                   suggest methods: [LRSuggestionMethod] = LRSuggestionMethod.allCases,
-                   observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil) throws -> LRFinderResult {
+public func lrFind(
+    model: TrainableModel, data: BatchSource, optimizer: Optimizer, loss: @escaping LossFunction = crossEntropyLoss,
+    startLR: Double = 1e-7, endLR: Double = 10, numIterations: Int = 100, stopOnDivergence: Bool = true,
+    suggest methods: [LRSuggestionMethod] = LRSuggestionMethod.allCases,
+    observers: [TrainingObserver] = [], interrupt: InterruptCheck? = nil
+) throws -> LRFinderResult {
     var curve = try LRFinderCurve(startLR: startLR, endLR: endLR, numIterations: numIterations, stopOnDivergence: stopOnDivergence)
     guard data.batchCount > 0 else { throw TrainingError.emptyData("lr_find") }
     let snapshot = ModelSnapshot(model)
@@ -145,12 +148,15 @@ public func lrFind(model: TrainableModel, data: BatchSource, optimizer: Optimize
             }
             curve.record(loss: lossValue)
             samples += labels.count
-            history.steps.append(StepRecord(step: curve.learningRates.count - 1, epoch: pass, batch: history.steps.count - pass * data.batchCount,
-                                            learningRate: lr, momentum: optimizer.groups.first?.momentum ?? 0, loss: Double(lossValue),
-                                            smoothedLoss: curve.losses.last ?? .nan))
-            let progress = BatchProgress(phase: .lrFind, epoch: 0, epochs: 1, batch: curve.learningRates.count, batchCount: total,
-                                         samples: samples, elapsed: clock.seconds, runningLoss: curve.losses.last ?? 0,
-                                         learningRate: lr, step: curve.learningRates.count)
+            history.steps.append(
+                StepRecord(
+                    step: curve.learningRates.count - 1, epoch: pass, batch: history.steps.count - pass * data.batchCount,
+                    learningRate: lr, momentum: optimizer.groups.first?.momentum ?? 0, loss: Double(lossValue),
+                    smoothedLoss: curve.losses.last ?? .nan))
+            let progress = BatchProgress(
+                phase: .lrFind, epoch: 0, epochs: 1, batch: curve.learningRates.count, batchCount: total,
+                samples: samples, elapsed: clock.seconds, runningLoss: curve.losses.last ?? 0,
+                learningRate: lr, step: curve.learningRates.count)
             for observer in observers { observer.batchDidEnd(progress, history: history) }
             return !curve.isFinished
         }

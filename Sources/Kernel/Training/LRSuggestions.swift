@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The ways of reading a learning rate off an LR-finder curve, as in fastai 2.8 (`SuggestionMethod`).
@@ -35,8 +35,10 @@ public enum LRSuggestions {
     /// Suggestions from a recorded curve. Like fastai, only the points from `numIterations / 10` up to 5 before the
     /// end are considered, converted to Float32, and cut before the first NaN. A method is left out when too few
     /// points remain for it (fastai would fail with an index error).
-    public static func suggest(learningRates: [Double], losses: [Double], numIterations: Int,
-                               methods: [LRSuggestionMethod] = LRSuggestionMethod.allCases) -> [LRSuggestion] {
+    public static func suggest(
+        learningRates: [Double], losses: [Double], numIterations: Int,
+        methods: [LRSuggestionMethod] = LRSuggestionMethod.allCases
+    ) -> [LRSuggestion] {
         let skip = max(numIterations, 6) / 10
         let end = min(learningRates.count, losses.count) - 5
         guard end - skip >= 2 else { return [] }
@@ -57,8 +59,9 @@ public enum LRSuggestions {
             }
             return index.map { i in
                 let lr = Double(lrs[i])
-                return LRSuggestion(method: method, learningRate: method == .minimum ? lr / 10 : lr, index: i + skip,
-                                    pointLearningRate: lr, pointLoss: Double(values[i]))
+                return LRSuggestion(
+                    method: method, learningRate: method == .minimum ? lr / 10 : lr, index: i + skip,
+                    pointLearningRate: lr, pointLoss: Double(values[i]))
             }
         }
     }

@@ -55,7 +55,8 @@ struct ClassScores {
             throw KernelError.shapeMismatch(op: metric, expected: "class scores of shape [batch, classes]", found: shapeString(output.shape))
         }
         guard output.shape[0] == labels.count else {
-            throw KernelError.shapeMismatch(op: metric, expected: "\(output.shape[0]) labels, one per row of the output", found: "\(labels.count) labels")
+            throw KernelError.shapeMismatch(
+                op: metric, expected: "\(output.shape[0]) labels, one per row of the output", found: "\(labels.count) labels")
         }
         classes = output.shape[1]
         if let bad = labels.first(where: { $0 < 0 || $0 >= output.shape[1] }) {

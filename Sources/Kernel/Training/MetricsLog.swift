@@ -34,11 +34,14 @@ public final class MetricsLog {
                 line = (["epoch", "train_loss", "valid_loss"] + metricNames + ["seconds"]).joined(separator: ",") + "\n"
             }
             let metrics = metricNames.indices.map { $0 < record.metrics.count ? csvNumber(record.metrics[$0]) : "" }
-            line += ([String(record.epoch), csvNumber(record.trainLoss), record.validLoss.map(csvNumber) ?? ""] + metrics
-                     + [csvNumber(record.seconds)]).joined(separator: ",")
+            line +=
+                ([String(record.epoch), csvNumber(record.trainLoss), record.validLoss.map(csvNumber) ?? ""] + metrics
+                + [csvNumber(record.seconds)]).joined(separator: ",")
         } else {
-            var fields = ["\"epoch\":\(record.epoch)", "\"train_loss\":\(jsonNumber(record.trainLoss))",
-                          "\"valid_loss\":\(record.validLoss.map(jsonNumber) ?? "null")"]
+            var fields = [
+                "\"epoch\":\(record.epoch)", "\"train_loss\":\(jsonNumber(record.trainLoss))",
+                "\"valid_loss\":\(record.validLoss.map(jsonNumber) ?? "null")",
+            ]
             for (i, name) in metricNames.enumerated() {
                 fields.append("\(jsonString(name)):\(i < record.metrics.count ? jsonNumber(record.metrics[i]) : "null")")
             }

@@ -10,12 +10,15 @@ struct Stopwatch {
 
 extension BatchProgress {
     /// Progress of a pass with rate and ETA derived from the elapsed time.
-    init(phase: TrainingPhase, epoch: Int, epochs: Int, batch: Int, batchCount: Int, samples: Int, elapsed: Double,
-         runningLoss: Double, learningRate: Double, step: Int) {
+    init(
+        phase: TrainingPhase, epoch: Int, epochs: Int, batch: Int, batchCount: Int, samples: Int, elapsed: Double,
+        runningLoss: Double, learningRate: Double, step: Int
+    ) {
         let remaining = max(0, batchCount - batch)
-        self.init(phase: phase, epoch: epoch, epochs: epochs, batch: batch, batchCount: batchCount, samples: samples, elapsed: elapsed,
-                  itemsPerSecond: elapsed > 0 ? Double(samples) / elapsed : 0,
-                  eta: batch > 0 ? elapsed / Double(batch) * Double(remaining) : 0,
-                  runningLoss: runningLoss, learningRate: learningRate, step: step)
+        self.init(
+            phase: phase, epoch: epoch, epochs: epochs, batch: batch, batchCount: batchCount, samples: samples, elapsed: elapsed,
+            itemsPerSecond: elapsed > 0 ? Double(samples) / elapsed : 0,
+            eta: batch > 0 ? elapsed / Double(batch) * Double(remaining) : 0,
+            runningLoss: runningLoss, learningRate: learningRate, step: step)
     }
 }

@@ -23,11 +23,14 @@ public struct TrainingCheckpoint {
 
     /// A checkpoint of the current state (tensors are copied, so training can go on), with the random state of
     /// `generator` (default: the model's `randomGenerator`).
-    public static func capture(model: TrainableModel, optimizer: Optimizer?, position: TrainingPosition, history: History?,
-                               generator: RandomGenerator? = nil) -> TrainingCheckpoint {
-        TrainingCheckpoint(modelTensors: model.stateTensors.map { NamedTensor(name: $0.name, tensor: $0.tensor.detach()) },
-                           optimizerState: optimizer?.exportState(), position: position,
-                           randomState: (generator ?? model.randomGenerator).snapshot, history: history)
+    public static func capture(
+        model: TrainableModel, optimizer: Optimizer?, position: TrainingPosition, history: History?,
+        generator: RandomGenerator? = nil
+    ) -> TrainingCheckpoint {
+        TrainingCheckpoint(
+            modelTensors: model.stateTensors.map { NamedTensor(name: $0.name, tensor: $0.tensor.detach()) },
+            optimizerState: optimizer?.exportState(), position: position,
+            randomState: (generator ?? model.randomGenerator).snapshot, history: history)
     }
 
     /// Writes the checkpoint to `path` atomically (temporary file, fsync, rename).
@@ -54,7 +57,9 @@ public struct TrainingCheckpoint {
     public static func load(from path: String) throws -> TrainingCheckpoint {
         let file = try Safetensors.load(path)
         guard file.metadata["rnx.format"] == format else {
-            throw KernelError.file(path: path, message: "not an rnx training checkpoint (expected metadata rnx.format = \(format)); to load bare weights use loadWeights")
+            throw KernelError.file(
+                path: path, message: "not an rnx training checkpoint (expected metadata rnx.format = \(format)); to load bare weights use loadWeights"
+            )
         }
         guard let positionText = file.metadata["rnx.position"] else {
             throw KernelError.file(path: path, message: "the checkpoint has no rnx.position entry")
@@ -93,15 +98,20 @@ public struct TrainingCheckpoint {
         let targets = model.stateTensors
         for target in targets {
             guard let tensor = saved[target.name] else {
-                throw KernelError.invalidArgument(op: "restore checkpoint", message: "the checkpoint has no tensor '\(target.name)'; was it saved from another model?")
+                throw KernelError.invalidArgument(
+                    op: "restore checkpoint", message: "the checkpoint has no tensor '\(target.name)'; was it saved from another model?")
             }
             guard tensor.shape == target.tensor.shape else {
-                throw KernelError.shapeMismatch(op: "restore checkpoint", expected: "'\(target.name)' of shape \(shapeString(target.tensor.shape))", found: shapeString(tensor.shape))
+                throw KernelError.shapeMismatch(
+                    op: "restore checkpoint", expected: "'\(target.name)' of shape \(shapeString(target.tensor.shape))",
+                    found: shapeString(tensor.shape))
             }
         }
         let known = Set(targets.map(\.name))
         if let extra = modelTensors.first(where: { !known.contains($0.name) }) {
-            throw KernelError.invalidArgument(op: "restore checkpoint", message: "the checkpoint has a tensor '\(extra.name)' that this model does not have; was it saved from another model?")
+            throw KernelError.invalidArgument(
+                op: "restore checkpoint",
+                message: "the checkpoint has a tensor '\(extra.name)' that this model does not have; was it saved from another model?")
         }
         if let optimizer {
             guard let state = optimizerState else {

@@ -39,7 +39,8 @@ public typealias LossFunction = (_ output: Tensor, _ labels: [Int]) throws -> Te
 /// The value of a loss tensor, which must hold a single number.
 func scalarLoss(_ loss: Tensor, op: String) throws -> Float {
     guard loss.count == 1 else {
-        throw KernelError.invalidArgument(op: op, message: "the loss function must return a single number, found a tensor of shape \(shapeString(loss.shape))")
+        throw KernelError.invalidArgument(
+            op: op, message: "the loss function must return a single number, found a tensor of shape \(shapeString(loss.shape))")
     }
     return loss.data[0]
 }

@@ -36,7 +36,8 @@ struct CommandRunner {
         case .load(let path):
             try session.load(path)
             let notebook = session.notebook
-            console.line("loaded \(notebook.cells.count) cells (\(notebook.codeCellNumbers.count) code) from \(path); :cells lists them, :next runs the first")
+            console.line(
+                "loaded \(notebook.cells.count) cells (\(notebook.codeCellNumbers.count) code) from \(path); :cells lists them, :next runs the first")
         case .cells: listCells()
         case .run(let text):
             _ = session.runCells(try CellSelection(text, cellCount: session.notebook.cells.count))

@@ -50,7 +50,8 @@ enum PlotSetting: Equatable {
         case "size":
             let parts = value.lowercased().split(separator: "x", omittingEmptySubsequences: false)
             guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
-                  (1...10_000).contains(width), (1...10_000).contains(height) else {
+                (1...10_000).contains(width), (1...10_000).contains(height)
+            else {
                 throw ReplError("expected WIDTHxHEIGHT after ':plot size' (e.g. 100x30), found '\(value)'")
             }
             self = .size(width: width, height: height)

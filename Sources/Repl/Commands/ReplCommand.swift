@@ -79,11 +79,21 @@ enum ReplCommand: Equatable {
             default: throw ReplError("expected on or off after :time, found '\(argument)'")
             }
         case "plot": self = .plot(arguments.isEmpty ? nil : try PlotSetting(words: arguments))
-        case "cells": try requireNoArgument(); self = .cells
-        case "next": try requireNoArgument(); self = .next
-        case "vars": try requireNoArgument(); self = .vars
-        case "reset": try requireNoArgument(); self = .reset
-        default: try requireNoArgument(); self = .quit
+        case "cells":
+            try requireNoArgument()
+            self = .cells
+        case "next":
+            try requireNoArgument()
+            self = .next
+        case "vars":
+            try requireNoArgument()
+            self = .vars
+        case "reset":
+            try requireNoArgument()
+            self = .reset
+        default:
+            try requireNoArgument()
+            self = .quit
         }
     }
 

@@ -12,7 +12,8 @@ enum MPILauncher {
     /// by throwing.
     static func run(ranks: Int, arguments: [String]) throws -> Never {
         guard let mpirun = locate() else {
-            throw ReplError("--np \(ranks): mpirun was not found on PATH (nor $RNX_MPIRUN); install Open MPI (apt-get install openmpi-bin libopenmpi-dev)")
+            throw ReplError(
+                "--np \(ranks): mpirun was not found on PATH (nor $RNX_MPIRUN); install Open MPI (apt-get install openmpi-bin libopenmpi-dev)")
         }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let command = [mpirun] + options(ranks: ranks) + [executable] + arguments

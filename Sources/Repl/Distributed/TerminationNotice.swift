@@ -9,7 +9,8 @@ enum TerminationNotice {
 
     /// Installs the SIGTERM handler for rank `rank` of `size`.
     static func install(rank: Int, size: Int) {
-        let text = "[rank \(rank)] rnx: stopped by mpirun: another of the \(size) ranks failed or the run was cancelled; "
+        let text =
+            "[rank \(rank)] rnx: stopped by mpirun: another of the \(size) ranks failed or the run was cancelled; "
             + "a checkpoint written by fit(checkpoint=...) before is intact and resumes with any number of ranks\n"
         message = strdup(text)
         length = text.utf8.count

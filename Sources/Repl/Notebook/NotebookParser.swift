@@ -44,7 +44,8 @@ enum NotebookParser {
     private static func makeCell(kind: Cell.Kind, title: String, lines: [Substring], firstLine: Int) -> Cell? {
         let isBlank: (Substring) -> Bool = { $0.allSatisfy(\.isWhitespace) }
         guard let first = lines.firstIndex(where: { !isBlank($0) }),
-              let last = lines.lastIndex(where: { !isBlank($0) }) else { return nil }
+            let last = lines.lastIndex(where: { !isBlank($0) })
+        else { return nil }
         let content = lines[first...last]
         let source = kind == .markdown ? content.map(uncommented) : content.map(String.init)
         return Cell(kind: kind, title: title, source: source.joined(separator: "\n"), startLine: firstLine + first)

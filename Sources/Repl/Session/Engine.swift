@@ -89,8 +89,9 @@ final class Engine {
     func variables() -> [VariableRow] {
         guard let cachedInterpreter else { return [] }
         return cachedInterpreter.globalsSummary().map {
-            VariableRow(name: $0.name, type: $0.typeName, shape: $0.shape.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "",
-                        memory: $0.memoryBytes.map(Engine.formatBytes) ?? "", summary: $0.description)
+            VariableRow(
+                name: $0.name, type: $0.typeName, shape: $0.shape.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "",
+                memory: $0.memoryBytes.map(Engine.formatBytes) ?? "", summary: $0.description)
         }
     }
 

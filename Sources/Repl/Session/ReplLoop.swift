@@ -23,10 +23,12 @@ struct ReplLoop {
             console.line("rnx \(rnxVersion) · type :help for commands, help(name) for a builtin, Ctrl-D to quit")
         }
         let engine = session.engine
-        let completer = CommandCompleter(codeCompletions: { engine.completions(line: $0, cursor: $1) },
-                                         helpTopics: { engine.helpTopics })
-        let editor = LineEditor(history: HistoryStore(url: HistoryStore.defaultURL(), limit: Self.historyLimit),
-                                complete: completer.complete)
+        let completer = CommandCompleter(
+            codeCompletions: { engine.completions(line: $0, cursor: $1) },
+            helpTopics: { engine.helpTopics })
+        let editor = LineEditor(
+            history: HistoryStore(url: HistoryStore.defaultURL(), limit: Self.historyLimit),
+            complete: completer.complete)
         var buffer = EntryBuffer(isComplete: engine.isComplete)
         var entryNumber = 0
         while true {

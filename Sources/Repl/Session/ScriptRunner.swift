@@ -17,8 +17,9 @@ struct ScriptRunner {
             guard let equals = option.firstIndex(of: "=") else {
                 throw ReplError("--set \(option): expected name=value, e.g. --set lr=0.05")
             }
-            try session.engine.setOverride(name: String(option[..<equals]).trimmingCharacters(in: .whitespaces),
-                                           valueSource: String(option[option.index(after: equals)...]))
+            try session.engine.setOverride(
+                name: String(option[..<equals]).trimmingCharacters(in: .whitespaces),
+                valueSource: String(option[option.index(after: equals)...]))
         }
         warnAboutUnusedSettings(in: notebook)
         if let charts { try ChartSettings.apply(.directory(charts)) }

@@ -39,18 +39,21 @@ enum InlineSpan: Equatable {
                 spans.append(.code(String(characters[index + 1..<end])))
                 index = end + 1
             } else if character == "*", index + 1 < characters.count, characters[index + 1] == "*",
-                      let end = find(["*", "*"], from: index + 2), end > index + 2 {
+                let end = find(["*", "*"], from: index + 2), end > index + 2
+            {
                 flush()
                 spans.append(.strong(String(characters[index + 2..<end])))
                 index = end + 2
             } else if character == "*", index + 1 < characters.count, characters[index + 1] != " ",
-                      let end = find(["*"], from: index + 1), end > index + 1 {
+                let end = find(["*"], from: index + 1), end > index + 1
+            {
                 flush()
                 spans.append(.emphasis(String(characters[index + 1..<end])))
                 index = end + 1
             } else if character == "_", index == 0 || !isWordCharacter(characters[index - 1]),
-                      let end = find(["_"], from: index + 1), end > index + 1,
-                      end + 1 == characters.count || !isWordCharacter(characters[end + 1]) {
+                let end = find(["_"], from: index + 1), end > index + 1,
+                end + 1 == characters.count || !isWordCharacter(characters[end + 1])
+            {
                 flush()
                 spans.append(.emphasis(String(characters[index + 1..<end])))
                 index = end + 1

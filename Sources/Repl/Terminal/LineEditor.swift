@@ -92,8 +92,10 @@ final class LineEditor {
 
         let interruptDescriptor = InterruptController.shared.promptDescriptor
         while !lineWasAccepted {
-            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                               pollfd(fd: interruptDescriptor, events: Int16(POLLIN), revents: 0)]
+            var descriptors = [
+                pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: interruptDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&descriptors, interruptDescriptor >= 0 ? 2 : 1, -1)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -166,18 +168,22 @@ private func wordBreakCharacters() -> UnsafeMutablePointer<CChar>? {
 
 /// readline's completion hook: builds the request from the line buffer and returns readline's match list.
 private func attemptCompletion(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32)
-    -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+{
     rl_attempted_completion_over = 1
     guard let provider = completionProvider, let buffer = rl_line_buffer else { return nil }
-    let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
-                                          count: Int(rl_end)))
+    let bytes = Array(
+        UnsafeBufferPointer(
+            start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
+            count: Int(rl_end)))
     let cursorBytes = max(0, min(Int(rl_point), bytes.count))
     let line = String(decoding: bytes, as: UTF8.self)
     let beforeCursor = String(decoding: bytes[..<cursorBytes], as: UTF8.self)
     let word = text.map { String(cString: $0) } ?? ""
     let startBytes = max(0, min(Int(start), bytes.count))
     // readline already skipped an open quote; it is inside a string when the quote precedes the word.
-    let insideString = startBytes > 0 && (bytes[startBytes - 1] == UInt8(ascii: "\"") || bytes[startBytes - 1] == UInt8(ascii: "'"))
+    let insideString =
+        startBytes > 0 && (bytes[startBytes - 1] == UInt8(ascii: "\"") || bytes[startBytes - 1] == UInt8(ascii: "'"))
         && StringLiteralProbe.isInsideString(String(decoding: bytes[..<startBytes], as: UTF8.self))
     let request = CompletionRequest(line: line, cursor: beforeCursor.count, word: word, insideString: insideString)
     let result = provider(request)

@@ -63,7 +63,8 @@ struct MarkdownRenderer {
         let indent = String(line.prefix(while: { $0 == " " }))
         let rest = line.dropFirst(indent.count)
         guard rest.count >= 2, let marker = rest.first, "-*+".contains(marker),
-              rest.dropFirst().first == " " else { return nil }
+            rest.dropFirst().first == " "
+        else { return nil }
         return (indent, String(rest.dropFirst(2)))
     }
 

@@ -17,7 +17,8 @@ enum PathCompleter {
             listed = directory.appendingPathComponent(typedDirectory)
         }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: listed.path) else { return [] }
-        return names
+        return
+            names
             .filter { $0.hasPrefix(namePrefix) && (namePrefix.hasPrefix(".") || !$0.hasPrefix(".")) }
             .sorted()
             .map { typedDirectory + $0 }

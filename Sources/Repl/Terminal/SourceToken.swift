@@ -90,8 +90,9 @@ struct SourceToken: Equatable {
             let character = characters[index]
             if character.isNumber || character.isLetter || character == "_" || character == "." {
                 index += 1
-            } else if (character == "+" || character == "-"), index > start, "eE".contains(characters[index - 1]),
-                      !(index - 2 >= start && (characters[index - 2] == "x" || characters[index - 2] == "X")) {
+            } else if character == "+" || character == "-", index > start, "eE".contains(characters[index - 1]),
+                !(index - 2 >= start && (characters[index - 2] == "x" || characters[index - 2] == "X"))
+            {
                 index += 1
             } else {
                 break

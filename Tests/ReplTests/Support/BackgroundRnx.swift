@@ -42,8 +42,9 @@ final class BackgroundRnx {
     func wait() -> RnxProcess.Result {
         process.waitUntilExit()
         done.wait()
-        return RnxProcess.Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                                 errors: String(decoding: errorData, as: UTF8.self))
+        return RnxProcess.Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self))
     }
 
     deinit {

@@ -29,6 +29,7 @@ enum RnxBinary {
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate.path
         }
-        throw XCTSkip("the rnx executable was not found next to the tests (looked at \(candidates.map(\.path))); build it with swift build --product rnx")
+        throw XCTSkip(
+            "the rnx executable was not found next to the tests (looked at \(candidates.map(\.path))); build it with swift build --product rnx")
     }
 }

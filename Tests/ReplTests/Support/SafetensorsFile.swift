@@ -20,7 +20,8 @@ struct SafetensorsFile {
         guard bytes.count >= 8 else { throw PseudoTerminalError("\(url.lastPathComponent) is too short for a safetensors file") }
         let headerLength = bytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         guard bytes.count >= 8 + headerLength,
-              let header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + headerLength))) as? [String: Any] else {
+            let header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + headerLength))) as? [String: Any]
+        else {
             throw PseudoTerminalError("\(url.lastPathComponent) has no readable safetensors header")
         }
         let body = bytes.subdata(in: (8 + headerLength)..<bytes.count)
@@ -34,7 +35,8 @@ struct SafetensorsFile {
                 continue
             }
             guard let fields = entry as? [String: Any], fields["dtype"] as? String == "F32",
-                  let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else { continue }
+                let offsets = fields["data_offsets"] as? [Int], offsets.count == 2
+            else { continue }
             tensors[name] = body.subdata(in: offsets[0]..<offsets[1]).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         }
         self.tensors = tensors

@@ -109,7 +109,8 @@ enum CallScopeRelease {
             switch value {
             case .function(let function):
                 guard let scope = CallScopeRelease.enclosingCallScope(function.closure), !excluded(scope),
-                      seen.insert(ObjectIdentifier(scope)).inserted else { return }
+                    seen.insert(ObjectIdentifier(scope)).inserted
+                else { return }
                 found.append(scope)
             case .method(let method):
                 // Dropping a bound method is rare, so looking through its list costs little.

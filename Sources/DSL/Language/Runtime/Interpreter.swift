@@ -93,7 +93,8 @@ public final class Interpreter {
         defer { frames = savedFrames }
         for (index, statement) in program.statements.enumerated() {
             if index == program.statements.count - 1, !program.suppressesFinalValue,
-               case .expression(let expr) = statement.kind {
+                case .expression(let expr) = statement.kind
+            {
                 frames[0].location = statement.location
                 let value = try evaluate(expr, globals)
                 if case .none = value { return nil }

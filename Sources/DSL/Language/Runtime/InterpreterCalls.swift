@@ -23,8 +23,10 @@ extension Interpreter {
         }
     }
 
-    private func callBuiltin(_ function: BuiltinFunction, receiver: Value, _ positional: [Value],
-                             _ keywords: [(String, Value)]) throws -> Value {
+    private func callBuiltin(
+        _ function: BuiltinFunction, receiver: Value, _ positional: [Value],
+        _ keywords: [(String, Value)]
+    ) throws -> Value {
         let (values, given) = try function.binder.bind(positional: positional, keywords: keywords)
         let arguments = Arguments(function: function, receiver: receiver, interpreter: self, values: values, given: given)
         return try function.implementation(arguments)

@@ -59,8 +59,10 @@ extension Interpreter {
             let base = try evaluate(baseExpr, scope)
             return try Operations.item(of: base, at: try evaluate(indexExpr, scope))
         case .slice(let lower, let upper, let step):
-            return .slice(SliceValue(start: try sliceBound(lower, scope), stop: try sliceBound(upper, scope),
-                                     step: try sliceBound(step, scope)))
+            return .slice(
+                SliceValue(
+                    start: try sliceBound(lower, scope), stop: try sliceBound(upper, scope),
+                    step: try sliceBound(step, scope)))
         case .call(let calleeExpr, let arguments):
             try checkStack()
             let callee = try evaluate(calleeExpr, scope)
@@ -118,7 +120,9 @@ extension Interpreter {
         case .found(let value):
             return value
         case .unbound(let function):
-            throw error(.name, "local variable '\(name)' is used before it is assigned in \(function)() (declare it 'global \(name)' to use the global)", at: location)
+            throw error(
+                .name, "local variable '\(name)' is used before it is assigned in \(function)() (declare it 'global \(name)' to use the global)",
+                at: location)
         case .missing:
             if let value = builtins[name] { return value }
         }

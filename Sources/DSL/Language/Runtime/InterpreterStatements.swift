@@ -103,8 +103,9 @@ extension Interpreter {
 
     func makeFunction(_ definition: FunctionDefinition, _ scope: Scope) throws -> Function {
         let parameters = try definition.parameters.map { syntax in
-            Parameter(name: syntax.name, kind: syntax.kind,
-                      defaultValue: try syntax.defaultValue.map { try evaluate($0, scope) })
+            Parameter(
+                name: syntax.name, kind: syntax.kind,
+                defaultValue: try syntax.defaultValue.map { try evaluate($0, scope) })
         }
         return Function(definition: definition, parameters: parameters, closure: scope)
     }
@@ -152,8 +153,9 @@ extension Interpreter {
                 try assign(inner, .list(Array(elements[starIndex..<(elements.count - after)])), scope, keepingPinned: keepingPinned)
             }
             for offset in 0..<after {
-                try assign(targets[starIndex + 1 + offset], elements[elements.count - after + offset], scope,
-                           keepingPinned: keepingPinned)
+                try assign(
+                    targets[starIndex + 1 + offset], elements[elements.count - after + offset], scope,
+                    keepingPinned: keepingPinned)
             }
             return
         }
@@ -192,8 +194,10 @@ extension Interpreter {
         CallScopeRelease.releaseFinished(&released)
     }
 
-    private func augmentedAssign(_ target: Target, _ op: BinaryOperator, _ valueExpr: Expr, _ scope: Scope,
-                                 at location: SourceLocation) throws {
+    private func augmentedAssign(
+        _ target: Target, _ op: BinaryOperator, _ valueExpr: Expr, _ scope: Scope,
+        at location: SourceLocation
+    ) throws {
         func combine(_ current: Value, _ operand: Value) throws -> Value {
             // `xs += ys` extends the list in place, as in Python (other references see the change).
             if op == .add, case .list(let list) = current {

@@ -3,8 +3,10 @@
 enum ScopeAnalysis {
     /// Parameters plus every name the body assigns, loops over, defines or deletes, except names declared
     /// `global`/`nonlocal`. Nested functions and comprehensions have their own scopes and are not entered.
-    static func localNames(parameters: [ParameterSyntax], body: FunctionBody,
-                           globalNames: Set<String>, nonlocalNames: Set<String>) -> Set<String> {
+    static func localNames(
+        parameters: [ParameterSyntax], body: FunctionBody,
+        globalNames: Set<String>, nonlocalNames: Set<String>
+    ) -> Set<String> {
         var names = Set(parameters.map(\.name))
         if case .statements(let statements) = body { collect(statements, into: &names) }
         return names.subtracting(globalNames).subtracting(nonlocalNames)

@@ -107,8 +107,9 @@ struct FormatStringScanner {
         }
         guard index < body.count, body[index].scalar == "}" else { throw error("f-string: expecting '}'", at: opening) }
         index += 1
-        return FormatStringField(expression: expression, line: body[start].line, column: body[start].column,
-                                 conversion: conversion, spec: spec, debugText: debugText)
+        return FormatStringField(
+            expression: expression, line: body[start].line, column: body[start].column,
+            conversion: conversion, spec: spec, debugText: debugText)
     }
 
     private func error(_ message: String, at position: PositionedScalar) -> DSLError {

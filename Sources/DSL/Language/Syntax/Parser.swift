@@ -329,7 +329,8 @@ struct Parser {
     /// The first statement of a body, when it is a string literal, documents the function.
     private static func docString(of body: [Stmt]) -> String? {
         guard let first = body.first, case .expression(let expr) = first.kind,
-              case .literal(.string(let text)) = expr.kind else { return nil }
+            case .literal(.string(let text)) = expr.kind
+        else { return nil }
         return text
     }
 
@@ -368,8 +369,10 @@ struct Parser {
                 } else if seenDefault && !keywordOnly {
                     throw error("parameter '\(name)' without a default follows a parameter with a default", at: token)
                 }
-                parameters.append(ParameterSyntax(name: name, kind: keywordOnly ? .keywordOnly : .positional,
-                                                  defaultValue: defaultValue, location: location(of: token)))
+                parameters.append(
+                    ParameterSyntax(
+                        name: name, kind: keywordOnly ? .keywordOnly : .positional,
+                        defaultValue: defaultValue, location: location(of: token)))
             }
             if !match(.comma) { break }
         }
@@ -486,7 +489,7 @@ struct Parser {
     func canStartExpression(_ kind: TokenKind) -> Bool {
         switch kind {
         case .identifier, .integer, .float, .string, .formatString, .leftParen, .leftBracket, .leftBrace, .minus, .plus,
-             .kwNot, .kwLambda, .kwTrue, .kwFalse, .kwNone, .star:
+            .kwNot, .kwLambda, .kwTrue, .kwFalse, .kwNone, .star:
             return true
         default:
             return false

@@ -43,8 +43,9 @@ extension Parser {
         functionScopes.append(([], []))
         defer { functionScopes.removeLast() }
         let body = try parseExpression()
-        let definition = FunctionDefinition(name: "<lambda>", parameters: parameters, body: .expression(body), doc: nil,
-                                            globalNames: [], nonlocalNames: [], location: location(of: keyword))
+        let definition = FunctionDefinition(
+            name: "<lambda>", parameters: parameters, body: .expression(body), doc: nil,
+            globalNames: [], nonlocalNames: [], location: location(of: keyword))
         return try node(.lambda(definition), at: keyword)
     }
 
@@ -102,7 +103,8 @@ extension Parser {
             advance()
             return .contains
         case .kwNot where peek(1).kind == .kwIn:
-            advance(); advance()
+            advance()
+            advance()
             return .notContains
         case .kwIs:
             advance()
@@ -316,8 +318,9 @@ extension Parser {
             case .literal(let text):
                 return .literal(text)
             case .field(let field):
-                var scanner = Scanner(text: field.expression, source: source, mode: .expression,
-                                      line: field.line, column: field.column)
+                var scanner = Scanner(
+                    text: field.expression, source: source, mode: .expression,
+                    line: field.line, column: field.column)
                 var parser = Parser(tokens: try scanner.scanTokens(), source: source, nesting: nesting + 1)
                 parser.functionScopes = functionScopes
                 let expr = try parser.parseExpressionList()
@@ -416,7 +419,10 @@ extension Parser {
         var trailingComma = false
         repeat {
             trailingComma = false
-            if check(.kwIn) { trailingComma = true; break }
+            if check(.kwIn) {
+                trailingComma = true
+                break
+            }
             if check(.star) {
                 let star = advance()
                 items.append(try node(.starred(try parsePrimary()), at: star))

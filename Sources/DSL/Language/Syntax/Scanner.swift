@@ -31,7 +31,10 @@ struct Scanner {
         while true {
             if atLineStart {
                 atLineStart = false
-                if try handleIndentation() { atLineStart = true; continue }
+                if try handleIndentation() {
+                    atLineStart = true
+                    continue
+                }
             }
             skipSpaces()
             guard let character = peek() else { break }
@@ -95,7 +98,8 @@ struct Scanner {
             advance()
             return true
         case "\r" where peek(1) == "\n":
-            advance(); advance()
+            advance()
+            advance()
             return true
         default:
             break
@@ -168,7 +172,8 @@ struct Scanner {
         func fail(_ message: String) -> DSLError { error(message, line: startLine, column: startColumn) }
 
         if peek() == "0", let marker = peek(1), "xXoObB".unicodeScalars.contains(marker) {
-            advance(); advance()
+            advance()
+            advance()
             let radix = "xX".unicodeScalars.contains(marker) ? 16 : "oO".unicodeScalars.contains(marker) ? 8 : 2
             let digits = try scanDigits { $0.isHexDigit && Int(String($0), radix: 16).map { $0 < radix } == true }
             let text = String(String.UnicodeScalarView(scalars[start..<position]))
@@ -195,7 +200,10 @@ struct Scanner {
                 isFloat = true
                 advance()
                 cleaned += "e"
-                if signed { cleaned.unicodeScalars.append(peek() ?? "+"); advance() }
+                if signed {
+                    cleaned.unicodeScalars.append(peek() ?? "+")
+                    advance()
+                }
                 cleaned += try scanDigits { $0.isDigit }
             }
         }
@@ -339,17 +347,21 @@ struct Scanner {
     }
 
     /// Appends the escape sequence starting with the backslash at `index` and moves past it.
-    static func appendEscape(_ body: [PositionedScalar], at index: inout Int, to result: inout String.UnicodeScalarView,
-                             source: SourceText) throws {
+    static func appendEscape(
+        _ body: [PositionedScalar], at index: inout Int, to result: inout String.UnicodeScalarView,
+        source: SourceText
+    ) throws {
         let start = body[index]
         let code = body[index + 1].scalar
         index += 2
         func hexadecimal(_ count: Int) throws -> Unicode.Scalar {
             let digits = body[index..<min(index + count, body.count)].map { Character($0.scalar) }
             guard digits.count == count, let value = UInt32(String(digits), radix: 16),
-                  let scalar = Unicode.Scalar(value) else {
-                throw DSLError(.syntax, "invalid \\\(code) escape: \(count) hexadecimal digits expected",
-                               at: SourceLocation(source: source, line: start.line, column: start.column))
+                let scalar = Unicode.Scalar(value)
+            else {
+                throw DSLError(
+                    .syntax, "invalid \\\(code) escape: \(count) hexadecimal digits expected",
+                    at: SourceLocation(source: source, line: start.line, column: start.column))
             }
             index += count
             return scalar

@@ -144,16 +144,19 @@ final class FunctionDefinition {
     let localNames: Set<String>
     let location: SourceLocation
 
-    init(name: String, parameters: [ParameterSyntax], body: FunctionBody, doc: String?,
-         globalNames: Set<String>, nonlocalNames: Set<String>, location: SourceLocation) {
+    init(
+        name: String, parameters: [ParameterSyntax], body: FunctionBody, doc: String?,
+        globalNames: Set<String>, nonlocalNames: Set<String>, location: SourceLocation
+    ) {
         self.name = name
         self.parameters = parameters
         self.body = body
         self.doc = doc
         self.globalNames = globalNames
         self.nonlocalNames = nonlocalNames
-        self.localNames = ScopeAnalysis.localNames(parameters: parameters, body: body,
-                                                   globalNames: globalNames, nonlocalNames: nonlocalNames)
+        self.localNames = ScopeAnalysis.localNames(
+            parameters: parameters, body: body,
+            globalNames: globalNames, nonlocalNames: nonlocalNames)
         self.location = location
     }
 }

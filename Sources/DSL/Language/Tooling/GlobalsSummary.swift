@@ -22,8 +22,9 @@ extension Interpreter {
             guard let value = globals.variables[name] else { return nil }
             var object: DSLObject?
             if case .object(let wrapped) = value { object = wrapped }
-            return GlobalSummary(name: name, typeName: value.typeName, description: Interpreter.shortDescription(of: value),
-                                 shape: object?.shape, memoryBytes: object?.memoryBytes)
+            return GlobalSummary(
+                name: name, typeName: value.typeName, description: Interpreter.shortDescription(of: value),
+                shape: object?.shape, memoryBytes: object?.memoryBytes)
         }
     }
 

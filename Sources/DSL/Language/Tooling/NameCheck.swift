@@ -65,8 +65,9 @@ public struct NameCheck {
         var resolver = NameResolver(builtinNames: builtinNames, statements: statements)
         // With a cell that does not parse, which names it would bind is unknown: reporting names could be wrong.
         if syntaxErrors.isEmpty { resolver.checkModule(statements) }
-        return NameCheckReport(problems: syntaxErrors.isEmpty ? resolver.problems : syntaxErrors,
-                               mentionedNames: resolver.mentionedNames)
+        return NameCheckReport(
+            problems: syntaxErrors.isEmpty ? resolver.problems : syntaxErrors,
+            mentionedNames: resolver.mentionedNames)
     }
 }
 
@@ -303,8 +304,10 @@ private struct NameResolver {
         if builtinNames.contains(name) { return }
         if insideFunction ? moduleBindings[name] != nil || globalDeclared.contains(name) : defined.contains(name) { return }
         if !insideFunction, let later = moduleBindings[name] {
-            problems.append(DSLError(.name, "name '\(name)' is used before it is defined (it is first assigned at line \(later.line))",
-                                     at: location))
+            problems.append(
+                DSLError(
+                    .name, "name '\(name)' is used before it is defined (it is first assigned at line \(later.line))",
+                    at: location))
             return
         }
         var message = "name '\(name)' is not defined"
@@ -371,7 +374,7 @@ private struct NameResolver {
                 branches.forEach { collectGlobalDeclarations($0.body, into: &names) }
                 collectGlobalDeclarations(otherwise ?? [], into: &names)
             case .expression, .assign, .augmentedAssign, .breakLoop, .continueLoop, .pass, .returnValue, .assert, .delete,
-                 .declaration:
+                .declaration:
                 break
             }
         }

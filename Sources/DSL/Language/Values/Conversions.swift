@@ -62,8 +62,10 @@ enum Conversions {
         case .int, .bool: return .float(value.numericValue ?? 0)
         case .string(let text):
             let cleaned = text.trimmingCharacters(in: .whitespaces).lowercased()
-            let special: [String: Double] = ["inf": .infinity, "+inf": .infinity, "-inf": -.infinity, "infinity": .infinity,
-                                             "-infinity": -.infinity, "nan": .nan, "+nan": .nan, "-nan": .nan]
+            let special: [String: Double] = [
+                "inf": .infinity, "+inf": .infinity, "-inf": -.infinity, "infinity": .infinity,
+                "-infinity": -.infinity, "nan": .nan, "+nan": .nan, "-nan": .nan,
+            ]
             if let number = special[cleaned] { return .float(number) }
             let digits = cleaned.replacingOccurrences(of: "_", with: "")
             guard !digits.isEmpty, digits.allSatisfy({ "0123456789.e+-".contains($0) }), let number = Double(digits) else {

@@ -8,14 +8,16 @@ enum CoreTypes {
         })
     static let int = DSLType(
         name: "int", doc: "64-bit integers; arithmetic that overflows raises OverflowError.",
-        constructor: BuiltinFunction("int", [.optional("x", 0), .optional("base", .none)],
-                                     doc: "Convert a number (truncating toward zero) or a string (in the given base) to an integer.",
-                                     Conversions.int))
+        constructor: BuiltinFunction(
+            "int", [.optional("x", 0), .optional("base", .none)],
+            doc: "Convert a number (truncating toward zero) or a string (in the given base) to an integer.",
+            Conversions.int))
     static let float = DSLType(
         name: "float", doc: "Double-precision floating point numbers.",
-        constructor: BuiltinFunction("float", [.optional("x", 0.0)],
-                                     doc: "Convert a number or a string such as '1e-3', 'inf' or 'nan' to a float.",
-                                     Conversions.float))
+        constructor: BuiltinFunction(
+            "float", [.optional("x", 0.0)],
+            doc: "Convert a number or a string such as '1e-3', 'inf' or 'nan' to a float.",
+            Conversions.float))
     static let str = DSLType(
         name: "str", doc: "Immutable text; index and slice by character.",
         constructor: BuiltinFunction("str", [.optional("x", "")], doc: "The text form of x, as print shows it.") { args in
@@ -36,15 +38,17 @@ enum CoreTypes {
         methods: ListMethods.tupleMethods)
     static let dict = DSLType(
         name: "dict", doc: "A mutable mapping from keys to values that keeps insertion order.",
-        constructor: BuiltinFunction("dict", [.optional("mapping", .none), .keywords("entries")],
-                                     doc: "A new dict from a dict or a list of (key, value) pairs, plus keyword entries.",
-                                     Conversions.dict),
+        constructor: BuiltinFunction(
+            "dict", [.optional("mapping", .none), .keywords("entries")],
+            doc: "A new dict from a dict or a list of (key, value) pairs, plus keyword entries.",
+            Conversions.dict),
         methods: DictMethods.all)
     static let range = DSLType(
         name: "range", doc: "An arithmetic progression of integers, produced lazily.",
-        constructor: BuiltinFunction("range", [.required("start"), .optional("stop", .none), .optional("step", 1)],
-                                     doc: "range(stop) counts 0, 1, ..., stop-1; range(start, stop, step) counts from start by step up to (not including) stop.",
-                                     Conversions.range))
+        constructor: BuiltinFunction(
+            "range", [.required("start"), .optional("stop", .none), .optional("step", 1)],
+            doc: "range(stop) counts 0, 1, ..., stop-1; range(start, stop, step) counts from start by step up to (not including) stop.",
+            Conversions.range))
     static let slice = DSLType(name: "slice", doc: "The start:stop:step of an index expression.")
     static let function = DSLType(name: "function", doc: "A function defined with def or lambda.")
     static let builtin = DSLType(name: "builtin", doc: "A function provided by rnx.")

@@ -35,9 +35,9 @@ enum CycleCollector {
     static let builtin = BuiltinFunction(
         "gc_collect", [],
         doc: """
-        Free the reference cycles nothing else reaches (like Python's gc.collect()); returns how many lists, dicts, \
-        tuples and functions were freed. Also done when the interpreter is freed or reset.
-        """
+            Free the reference cycles nothing else reaches (like Python's gc.collect()); returns how many lists, dicts, \
+            tuples and functions were freed. Also done when the interpreter is freed or reset.
+            """
     ) { args in
         .int(args.interpreter.collectCycles())
     }

@@ -109,13 +109,16 @@ final class IteratorObject: DSLObject {
 
     /// An iterator reading `sources`; throws a RecursionError when they are already nested too deeply.
     init(_ kindName: String, over sources: [Value], _ iterator: ValueIterator) throws {
-        let deepest = sources.map { source -> Int in
-            if case .object(let object) = source, let inner = object as? IteratorObject { return inner.nesting }
-            return 0
-        }.max() ?? 0
+        let deepest =
+            sources.map { source -> Int in
+                if case .object(let object) = source, let inner = object as? IteratorObject { return inner.nesting }
+                return 0
+            }.max() ?? 0
         guard deepest < Self.maximumNesting else {
-            throw DSLError(.recursion, "\(kindName)() over iterators nested \(Self.maximumNesting) deep: "
-                           + "iterators may wrap at most \(Self.maximumNesting) levels; collect the values in a list instead")
+            throw DSLError(
+                .recursion,
+                "\(kindName)() over iterators nested \(Self.maximumNesting) deep: "
+                    + "iterators may wrap at most \(Self.maximumNesting) levels; collect the values in a list instead")
         }
         self.kindName = kindName
         self.iterator = iterator

@@ -16,8 +16,10 @@ public final class DSLType {
     private let propertiesByName: [String: DSLProperty]
 
     /// Creates a type; methods and the constructor are re-owned so their messages read `list.append()` / `int()`.
-    public init(name: String, doc: String, constructor: BuiltinFunction? = nil,
-                properties: [DSLProperty] = [], methods: [BuiltinFunction] = []) {
+    public init(
+        name: String, doc: String, constructor: BuiltinFunction? = nil,
+        properties: [DSLProperty] = [], methods: [BuiltinFunction] = []
+    ) {
         self.name = name
         self.doc = doc
         self.constructor = constructor
@@ -49,8 +51,10 @@ public struct DSLProperty {
     public let set: ((Value, Value) throws -> Void)?
 
     /// Creates a property.
-    public init(_ name: String, doc: String, get: @escaping (Value) throws -> Value,
-                set: ((Value, Value) throws -> Void)? = nil) {
+    public init(
+        _ name: String, doc: String, get: @escaping (Value) throws -> Value,
+        set: ((Value, Value) throws -> Void)? = nil
+    ) {
         self.name = name
         self.doc = doc
         self.get = get

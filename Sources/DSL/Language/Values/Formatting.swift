@@ -211,8 +211,9 @@ enum Formatting {
     }
 
     private static func checkPadding(_ text: String, missing: Int, _ format: FormatSpec) throws {
-        try ContainerLimit.check(copies: missing, of: String(format.fill).utf8.count, plus: text.utf8.count, text: true,
-                                 of: "the text padded to width \(format.width)")
+        try ContainerLimit.check(
+            copies: missing, of: String(format.fill).utf8.count, plus: text.utf8.count, text: true,
+            of: "the text padded to width \(format.width)")
     }
 
     private static func group(_ digits: String, separator: Character, every size: Int) -> String {

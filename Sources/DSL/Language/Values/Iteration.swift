@@ -135,8 +135,9 @@ enum ContainerLimit {
             return
         }
         let amount = Double(copies) * Double(length) + Double(extra)
-        throw tooLarge(what, bytes: text ? amount : amount * Double(bytesPerElement),
-                       detail: String(format: "%.3g %@", amount, text ? "bytes" : "elements"))
+        throw tooLarge(
+            what, bytes: text ? amount : amount * Double(bytesPerElement),
+            detail: String(format: "%.3g %@", amount, text ? "bytes" : "elements"))
     }
 
     private static func tooLarge(_ what: String, bytes: Double, detail: String) -> DSLError {

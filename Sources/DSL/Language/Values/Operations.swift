@@ -70,8 +70,9 @@ enum Operations {
 
     /// Refuses `count` copies of a sequence of `length` elements (or UTF-8 bytes, for text) beyond the memory limit.
     private static func checkRepetition(_ count: Int, length: Int, isText: Bool = false) throws {
-        try ContainerLimit.check(copies: count, of: length, text: isText,
-                                 of: "the repetition (\(count) copies of \(length) \(isText ? "bytes" : "elements"))")
+        try ContainerLimit.check(
+            copies: count, of: length, text: isText,
+            of: "the repetition (\(count) copies of \(length) \(isText ? "bytes" : "elements"))")
     }
 
     private static func integerArithmetic(_ op: BinaryOperator, _ a: Int, _ b: Int) throws -> Value {
@@ -144,10 +145,13 @@ enum Operations {
         case .power:
             if a == 0 && b < 0 { throw DSLError(.zeroDivision, "0.0 cannot be raised to a negative power") }
             if a < 0 && b != b.rounded() {
-                throw DSLError(.value, "a negative number cannot be raised to a fractional power (\(Value.formatFloat(a)) ** \(Value.formatFloat(b)))")
+                throw DSLError(
+                    .value, "a negative number cannot be raised to a fractional power (\(Value.formatFloat(a)) ** \(Value.formatFloat(b)))")
             }
             let result = pow(a, b)
-            if result.isInfinite && a.isFinite && b.isFinite { throw DSLError(.overflow, "result of \(Value.formatFloat(a)) ** \(Value.formatFloat(b)) is too large") }
+            if result.isInfinite && a.isFinite && b.isFinite {
+                throw DSLError(.overflow, "result of \(Value.formatFloat(a)) ** \(Value.formatFloat(b)) is too large")
+            }
             return .float(result)
         case .matrixMultiply, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             throw DSLError(.type, "unsupported operand types for \(op.rawValue): numbers")
@@ -224,7 +228,10 @@ enum Operations {
 
     private static func contains(_ items: [Value], _ needle: Value) throws -> Bool {
         var poll = InterruptPoll()
-        return try items.contains { try poll.tick(); return try equal($0, needle) }
+        return try items.contains {
+            try poll.tick()
+            return try equal($0, needle)
+        }
     }
 
     /// `is`: identity for containers and objects; equality of value for None, bools and numbers of one type.
@@ -238,7 +245,7 @@ enum Operations {
         case (.list(let a), .list(let b)): return a === b
         case (.dict(let a), .dict(let b)): return a === b
         case (.tuple, .tuple), (.range, .range), (.slice, .slice), (.function, .function), (.builtin, .builtin),
-             (.method, .method), (.type, .type), (.object, .object):
+            (.method, .method), (.type, .type), (.object, .object):
             return try equal(left, right)
         default: return false
         }

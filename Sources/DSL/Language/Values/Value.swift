@@ -74,21 +74,33 @@ enum ContainerTeardown {
             // the uniqueness test sees only the outside world. One that is still shared may be kept alive only by
             // a cycle: it is remembered for the next cycle collection.
             if var list = value.takeList() {
-                guard isKnownUniquelyReferenced(&list) else { CycleSuspects.current?.note(list); continue }
+                guard isKnownUniquelyReferenced(&list) else {
+                    CycleSuspects.current?.note(list)
+                    continue
+                }
                 var children: [Value] = []
                 swap(&children, &list.items)
                 pending += children.filter { $0.isContainer }
             } else if var dict = value.takeDict() {
-                guard isKnownUniquelyReferenced(&dict) else { CycleSuspects.current?.note(dict); continue }
+                guard isKnownUniquelyReferenced(&dict) else {
+                    CycleSuspects.current?.note(dict)
+                    continue
+                }
                 pending += dict.takeContents().filter { $0.isContainer }
             } else if var children = value.takeTuple() {
                 guard !children.isEmpty, isUniquelyReferenced(&children) else { continue }
                 pending += children.filter { $0.isContainer }
             } else if var function = value.takeFunction() {
-                guard isKnownUniquelyReferenced(&function) else { CycleSuspects.current?.note(function); continue }
+                guard isKnownUniquelyReferenced(&function) else {
+                    CycleSuspects.current?.note(function)
+                    continue
+                }
                 pending += function.takeHeldValues().filter { $0.isContainer }
             } else if var method = value.takeMethod() {
-                guard isKnownUniquelyReferenced(&method) else { CycleSuspects.current?.note(method); continue }
+                guard isKnownUniquelyReferenced(&method) else {
+                    CycleSuspects.current?.note(method)
+                    continue
+                }
                 pending += [method.takeReceiver()].filter { $0.isContainer }
             }
         }
@@ -310,7 +322,8 @@ public final class BoundMethod {
 }
 
 extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral
+{
     /// `1` is `.int(1)`.
     public init(integerLiteral value: Int) { self = .int(value) }
     /// `1.5` is `.float(1.5)`.

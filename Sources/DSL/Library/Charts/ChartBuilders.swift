@@ -24,7 +24,9 @@ enum ChartBuilders {
 
     /// Training and validation loss over steps or epochs; the metrics in a second panel below when there are any
     /// and `metrics` is true.
-    static func history(_ history: History, per axis: HistoryAxis, logY: Bool, labels: ChartLabels, metrics includeMetrics: Bool = true) throws -> Chart {
+    static func history(_ history: History, per axis: HistoryAxis, logY: Bool, labels: ChartLabels, metrics includeMetrics: Bool = true) throws
+        -> Chart
+    {
         guard !history.steps.isEmpty else {
             throw DSLError(.value, "plot(): the history is empty: nothing was trained yet")
         }
@@ -32,7 +34,8 @@ enum ChartBuilders {
         var lossSeries: [Series] = []
         switch axis {
         case .step:
-            lossSeries.append(Series(name: "train (smoothed)", x: history.steps.map { Double($0.step) }, y: history.steps.map { finite($0.smoothedLoss) }))
+            lossSeries.append(
+                Series(name: "train (smoothed)", x: history.steps.map { Double($0.step) }, y: history.steps.map { finite($0.smoothedLoss) }))
             // Epoch rows are placed at the last step of their epoch.
             var lastStep: [Int: Int] = [:]
             for record in history.steps { lastStep[record.epoch] = max(lastStep[record.epoch] ?? record.step, record.step) }
@@ -50,16 +53,18 @@ enum ChartBuilders {
             lossSeries.append(Series(name: "valid", x: positions, y: valid, style: epochStyle))
         }
         let xLabel = labels.xLabel ?? axis.rawValue
-        let lossChart = LineChart(series: lossSeries.filter(hasPoint), title: labels.title ?? "loss", xLabel: xLabel,
-                                  yLabel: labels.yLabel, logY: logY)
+        let lossChart = LineChart(
+            series: lossSeries.filter(hasPoint), title: labels.title ?? "loss", xLabel: xLabel,
+            yLabel: labels.yLabel, logY: logY)
         let metrics = history.metricNames.compactMap { name -> Series? in
             let series = Series(name: name, x: positions, y: (history.metric(name) ?? []).map(finite), style: epochStyle)
             return hasPoint(series) ? series : nil
         }
         guard includeMetrics, !metrics.isEmpty else { return lossChart }
         // Panel titles rather than y labels name the curves: text charts leave out y labels that do not fit.
-        let metricChart = LineChart(series: metrics, title: metrics.map(\.name).joined(separator: ", "), xLabel: xLabel,
-                                    showLegend: metrics.count > 1)
+        let metricChart = LineChart(
+            series: metrics, title: metrics.map(\.name).joined(separator: ", "), xLabel: xLabel,
+            showLegend: metrics.count > 1)
         return ChartPanels(panels: [lossChart, metricChart])
     }
 
@@ -67,24 +72,29 @@ enum ChartBuilders {
     /// own in the legend (`valley 2.1e-03`), as fastai draws them: at the suggested rate and the loss where it was
     /// read off (so `minimum`, a tenth of the rate at the lowest loss, sits left of the curve's lowest point).
     static func lrFinder(_ result: LRFinderResult, logX: Bool, logY: Bool, labels: ChartLabels) throws -> Chart {
-        try lrFinder(learningRates: result.learningRates, losses: result.losses, suggestions: result.suggestions,
-                     logX: logX, logY: logY, labels: labels)
+        try lrFinder(
+            learningRates: result.learningRates, losses: result.losses, suggestions: result.suggestions,
+            logX: logX, logY: logY, labels: labels)
     }
 
     /// The LR finder's curve from its points (smoothed `losses` at `learningRates`), e.g. while it still runs and has
     /// no `suggestions` yet.
-    static func lrFinder(learningRates: [Double], losses: [Double], suggestions: [LRSuggestion], logX: Bool, logY: Bool,
-                         labels: ChartLabels) throws -> Chart {
+    static func lrFinder(
+        learningRates: [Double], losses: [Double], suggestions: [LRSuggestion], logX: Bool, logY: Bool,
+        labels: ChartLabels
+    ) throws -> Chart {
         guard !learningRates.isEmpty else {
             throw DSLError(.value, "plot(): the LR finder recorded no points")
         }
         let suggestions = suggestions.map { suggestion in
-            Series(name: "\(suggestion.method.rawValue) \(String(format: "%.1e", suggestion.learningRate))",
-                   x: [suggestion.learningRate], y: [finite(suggestion.pointLoss)], style: .points)
+            Series(
+                name: "\(suggestion.method.rawValue) \(String(format: "%.1e", suggestion.learningRate))",
+                x: [suggestion.learningRate], y: [finite(suggestion.pointLoss)], style: .points)
         }
         let curve = Series(name: "", x: learningRates, y: losses.map(finite))
-        return LineChart(series: [curve] + suggestions.filter(hasPoint), title: labels.title ?? "learning rate finder",
-                         xLabel: labels.xLabel ?? "learning rate", yLabel: labels.yLabel ?? "loss", logX: logX, logY: logY)
+        return LineChart(
+            series: [curve] + suggestions.filter(hasPoint), title: labels.title ?? "learning rate finder",
+            xLabel: labels.xLabel ?? "learning rate", yLabel: labels.yLabel ?? "loss", logX: logX, logY: logY)
     }
 
     /// Most steps `plot(schedule, steps=...)` draws, to keep a mistyped count from hanging the session.
@@ -100,22 +110,28 @@ enum ChartBuilders {
             return LineChart(series: [rates], title: labels.title ?? "learning rate", xLabel: xLabel, yLabel: labels.yLabel, logY: logY)
         }
         let momentum = Series(name: "", x: positions, y: values.map { $0.momentum.map(finite) ?? .nan })
-        return ChartPanels(panels: [LineChart(series: [rates], title: "learning rate", xLabel: xLabel, yLabel: labels.yLabel, logY: logY),
-                                    LineChart(series: [momentum], title: "momentum", xLabel: xLabel)],
-                           heading: labels.title)
+        return ChartPanels(
+            panels: [
+                LineChart(series: [rates], title: "learning rate", xLabel: xLabel, yLabel: labels.yLabel, logY: logY),
+                LineChart(series: [momentum], title: "momentum", xLabel: xLabel),
+            ],
+            heading: labels.title)
     }
 
     /// The confusion matrix with counts (or, `normalized`, each row's fractions to two decimals), actual classes
     /// down, predicted across.
     static func confusion(_ counts: [[Double]], classNames: [String], normalized: Bool, labels: ChartLabels) -> HeatMap {
-        let values = normalized ? counts.map { row -> [Double] in
-            let total = row.reduce(0, +)
-            return row.map { total > 0 ? ($0 / total * 100).rounded() / 100 : 0 }
-        } : counts
-        return HeatMap(values: values, rowLabels: classNames, columnLabels: classNames,
-                       // The text terminal leaves out a y label beside row names, so the title names the rows too.
-                       title: labels.title ?? (normalized ? "confusion matrix (rows: actual, as fractions)" : "confusion matrix (rows: actual)"),
-                       xLabel: labels.xLabel ?? "predicted", yLabel: labels.yLabel ?? "actual")
+        let values =
+            normalized
+            ? counts.map { row -> [Double] in
+                let total = row.reduce(0, +)
+                return row.map { total > 0 ? ($0 / total * 100).rounded() / 100 : 0 }
+            } : counts
+        return HeatMap(
+            values: values, rowLabels: classNames, columnLabels: classNames,
+            // The text terminal leaves out a y label beside row names, so the title names the rows too.
+            title: labels.title ?? (normalized ? "confusion matrix (rows: actual, as fractions)" : "confusion matrix (rows: actual)"),
+            xLabel: labels.xLabel ?? "predicted", yLabel: labels.yLabel ?? "actual")
     }
 
     /// The `count` samples with the highest loss, captioned `actual/predicted/probability`.

@@ -83,8 +83,9 @@ final class ChartContext: InterpreterExtensionState {
         let layout = ChartLayout(of: chart)
         let target = inlineTarget(for: layout)
         let drawsHere = DistributedRun.rank == 0
-        let object = ChartObject(chart: chart, kind: kind, layout: layout, context: self,
-                                 drawing: drawsHere ? try drawing(of: chart, at: target) : "", target: target)
+        let object = ChartObject(
+            chart: chart, kind: kind, layout: layout, context: self,
+            drawing: drawsHere ? try drawing(of: chart, at: target) : "", target: target)
         if drawsHere, let directory = settings.resolvedChartsDirectory(environment: settings.environment) {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

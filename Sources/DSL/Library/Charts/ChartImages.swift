@@ -24,7 +24,8 @@ enum ChartImages {
             }
             return GridImage(width: shape[2], height: shape[1], channels: .rgb, pixels: pixels, caption: caption)
         default:
-            throw DSLError(.value, "images(): an image must have shape [C, H, W] with 1 or 3 channels, or [H, W]; got \(ChartValues.shapeText(shape))")
+            throw DSLError(
+                .value, "images(): an image must have shape [C, H, W] with 1 or 3 channels, or [H, W]; got \(ChartValues.shapeText(shape))")
         }
     }
 
@@ -33,11 +34,15 @@ enum ChartImages {
     static func pictures(_ images: Tensor, captions: [String]?, count: Int) throws -> [GridImage] {
         let single = images.rank == 2 || (images.rank == 3 && [1, 3].contains(images.shape[0]))
         guard single || images.rank == 4 else {
-            throw DSLError(.value, "images(): expected a batch [N, C, H, W] or one image [C, H, W] or [H, W]; got a tensor of shape \(ChartValues.shapeText(images.shape))")
+            throw DSLError(
+                .value,
+                "images(): expected a batch [N, C, H, W] or one image [C, H, W] or [H, W]; got a tensor of shape \(ChartValues.shapeText(images.shape))"
+            )
         }
         let available = single ? 1 : images.shape[0]
         if let captions, captions.count != available {
-            throw DSLError(.value, "images(): \(available) image\(available == 1 ? "" : "s") but \(captions.count) label\(captions.count == 1 ? "" : "s")")
+            throw DSLError(
+                .value, "images(): \(available) image\(available == 1 ? "" : "s") but \(captions.count) label\(captions.count == 1 ? "" : "s")")
         }
         guard available > 0 else { throw DSLError(.value, "images(): the batch holds no images") }
         if single { return [try picture(images, caption: captions?.first ?? "")] }

@@ -76,11 +76,14 @@ final class ChartObject: DSLObject {
             },
         ],
         methods: [
-            BuiltinFunction("save", [.required("path"), .keywordOnly("width", .none), .keywordOnly("height", .none)],
-                            doc: "Save as PNG or SVG (by the file's extension), width × height pixels (default 800 × 600).") { args in
+            BuiltinFunction(
+                "save", [.required("path"), .keywordOnly("width", .none), .keywordOnly("height", .none)],
+                doc: "Save as PNG or SVG (by the file's extension), width × height pixels (default 800 × 600)."
+            ) { args in
                 let chart = try args.chartReceiver()
-                try args.interpreter.extensionState(ChartContext.self).save(chart, to: try args.string("path"),
-                                                           width: try args.pixels("width"), height: try args.pixels("height"))
+                try args.interpreter.extensionState(ChartContext.self).save(
+                    chart, to: try args.string("path"),
+                    width: try args.pixels("width"), height: try args.pixels("height"))
                 return .none
             },
             BuiltinFunction("show", doc: "Draw the chart now (e.g. inside a loop, where values are not shown).") { args in

@@ -1,9 +1,9 @@
 import Foundation
 import Plot
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What the chart builtins need to know about the terminal standard output goes to: whether it is one, its size,
@@ -28,9 +28,10 @@ enum ChartTerminal {
         var size = winsize()
         let status = withUnsafeMutablePointer(to: &size) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }
         if status == 0, size.ws_col > 0, size.ws_row > 0 {
-            return Geometry(columns: Int(size.ws_col), rows: Int(size.ws_row),
-                            pixelWidth: size.ws_xpixel > 0 ? Int(size.ws_xpixel) : nil,
-                            pixelHeight: size.ws_ypixel > 0 ? Int(size.ws_ypixel) : nil)
+            return Geometry(
+                columns: Int(size.ws_col), rows: Int(size.ws_row),
+                pixelWidth: size.ws_xpixel > 0 ? Int(size.ws_xpixel) : nil,
+                pixelHeight: size.ws_ypixel > 0 ? Int(size.ws_ypixel) : nil)
         }
         let columns = environment["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
         let rows = environment["LINES"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }

@@ -33,8 +33,9 @@ enum ChartValues {
     /// Refuses a chart of `count` values (`cells` of a heat map) beyond the memory limit with a `MemoryError`,
     /// before their numbers and text are built.
     static func checkSize(_ count: Int, _ args: Arguments, _ name: String, unit: String = "values") throws {
-        try ContainerLimit.check(copies: count, of: bytesPerValue, text: true,
-                                 of: "\(args.function.name)(): the chart of \(name)'s \(count) \(unit)")
+        try ContainerLimit.check(
+            copies: count, of: bytesPerValue, text: true,
+            of: "\(args.function.name)(): the chart of \(name)'s \(count) \(unit)")
     }
 
     /// The numbers of a one-dimensional sequence (list, tuple, range or 1-D tensor).

@@ -4,71 +4,95 @@ import Plot
 /// The chart builtins: `plot`, `hist`, `confusion`, `images`, `savefig`, `show` and `live_plot`. Each chart builtin returns a
 /// `Chart` drawn at once (so errors surface at the call) and shown as the value of an expression statement.
 enum PlotBindings {
-    static let group = BuiltinGroup(title: "Charts", functions: [
-        BuiltinFunction("plot", [.required("data"), .optional("y", .none), .keywordOnly("labels", .none), .keywordOnly("title", .none),
-                                 .keywordOnly("xlabel", .none), .keywordOnly("ylabel", .none), .keywordOnly("logx", .none),
-                                 .keywordOnly("logy", false), .keywordOnly("steps", .none), .keywordOnly("per", "step")],
-                        doc: """
-                        A line chart of numbers or of a training result.
-                        plot(ys), plot(xs, ys), plot([ys1, ys2], labels=['a', 'b']), plot({'a': ys1, 'b': ys2}): lists or tensors (rows of a 2-D tensor are series).
-                        plot(history, per='step'|'epoch', logy=True): training and validation loss, metrics below.
-                        plot(lr_find_result): loss against learning rate on a log axis, suggestions marked.
-                        plot(schedule, steps=n): learning rate (and momentum) over n steps.
-                        """, plot),
-        BuiltinFunction("hist", [.required("values"), .optional("bins", 30), .keywordOnly("title", .none), .keywordOnly("xlabel", .none),
-                                 .keywordOnly("ylabel", "count")],
-                        doc: "A histogram of the values of a tensor (any shape) or a list, in equal-width bins, e.g. hist(model.fc.weight, bins=50).") { args in
-            let values = try histogramValues(try args.value("values"), args)
-            let chart = Histogram(values: values, binCount: try args.int("bins"), title: try args.optionalString("title"),
-                                  xLabel: try args.optionalString("xlabel"), yLabel: try args.optionalString("ylabel"))
-            return .object(try args.interpreter.extensionState(ChartContext.self).present(chart, kind: .histogram))
-        },
-        BuiltinFunction("confusion", [.required("source"), .keywordOnly("labels", .none), .keywordOnly("normalize", false),
-                                     .keywordOnly("title", .none)],
-                        doc: """
-                        A confusion matrix as a heat map with the count in every cell: actual classes down, predicted across.
-                        confusion(interp) for the result of interpret(); confusion(matrix, labels=[...]) for a square list of lists or 2-D tensor of counts.
-                        normalize=True shows each actual class's fractions instead.
-                        """, confusion),
-        BuiltinFunction("images", [.required("source"), .optional("n", 16), .keywordOnly("labels", .none), .keywordOnly("classes", .none),
-                                   .keywordOnly("columns", .none), .keywordOnly("title", .none)],
-                        doc: """
-                        A grid of the first n images with their labels.
-                        images(batch_tensor, labels=ys, classes=names), images((xs, ys)), images(dataset), images(interp) for the highest-loss samples captioned actual/predicted/probability.
-                        Tensors are [N, C, H, W] (C = 1 or 3), or one [C, H, W] or [H, W] image.
-                        """, images),
-        BuiltinFunction("savefig", [.required("path"), .optional("chart", .none), .keywordOnly("width", .none), .keywordOnly("height", .none)],
-                        doc: "Save the last chart drawn (or the given one) as PNG or SVG, chosen by the file's extension, e.g. savefig('loss.png').") { args in
-            let context = args.interpreter.extensionState(ChartContext.self)
-            let chart: ChartObject
-            if try args.isNone("chart") {
-                guard let last = context.lastChart else {
-                    throw DSLError(.value, "savefig(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
+    static let group = BuiltinGroup(
+        title: "Charts",
+        functions: [
+            BuiltinFunction(
+                "plot",
+                [
+                    .required("data"), .optional("y", .none), .keywordOnly("labels", .none), .keywordOnly("title", .none),
+                    .keywordOnly("xlabel", .none), .keywordOnly("ylabel", .none), .keywordOnly("logx", .none),
+                    .keywordOnly("logy", false), .keywordOnly("steps", .none), .keywordOnly("per", "step"),
+                ],
+                doc: """
+                    A line chart of numbers or of a training result.
+                    plot(ys), plot(xs, ys), plot([ys1, ys2], labels=['a', 'b']), plot({'a': ys1, 'b': ys2}): lists or tensors (rows of a 2-D tensor are series).
+                    plot(history, per='step'|'epoch', logy=True): training and validation loss, metrics below.
+                    plot(lr_find_result): loss against learning rate on a log axis, suggestions marked.
+                    plot(schedule, steps=n): learning rate (and momentum) over n steps.
+                    """, plot),
+            BuiltinFunction(
+                "hist",
+                [
+                    .required("values"), .optional("bins", 30), .keywordOnly("title", .none), .keywordOnly("xlabel", .none),
+                    .keywordOnly("ylabel", "count"),
+                ],
+                doc: "A histogram of the values of a tensor (any shape) or a list, in equal-width bins, e.g. hist(model.fc.weight, bins=50)."
+            ) { args in
+                let values = try histogramValues(try args.value("values"), args)
+                let chart = Histogram(
+                    values: values, binCount: try args.int("bins"), title: try args.optionalString("title"),
+                    xLabel: try args.optionalString("xlabel"), yLabel: try args.optionalString("ylabel"))
+                return .object(try args.interpreter.extensionState(ChartContext.self).present(chart, kind: .histogram))
+            },
+            BuiltinFunction(
+                "confusion",
+                [
+                    .required("source"), .keywordOnly("labels", .none), .keywordOnly("normalize", false),
+                    .keywordOnly("title", .none),
+                ],
+                doc: """
+                    A confusion matrix as a heat map with the count in every cell: actual classes down, predicted across.
+                    confusion(interp) for the result of interpret(); confusion(matrix, labels=[...]) for a square list of lists or 2-D tensor of counts.
+                    normalize=True shows each actual class's fractions instead.
+                    """, confusion),
+            BuiltinFunction(
+                "images",
+                [
+                    .required("source"), .optional("n", 16), .keywordOnly("labels", .none), .keywordOnly("classes", .none),
+                    .keywordOnly("columns", .none), .keywordOnly("title", .none),
+                ],
+                doc: """
+                    A grid of the first n images with their labels.
+                    images(batch_tensor, labels=ys, classes=names), images((xs, ys)), images(dataset), images(interp) for the highest-loss samples captioned actual/predicted/probability.
+                    Tensors are [N, C, H, W] (C = 1 or 3), or one [C, H, W] or [H, W] image.
+                    """, images),
+            BuiltinFunction(
+                "savefig", [.required("path"), .optional("chart", .none), .keywordOnly("width", .none), .keywordOnly("height", .none)],
+                doc: "Save the last chart drawn (or the given one) as PNG or SVG, chosen by the file's extension, e.g. savefig('loss.png')."
+            ) { args in
+                let context = args.interpreter.extensionState(ChartContext.self)
+                let chart: ChartObject
+                if try args.isNone("chart") {
+                    guard let last = context.lastChart else {
+                        throw DSLError(.value, "savefig(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
+                    }
+                    chart = last
+                } else {
+                    chart = try args.object("chart", as: ChartObject.self, expected: "a Chart")
                 }
-                chart = last
-            } else {
-                chart = try args.object("chart", as: ChartObject.self, expected: "a Chart")
-            }
-            try context.save(chart, to: try args.string("path"), width: try args.pixels("width"), height: try args.pixels("height"))
-            return .none
-        },
-        BuiltinFunction("show", [.optional("chart", .none)],
-                        doc: "Draw a chart now (the last one when none is given), e.g. inside a loop, where values are not shown.") { args in
-            let context = args.interpreter.extensionState(ChartContext.self)
-            let chart: ChartObject
-            if try args.isNone("chart") {
-                guard let last = context.lastChart else {
-                    throw DSLError(.value, "show(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
+                try context.save(chart, to: try args.string("path"), width: try args.pixels("width"), height: try args.pixels("height"))
+                return .none
+            },
+            BuiltinFunction(
+                "show", [.optional("chart", .none)],
+                doc: "Draw a chart now (the last one when none is given), e.g. inside a loop, where values are not shown."
+            ) { args in
+                let context = args.interpreter.extensionState(ChartContext.self)
+                let chart: ChartObject
+                if try args.isNone("chart") {
+                    guard let last = context.lastChart else {
+                        throw DSLError(.value, "show(): no chart has been drawn yet; make one with plot(), hist(), confusion() or images()")
+                    }
+                    chart = last
+                } else {
+                    chart = try args.object("chart", as: ChartObject.self, expected: "a Chart")
                 }
-                chart = last
-            } else {
-                chart = try args.object("chart", as: ChartObject.self, expected: "a Chart")
-            }
-            args.interpreter.write(chart.repr + "\n")
-            return .none
-        },
-        LivePlotObject.function,
-    ])
+                args.interpreter.write(chart.repr + "\n")
+                return .none
+            },
+            LivePlotObject.function,
+        ])
 
     /// The types of chart values, for the library's type list.
     static let types = [ChartObject.type, LivePlotObject.type]
@@ -77,8 +101,9 @@ enum PlotBindings {
 
     private static func plot(_ args: Arguments) throws -> Value {
         let data = try args.value("data")
-        let labels = ChartLabels(title: try args.optionalString("title"), xLabel: try args.optionalString("xlabel"),
-                                 yLabel: try args.optionalString("ylabel"))
+        let labels = ChartLabels(
+            title: try args.optionalString("title"), xLabel: try args.optionalString("xlabel"),
+            yLabel: try args.optionalString("ylabel"))
         let logY = try args.bool("logy")
         let chart: Chart
         if case .object(let object) = data, let source = object as? HistoryChartSource {
@@ -142,7 +167,10 @@ enum PlotBindings {
         let lines = try series.map { line -> Series in
             guard let xs else { return Series(name: line.name, y: line.values) }
             guard xs.count == line.values.count else {
-                throw DSLError(.value, "plot(): \(xs.count) x values but \(line.values.count) y values" + (line.name.isEmpty ? "" : " in series \(Value.quote(line.name))"))
+                throw DSLError(
+                    .value,
+                    "plot(): \(xs.count) x values but \(line.values.count) y values"
+                        + (line.name.isEmpty ? "" : " in series \(Value.quote(line.name))"))
             }
             return Series(name: line.name, x: xs, y: line.values)
         }
@@ -173,8 +201,9 @@ enum PlotBindings {
                 throw args.valueError("labels", "does not apply to \(source.typeName): its class names are used")
             }
             let analysis = interpretation.chartInterpretation
-            chart = ChartBuilders.confusion(analysis.confusion.map { $0.map(Double.init) }, classNames: analysis.classNames,
-                                            normalized: normalized, labels: labels)
+            chart = ChartBuilders.confusion(
+                analysis.confusion.map { $0.map(Double.init) }, classNames: analysis.classNames,
+                normalized: normalized, labels: labels)
         } else {
             // A square matrix of n rows has n * n cells: refused before its rows are read.
             if let tensor = ChartValues.tensor(source), tensor.rank == 2 {
@@ -183,9 +212,13 @@ enum PlotBindings {
             }
             let rows = try ChartValues.series(source, args, "source").map(\.values)
             guard rows.allSatisfy({ $0.count == rows.count }) else {
-                throw args.valueError("source", "must be a square matrix (one row and one column per class), got \(rows.count) rows of lengths \(Set(rows.map(\.count)).sorted())")
+                throw args.valueError(
+                    "source",
+                    "must be a square matrix (one row and one column per class), got \(rows.count) rows of lengths \(Set(rows.map(\.count)).sorted())"
+                )
             }
-            let names = try args.isNone("labels") ? (0..<rows.count).map(String.init) : try ChartValues.strings(try args.value("labels"), args, "labels")
+            let names =
+                try args.isNone("labels") ? (0..<rows.count).map(String.init) : try ChartValues.strings(try args.value("labels"), args, "labels")
             guard names.count == rows.count else {
                 throw args.valueError("labels", "has \(names.count) class names for a \(rows.count)×\(rows.count) matrix")
             }

@@ -100,11 +100,16 @@ final class LivePlotObject: DSLObject {
 
     static let type = DSLType(
         name: "LivePlot",
-        doc: "A chart redrawn in place during training: fit(..., callbacks=[live_plot()]) or live=True; lr_find too. Redrawn only on a terminal; elsewhere the final chart is drawn once.")
+        doc:
+            "A chart redrawn in place during training: fit(..., callbacks=[live_plot()]) or live=True; lr_find too. Redrawn only on a terminal; elsewhere the final chart is drawn once."
+    )
 
     /// `live_plot(every=None, logy=False)`.
-    static let function = BuiltinFunction("live_plot", [.optional("every", .none), .keywordOnly("logy", false)],
-                                          doc: "A live chart for fit(..., callbacks=[live_plot()]) or lr_find: redrawn in place at most every `every` steps (default 10, or the REPL's live setting), using under 2% of the training time; not on a terminal, the final chart is drawn once.") { args in
+    static let function = BuiltinFunction(
+        "live_plot", [.optional("every", .none), .keywordOnly("logy", false)],
+        doc:
+            "A live chart for fit(..., callbacks=[live_plot()]) or lr_find: redrawn in place at most every `every` steps (default 10, or the REPL's live setting), using under 2% of the training time; not on a terminal, the final chart is drawn once."
+    ) { args in
         let every = try args.optionalInt("every")
         if let every, every < 1 { throw args.valueError("every", "must be at least 1 step, got \(every)") }
         return .object(LivePlotObject(every: every, logY: try args.bool("logy")))
@@ -128,8 +133,10 @@ struct LiveFrame {
     /// The smoothed training loss over the steps of `history`, with the validation loss at each epoch's end;
     /// over when `history` has a stop reason (or `ended`).
     static func training(_ history: History, logY: Bool, ended: Bool = false) -> LiveFrame {
-        LiveFrame(step: history.steps.last?.step ?? 0, count: history.steps.count, epochs: history.epochs.count,
-                  ended: ended || history.stopReason != nil) {
+        LiveFrame(
+            step: history.steps.last?.step ?? 0, count: history.steps.count, epochs: history.epochs.count,
+            ended: ended || history.stopReason != nil
+        ) {
             guard history.steps.contains(where: { $0.smoothedLoss.isFinite }) else { return nil }
             return try ChartBuilders.history(history, per: .step, logY: logY, labels: ChartLabels(title: "training loss"), metrics: false)
         }
@@ -140,8 +147,9 @@ struct LiveFrame {
     static func lrFinder(_ history: History, suggestions: [LRSuggestion], logY: Bool, ended: Bool) -> LiveFrame {
         LiveFrame(step: history.steps.last?.step ?? 0, count: history.steps.count, epochs: 0, ended: ended) {
             guard history.steps.contains(where: { $0.smoothedLoss.isFinite }) else { return nil }
-            return try ChartBuilders.lrFinder(learningRates: history.steps.map(\.learningRate), losses: history.steps.map(\.smoothedLoss),
-                                              suggestions: suggestions, logX: true, logY: logY, labels: ChartLabels())
+            return try ChartBuilders.lrFinder(
+                learningRates: history.steps.map(\.learningRate), losses: history.steps.map(\.smoothedLoss),
+                suggestions: suggestions, logX: true, logY: logY, labels: ChartLabels())
         }
     }
 }

@@ -17,8 +17,10 @@ public final class BuiltinFunction {
     ///                     doc: "Limit x to the interval [low, high].") { args in
     ///         .float(min(max(try args.double("x"), try args.double("low")), try args.double("high")))
     ///     }
-    public init(_ name: String, _ parameters: [Parameter] = [], doc: String,
-                _ implementation: @escaping (Arguments) throws -> Value) {
+    public init(
+        _ name: String, _ parameters: [Parameter] = [], doc: String,
+        _ implementation: @escaping (Arguments) throws -> Value
+    ) {
         self.name = name
         self.owner = nil
         self.parameters = parameters
@@ -26,8 +28,10 @@ public final class BuiltinFunction {
         self.implementation = implementation
     }
 
-    private init(name: String, owner: String, parameters: [Parameter], doc: String,
-                 implementation: @escaping (Arguments) throws -> Value) {
+    private init(
+        name: String, owner: String, parameters: [Parameter], doc: String,
+        implementation: @escaping (Arguments) throws -> Value
+    ) {
         self.name = name
         self.owner = owner
         self.parameters = parameters

@@ -10,19 +10,25 @@ enum DictMethods {
         BuiltinFunction("items", doc: "The list of (key, value) pairs, in insertion order.") { args in
             .list(try args.dictReceiver().entries.map { .tuple([$0.key, $0.value]) })
         },
-        BuiltinFunction("get", [.required("key"), .optional("default", .none)],
-                        doc: "The value for key, or default when the key is absent.") { args in
+        BuiltinFunction(
+            "get", [.required("key"), .optional("default", .none)],
+            doc: "The value for key, or default when the key is absent."
+        ) { args in
             try args.dictReceiver().get(try args.value("key")) ?? (try args.value("default"))
         },
-        BuiltinFunction("pop", [.required("key"), .optional("default", .none)],
-                        doc: "Remove key and return its value; without a default, KeyError if absent.") { args in
+        BuiltinFunction(
+            "pop", [.required("key"), .optional("default", .none)],
+            doc: "Remove key and return its value; without a default, KeyError if absent."
+        ) { args in
             let key = try args.value("key")
             if let value = try args.dictReceiver().remove(key) { return value }
             if try args.wasGiven("default") { return try args.value("default") }
             throw DSLError(.key, key.repr)
         },
-        BuiltinFunction("setdefault", [.required("key"), .optional("default", .none)],
-                        doc: "The value for key; if absent, first store default under key.") { args in
+        BuiltinFunction(
+            "setdefault", [.required("key"), .optional("default", .none)],
+            doc: "The value for key; if absent, first store default under key."
+        ) { args in
             let dict = try args.dictReceiver()
             let key = try args.value("key")
             if let value = try dict.get(key) { return value }
@@ -30,8 +36,10 @@ enum DictMethods {
             try dict.set(key, value)
             return value
         },
-        BuiltinFunction("update", [.optional("other", .none), .keywords("entries")],
-                        doc: "Store every entry of other (a dict or (key, value) pairs) and the keyword entries.") { args in
+        BuiltinFunction(
+            "update", [.optional("other", .none), .keywords("entries")],
+            doc: "Store every entry of other (a dict or (key, value) pairs) and the keyword entries."
+        ) { args in
             let dict = try args.dictReceiver()
             let other = try args.value("other")
             if case .dict(let source) = other {

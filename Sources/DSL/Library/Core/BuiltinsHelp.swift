@@ -1,14 +1,18 @@
 /// `help()`: documentation of builtins, types, methods and user functions, from the same registry the
 /// reference is generated from.
 enum HelpBuiltins {
-    static let group = BuiltinGroup(title: "Help", functions: [
-        BuiltinFunction("help", [.optional("x", .none)],
-                        doc: "Show the documentation of x (a function, type, method or value, or its name in quotes); help() lists every builtin.") { args in
-            let text = try helpText(for: try args.value("x"), wasGiven: try args.wasGiven("x"), interpreter: args.interpreter)
-            args.interpreter.write(text + "\n")
-            return .none
-        },
-    ])
+    static let group = BuiltinGroup(
+        title: "Help",
+        functions: [
+            BuiltinFunction(
+                "help", [.optional("x", .none)],
+                doc: "Show the documentation of x (a function, type, method or value, or its name in quotes); help() lists every builtin."
+            ) { args in
+                let text = try helpText(for: try args.value("x"), wasGiven: try args.wasGiven("x"), interpreter: args.interpreter)
+                args.interpreter.write(text + "\n")
+                return .none
+            }
+        ])
 
     static func helpText(for value: Value, wasGiven: Bool, interpreter: Interpreter) throws -> String {
         let library = interpreter.library
@@ -34,7 +38,8 @@ enum HelpBuiltins {
             }
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2, let type = library.type(named: parts[0]) ?? CoreTypes.all.first(where: { $0.name == parts[0] }),
-               let method = type.method(named: parts[1]) {
+                let method = type.method(named: parts[1])
+            {
                 return describe(method)
             }
             var message = "no builtin named \(Value.quote(name))"

@@ -37,11 +37,14 @@ enum ListMethods {
         BuiltinFunction("count", [.required("x")], doc: "How many elements equal x.") { args in
             try count(in: try args.listReceiver().items, args)
         },
-        BuiltinFunction("sort", [.keywordOnly("key", .none), .keywordOnly("reverse", false)],
-                        doc: "Sort in place (stable), ordering by key(element) if a key function is given.") { args in
+        BuiltinFunction(
+            "sort", [.keywordOnly("key", .none), .keywordOnly("reverse", false)],
+            doc: "Sort in place (stable), ordering by key(element) if a key function is given."
+        ) { args in
             let list = try args.listReceiver()
-            list.items = try Sorting.sorted(list.items, key: try args.optionalCallable("key"), reverse: try args.bool("reverse"),
-                                            interpreter: args.interpreter)
+            list.items = try Sorting.sorted(
+                list.items, key: try args.optionalCallable("key"), reverse: try args.bool("reverse"),
+                interpreter: args.interpreter)
             return .none
         },
         BuiltinFunction("reverse", doc: "Reverse the order in place.") { args in
@@ -69,7 +72,12 @@ enum ListMethods {
     private static func index(in items: [Value], _ args: Arguments) throws -> Value {
         let target = try args.value("x")
         var poll = InterruptPoll()
-        guard let index = try items.firstIndex(where: { try poll.tick(); return try Operations.equal($0, target) }) else {
+        guard
+            let index = try items.firstIndex(where: {
+                try poll.tick()
+                return try Operations.equal($0, target)
+            })
+        else {
             throw DSLError(.value, "\(target.repr) is not in the \(args.receiver.typeName)")
         }
         return .int(index)
@@ -78,7 +86,11 @@ enum ListMethods {
     private static func count(in items: [Value], _ args: Arguments) throws -> Value {
         let target = try args.value("x")
         var poll = InterruptPoll()
-        return .int(try items.filter { try poll.tick(); return try Operations.equal($0, target) }.count)
+        return .int(
+            try items.filter {
+                try poll.tick()
+                return try Operations.equal($0, target)
+            }.count)
     }
 }
 

@@ -18,13 +18,16 @@ enum NumericBuiltins {
                 default: throw args.typeError("x", expected: "a number", found: value)
                 }
             },
-            BuiltinFunction("round", [.required("number"), .optional("ndigits", .none)],
-                            doc: "number rounded to ndigits decimals (halves to even); without ndigits, an int.") { args in
+            BuiltinFunction(
+                "round", [.required("number"), .optional("ndigits", .none)],
+                doc: "number rounded to ndigits decimals (halves to even); without ndigits, an int."
+            ) { args in
                 try round(args)
             },
             unary("sqrt", doc: "The square root of x.", domain: { $0 >= 0 }, sqrt),
             unary("exp", doc: "e raised to the power x.", domain: { _ in true }, exp),
-            BuiltinFunction("log", [.required("x"), .optional("base", .none)], doc: "The natural logarithm of x (or the logarithm in base).") { args in
+            BuiltinFunction("log", [.required("x"), .optional("base", .none)], doc: "The natural logarithm of x (or the logarithm in base).") {
+                args in
                 let value = try args.value("x")
                 if try args.isNone("base"), let result = try delegate(args, value, to: "log") { return result }
                 let x = try args.double("x")
@@ -64,8 +67,10 @@ enum NumericBuiltins {
         ])
 
     /// A one-argument math function on floats, rejecting arguments outside its domain with `ValueError`.
-    private static func unary(_ name: String, doc: String, domain: @escaping (Double) -> Bool,
-                              _ function: @escaping (Double) -> Double) -> BuiltinFunction {
+    private static func unary(
+        _ name: String, doc: String, domain: @escaping (Double) -> Bool,
+        _ function: @escaping (Double) -> Double
+    ) -> BuiltinFunction {
         BuiltinFunction(name, [.required("x")], doc: doc) { args in
             let value = try args.value("x")
             if let result = try delegate(args, value, to: name) { return result }

@@ -19,8 +19,10 @@ enum StringMethods {
         method("rstrip", [.optional("chars", .none)], doc: "The text without trailing whitespace (or the given characters).") { args in
             .string(try strip(args, leading: false, trailing: true))
         },
-        method("split", [.optional("sep", .none), .optional("maxsplit", -1)],
-               doc: "The list of parts between separators; without sep, split at runs of whitespace.") { args in
+        method(
+            "split", [.optional("sep", .none), .optional("maxsplit", -1)],
+            doc: "The list of parts between separators; without sep, split at runs of whitespace."
+        ) { args in
             .list(try split(args).map { .string($0) })
         },
         method("splitlines", doc: "The list of lines, without line endings.") { args in
@@ -39,8 +41,10 @@ enum StringMethods {
             }
             return .string(parts.joined(separator: separator))
         },
-        method("replace", [.required("old"), .required("new"), .optional("count", -1)],
-               doc: "The text with occurrences of old replaced by new (at most count of them if count >= 0).") { args in
+        method(
+            "replace", [.required("old"), .required("new"), .optional("count", -1)],
+            doc: "The text with occurrences of old replaced by new (at most count of them if count >= 0)."
+        ) { args in
             let text = try args.text(), old = try args.string("old"), new = try args.string("new")
             let count = try args.int("count")
             if count < 0 { return .string(old.isEmpty ? text : text.replacingOccurrences(of: old, with: new)) }
@@ -74,8 +78,10 @@ enum StringMethods {
             if sub.isEmpty { return .int(text.count + 1) }
             return .int(text.components(separatedBy: sub).count - 1)
         },
-        method("format", [.variadic("args"), .keywords("kwargs")],
-               doc: "The text with {} fields replaced by the arguments, e.g. '{} has {n:.2f}'.format('x', n=1.5).") { args in
+        method(
+            "format", [.variadic("args"), .keywords("kwargs")],
+            doc: "The text with {} fields replaced by the arguments, e.g. '{} has {n:.2f}'.format('x', n=1.5)."
+        ) { args in
             .string(try Formatting.formatTemplate(try args.text(), positional: try args.variadic("args"), keywords: try args.keywords("kwargs")))
         },
         method("isdigit", doc: "Whether the text is non-empty and all digits.") { args in
@@ -117,8 +123,10 @@ enum StringMethods {
         },
     ]
 
-    private static func method(_ name: String, _ parameters: [Parameter] = [], doc: String,
-                               _ body: @escaping (Arguments) throws -> Value) -> BuiltinFunction {
+    private static func method(
+        _ name: String, _ parameters: [Parameter] = [], doc: String,
+        _ body: @escaping (Arguments) throws -> Value
+    ) -> BuiltinFunction {
         BuiltinFunction(name, parameters, doc: doc, body)
     }
 

@@ -51,9 +51,12 @@ public struct Library {
 
     /// The full standard library.
     public static let standard = Library(
-        groups: [CoreBuiltins.group, IterationBuiltins.group, NumericBuiltins.group, TensorBindings.group] + ModelBindings.groups + [PlotBindings.group, HelpBuiltins.group],
-        types: CoreTypes.documented + [TensorBindings.type] + ModelBindings.types + PlotBindings.types)
-        .adding(groups: TrainingLibrary.groups, types: TrainingLibrary.types)
+        groups: [CoreBuiltins.group, IterationBuiltins.group, NumericBuiltins.group, TensorBindings.group] + ModelBindings.groups + [
+            PlotBindings.group, HelpBuiltins.group,
+        ],
+        types: CoreTypes.documented + [TensorBindings.type] + ModelBindings.types + PlotBindings.types
+    )
+    .adding(groups: TrainingLibrary.groups, types: TrainingLibrary.types)
 
     /// The builtin function called `name` (or the constructor of the type called `name`).
     public func function(named name: String) -> BuiltinFunction? {

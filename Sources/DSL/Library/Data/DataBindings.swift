@@ -19,79 +19,118 @@ enum DataBindings {
         The training loader drops its last partial batch, as fastai's does.
         """
 
-    static let group = BuiltinGroup(title: "Data", functions: [
-        BuiltinFunction("mnist5k", bunchParameters + [.keywordOnly("root", .none)],
-                        doc: "The bundled MNIST sample (4,000 training and 1,000 test digits, [1, 28, 28]) as a DataBunch.\n" + bunchDoc) { args in
-            let root = try args.optionalString("root")
-            let (train, test) = try load(args) { stop in
-                (try Datasets.mnist5k(root: root, train: true, interrupt: stop), try Datasets.mnist5k(root: root, train: false, interrupt: stop))
-            }
-            return .object(try bunch(train: train, test: test, args))
-        },
-        BuiltinFunction("mnist", [.required("root")] + bunchParameters,
-                        doc: "MNIST (or Fashion-MNIST) from a folder holding the four IDX files (optionally .gz) as a DataBunch.\n" + bunchDoc) { args in
-            let root = try args.string("root")
-            let (train, test) = try load(args) { stop in
-                (try Datasets.mnist(root: root, train: true, interrupt: stop), try Datasets.mnist(root: root, train: false, interrupt: stop))
-            }
-            return .object(try bunch(train: train, test: test, args))
-        },
-        BuiltinFunction("cifar10", [.required("root")] + bunchParameters,
-                        doc: "CIFAR-10 from its binary batches folder (cifar-10-batches-bin) as a DataBunch of [3, 32, 32] images.\n" + bunchDoc) { args in
-            let root = try args.string("root")
-            let (train, test) = try load(args) { stop in
-                (try Datasets.cifar10(root: root, train: true, interrupt: stop), try Datasets.cifar10(root: root, train: false, interrupt: stop))
-            }
-            return .object(try bunch(train: train, test: test, args))
-        },
-        BuiltinFunction("image_folder", [.required("root"), .optional("size", .none), .optional("channels", 3)],
-                        doc: "A Dataset of the images in root/<class>/…/*.jpg|jpeg|png in any case (torchvision's ImageFolder); other files are skipped and counted in its description. size (an int or (h, w)) scales and centre-crops them all.") { args in
-            let root = try args.string("root")
-            let size = try args.isNone("size") ? nil : try DataTransforms.imageSize(args, "size")
-            let channels = try args.int("channels")
-            return .object(DatasetObject(try load(args) { stop in try Datasets.imageFolder(root: root, size: size, channels: channels, interrupt: stop) }))
-        },
-        BuiltinFunction("csv_dataset", [.required("path"), .required("shape"), .optional("header", .none), .optional("scale", .float(1.0 / 255)),
-                                        .optional("classes", .none), .optional("label", 0)],
-                        doc: "A Dataset from CSV rows of a label and C·H·W pixel values (Kaggle's MNIST layout), plain or gzip-compressed (.csv.gz); shape is (C, H, W), values are multiplied by scale. label chooses the label column: an index (default 0, the first; -1 the last) or a header name; labels must be integers ≥ 0 giving at least two classes.") { args in
-            let path = try args.string("path")
-            let shape = try TensorBindings.shape(from: try args.value("shape"), args, "shape")
-            let header = try args.isNone("header") ? nil : try args.bool("header")
-            let scale = Float(try args.double("scale"))
-            let classes = try classNames(args, "classes")
-            let label = try labelColumn(args, "label")
-            return .object(DatasetObject(try load(args) { stop in
-                try Datasets.csv(path: path, shape: shape, header: header, scale: scale, classNames: classes, label: label, interrupt: stop)
-            }))
-        },
-        tinyImageNet,
-        fashionMNIST,
-        BuiltinFunction("tensor_dataset", [.required("x"), .required("y"), .optional("classes", .none)],
-                        doc: "A Dataset from images x [N, C, H, W] and labels y (a list or tensor of N class indices).") { args in
-            let images = try args.tensor("x")
-            let labels = try labelList(args, "y")
-            let classes = try classNames(args, "classes")
-            return .object(DatasetObject(try Dataset(images: images, labels: labels, classNames: classes)))
-        },
-        BuiltinFunction("split", [.required("dataset"), .optional("valid", 0.2), .optional("seed", .none), .optional("stratified", false)],
-                        doc: "Random (train, valid) data sets with about valid of the samples in the second; stratified keeps every class's share.") { args in
-            try split(try args.object("dataset", as: DatasetObject.self, expected: "a Dataset").dataset, args)
-        },
-        BuiltinFunction("loader", [.required("dataset"), .optional("batch_size", 64), .optional("shuffle", true), .optional("drop_last", false),
-                                   .optional("transforms", .none), .optional("seed", .none), .optional("sizes", .none)],
-                        doc: "A DataLoader serving dataset in batches (PyTorch's DataLoader), with per-sample transforms and progressive resizing (sizes={epoch: size}).") { args in
-            let dataset = try args.object("dataset", as: DatasetObject.self, expected: "a Dataset").dataset
-            return .object(try LoaderObject(dataset, batchSize: try args.int("batch_size"), shuffle: try args.bool("shuffle"),
-                                            dropLast: try args.bool("drop_last"), transforms: try transforms(args, "transforms") ?? [],
-                                            trainingSet: dataset, forValidation: false, sizes: try sizes(args), seed: try seed(args, "seed")))
-        },
-        BuiltinFunction("databunch", [.required("train"), .optional("valid", .none), .keywordOnly("batch_size", 64), .keywordOnly("transforms", .none),
-                                      .keywordOnly("valid_transforms", .none), .keywordOnly("sizes", .none), .keywordOnly("seed", .none),
-                                      .keywordOnly("test", .none)],
-                        doc: "Training and validation data for fit (fastai's DataLoaders) from Datasets or DataLoaders; valid may also be a fraction of train to split off.") { args in
-            try databunch(args)
-        },
-    ])
+    static let group = BuiltinGroup(
+        title: "Data",
+        functions: [
+            BuiltinFunction(
+                "mnist5k", bunchParameters + [.keywordOnly("root", .none)],
+                doc: "The bundled MNIST sample (4,000 training and 1,000 test digits, [1, 28, 28]) as a DataBunch.\n" + bunchDoc
+            ) { args in
+                let root = try args.optionalString("root")
+                let (train, test) = try load(args) { stop in
+                    (try Datasets.mnist5k(root: root, train: true, interrupt: stop), try Datasets.mnist5k(root: root, train: false, interrupt: stop))
+                }
+                return .object(try bunch(train: train, test: test, args))
+            },
+            BuiltinFunction(
+                "mnist", [.required("root")] + bunchParameters,
+                doc: "MNIST (or Fashion-MNIST) from a folder holding the four IDX files (optionally .gz) as a DataBunch.\n" + bunchDoc
+            ) { args in
+                let root = try args.string("root")
+                let (train, test) = try load(args) { stop in
+                    (try Datasets.mnist(root: root, train: true, interrupt: stop), try Datasets.mnist(root: root, train: false, interrupt: stop))
+                }
+                return .object(try bunch(train: train, test: test, args))
+            },
+            BuiltinFunction(
+                "cifar10", [.required("root")] + bunchParameters,
+                doc: "CIFAR-10 from its binary batches folder (cifar-10-batches-bin) as a DataBunch of [3, 32, 32] images.\n" + bunchDoc
+            ) { args in
+                let root = try args.string("root")
+                let (train, test) = try load(args) { stop in
+                    (try Datasets.cifar10(root: root, train: true, interrupt: stop), try Datasets.cifar10(root: root, train: false, interrupt: stop))
+                }
+                return .object(try bunch(train: train, test: test, args))
+            },
+            BuiltinFunction(
+                "image_folder", [.required("root"), .optional("size", .none), .optional("channels", 3)],
+                doc:
+                    "A Dataset of the images in root/<class>/…/*.jpg|jpeg|png in any case (torchvision's ImageFolder); other files are skipped and counted in its description. size (an int or (h, w)) scales and centre-crops them all."
+            ) { args in
+                let root = try args.string("root")
+                let size = try args.isNone("size") ? nil : try DataTransforms.imageSize(args, "size")
+                let channels = try args.int("channels")
+                return .object(
+                    DatasetObject(try load(args) { stop in try Datasets.imageFolder(root: root, size: size, channels: channels, interrupt: stop) }))
+            },
+            BuiltinFunction(
+                "csv_dataset",
+                [
+                    .required("path"), .required("shape"), .optional("header", .none), .optional("scale", .float(1.0 / 255)),
+                    .optional("classes", .none), .optional("label", 0),
+                ],
+                doc:
+                    "A Dataset from CSV rows of a label and C·H·W pixel values (Kaggle's MNIST layout), plain or gzip-compressed (.csv.gz); shape is (C, H, W), values are multiplied by scale. label chooses the label column: an index (default 0, the first; -1 the last) or a header name; labels must be integers ≥ 0 giving at least two classes."
+            ) { args in
+                let path = try args.string("path")
+                let shape = try TensorBindings.shape(from: try args.value("shape"), args, "shape")
+                let header = try args.isNone("header") ? nil : try args.bool("header")
+                let scale = Float(try args.double("scale"))
+                let classes = try classNames(args, "classes")
+                let label = try labelColumn(args, "label")
+                return .object(
+                    DatasetObject(
+                        try load(args) { stop in
+                            try Datasets.csv(
+                                path: path, shape: shape, header: header, scale: scale, classNames: classes, label: label, interrupt: stop)
+                        }))
+            },
+            tinyImageNet,
+            fashionMNIST,
+            BuiltinFunction(
+                "tensor_dataset", [.required("x"), .required("y"), .optional("classes", .none)],
+                doc: "A Dataset from images x [N, C, H, W] and labels y (a list or tensor of N class indices)."
+            ) { args in
+                let images = try args.tensor("x")
+                let labels = try labelList(args, "y")
+                let classes = try classNames(args, "classes")
+                return .object(DatasetObject(try Dataset(images: images, labels: labels, classNames: classes)))
+            },
+            BuiltinFunction(
+                "split", [.required("dataset"), .optional("valid", 0.2), .optional("seed", .none), .optional("stratified", false)],
+                doc: "Random (train, valid) data sets with about valid of the samples in the second; stratified keeps every class's share."
+            ) { args in
+                try split(try args.object("dataset", as: DatasetObject.self, expected: "a Dataset").dataset, args)
+            },
+            BuiltinFunction(
+                "loader",
+                [
+                    .required("dataset"), .optional("batch_size", 64), .optional("shuffle", true), .optional("drop_last", false),
+                    .optional("transforms", .none), .optional("seed", .none), .optional("sizes", .none),
+                ],
+                doc:
+                    "A DataLoader serving dataset in batches (PyTorch's DataLoader), with per-sample transforms and progressive resizing (sizes={epoch: size})."
+            ) { args in
+                let dataset = try args.object("dataset", as: DatasetObject.self, expected: "a Dataset").dataset
+                return .object(
+                    try LoaderObject(
+                        dataset, batchSize: try args.int("batch_size"), shuffle: try args.bool("shuffle"),
+                        dropLast: try args.bool("drop_last"), transforms: try transforms(args, "transforms") ?? [],
+                        trainingSet: dataset, forValidation: false, sizes: try sizes(args), seed: try seed(args, "seed")))
+            },
+            BuiltinFunction(
+                "databunch",
+                [
+                    .required("train"), .optional("valid", .none), .keywordOnly("batch_size", 64), .keywordOnly("transforms", .none),
+                    .keywordOnly("valid_transforms", .none), .keywordOnly("sizes", .none), .keywordOnly("seed", .none),
+                    .keywordOnly("test", .none),
+                ],
+                doc:
+                    "Training and validation data for fit (fastai's DataLoaders) from Datasets or DataLoaders; valid may also be a fraction of train to split off."
+            ) { args in
+                try databunch(args)
+            },
+        ])
 
     // MARK: - Loading
 
@@ -167,7 +206,8 @@ enum DataBindings {
     }
 
     /// Wraps data sets in loaders (the training one shuffled and augmented) and loaders as they are.
-    private static func assemble(train: DataSource, valid: DataSource?, test: DataSource?, base: UInt64, _ args: Arguments) throws -> DataBunchObject {
+    private static func assemble(train: DataSource, valid: DataSource?, test: DataSource?, base: UInt64, _ args: Arguments) throws -> DataBunchObject
+    {
         let batchSize = try args.int("batch_size")
         let trainTransforms = try transforms(args, "transforms") ?? []
         let validTransforms = try transforms(args, "valid_transforms")
@@ -180,17 +220,19 @@ enum DataBindings {
             trainingSet = loader.trainingSet
         case .dataset(let dataset):
             trainingSet = dataset
-            trainLoader = try LoaderObject(dataset, batchSize: batchSize, shuffle: true, dropLast: dataset.count >= batchSize,
-                                           transforms: trainTransforms, trainingSet: dataset, forValidation: false, sizes: resize, seed: base)
+            trainLoader = try LoaderObject(
+                dataset, batchSize: batchSize, shuffle: true, dropLast: dataset.count >= batchSize,
+                transforms: trainTransforms, trainingSet: dataset, forValidation: false, sizes: resize, seed: base)
         }
         func evaluationLoader(_ source: DataSource?) throws -> LoaderObject? {
             switch source {
             case nil: return nil
             case .loader(let loader)?: return loader
             case .dataset(let dataset)?:
-                return try LoaderObject(dataset, batchSize: batchSize, shuffle: false, dropLast: false,
-                                        transforms: validTransforms ?? trainTransforms, trainingSet: trainingSet,
-                                        forValidation: validTransforms == nil, sizes: resize, seed: 0)
+                return try LoaderObject(
+                    dataset, batchSize: batchSize, shuffle: false, dropLast: false,
+                    transforms: validTransforms ?? trainTransforms, trainingSet: trainingSet,
+                    forValidation: validTransforms == nil, sizes: resize, seed: 0)
             }
         }
         return DataBunchObject(train: trainLoader, valid: try evaluationLoader(valid), test: try evaluationLoader(test))
@@ -243,10 +285,12 @@ enum DataBindings {
     }
 
     private static func classNames(_ args: Arguments, _ name: String) throws -> [String]? {
-        try args.isNone(name) ? nil : try args.elements(name).map { item in
-            guard case .string(let text) = item else { throw args.typeError(name, expected: "a list of class names (str)", found: item) }
-            return text
-        }
+        try args.isNone(name)
+            ? nil
+            : try args.elements(name).map { item in
+                guard case .string(let text) = item else { throw args.typeError(name, expected: "a list of class names (str)", found: item) }
+                return text
+            }
     }
 
     /// Labels given as a list of ints or a tensor of whole numbers ≥ 0.

@@ -57,11 +57,14 @@ final class LoaderObject: DSLObject {
 
     /// A loader over `dataset`; `transforms` are resolved against `trainingSet` (for `normalize()`), as a validation
     /// pipeline when `forValidation`.
-    init(_ dataset: Dataset, batchSize: Int, shuffle: Bool, dropLast: Bool, transforms: [TransformObject], trainingSet: Dataset,
-         forValidation: Bool, sizes: ResizeSchedule?, seed: UInt64?) throws {
+    init(
+        _ dataset: Dataset, batchSize: Int, shuffle: Bool, dropLast: Bool, transforms: [TransformObject], trainingSet: Dataset,
+        forValidation: Bool, sizes: ResizeSchedule?, seed: UInt64?
+    ) throws {
         let pipeline = try TransformPipeline(transforms, trainingSet: trainingSet, forValidation: forValidation)
-        loader = try DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, transform: pipeline.transform,
-                                resize: sizes, seed: seed)
+        loader = try DataLoader(
+            dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, transform: pipeline.transform,
+            resize: sizes, seed: seed)
         self.transforms = transforms
         self.trainingSet = trainingSet
         self.isValidation = forValidation
@@ -107,7 +110,9 @@ final class LoaderObject: DSLObject {
         let finalSizes = try loader.resize.flatMap { schedule in try schedule.phases.last.map { try ResizeSchedule(constant: $0.size) } }
         let hasRandomSteps = !isValidation && transforms.contains { if case .same = $0.validationUse { return false } else { return true } }
         if !loader.shuffle && !hasRandomSteps && finalSizes == loader.resize { return loader }
-        let transform = isValidation ? loader.transform
+        let transform =
+            isValidation
+            ? loader.transform
             : try TransformPipeline(transforms, trainingSet: trainingSet, forValidation: true).transform
         return try DataLoader(loader.dataset, batchSize: loader.batchSize, shuffle: false, transform: transform, resize: finalSizes, seed: 0)
     }
@@ -134,7 +139,9 @@ final class DataBunchObject: DSLObject {
         var sizes = "\(dataset.count) train"
         if let valid { sizes += " / \(valid.loader.dataset.count) valid" }
         if let test { sizes += " / \(test.loader.dataset.count) test" }
-        let shown = classNames.count <= 10 ? classNames.map(Value.quote).joined(separator: ", ") : "\(classNames.prefix(5).map(Value.quote).joined(separator: ", ")), …"
+        let shown =
+            classNames.count <= 10
+            ? classNames.map(Value.quote).joined(separator: ", ") : "\(classNames.prefix(5).map(Value.quote).joined(separator: ", ")), …"
         var lines = ["DataBunch: \(sizes) images of \(DataObjects.shapeText(dataset.sampleShape)), \(dataset.classCount) classes (\(shown))"]
         lines.append("  train: " + train.description)
         if let valid { lines.append("  valid: " + valid.description) }
@@ -150,22 +157,33 @@ enum DataObjects {
         doc: "Labelled images in memory; ds[i] is (image, label), ds[a:b] a smaller data set.",
         properties: [
             DSLProperty("name", doc: "Where the images came from.") { .string(try dataset($0).name) },
-            DSLProperty("classes", doc: "The class names; label k means classes[k].") { value in .list(try dataset(value).classNames.map { .string($0) }) },
+            DSLProperty("classes", doc: "The class names; label k means classes[k].") { value in
+                .list(try dataset(value).classNames.map { .string($0) })
+            },
             DSLProperty("c", doc: "The number of classes (fastai's name).") { .int(try dataset($0).classCount) },
-            DSLProperty("shape", doc: "The shape of one image, (channels, height, width).") { value in .tuple(try dataset(value).sampleShape.map { .int($0) }) },
+            DSLProperty("shape", doc: "The shape of one image, (channels, height, width).") { value in
+                .tuple(try dataset(value).sampleShape.map { .int($0) })
+            },
             DSLProperty("labels", doc: "Every sample's label, as a list of ints.") { value in .list(try dataset(value).labels.map { .int($0) }) },
             DSLProperty("images", doc: "Every image as one tensor [N, C, H, W].") { .object(TensorObject(try dataset($0).images)) },
-            DSLProperty("class_counts", doc: "How many samples each class has, by label.") { value in .list(try dataset(value).classCounts.map { .int($0) }) },
+            DSLProperty("class_counts", doc: "How many samples each class has, by label.") { value in
+                .list(try dataset(value).classCounts.map { .int($0) })
+            },
         ],
         methods: [
-            BuiltinFunction("split", [.optional("valid", 0.2), .optional("seed", .none), .optional("stratified", false)],
-                            doc: "Random (train, valid) data sets with about valid of the samples in the second; stratified keeps class shares.") { args in
+            BuiltinFunction(
+                "split", [.optional("valid", 0.2), .optional("seed", .none), .optional("stratified", false)],
+                doc: "Random (train, valid) data sets with about valid of the samples in the second; stratified keeps class shares."
+            ) { args in
                 try DataBindings.split(try args.receiver(as: DatasetObject.self).dataset, args)
             },
-            BuiltinFunction("sample", [.required("n"), .optional("seed", .none)],
-                            doc: "n samples drawn at random without repetition (in data-set order), e.g. a small subset for quick experiments.") { args in
+            BuiltinFunction(
+                "sample", [.required("n"), .optional("seed", .none)],
+                doc: "n samples drawn at random without repetition (in data-set order), e.g. a small subset for quick experiments."
+            ) { args in
                 let dataset = try args.receiver(as: DatasetObject.self).dataset
-                return .object(DatasetObject(try DataBindings.sample(dataset, count: try args.int("n"), seed: try DataBindings.seed(args, "seed"), args, "n")))
+                return .object(
+                    DatasetObject(try DataBindings.sample(dataset, count: try args.int("n"), seed: try DataBindings.seed(args, "seed"), args, "n")))
             },
             BuiltinFunction("subset", [.required("indices")], doc: "The samples at indices (a list of ints), in that order.") { args in
                 let dataset = try args.receiver(as: DatasetObject.self).dataset
@@ -186,16 +204,20 @@ enum DataObjects {
             DSLProperty("batch_size", doc: "Samples per batch.") { .int(try loader($0).loader.batchSize) },
             DSLProperty("shuffle", doc: "Whether each pass visits the samples in a new random order.") { .bool(try loader($0).loader.shuffle) },
             DSLProperty("drop_last", doc: "Whether an incomplete last batch is left out.") { .bool(try loader($0).loader.dropLast) },
-            DSLProperty("seed", doc: "The seed every shuffle and augmentation derives from.") { .int(Int(truncatingIfNeeded: try loader($0).loader.seed)) },
+            DSLProperty("seed", doc: "The seed every shuffle and augmentation derives from.") {
+                .int(Int(truncatingIfNeeded: try loader($0).loader.seed))
+            },
             DSLProperty("transforms", doc: "The transform steps, as resolved (normalize shows its numbers).") { value in
                 .list(try loader(value).transformTexts.map { .string($0) })
             },
-            DSLProperty("classes", doc: "The class names of the data set.") { value in .list(try loader(value).loader.dataset.classNames.map { .string($0) }) },
+            DSLProperty("classes", doc: "The class names of the data set.") { value in
+                .list(try loader(value).loader.dataset.classNames.map { .string($0) })
+            },
         ],
         methods: [
             BuiltinFunction("one_batch", doc: "The first (images, labels) batch of the next pass, e.g. to check shapes.") { args in
                 try args.receiver(as: LoaderObject.self).oneBatch()
-            },
+            }
         ])
 
     static let bunchType = DSLType(
@@ -215,21 +237,27 @@ enum DataObjects {
         methods: [
             BuiltinFunction("one_batch", doc: "The first (images, labels) batch of the training loader's next pass.") { args in
                 try args.receiver(as: DataBunchObject.self).train.oneBatch()
-            },
+            }
         ])
 
     static func dataset(_ value: Value) throws -> Dataset {
-        guard case .object(let object) = value, let wrapped = object as? DatasetObject else { throw DSLError(.type, "expected a Dataset, not \(value.typeName)") }
+        guard case .object(let object) = value, let wrapped = object as? DatasetObject else {
+            throw DSLError(.type, "expected a Dataset, not \(value.typeName)")
+        }
         return wrapped.dataset
     }
 
     static func loader(_ value: Value) throws -> LoaderObject {
-        guard case .object(let object) = value, let wrapped = object as? LoaderObject else { throw DSLError(.type, "expected a DataLoader, not \(value.typeName)") }
+        guard case .object(let object) = value, let wrapped = object as? LoaderObject else {
+            throw DSLError(.type, "expected a DataLoader, not \(value.typeName)")
+        }
         return wrapped
     }
 
     static func bunch(_ value: Value) throws -> DataBunchObject {
-        guard case .object(let object) = value, let wrapped = object as? DataBunchObject else { throw DSLError(.type, "expected a DataBunch, not \(value.typeName)") }
+        guard case .object(let object) = value, let wrapped = object as? DataBunchObject else {
+            throw DSLError(.type, "expected a DataBunch, not \(value.typeName)")
+        }
         return wrapped
     }
 

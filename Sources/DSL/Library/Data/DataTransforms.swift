@@ -23,8 +23,10 @@ final class TransformObject: DSLObject {
     /// Makes the Kernel transform; receives the training set's channel statistics on demand.
     private let make: (_ statistics: () -> (mean: [Float], std: [Float])) throws -> (text: String, transform: any Transform)
 
-    init(_ text: String, validation: ValidationUse,
-         make: @escaping (_ statistics: () -> (mean: [Float], std: [Float])) throws -> (text: String, transform: any Transform)) {
+    init(
+        _ text: String, validation: ValidationUse,
+        make: @escaping (_ statistics: () -> (mean: [Float], std: [Float])) throws -> (text: String, transform: any Transform)
+    ) {
         self.text = text
         self.validationUse = validation
         self.make = make
@@ -90,104 +92,152 @@ enum DataTransforms {
         name: "Transform",
         doc: "A per-image augmentation or preprocessing step for loader(transforms=[...]); random steps are left out of validation loaders.")
 
-    static let group = BuiltinGroup(title: "Augmentation", functions: [
-        BuiltinFunction("flip", [.optional("p", 0.5), .optional("vertical", false)],
-                        doc: "Mirror the image left to right with probability p (torchvision's RandomHorizontalFlip); vertical=True mirrors it top to bottom instead (RandomVerticalFlip).") { args in
-            let p = try args.double("p")
-            guard p >= 0, p <= 1 else { throw args.valueError("p", "must be between 0 and 1, got \(Value.formatFloat(p))") }
-            if try args.bool("vertical") {
-                return .object(TransformObject("flip(p=\(Value.formatFloat(p)), vertical=True)", validation: .drop, RandomVerticalFlip(probability: Float(p))))
-            }
-            return .object(TransformObject("flip(p=\(Value.formatFloat(p)))", validation: .drop, RandomHorizontalFlip(probability: Float(p))))
-        },
-        zoom,
-        colorJitter,
-        someOf,
-        oneOf,
-        BuiltinFunction("random_crop", [.required("size"), .optional("padding", 0), .optional("mode", "zero")],
-                        doc: "Pad by padding pixels (mode 'zero' or 'reflect'), then crop size (an int or (h, w)) at a random place; validation crops the centre.") { args in
-            let size = try imageSize(args, "size")
-            let padding = try args.int("padding")
-            guard padding >= 0 else { throw args.valueError("padding", "must not be negative, got \(padding)") }
-            let modeName = try args.string("mode")
-            guard let mode = PaddingMode(rawValue: modeName == "constant" ? "zero" : modeName) else {
-                throw args.valueError("mode", "must be 'zero' or 'reflect', got \(Value.quote(modeName))")
-            }
-            let text = "random_crop(\(sizeText(size))" + (padding > 0 ? ", padding=\(padding)" : "") + (mode == .zero ? "" : ", mode='reflect'") + ")"
-            return .object(TransformObject(text, validation: .standIn({ shape in try centre(size, of: shape) }),
-                                           RandomCrop(size: size, padding: padding, mode: mode)))
-        },
-        BuiltinFunction("random_resized_crop", [.required("size"), .optional("scale", .tuple([0.08, 1.0])), .optional("ratio", .tuple([0.75, .float(4.0 / 3)]))],
-                        doc: "Crop a random region (scale: its share of the area, ratio: width/height) and resize it to size; validation resizes the whole image.") { args in
-            let size = try imageSize(args, "size")
-            let scale = try range(args, "scale")
-            let ratio = try range(args, "ratio")
-            let transform = RandomResizedCrop(size: size, scale: Float(scale.0)...Float(scale.1), ratio: Float(ratio.0)...Float(ratio.1))
-            return .object(TransformObject("random_resized_crop(\(sizeText(size)))", validation: .standIn({ _ in ("resize(\(sizeText(size)))", Resize(size)) }), transform))
-        },
-        BuiltinFunction("translate", [.required("fraction"), .optional("fill", 0.0)],
-                        doc: "Shift by up to fraction of the width and height in each direction (torchvision's RandomAffine translate).") { args in
-            let fraction = try args.double("fraction")
-            guard fraction >= 0, fraction <= 1 else { throw args.valueError("fraction", "must be between 0 and 1, got \(Value.formatFloat(fraction))") }
-            return .object(TransformObject("translate(\(try args.value("fraction").repr))", validation: .drop,
-                                           RandomAffine.translation(Float(fraction), fill: Float(try args.double("fill")))))
-        },
-        BuiltinFunction("rotate", [.required("degrees"), .optional("fill", 0.0)],
-                        doc: "Rotate by a random angle of up to degrees either way.") { args in
-            let degrees = try args.double("degrees")
-            guard degrees.isFinite else { throw args.valueError("degrees", "must be a finite number") }
-            return .object(TransformObject("rotate(\(try args.value("degrees").repr))", validation: .drop,
-                                           RandomAffine.rotation(Float(degrees), fill: Float(try args.double("fill")))))
-        },
-        BuiltinFunction("shear", [.required("degrees"), .optional("fill", 0.0)],
-                        doc: "Shear horizontally by a random angle of up to degrees either way (less than 90).") { args in
-            let degrees = try args.double("degrees")
-            guard abs(degrees) < 90 else { throw args.valueError("degrees", "must be less than 90, got \(Value.formatFloat(degrees))") }
-            return .object(TransformObject("shear(\(try args.value("degrees").repr))", validation: .drop,
-                                           RandomAffine.shear(Float(degrees), fill: Float(try args.double("fill")))))
-        },
-        BuiltinFunction("cutout", [.required("size"), .optional("count", 1), .optional("fill", 0.0)],
-                        doc: "Erase count random squares of side size pixels (DeVries & Taylor's Cutout).") { args in
-            let size = try args.int("size")
-            let count = try args.int("count")
-            guard size > 0, count > 0 else { throw args.valueError(size > 0 ? "count" : "size", "must be positive") }
-            return .object(TransformObject("cutout(\(size)" + (count == 1 ? "" : ", count=\(count)") + ")", validation: .drop,
-                                           Cutout(size: size, count: count, fill: Float(try args.double("fill")))))
-        },
-        BuiltinFunction("normalize", [.optional("mean", .none), .optional("std", .none)],
-                        doc: "Standardise each channel: (x - mean) / std; without numbers, the training set's channel statistics are used.") { args in
-            let mean = try optionalFloats(args, "mean")
-            let std = try optionalFloats(args, "std")
-            guard (mean == nil) == (std == nil) else {
-                throw DSLError(.value, "normalize() needs both mean and std, or neither (then the training set's statistics are used)")
-            }
-            if let mean, let std {
-                let text = "normalize(mean=\(floatsText(mean)), std=\(floatsText(std)))"
-                return .object(TransformObject(text, validation: .same, Normalize(mean: mean, std: std)))
-            }
-            return .object(TransformObject("normalize()", validation: .same) { statistics in
-                let (mean, std) = statistics()
-                guard std.allSatisfy({ $0 > 0 }) else {
-                    throw KernelError.invalidArgument(op: "normalize", message: "a channel of the training set is constant (std 0); pass mean= and std=")
+    static let group = BuiltinGroup(
+        title: "Augmentation",
+        functions: [
+            BuiltinFunction(
+                "flip", [.optional("p", 0.5), .optional("vertical", false)],
+                doc:
+                    "Mirror the image left to right with probability p (torchvision's RandomHorizontalFlip); vertical=True mirrors it top to bottom instead (RandomVerticalFlip)."
+            ) { args in
+                let p = try args.double("p")
+                guard p >= 0, p <= 1 else { throw args.valueError("p", "must be between 0 and 1, got \(Value.formatFloat(p))") }
+                if try args.bool("vertical") {
+                    return .object(
+                        TransformObject(
+                            "flip(p=\(Value.formatFloat(p)), vertical=True)", validation: .drop, RandomVerticalFlip(probability: Float(p))))
                 }
-                return ("normalize(mean=\(floatsText(mean)), std=\(floatsText(std)))", Normalize(mean: mean, std: std))
-            })
-        },
-        BuiltinFunction("resize", [.required("size")],
-                        doc: "Resize to size (an int or (h, w)) by bilinear interpolation, in training and validation.") { args in
-            let size = try imageSize(args, "size")
-            return .object(TransformObject("resize(\(sizeText(size)))", validation: .same, Resize(size)))
-        },
-        BuiltinFunction("center_crop", [.required("size")],
-                        doc: "Cut the central size (an int or (h, w)) region out, in training and validation.") { args in
-            let size = try imageSize(args, "size")
-            return .object(TransformObject("center_crop(\(sizeText(size)))", validation: .same, CenterCrop(size)))
-        },
-        BuiltinFunction("resize_schedule", [.required("sizes")],
-                        doc: "Progressive resizing for loader(sizes=...): {epoch: size}, e.g. {0: 32, 5: 48, 10: 64}.") { args in
-            .object(ResizeScheduleObject(try resizeSchedule(from: try args.value("sizes"), args, "sizes")))
-        },
-    ])
+                return .object(TransformObject("flip(p=\(Value.formatFloat(p)))", validation: .drop, RandomHorizontalFlip(probability: Float(p))))
+            },
+            zoom,
+            colorJitter,
+            someOf,
+            oneOf,
+            BuiltinFunction(
+                "random_crop", [.required("size"), .optional("padding", 0), .optional("mode", "zero")],
+                doc:
+                    "Pad by padding pixels (mode 'zero' or 'reflect'), then crop size (an int or (h, w)) at a random place; validation crops the centre."
+            ) { args in
+                let size = try imageSize(args, "size")
+                let padding = try args.int("padding")
+                guard padding >= 0 else { throw args.valueError("padding", "must not be negative, got \(padding)") }
+                let modeName = try args.string("mode")
+                guard let mode = PaddingMode(rawValue: modeName == "constant" ? "zero" : modeName) else {
+                    throw args.valueError("mode", "must be 'zero' or 'reflect', got \(Value.quote(modeName))")
+                }
+                let text =
+                    "random_crop(\(sizeText(size))" + (padding > 0 ? ", padding=\(padding)" : "") + (mode == .zero ? "" : ", mode='reflect'") + ")"
+                return .object(
+                    TransformObject(
+                        text, validation: .standIn({ shape in try centre(size, of: shape) }),
+                        RandomCrop(size: size, padding: padding, mode: mode)))
+            },
+            BuiltinFunction(
+                "random_resized_crop",
+                [.required("size"), .optional("scale", .tuple([0.08, 1.0])), .optional("ratio", .tuple([0.75, .float(4.0 / 3)]))],
+                doc:
+                    "Crop a random region (scale: its share of the area, ratio: width/height) and resize it to size; validation resizes the whole image."
+            ) { args in
+                let size = try imageSize(args, "size")
+                let scale = try range(args, "scale")
+                let ratio = try range(args, "ratio")
+                let transform = RandomResizedCrop(size: size, scale: Float(scale.0)...Float(scale.1), ratio: Float(ratio.0)...Float(ratio.1))
+                return .object(
+                    TransformObject(
+                        "random_resized_crop(\(sizeText(size)))", validation: .standIn({ _ in ("resize(\(sizeText(size)))", Resize(size)) }),
+                        transform))
+            },
+            BuiltinFunction(
+                "translate", [.required("fraction"), .optional("fill", 0.0)],
+                doc: "Shift by up to fraction of the width and height in each direction (torchvision's RandomAffine translate)."
+            ) { args in
+                let fraction = try args.double("fraction")
+                guard fraction >= 0, fraction <= 1 else {
+                    throw args.valueError("fraction", "must be between 0 and 1, got \(Value.formatFloat(fraction))")
+                }
+                return .object(
+                    TransformObject(
+                        "translate(\(try args.value("fraction").repr))", validation: .drop,
+                        RandomAffine.translation(Float(fraction), fill: Float(try args.double("fill")))))
+            },
+            BuiltinFunction(
+                "rotate", [.required("degrees"), .optional("fill", 0.0)],
+                doc: "Rotate by a random angle of up to degrees either way."
+            ) { args in
+                let degrees = try args.double("degrees")
+                guard degrees.isFinite else { throw args.valueError("degrees", "must be a finite number") }
+                return .object(
+                    TransformObject(
+                        "rotate(\(try args.value("degrees").repr))", validation: .drop,
+                        RandomAffine.rotation(Float(degrees), fill: Float(try args.double("fill")))))
+            },
+            BuiltinFunction(
+                "shear", [.required("degrees"), .optional("fill", 0.0)],
+                doc: "Shear horizontally by a random angle of up to degrees either way (less than 90)."
+            ) { args in
+                let degrees = try args.double("degrees")
+                guard abs(degrees) < 90 else { throw args.valueError("degrees", "must be less than 90, got \(Value.formatFloat(degrees))") }
+                return .object(
+                    TransformObject(
+                        "shear(\(try args.value("degrees").repr))", validation: .drop,
+                        RandomAffine.shear(Float(degrees), fill: Float(try args.double("fill")))))
+            },
+            BuiltinFunction(
+                "cutout", [.required("size"), .optional("count", 1), .optional("fill", 0.0)],
+                doc: "Erase count random squares of side size pixels (DeVries & Taylor's Cutout)."
+            ) { args in
+                let size = try args.int("size")
+                let count = try args.int("count")
+                guard size > 0, count > 0 else { throw args.valueError(size > 0 ? "count" : "size", "must be positive") }
+                return .object(
+                    TransformObject(
+                        "cutout(\(size)" + (count == 1 ? "" : ", count=\(count)") + ")", validation: .drop,
+                        Cutout(size: size, count: count, fill: Float(try args.double("fill")))))
+            },
+            BuiltinFunction(
+                "normalize", [.optional("mean", .none), .optional("std", .none)],
+                doc: "Standardise each channel: (x - mean) / std; without numbers, the training set's channel statistics are used."
+            ) { args in
+                let mean = try optionalFloats(args, "mean")
+                let std = try optionalFloats(args, "std")
+                guard (mean == nil) == (std == nil) else {
+                    throw DSLError(.value, "normalize() needs both mean and std, or neither (then the training set's statistics are used)")
+                }
+                if let mean, let std {
+                    let text = "normalize(mean=\(floatsText(mean)), std=\(floatsText(std)))"
+                    return .object(TransformObject(text, validation: .same, Normalize(mean: mean, std: std)))
+                }
+                return .object(
+                    TransformObject("normalize()", validation: .same) { statistics in
+                        let (mean, std) = statistics()
+                        guard std.allSatisfy({ $0 > 0 }) else {
+                            throw KernelError.invalidArgument(
+                                op: "normalize", message: "a channel of the training set is constant (std 0); pass mean= and std=")
+                        }
+                        return ("normalize(mean=\(floatsText(mean)), std=\(floatsText(std)))", Normalize(mean: mean, std: std))
+                    })
+            },
+            BuiltinFunction(
+                "resize", [.required("size")],
+                doc: "Resize to size (an int or (h, w)) by bilinear interpolation, in training and validation."
+            ) { args in
+                let size = try imageSize(args, "size")
+                return .object(TransformObject("resize(\(sizeText(size)))", validation: .same, Resize(size)))
+            },
+            BuiltinFunction(
+                "center_crop", [.required("size")],
+                doc: "Cut the central size (an int or (h, w)) region out, in training and validation."
+            ) { args in
+                let size = try imageSize(args, "size")
+                return .object(TransformObject("center_crop(\(sizeText(size)))", validation: .same, CenterCrop(size)))
+            },
+            BuiltinFunction(
+                "resize_schedule", [.required("sizes")],
+                doc: "Progressive resizing for loader(sizes=...): {epoch: size}, e.g. {0: 32, 5: 48, 10: 64}."
+            ) { args in
+                .object(ResizeScheduleObject(try resizeSchedule(from: try args.value("sizes"), args, "sizes")))
+            },
+        ])
 
     /// An image size given as an int or as (height, width).
     static func imageSize(_ args: Arguments, _ name: String) throws -> ImageSize {
@@ -200,7 +250,8 @@ enum DataTransforms {
             size = ImageSize(side)
         } else if case .tuple(let parts) = value, parts.count == 2, let height = parts[0].integerValue, let width = parts[1].integerValue {
             size = ImageSize(height: height, width: width)
-        } else if case .list(let list) = value, list.items.count == 2, let height = list.items[0].integerValue, let width = list.items[1].integerValue {
+        } else if case .list(let list) = value, list.items.count == 2, let height = list.items[0].integerValue, let width = list.items[1].integerValue
+        {
             size = ImageSize(height: height, width: width)
         } else {
             throw args.typeError(name, expected: "an int or a (height, width) pair", found: value)
@@ -280,13 +331,14 @@ final class ResizeScheduleObject: DSLObject {
                 guard case .object(let object) = value, let wrapped = object as? ResizeScheduleObject else { return .none }
                 let pairs = wrapped.schedule.phases.map { (Value.int($0.startEpoch), Value.tuple([.int($0.size.height), .int($0.size.width)])) }
                 return .dict(try DictObject(pairs))
-            },
+            }
         ],
         methods: [
-            BuiltinFunction("size", [.required("epoch")], doc: "The (height, width) used in epoch (0-based), or None before the first phase.") { args in
+            BuiltinFunction("size", [.required("epoch")], doc: "The (height, width) used in epoch (0-based), or None before the first phase.") {
+                args in
                 let schedule = try args.receiver(as: ResizeScheduleObject.self).schedule
                 return schedule.size(forEpoch: try args.int("epoch")).map { .tuple([.int($0.height), .int($0.width)]) } ?? .none
-            },
+            }
         ])
 
     var dslType: DSLType { ResizeScheduleObject.type }

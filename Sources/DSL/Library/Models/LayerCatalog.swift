@@ -51,7 +51,10 @@ struct LayerKind {
                     }
                     return .object(TensorObject(try operation(args, tensor)))
                 case .refuse:
-                    throw DSLError(.type, "\(builder)() creates a layer with new weights, so it needs a SymbolicTensor from input(...), not a Tensor; to run a layer on real data, keep the layer object: layer = \(classNames.first ?? builder)(...), then layer(t)")
+                    throw DSLError(
+                        .type,
+                        "\(builder)() creates a layer with new weights, so it needs a SymbolicTensor from input(...), not a Tensor; to run a layer on real data, keep the layer object: layer = \(classNames.first ?? builder)(...), then layer(t)"
+                    )
                 }
             }
         }
@@ -60,11 +63,14 @@ struct LayerKind {
     /// `Conv2D(filters, ...)`: the layer object, not yet applied.
     var constructors: [BuiltinFunction] {
         classNames.enumerated().map { index, className in
-            let summary = index == 0
+            let summary =
+                index == 0
                 ? "Makes a \(className) layer object: \(builder)() without the input, for sequential([...]) or to call later, on a symbolic tensor or a batch (calling it twice shares its weights)."
                 : "Same as \(classNames.first ?? className)(), by its PyTorch-style short name."
-            return BuiltinFunction(className, parameters + [.keywordOnly("name", .none)],
-                                   doc: details.isEmpty ? summary : summary + "\n" + details) { args in
+            return BuiltinFunction(
+                className, parameters + [.keywordOnly("name", .none)],
+                doc: details.isEmpty ? summary : summary + "\n" + details
+            ) { args in
                 .object(LayerObject(try make(args)))
             }
         }
@@ -76,26 +82,32 @@ enum LayerCatalog {
     static let builderGroup = BuiltinGroup(title: "Layers", functions: kinds.map(\.builderFunction))
     static let constructorGroup = BuiltinGroup(title: "Layer objects", functions: kinds.flatMap(\.constructors))
 
-    private static let paddingHelp = "padding is \"same\" (output size ⌈size / stride⌉, extra pixel at the bottom/right as in Keras), \"valid\" (no padding), a number of pixels on every side or a (rows, columns) pair"
+    private static let paddingHelp =
+        "padding is \"same\" (output size ⌈size / stride⌉, extra pixel at the bottom/right as in Keras), \"valid\" (no padding), a number of pixels on every side or a (rows, columns) pair"
 
     static let kinds: [LayerKind] = [
         LayerKind(
             builder: "conv2d", classNames: ["Conv2D"], inputName: "x",
-            parameters: [.required("filters"), .optional("kernel_size", 3), .optional("stride", 1), .optional("padding", "same"),
-                         .optional("dilation", 1), .optional("bias", true), .keywordOnly("init", "pytorch")],
+            parameters: [
+                .required("filters"), .optional("kernel_size", 3), .optional("stride", 1), .optional("padding", "same"),
+                .optional("dilation", 1), .optional("bias", true), .keywordOnly("init", "pytorch"),
+            ],
             summary: "A 2-D convolution applied to x: [C, H, W] → [filters, H', W'] (PyTorch's nn.Conv2d, Keras's Conv2D).",
-            details: "kernel_size, stride and dilation are ints or (height, width) pairs; \(paddingHelp). Use bias=False before batchnorm, which has its own shift. init names the weight initialiser: pytorch (the default), kaiming_normal, he_normal, glorot_uniform, …. The weight is [filters, C, kH, kW].",
+            details:
+                "kernel_size, stride and dilation are ints or (height, width) pairs; \(paddingHelp). Use bias=False before batchnorm, which has its own shift. init names the weight initialiser: pytorch (the default), kaiming_normal, he_normal, glorot_uniform, …. The weight is [filters, C, kH, kW].",
             onTensors: .refuse
         ) { args in
-            try Conv2D(filters: try args.int("filters"), kernelSize: try args.pair("kernel_size"), strides: try args.pair("stride"),
-                       padding: try args.padding("padding"), dilation: try args.pair("dilation"), useBias: try args.bool("bias"),
-                       weightInitializer: try args.initializer("init"), name: try args.optionalString("name"))
+            try Conv2D(
+                filters: try args.int("filters"), kernelSize: try args.pair("kernel_size"), strides: try args.pair("stride"),
+                padding: try args.padding("padding"), dilation: try args.pair("dilation"), useBias: try args.bool("bias"),
+                weightInitializer: try args.initializer("init"), name: try args.optionalString("name"))
         },
         LayerKind(
             builder: "batchnorm", classNames: ["BatchNormalization", "BatchNorm"], inputName: "x",
             parameters: [.optional("momentum", 0.1), .optional("eps", 1e-5)],
             summary: "Batch normalisation of x over its channels ([C, H, W] images or [C] features), with a learnt scale and shift.",
-            details: "momentum follows PyTorch: running = (1 − momentum)·running + momentum·batch, so 0.1 is PyTorch's default and Keras's momentum=0.99 is 0.01 here. eps is added to the variance. Training uses batch statistics, eval() the running ones; summary() counts running_mean and running_var as non-trainable parameters.",
+            details:
+                "momentum follows PyTorch: running = (1 − momentum)·running + momentum·batch, so 0.1 is PyTorch's default and Keras's momentum=0.99 is 0.01 here. eps is added to the variance. Training uses batch statistics, eval() the running ones; summary() counts running_mean and running_var as non-trainable parameters.",
             onTensors: .refuse
         ) { args in
             try BatchNormalization(momentum: try args.float("momentum"), epsilon: try args.float("eps"), name: try args.optionalString("name"))
@@ -126,7 +138,8 @@ enum LayerCatalog {
         },
         LayerKind(
             builder: "activation", classNames: ["Activation"], inputName: "x", parameters: [.required("function")],
-            summary: "An elementwise nonlinearity chosen by name: relu, leaky_relu, sigmoid, tanh, softmax, log_softmax or linear (Keras's Activation).",
+            summary:
+                "An elementwise nonlinearity chosen by name: relu, leaky_relu, sigmoid, tanh, softmax, log_softmax or linear (Keras's Activation).",
             details: "softmax and log_softmax act on the last axis.",
             onTensors: .runLayer(training: false)
         ) { args in
@@ -134,7 +147,8 @@ enum LayerCatalog {
         },
         LayerKind(
             builder: "softmax", classNames: ["Softmax"], inputName: "x", parameters: [.optional("dim", -1)],
-            summary: "Softmax along dim (default the last, e.g. the classes of logits): a Softmax layer on a SymbolicTensor, the operation on a Tensor.",
+            summary:
+                "Softmax along dim (default the last, e.g. the classes of logits): a Softmax layer on a SymbolicTensor, the operation on a Tensor.",
             details: "dim counts the batch as dimension 0, as in PyTorch, so dim=1 is the channels of an image batch.",
             onTensors: .operation { args, tensor in try tensor.softmax(axis: try args.int("dim")) }
         ) { args in
@@ -148,19 +162,22 @@ enum LayerCatalog {
             tensorNote: "On a Tensor [N, C, H, W], pools it.",
             onTensors: .runLayer(training: false)
         ) { args in
-            try MaxPooling2D(poolSize: try args.pair("pool_size"), strides: try args.optionalPair("stride"), padding: try args.padding("padding"),
-                             name: try args.optionalString("name"))
+            try MaxPooling2D(
+                poolSize: try args.pair("pool_size"), strides: try args.optionalPair("stride"), padding: try args.padding("padding"),
+                name: try args.optionalString("name"))
         },
         LayerKind(
             builder: "avg_pool", classNames: ["AveragePooling2D"], inputName: "x",
             parameters: [.optional("pool_size", 2), .optional("stride", .none), .optional("padding", 0)],
             summary: "The mean over pool_size windows of x: [C, H, W] → [C, H', W'] (PyTorch's nn.AvgPool2d).",
-            details: "pool_size and stride are ints or (height, width) pairs; stride defaults to pool_size; \(paddingHelp). Zeros of explicit padding count towards the mean (PyTorch); \"same\" averages only pixels inside the image.",
+            details:
+                "pool_size and stride are ints or (height, width) pairs; stride defaults to pool_size; \(paddingHelp). Zeros of explicit padding count towards the mean (PyTorch); \"same\" averages only pixels inside the image.",
             tensorNote: "On a Tensor [N, C, H, W], pools it.",
             onTensors: .runLayer(training: false)
         ) { args in
-            try AveragePooling2D(poolSize: try args.pair("pool_size"), strides: try args.optionalPair("stride"), padding: try args.padding("padding"),
-                                 name: try args.optionalString("name"))
+            try AveragePooling2D(
+                poolSize: try args.pair("pool_size"), strides: try args.optionalPair("stride"), padding: try args.padding("padding"),
+                name: try args.optionalString("name"))
         },
         LayerKind(
             builder: "global_avg_pool", classNames: ["GlobalAveragePooling2D"], inputName: "x", parameters: [],
@@ -172,19 +189,23 @@ enum LayerCatalog {
             try GlobalAveragePooling2D(name: try args.optionalString("name"))
         },
         LayerKind(
-            builder: "dense", classNames: ["Dense"], inputName: "x", parameters: [.required("units"), .optional("bias", true), .keywordOnly("init", "pytorch")],
+            builder: "dense", classNames: ["Dense"], inputName: "x",
+            parameters: [.required("units"), .optional("bias", true), .keywordOnly("init", "pytorch")],
             summary: "A fully connected layer on the last axis of x: [F] → [units] (PyTorch's nn.Linear, Keras's Dense).",
-            details: "The weight is [units, F]; init names its initialiser (pytorch, the default, kaiming_normal, glorot_uniform, …). Put flatten or global_avg_pool before it to turn images into features.",
+            details:
+                "The weight is [units, F]; init names its initialiser (pytorch, the default, kaiming_normal, glorot_uniform, …). Put flatten or global_avg_pool before it to turn images into features.",
             onTensors: .refuse
         ) { args in
-            try Dense(units: try args.int("units"), useBias: try args.bool("bias"), weightInitializer: try args.initializer("init"),
-                      name: try args.optionalString("name"))
+            try Dense(
+                units: try args.int("units"), useBias: try args.bool("bias"), weightInitializer: try args.initializer("init"),
+                name: try args.optionalString("name"))
         },
         LayerKind(
             builder: "dropout", classNames: ["Dropout"], inputName: "x", parameters: [.optional("rate", 0.5)],
             summary: "Zeroes each element with probability rate in training and scales the rest by 1/(1 − rate); does nothing in eval().",
             details: "",
-            tensorNote: "On a Tensor it always drops (like PyTorch's F.dropout with training=True); a Dropout() object drops only when called with training=True.",
+            tensorNote:
+                "On a Tensor it always drops (like PyTorch's F.dropout with training=True); a Dropout() object drops only when called with training=True.",
             onTensors: .runLayer(training: true)
         ) { args in
             try Dropout(rate: try args.float("rate"), name: try args.optionalString("name"))
@@ -200,7 +221,8 @@ enum LayerCatalog {
         },
         LayerKind(
             builder: "add", classNames: ["Add"], inputName: "inputs", parameters: [],
-            summary: "The elementwise sum of a list of equally shaped inputs, add([branch, shortcut]): the join of a residual block (a + b does the same).",
+            summary:
+                "The elementwise sum of a list of equally shaped inputs, add([branch, shortcut]): the join of a residual block (a + b does the same).",
             details: "",
             onTensors: .runLayer(training: false)
         ) { args in
@@ -215,15 +237,18 @@ enum LayerCatalog {
             try Concatenate(axis: try args.int("dim"), name: try args.optionalString("name"))
         },
         LayerKind(
-            builder: "zero_pad_shortcut", classNames: ["ZeroPadShortcut"], inputName: "x", parameters: [.required("channels"), .optional("stride", 1)],
+            builder: "zero_pad_shortcut", classNames: ["ZeroPadShortcut"], inputName: "x",
+            parameters: [.required("channels"), .optional("stride", 1)],
             summary: "The option A shortcut of He et al. (2015): every stride-th pixel, channels zero-padded up to channels, no parameters.",
-            details: "Use it on the shortcut of a residual block that halves the image and widens the channels: add([branch, zero_pad_shortcut(x, 32, 2)]).",
+            details:
+                "Use it on the shortcut of a residual block that halves the image and widens the channels: add([branch, zero_pad_shortcut(x, 32, 2)]).",
             onTensors: .runLayer(training: false)
         ) { args in
             try ZeroPadShortcut(filters: try args.int("channels"), stride: try args.int("stride"), name: try args.optionalString("name"))
         },
         LayerKind(
-            builder: "stochastic_depth", classNames: ["StochasticDepth"], inputName: "x", parameters: [.required("survival"), .optional("mode", "batch")],
+            builder: "stochastic_depth", classNames: ["StochasticDepth"], inputName: "x",
+            parameters: [.required("survival"), .optional("mode", "batch")],
             summary: "Stochastic depth (Huang et al. 2016) on a residual branch: kept with probability survival in training, scaled by it in eval().",
             details: "Place it on the branch before the add. mode is \"batch\" (one draw per batch, the paper) or \"sample\" (one per sample).",
             onTensors: .runLayer(training: true)

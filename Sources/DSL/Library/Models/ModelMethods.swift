@@ -5,8 +5,11 @@ import Kernel
 /// (`train`, `eval`, `parameters`, `named_parameters`, `zero_grad`).
 enum ModelMethods {
     static let all: [BuiltinFunction] = [
-        BuiltinFunction("summary", [.optional("flops", false)],
-                        doc: "Print the Keras-style table of layers, output shapes and parameter counts, then the totals.\nShapes are per sample with None for the batch, channels first. flops=True adds each layer's multiply–accumulates (MACs) for one sample and the totals in MACs and FLOPs (2 per MAC).") { args in
+        BuiltinFunction(
+            "summary", [.optional("flops", false)],
+            doc:
+                "Print the Keras-style table of layers, output shapes and parameter counts, then the totals.\nShapes are per sample with None for the batch, channels first. flops=True adds each layer's multiply–accumulates (MACs) for one sample and the totals in MACs and FLOPs (2 per MAC)."
+        ) { args in
             let model = try receiver(args).model
             args.interpreter.write(model.summary(flops: try args.bool("flops")) + "\n")
             return .none
@@ -19,14 +22,22 @@ enum ModelMethods {
             try receiver(args).model.eval()
             return .none
         },
-        BuiltinFunction("count_params", doc: "Keras's count: every value in weights and buffers, batch-norm statistics included (the Total params of summary()).") { args in
+        BuiltinFunction(
+            "count_params", doc: "Keras's count: every value in weights and buffers, batch-norm statistics included (the Total params of summary())."
+        ) { args in
             let model = try receiver(args).model
             return .int(model.trainableParameterCount + model.nonTrainableParameterCount)
         },
-        BuiltinFunction("flops", doc: "Floating-point operations of one forward pass of one sample at the declared input size: 2 per multiply–accumulate of the convolutions and dense layers.") { args in
+        BuiltinFunction(
+            "flops",
+            doc:
+                "Floating-point operations of one forward pass of one sample at the declared input size: 2 per multiply–accumulate of the convolutions and dense layers."
+        ) { args in
             .int(2 * (try receiver(args).model.macs))
         },
-        BuiltinFunction("layer", [.required("name")], doc: "The layer called name (e.g. 'conv2d_1' or 'layer1.0.conv1'), or the layer at an index of m.layers.") { args in
+        BuiltinFunction(
+            "layer", [.required("name")], doc: "The layer called name (e.g. 'conv2d_1' or 'layer1.0.conv1'), or the layer at an index of m.layers."
+        ) { args in
             let object = try receiver(args)
             let model = object.model
             if let index = try args.value("name").integerValue {
@@ -41,25 +52,34 @@ enum ModelMethods {
             }
             return .object(object.layerObject(layer))
         },
-        BuiltinFunction("parameters", doc: "Every weight tensor, in layer order, as a list (frozen ones included, as in PyTorch; they do not require grad).") { args in
+        BuiltinFunction(
+            "parameters", doc: "Every weight tensor, in layer order, as a list (frozen ones included, as in PyTorch; they do not require grad)."
+        ) { args in
             .list(try receiver(args).model.parameters.map { .object(TensorObject($0.tensor)) })
         },
-        BuiltinFunction("named_parameters", doc: "Every weight as a (name, tensor) pair named '<layer>.<weight>', e.g. ('conv2d.weight', tensor).") { args in
+        BuiltinFunction("named_parameters", doc: "Every weight as a (name, tensor) pair named '<layer>.<weight>', e.g. ('conv2d.weight', tensor).") {
+            args in
             .list(try receiver(args).model.parameters.map { .tuple([.string($0.name), .object(TensorObject($0.tensor))]) })
         },
         BuiltinFunction("zero_grad", doc: "Clear the gradients of every parameter.") { args in
             try receiver(args).model.zeroGrad()
             return .none
         },
-        BuiltinFunction("save_weights", [.required("path")],
-                        doc: "Write the weights and batch-norm statistics to a safetensors file (replaced atomically), keyed '<layer>.<tensor>'.\nThe file loads in PyTorch with safetensors.torch.load_file; for resnet models the keys are torchvision's.") { args in
+        BuiltinFunction(
+            "save_weights", [.required("path")],
+            doc:
+                "Write the weights and batch-norm statistics to a safetensors file (replaced atomically), keyed '<layer>.<tensor>'.\nThe file loads in PyTorch with safetensors.torch.load_file; for resnet models the keys are torchvision's."
+        ) { args in
             let model = try receiver(args).model
             let path = try ModelMethods.path(args)
             try model.saveWeights(path)
             return .none
         },
-        BuiltinFunction("load_weights", [.required("path"), .optional("strict", true)],
-                        doc: "Load weights saved by save_weights (or by PyTorch with the same keys) into this model, in place.\nNothing changes unless every shared tensor has the model's shape; with strict=True the keys must match exactly, with strict=False the tensors the file lacks keep their values and a note lists the keys that did not match.") { args in
+        BuiltinFunction(
+            "load_weights", [.required("path"), .optional("strict", true)],
+            doc:
+                "Load weights saved by save_weights (or by PyTorch with the same keys) into this model, in place.\nNothing changes unless every shared tensor has the model's shape; with strict=True the keys must match exactly, with strict=False the tensors the file lacks keep their values and a note lists the keys that did not match."
+        ) { args in
             let model = try receiver(args).model
             let path = try ModelMethods.path(args)
             let strict = try args.bool("strict")

@@ -25,12 +25,17 @@ final class ModelObject: DSLObject {
     }
 
     var callable: BuiltinFunction? {
-        BuiltinFunction(model.name, [.required("x"), .keywordOnly("training", .none)],
-                        doc: "Run the model on a batch [N, …] (a list of batches for several inputs); training=None uses the model's mode.") { [self] args in
+        BuiltinFunction(
+            model.name, [.required("x"), .keywordOnly("training", .none)],
+            doc: "Run the model on a batch [N, …] (a list of batches for several inputs); training=None uses the model's mode."
+        ) { [self] args in
             let inputs: [Tensor]
             if model.inputs.count == 1 {
                 if case .object(_ as SymbolicObject) = try args.value("x") {
-                    throw DSLError(.type, "model '\(model.name)' runs on Tensors; calling a model on a SymbolicTensor (nesting models) is not supported, so build one graph from the layers instead")
+                    throw DSLError(
+                        .type,
+                        "model '\(model.name)' runs on Tensors; calling a model on a SymbolicTensor (nesting models) is not supported, so build one graph from the layers instead"
+                    )
                 }
                 inputs = [try args.tensor("x")]
             } else {
@@ -59,17 +64,27 @@ final class ModelObject: DSLObject {
 
     static let type = DSLType(
         name: "Model",
-        doc: "A network from inputs to outputs, made by model(inputs, outputs), sequential([...]) or resnet(...). m(x) runs it on a batch; m.summary() prints its layers; m.train() and m.eval() switch the mode.",
+        doc:
+            "A network from inputs to outputs, made by model(inputs, outputs), sequential([...]) or resnet(...). m(x) runs it on a batch; m.summary() prints its layers; m.train() and m.eval() switch the mode.",
         constructor: ModelFactories.modelFunction(named: "Model"),
         properties: [
             DSLProperty("name", doc: "The model's name, shown by summary().") { .string(try receiver($0).model.name) },
-            DSLProperty("training", doc: "True in training mode (batch statistics, active dropout), False after eval(). Models start in training mode, as in PyTorch.") { value in
+            DSLProperty(
+                "training",
+                doc: "True in training mode (batch statistics, active dropout), False after eval(). Models start in training mode, as in PyTorch."
+            ) { value in
                 .bool(try receiver(value).model.isTraining)
             },
-            DSLProperty("params", doc: "The number of trainable parameters, as papers quote it (11,689,512 for resnet18); count_params() adds batch-norm statistics, as Keras does.") { value in
+            DSLProperty(
+                "params",
+                doc:
+                    "The number of trainable parameters, as papers quote it (11,689,512 for resnet18); count_params() adds batch-norm statistics, as Keras does."
+            ) { value in
                 .int(try receiver(value).model.trainableParameterCount)
             },
-            DSLProperty("non_trainable_params", doc: "The number of values that training does not update: batch-norm running statistics and frozen weights.") { value in
+            DSLProperty(
+                "non_trainable_params", doc: "The number of values that training does not update: batch-norm running statistics and frozen weights."
+            ) { value in
                 .int(try receiver(value).model.nonTrainableParameterCount)
             },
             DSLProperty("layers", doc: "Every layer, inputs included, in the order of summary().") { value in

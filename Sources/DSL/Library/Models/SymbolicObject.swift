@@ -20,7 +20,8 @@ final class SymbolicObject: DSLObject {
 
     static let type = DSLType(
         name: "SymbolicTensor",
-        doc: "A placeholder for layer outputs while a model is defined: it has a per-sample shape (no batch axis) but no values. input(shape) makes one, every layer builder returns one, and model(inputs, outputs) turns the graph into a Model. a + b adds an Add layer.",
+        doc:
+            "A placeholder for layer outputs while a model is defined: it has a per-sample shape (no batch axis) but no values. input(shape) makes one, every layer builder returns one, and model(inputs, outputs) turns the graph into a Model. a + b adds an Add layer.",
         properties: [
             DSLProperty("shape", doc: "The shape of one sample, without the batch axis, as a tuple: (C, H, W) for images.") { value in
                 .tuple(try receiver(value).shape.map { .int($0) })

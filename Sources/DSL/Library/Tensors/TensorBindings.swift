@@ -2,64 +2,92 @@ import Kernel
 
 /// Tensors in the language: creation builtins and the `Tensor` type's properties and methods.
 enum TensorBindings {
-    static let group = BuiltinGroup(title: "Tensors", functions: [
-        BuiltinFunction("tensor", [.required("data"), .keywordOnly("requires_grad", false)],
-                        doc: "A float32 tensor from a number or (nested) lists of numbers, e.g. tensor([[1, 2], [3, 4]]).") { args in
-            let tensor = try args.tensor("data")
-            let copy = try Tensor(shape: tensor.shape, data: tensor.data, requiresGrad: try args.bool("requires_grad"))
-            return .object(TensorObject(copy))
-        },
-        BuiltinFunction("zeros", [.variadic("shape"), .keywordOnly("requires_grad", false)],
-                        doc: "A tensor of zeros, e.g. zeros(2, 3) or zeros((2, 3)).") { args in
-            .object(TensorObject(try Tensor.zeros(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
-        },
-        BuiltinFunction("ones", [.variadic("shape"), .keywordOnly("requires_grad", false)],
-                        doc: "A tensor of ones, e.g. ones(2, 3).") { args in
-            .object(TensorObject(try Tensor.ones(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
-        },
-        BuiltinFunction("full", [.required("shape"), .required("value"), .keywordOnly("requires_grad", false)],
-                        doc: "A tensor of the given shape (an int or a tuple) filled with value.") { args in
-            let shape = try TensorBindings.shape(from: try args.value("shape"), args, "shape")
-            let value = Float(try args.double("value"))
-            return .object(TensorObject(try Tensor.full(shape, value, requiresGrad: try args.bool("requires_grad"))))
-        },
-        BuiltinFunction("arange", [.required("start"), .optional("end", .none), .optional("step", 1)],
-                        doc: "A 1-D tensor counting from start (or 0) by step up to but excluding end: arange(5), arange(1, 2, 0.25).") { args in
-            var start = try args.double("start")
-            var end = 0.0
-            if let given = try args.optionalDouble("end") { end = given } else { end = start; start = 0 }
-            let step = try args.double("step")
-            let count = ((end - start) / step).rounded(.up)
-            guard step != 0, count.isFinite, count <= Double(Int32.max) else {
-                throw DSLError(.value, "arange(\(Value.formatFloat(start)), \(Value.formatFloat(end)), \(Value.formatFloat(step))) would have too many elements or a zero step")
-            }
-            return .object(TensorObject(try Tensor.arange(Float(start), Float(end), step: Float(step))))
-        },
-        BuiltinFunction("randn", [.variadic("shape"), .keywordOnly("requires_grad", false)],
-                        doc: "Samples from the standard normal distribution, e.g. randn(3, 4); reproducible after seed(n).") { args in
-            .object(TensorObject(try Tensor.randn(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
-        },
-        BuiltinFunction("rand", [.variadic("shape"), .keywordOnly("requires_grad", false)],
-                        doc: "Uniform samples in [0, 1), e.g. rand(3); reproducible after seed(n).") { args in
-            .object(TensorObject(try Tensor.rand(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
-        },
-        BuiltinFunction("seed", [.required("n")], doc: "Seed the random generator so that runs are reproducible.") { args in
-            let n = try args.int("n")
-            guard n >= 0 else { throw args.valueError("n", "must not be negative, got \(n)") }
-            Kernel.seed(UInt64(n))
-            return .none
-        },
-        BuiltinFunction("stack", [.required("tensors"), .optional("dim", 0)],
-                        doc: "Join equally shaped tensors along a new dimension.") { args in
-            let tensors = try args.tensors("tensors")
-            return .object(TensorObject(try Tensor.stack(tensors, axis: try args.int("dim"))))
-        },
-        BuiltinFunction("cat", [.required("tensors"), .optional("dim", 0)],
-                        doc: "Join tensors along an existing dimension.") { args in
-            let tensors = try args.tensors("tensors")
-            return .object(TensorObject(try Tensor.concat(tensors, axis: try args.int("dim"))))
-        },
-    ])
+    static let group = BuiltinGroup(
+        title: "Tensors",
+        functions: [
+            BuiltinFunction(
+                "tensor", [.required("data"), .keywordOnly("requires_grad", false)],
+                doc: "A float32 tensor from a number or (nested) lists of numbers, e.g. tensor([[1, 2], [3, 4]])."
+            ) { args in
+                let tensor = try args.tensor("data")
+                let copy = try Tensor(shape: tensor.shape, data: tensor.data, requiresGrad: try args.bool("requires_grad"))
+                return .object(TensorObject(copy))
+            },
+            BuiltinFunction(
+                "zeros", [.variadic("shape"), .keywordOnly("requires_grad", false)],
+                doc: "A tensor of zeros, e.g. zeros(2, 3) or zeros((2, 3))."
+            ) { args in
+                .object(TensorObject(try Tensor.zeros(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
+            },
+            BuiltinFunction(
+                "ones", [.variadic("shape"), .keywordOnly("requires_grad", false)],
+                doc: "A tensor of ones, e.g. ones(2, 3)."
+            ) { args in
+                .object(TensorObject(try Tensor.ones(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
+            },
+            BuiltinFunction(
+                "full", [.required("shape"), .required("value"), .keywordOnly("requires_grad", false)],
+                doc: "A tensor of the given shape (an int or a tuple) filled with value."
+            ) { args in
+                let shape = try TensorBindings.shape(from: try args.value("shape"), args, "shape")
+                let value = Float(try args.double("value"))
+                return .object(TensorObject(try Tensor.full(shape, value, requiresGrad: try args.bool("requires_grad"))))
+            },
+            BuiltinFunction(
+                "arange", [.required("start"), .optional("end", .none), .optional("step", 1)],
+                doc: "A 1-D tensor counting from start (or 0) by step up to but excluding end: arange(5), arange(1, 2, 0.25)."
+            ) { args in
+                var start = try args.double("start")
+                var end = 0.0
+                if let given = try args.optionalDouble("end") {
+                    end = given
+                } else {
+                    end = start
+                    start = 0
+                }
+                let step = try args.double("step")
+                let count = ((end - start) / step).rounded(.up)
+                guard step != 0, count.isFinite, count <= Double(Int32.max) else {
+                    throw DSLError(
+                        .value,
+                        "arange(\(Value.formatFloat(start)), \(Value.formatFloat(end)), \(Value.formatFloat(step))) would have too many elements or a zero step"
+                    )
+                }
+                return .object(TensorObject(try Tensor.arange(Float(start), Float(end), step: Float(step))))
+            },
+            BuiltinFunction(
+                "randn", [.variadic("shape"), .keywordOnly("requires_grad", false)],
+                doc: "Samples from the standard normal distribution, e.g. randn(3, 4); reproducible after seed(n)."
+            ) { args in
+                .object(TensorObject(try Tensor.randn(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
+            },
+            BuiltinFunction(
+                "rand", [.variadic("shape"), .keywordOnly("requires_grad", false)],
+                doc: "Uniform samples in [0, 1), e.g. rand(3); reproducible after seed(n)."
+            ) { args in
+                .object(TensorObject(try Tensor.rand(try args.shape("shape"), requiresGrad: try args.bool("requires_grad"))))
+            },
+            BuiltinFunction("seed", [.required("n")], doc: "Seed the random generator so that runs are reproducible.") { args in
+                let n = try args.int("n")
+                guard n >= 0 else { throw args.valueError("n", "must not be negative, got \(n)") }
+                Kernel.seed(UInt64(n))
+                return .none
+            },
+            BuiltinFunction(
+                "stack", [.required("tensors"), .optional("dim", 0)],
+                doc: "Join equally shaped tensors along a new dimension."
+            ) { args in
+                let tensors = try args.tensors("tensors")
+                return .object(TensorObject(try Tensor.stack(tensors, axis: try args.int("dim"))))
+            },
+            BuiltinFunction(
+                "cat", [.required("tensors"), .optional("dim", 0)],
+                doc: "Join tensors along an existing dimension."
+            ) { args in
+                let tensors = try args.tensors("tensors")
+                return .object(TensorObject(try Tensor.concat(tensors, axis: try args.int("dim"))))
+            },
+        ])
 
     static let type = DSLType(
         name: "Tensor",
@@ -73,15 +101,16 @@ enum TensorBindings {
             DSLProperty("grad", doc: "The gradient accumulated by backward(), or None.") { value in
                 try receiver(value).grad.map { .object(TensorObject($0)) } ?? .none
             },
-            DSLProperty("requires_grad", doc: "Whether gradients are computed for this tensor (settable on leaves).",
-                        get: { .bool(try receiver($0).requiresGrad) },
-                        set: { owner, value in
-                            let tensor = try receiver(owner)
-                            guard tensor.isLeaf else {
-                                throw DSLError(.runtime, "requires_grad can only be changed on tensors created by the user (leaves)")
-                            }
-                            tensor.requiresGrad = try Operations.truthy(value)
-                        }),
+            DSLProperty(
+                "requires_grad", doc: "Whether gradients are computed for this tensor (settable on leaves).",
+                get: { .bool(try receiver($0).requiresGrad) },
+                set: { owner, value in
+                    let tensor = try receiver(owner)
+                    guard tensor.isLeaf else {
+                        throw DSLError(.runtime, "requires_grad can only be changed on tensors created by the user (leaves)")
+                    }
+                    tensor.requiresGrad = try Operations.truthy(value)
+                }),
             DSLProperty("is_leaf", doc: "Whether the tensor was created by the user rather than computed.") { .bool(try receiver($0).isLeaf) },
             DSLProperty("grad_fn", doc: "The name of the operation that computed this tensor, or None.") { value in
                 try receiver(value).gradFnName.map { .string($0) } ?? .none
@@ -118,7 +147,9 @@ enum TensorBindings {
         for size in sizes where size != -1 && size != 0 {
             let (next, overflow) = product.multipliedReportingOverflow(by: size)
             guard !overflow else {
-                throw args.valueError(name, "has sizes too large for a tensor: \(sizes.map(String.init).joined(separator: ", ")) (their product overflows a 64-bit integer)")
+                throw args.valueError(
+                    name,
+                    "has sizes too large for a tensor: \(sizes.map(String.init).joined(separator: ", ")) (their product overflows a 64-bit integer)")
             }
             product = next
         }
@@ -136,7 +167,9 @@ enum TensorBindings {
         var values: [Float] = []
         func visit(_ value: Value, depth: Int) throws {
             if let number = value.numericValue {
-                guard depth == shape.count else { throw DSLError(.value, "tensor(): the nested lists are ragged (a number where a list was expected)") }
+                guard depth == shape.count else {
+                    throw DSLError(.value, "tensor(): the nested lists are ragged (a number where a list was expected)")
+                }
                 values.append(Float(number))
                 return
             }
@@ -145,14 +178,17 @@ enum TensorBindings {
             default: throw DSLError(.type, "tensor() needs numbers or (nested) lists of numbers, not \(value.typeName)")
             }
             guard depth < maximumNesting else {
-                throw DSLError(.value, "tensor(): the lists nest more than \(maximumNesting) levels deep (a tensor has at most \(maximumNesting) dimensions)")
+                throw DSLError(
+                    .value, "tensor(): the lists nest more than \(maximumNesting) levels deep (a tensor has at most \(maximumNesting) dimensions)")
             }
             let items = try value.elements()
             if depth == shape.count {
                 guard values.isEmpty else { throw DSLError(.value, "tensor(): the nested lists are ragged (a list where a number was expected)") }
                 shape.append(items.count)
             } else if depth > shape.count || shape[depth] != items.count {
-                throw DSLError(.value, "tensor(): the nested lists are ragged (lengths \(depth < shape.count ? shape[depth] : 0) and \(items.count) at depth \(depth))")
+                throw DSLError(
+                    .value,
+                    "tensor(): the nested lists are ragged (lengths \(depth < shape.count ? shape[depth] : 0) and \(items.count) at depth \(depth))")
             }
             for item in items { try visit(item, depth: depth + 1) }
         }

@@ -8,7 +8,8 @@ enum TensorMethods {
         },
         BuiltinFunction("tolist", doc: "The values as (nested) lists of floats.") { args in
             let tensor = try args.tensorReceiver()
-            try ContainerLimit.check(elements: listElementCount(tensor.shape), of: "tolist() of a tensor of shape \(ChartValues.shapeText(tensor.shape))")
+            try ContainerLimit.check(
+                elements: listElementCount(tensor.shape), of: "tolist() of a tensor of shape \(ChartValues.shapeText(tensor.shape))")
             var poll = InterruptPoll()
             return try nestedList(tensor.data[...], shape: tensor.shape[...], poll: &poll)
         },
@@ -20,8 +21,10 @@ enum TensorMethods {
             guard let dim = try args.optionalInt("dim") else { return .tuple(tensor.shape.map { .int($0) }) }
             return .int(try tensor.size(dim))
         },
-        BuiltinFunction("backward", [.optional("gradient", .none)],
-                        doc: "Compute the gradients of this (one-element) tensor with respect to the leaves that require them.") { args in
+        BuiltinFunction(
+            "backward", [.optional("gradient", .none)],
+            doc: "Compute the gradients of this (one-element) tensor with respect to the leaves that require them."
+        ) { args in
             let tensor = try args.tensorReceiver()
             let gradient = try args.isNone("gradient") ? nil : try args.tensor("gradient")
             try tensor.backward(gradient)
@@ -46,8 +49,10 @@ enum TensorMethods {
         extreme("min", doc: "The smallest element, or the smallest along dim.") { tensor, axis, keep in
             try axis.map { try tensor.min(axis: $0, keepDims: keep) } ?? tensor.min()
         },
-        BuiltinFunction("argmax", [.optional("dim", .none), .optional("keepdim", false)],
-                        doc: "The index of the largest element (an int), or the indices along dim (a tensor).") { args in
+        BuiltinFunction(
+            "argmax", [.optional("dim", .none), .optional("keepdim", false)],
+            doc: "The index of the largest element (an int), or the indices along dim (a tensor)."
+        ) { args in
             let tensor = try args.tensorReceiver()
             guard let dim = try args.optionalInt("dim") else { return .int(try tensor.argmax()) }
             return .object(TensorObject(try tensor.argmax(axis: dim, keepDims: try args.bool("keepdim"))))
@@ -66,7 +71,8 @@ enum TensorMethods {
             let order = try args.shape("dims")
             return .object(TensorObject(try args.tensorReceiver().permute(order)))
         },
-        BuiltinFunction("transpose", [.optional("dim0", -2), .optional("dim1", -1)], doc: "Two dimensions swapped (by default the last two).") { args in
+        BuiltinFunction("transpose", [.optional("dim0", -2), .optional("dim1", -1)], doc: "Two dimensions swapped (by default the last two).") {
+            args in
             .object(TensorObject(try args.tensorReceiver().transpose(try args.int("dim0"), try args.int("dim1"))))
         },
         BuiltinFunction("matmul", [.required("other")], doc: "The matrix product (same as the @ operator).") { args in
@@ -96,8 +102,10 @@ enum TensorMethods {
     }
 
     /// A reduction over all elements or over `dim` (an int or a tuple of ints).
-    private static func reduction(_ name: String, doc: String,
-                                  _ body: @escaping (Tensor, [Int]?, Bool) throws -> Tensor) -> BuiltinFunction {
+    private static func reduction(
+        _ name: String, doc: String,
+        _ body: @escaping (Tensor, [Int]?, Bool) throws -> Tensor
+    ) -> BuiltinFunction {
         BuiltinFunction(name, [.optional("dim", .none), .optional("keepdim", false)], doc: doc) { args in
             let axes = try args.isNone("dim") ? nil : try TensorBindings.shape(from: try args.value("dim"), args, "dim")
             let tensor = try args.tensorReceiver()
@@ -107,8 +115,10 @@ enum TensorMethods {
     }
 
     /// max/min over all elements or along one `dim`.
-    private static func extreme(_ name: String, doc: String,
-                                _ body: @escaping (Tensor, Int?, Bool) throws -> Tensor) -> BuiltinFunction {
+    private static func extreme(
+        _ name: String, doc: String,
+        _ body: @escaping (Tensor, Int?, Bool) throws -> Tensor
+    ) -> BuiltinFunction {
         BuiltinFunction(name, [.optional("dim", .none), .optional("keepdim", false)], doc: doc) { args in
             let axis = try args.optionalInt("dim")
             let tensor = try args.tensorReceiver()

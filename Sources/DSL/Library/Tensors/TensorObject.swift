@@ -90,7 +90,8 @@ final class TensorObject: DSLObject {
 
     func truthValue() throws -> Bool {
         guard tensor.count == 1 else {
-            throw DSLError(.value, "the truth value of a tensor with \(tensor.count) elements is ambiguous; reduce it first, e.g. (t > 0).sum().item() > 0")
+            throw DSLError(
+                .value, "the truth value of a tensor with \(tensor.count) elements is ambiguous; reduce it first, e.g. (t > 0).sum().item() > 0")
         }
         return try tensor.item() != 0
     }

@@ -19,12 +19,14 @@ struct OptimizerRecipe {
     var noDecayForBiasAndNorm: Bool
 
     /// What `fit` uses when no optimizer is given: Adam with lr 1e-3, fastai's default.
-    static let fitDefault = OptimizerRecipe(kind: .adam, learningRate: 1e-3, momentum: 0.9, beta2: 0.999, epsilon: 1e-8,
-                                            nesterov: false, weightDecay: 0, noDecayForBiasAndNorm: true)
+    static let fitDefault = OptimizerRecipe(
+        kind: .adam, learningRate: 1e-3, momentum: 0.9, beta2: 0.999, epsilon: 1e-8,
+        nesterov: false, weightDecay: 0, noDecayForBiasAndNorm: true)
 
     /// A Kernel optimizer over `parameters`.
     func make(_ parameters: [NamedTensor]) throws -> Optimizer {
-        let groups = noDecayForBiasAndNorm && weightDecay > 0
+        let groups =
+            noDecayForBiasAndNorm && weightDecay > 0
             ? ParameterGroup.splitByWeightDecay(parameters, weightDecay: weightDecay)
             : [ParameterGroup(name: "all", parameters: parameters)]
         switch kind {
@@ -99,9 +101,14 @@ final class OptimizerObject: DSLObject {
             if binding.model === model && binding.parameterNames == names { return binding.optimizer }
             if binding.explicit {
                 let owner = binding.model.map { "model '\($0.name)'" } ?? "the tensors it was created with"
-                let reason = binding.model === model ? "model '\(model.name)' has different trainable parameters now (frozen or unfrozen layers?)"
+                let reason =
+                    binding.model === model
+                    ? "model '\(model.name)' has different trainable parameters now (frozen or unfrozen layers?)"
                     : "it was created for \(owner)"
-                throw DSLError(.value, "this optimizer cannot train model '\(model.name)': \(reason); create a new one, e.g. \(recipe.text.replacingOccurrences(of: "(", with: "(m, "))")
+                throw DSLError(
+                    .value,
+                    "this optimizer cannot train model '\(model.name)': \(reason); create a new one, e.g. \(recipe.text.replacingOccurrences(of: "(", with: "(m, "))"
+                )
             }
         }
         guard !parameters.isEmpty else {
@@ -121,7 +128,10 @@ final class OptimizerObject: DSLObject {
     /// The bound Kernel optimizer, for `step()` and `zero_grad()`.
     fileprivate func boundOptimizer(for method: String) throws -> Optimizer {
         guard let binding else {
-            throw DSLError(.value, "\(method)() needs an optimizer bound to parameters: create it with \(recipe.text.replacingOccurrences(of: "(", with: "(m, ")) or pass a list of tensors first")
+            throw DSLError(
+                .value,
+                "\(method)() needs an optimizer bound to parameters: create it with \(recipe.text.replacingOccurrences(of: "(", with: "(m, ")) or pass a list of tensors first"
+            )
         }
         return binding.optimizer
     }
@@ -145,59 +155,87 @@ final class OptimizerObject: DSLObject {
 
 /// `sgd`, `adam` and `adamw`, computed exactly as `torch.optim`.
 enum OptimBindings {
-    private static let bindingDoc = "Give a model or a list of tensors first (sgd(m, lr=0.1)) to bind it for opt.step(); otherwise fit binds it to the model it trains."
+    private static let bindingDoc =
+        "Give a model or a list of tensors first (sgd(m, lr=0.1)) to bind it for opt.step(); otherwise fit binds it to the model it trains."
 
-    static let group = BuiltinGroup(title: "Optimizers", functions: [
-        BuiltinFunction("sgd", [.optional("params", .none), .optional("lr", 0.01), .optional("momentum", 0.9), .optional("nesterov", false),
-                                .optional("wd", 0), .optional("no_wd_bn_bias", true)],
-                        doc: "Stochastic gradient descent with momentum and L2 weight decay wd (torch.optim.SGD); no_wd_bn_bias exempts biases and batch-norm weights from decay.\n" + bindingDoc) { args in
-            try make(.sgd, args, momentum: try args.double("momentum"), beta2: 0.999, epsilon: 1e-8, nesterov: try args.bool("nesterov"))
-        },
-        BuiltinFunction("adam", [.optional("params", .none), .optional("lr", 0.001), .optional("betas", .tuple([0.9, 0.999])), .optional("eps", 1e-8),
-                                 .optional("wd", 0), .optional("no_wd_bn_bias", true)],
-                        doc: "Adam with bias correction and L2 weight decay wd (torch.optim.Adam).\n" + bindingDoc) { args in
-            let (beta1, beta2) = try betas(args)
-            return try make(.adam, args, momentum: beta1, beta2: beta2, epsilon: try args.double("eps"), nesterov: false)
-        },
-        BuiltinFunction("adamw", [.optional("params", .none), .optional("lr", 0.001), .optional("betas", .tuple([0.9, 0.999])), .optional("eps", 1e-8),
-                                  .optional("wd", 0.01), .optional("no_wd_bn_bias", true)],
-                        doc: "Adam with decoupled weight decay wd (torch.optim.AdamW).\n" + bindingDoc) { args in
-            let (beta1, beta2) = try betas(args)
-            return try make(.adamw, args, momentum: beta1, beta2: beta2, epsilon: try args.double("eps"), nesterov: false)
-        },
-    ])
+    static let group = BuiltinGroup(
+        title: "Optimizers",
+        functions: [
+            BuiltinFunction(
+                "sgd",
+                [
+                    .optional("params", .none), .optional("lr", 0.01), .optional("momentum", 0.9), .optional("nesterov", false),
+                    .optional("wd", 0), .optional("no_wd_bn_bias", true),
+                ],
+                doc:
+                    "Stochastic gradient descent with momentum and L2 weight decay wd (torch.optim.SGD); no_wd_bn_bias exempts biases and batch-norm weights from decay.\n"
+                    + bindingDoc
+            ) { args in
+                try make(.sgd, args, momentum: try args.double("momentum"), beta2: 0.999, epsilon: 1e-8, nesterov: try args.bool("nesterov"))
+            },
+            BuiltinFunction(
+                "adam",
+                [
+                    .optional("params", .none), .optional("lr", 0.001), .optional("betas", .tuple([0.9, 0.999])), .optional("eps", 1e-8),
+                    .optional("wd", 0), .optional("no_wd_bn_bias", true),
+                ],
+                doc: "Adam with bias correction and L2 weight decay wd (torch.optim.Adam).\n" + bindingDoc
+            ) { args in
+                let (beta1, beta2) = try betas(args)
+                return try make(.adam, args, momentum: beta1, beta2: beta2, epsilon: try args.double("eps"), nesterov: false)
+            },
+            BuiltinFunction(
+                "adamw",
+                [
+                    .optional("params", .none), .optional("lr", 0.001), .optional("betas", .tuple([0.9, 0.999])), .optional("eps", 1e-8),
+                    .optional("wd", 0.01), .optional("no_wd_bn_bias", true),
+                ],
+                doc: "Adam with decoupled weight decay wd (torch.optim.AdamW).\n" + bindingDoc
+            ) { args in
+                let (beta1, beta2) = try betas(args)
+                return try make(.adamw, args, momentum: beta1, beta2: beta2, epsilon: try args.double("eps"), nesterov: false)
+            },
+        ])
 
     static let type = DSLType(
         name: "Optimizer",
         doc: "Updates parameters from their gradients (sgd, adam, adamw); unbound until fit or sgd(m, ...) gives it parameters.",
         properties: [
-            DSLProperty("lr", doc: "The learning rate (settable; a schedule overrides it while fit runs).",
-                        get: { value in
-                            let object = try receiver(value)
-                            return .float(object.currentOptimizer?.learningRate ?? object.recipe.learningRate)
-                        },
-                        set: { owner, value in
-                            guard let lr = value.numericValue else { throw DSLError(.type, "Optimizer.lr must be a number, not \(value.typeName)") }
-                            try receiver(owner).setLearningRate(lr)
-                        }),
-            DSLProperty("momentum", doc: "SGD's momentum or Adam's β₁ (settable).",
-                        get: { value in
-                            let object = try receiver(value)
-                            return .float(object.currentOptimizer?.groups.first?.momentum ?? object.recipe.momentum)
-                        },
-                        set: { owner, value in
-                            guard let momentum = value.numericValue else { throw DSLError(.type, "Optimizer.momentum must be a number, not \(value.typeName)") }
-                            try receiver(owner).setMomentum(momentum)
-                        }),
+            DSLProperty(
+                "lr", doc: "The learning rate (settable; a schedule overrides it while fit runs).",
+                get: { value in
+                    let object = try receiver(value)
+                    return .float(object.currentOptimizer?.learningRate ?? object.recipe.learningRate)
+                },
+                set: { owner, value in
+                    guard let lr = value.numericValue else { throw DSLError(.type, "Optimizer.lr must be a number, not \(value.typeName)") }
+                    try receiver(owner).setLearningRate(lr)
+                }),
+            DSLProperty(
+                "momentum", doc: "SGD's momentum or Adam's β₁ (settable).",
+                get: { value in
+                    let object = try receiver(value)
+                    return .float(object.currentOptimizer?.groups.first?.momentum ?? object.recipe.momentum)
+                },
+                set: { owner, value in
+                    guard let momentum = value.numericValue else {
+                        throw DSLError(.type, "Optimizer.momentum must be a number, not \(value.typeName)")
+                    }
+                    try receiver(owner).setMomentum(momentum)
+                }),
             DSLProperty("wd", doc: "The weight decay.") { .float(try receiver($0).recipe.weightDecay) },
             DSLProperty("kind", doc: "'sgd', 'adam' or 'adamw'.") { .string(try receiver($0).recipe.kind.rawValue) },
             DSLProperty("bound", doc: "Whether it has parameters yet.") { .bool(try receiver($0).currentOptimizer != nil) },
             DSLProperty("param_groups", doc: "Per group: name, lr, momentum, wd and the number of tensors (empty while unbound).") { value in
                 let groups = try receiver(value).currentOptimizer?.groups ?? []
-                return .list(try groups.map { group in
-                    .dict(try DictObject([("name", .string(group.name)), ("lr", .float(group.learningRate)), ("momentum", .float(group.momentum)),
-                                          ("wd", .float(group.weightDecay)), ("params", .int(group.parameters.count))]))
-                })
+                return .list(
+                    try groups.map { group in
+                        .dict(
+                            try DictObject([
+                                ("name", .string(group.name)), ("lr", .float(group.learningRate)), ("momentum", .float(group.momentum)),
+                                ("wd", .float(group.weightDecay)), ("params", .int(group.parameters.count)),
+                            ]))
+                    })
             },
         ],
         methods: [
@@ -219,9 +257,12 @@ enum OptimBindings {
         return wrapped
     }
 
-    private static func make(_ kind: OptimizerRecipe.Kind, _ args: Arguments, momentum: Double, beta2: Double, epsilon: Double, nesterov: Bool) throws -> Value {
-        let recipe = OptimizerRecipe(kind: kind, learningRate: try args.double("lr"), momentum: momentum, beta2: beta2, epsilon: epsilon,
-                                     nesterov: nesterov, weightDecay: try args.double("wd"), noDecayForBiasAndNorm: try args.bool("no_wd_bn_bias"))
+    private static func make(_ kind: OptimizerRecipe.Kind, _ args: Arguments, momentum: Double, beta2: Double, epsilon: Double, nesterov: Bool) throws
+        -> Value
+    {
+        let recipe = OptimizerRecipe(
+            kind: kind, learningRate: try args.double("lr"), momentum: momentum, beta2: beta2, epsilon: epsilon,
+            nesterov: nesterov, weightDecay: try args.double("wd"), noDecayForBiasAndNorm: try args.bool("no_wd_bn_bias"))
         // Make one over no parameters so bad hyper-parameters fail here, not at the first fit.
         _ = try recipe.make([])
         let object = OptimizerObject(recipe)
@@ -242,7 +283,8 @@ enum OptimBindings {
             try object.bind(tensors: tensors)
         default:
             let hint = params.numericValue != nil ? " (the learning rate is given as lr=...)" : ""
-            throw DSLError(.type, "\(args.function.qualifiedName)() argument 'params' must be a model or a list of tensors, not \(params.typeName)\(hint)")
+            throw DSLError(
+                .type, "\(args.function.qualifiedName)() argument 'params' must be a model or a list of tensors, not \(params.typeName)\(hint)")
         }
         return .object(object)
     }

@@ -57,8 +57,9 @@ struct EpochTable {
     /// The line of one completed epoch.
     func row(_ record: EpochRecord, metricCount: Int) -> String {
         let metrics = (0..<metricCount).map { $0 < record.metrics.count ? EpochTable.number(record.metrics[$0]) : "" }
-        return line([String(record.epoch), EpochTable.number(record.trainLoss), record.validLoss.map(EpochTable.number) ?? ""]
-                    + metrics + [TextTable.duration(record.seconds)])
+        return line(
+            [String(record.epoch), EpochTable.number(record.trainLoss), record.validLoss.map(EpochTable.number) ?? ""]
+                + metrics + [TextTable.duration(record.seconds)])
     }
 
     /// The whole table of `history`.

@@ -9,11 +9,15 @@ protocol KernelModelProviding: AnyObject {
 
 /// Everything the data, optimizer, schedule and training bindings add to the standard library.
 enum TrainingLibrary {
-    static let groups = [DataBindings.group, DataTransforms.group, OptimBindings.group, ScheduleBindings.group, TrainBindings.group,
-                         DistributedBindings.group]
-    static let types = [DataObjects.datasetType, DataObjects.loaderType, DataObjects.bunchType, DataTransforms.type, ResizeScheduleObject.type,
-                        OptimBindings.type, ScheduleBindings.type, MetricObject.type, TrainResults.historyType, TrainResults.lrFinderType,
-                        TrainResults.interpretationType, TrainGridSearch.type, TableObject.type]
+    static let groups = [
+        DataBindings.group, DataTransforms.group, OptimBindings.group, ScheduleBindings.group, TrainBindings.group,
+        DistributedBindings.group,
+    ]
+    static let types = [
+        DataObjects.datasetType, DataObjects.loaderType, DataObjects.bunchType, DataTransforms.type, ResizeScheduleObject.type,
+        OptimBindings.type, ScheduleBindings.type, MetricObject.type, TrainResults.historyType, TrainResults.lrFinderType,
+        TrainResults.interpretationType, TrainGridSearch.type, TableObject.type,
+    ]
 }
 
 extension Library {
@@ -34,79 +38,107 @@ extension ModelObject: KernelModelProviding {
 /// Training in the language: `fit`, `lr_find`, `evaluate`, `interpret`, weights and checkpoints, `grid_search`,
 /// and the metrics.
 enum TrainBindings {
-    static let group = BuiltinGroup(title: "Training", functions: [
-        BuiltinFunction("fit", TrainFit.parameters, doc: TrainFit.doc, TrainFit.fit),
-        BuiltinFunction("lr_find", TrainFit.lrFindParameters, doc: TrainFit.lrFindDoc, TrainFit.lrFind),
-        BuiltinFunction("evaluate", [.required("model"), .required("data"), .optional("metrics", .list([.object(MetricObject.accuracy)])),
-                                     .optional("loss", "cross_entropy")],
-                        doc: "The mean loss and metrics of model on data (a DataBunch's valid loader, a DataLoader or a Dataset) as a dict; no augmentation, no gradients.") { args in
-            let model = try model(args, "model")
-            let (data, _) = try evaluationData(args, "data")
-            let metrics = try metricList(args, "metrics")
-            let loss = try lossFunction(args, "loss", labelSmoothing: 0)
-            let printer = ProgressPrinter(interpreter: args.interpreter, showsProgress: true, table: nil)
-            defer { printer.clear() }
-            let result = try Kernel.evaluate(model: model, data: data, loss: loss, metrics: metrics, observers: [printer],
-                                                interrupt: { args.interpreter.interrupt.isRequested })
-            let pairs = [(Value.string("loss"), Value.float(result.loss))] + zip(result.metricNames, result.metrics).map { (.string($0), .float($1)) }
-            return .dict(try DictObject(pairs))
-        },
-        BuiltinFunction("interpret", [.required("model"), .required("data")],
-                        doc: "What model gets wrong on data (like evaluate's): confusion matrix, per-class accuracy, top_losses(k), most_confused().") { args in
-            let model = try model(args, "model")
-            let (data, classNames) = try evaluationData(args, "data")
-            let interpretation = try Kernel.interpret(model: model, data: data, classNames: classNames, interrupt: { args.interpreter.interrupt.isRequested })
-            return .object(InterpretationObject(interpretation, samples: data.dataset))
-        },
-        BuiltinFunction("save", [.required("model"), .required("path")],
-                        doc: "Write the model's weights and buffers to a .safetensors file (atomically; PyTorch's safetensors.torch.load_file reads it).") { args in
-            let model = try model(args, "model")
-            let path = try args.string("path")
-            try model.saveWeights(path)
-            return .none
-        },
-        BuiltinFunction("load", [.required("model"), .required("path"), .optional("strict", true)],
-                        doc: "Read weights saved by save() (or by PyTorch under the same names) into model; strict=False skips missing and unexpected names and reports them.") { args in
-            let model = try model(args, "model")
-            let path = try args.string("path")
-            let report = try model.loadWeights(path, strict: try args.bool("strict"))
-            if !report.missing.isEmpty || !report.unexpected.isEmpty {
-                args.interpreter.write("loaded \(report.loaded.count) tensors; missing (kept as they were): \(report.missing.count), unexpected (ignored): \(report.unexpected.count)\n")
-            }
-            return .none
-        },
-        BuiltinFunction("save_checkpoint", [.required("model"), .required("path"), .optional("opt", .none), .optional("history", .none)],
-                        doc: "Write everything needed to continue training: weights, optimizer state, random state and history (fit(..., resume=path) continues it).") { args in
-            let model = try model(args, "model")
-            let path = try args.string("path")
-            let optimizer = try optimizerObject(args, "opt").map { try $0.optimizer(for: model) }
-            let history = try args.isNone("history") ? nil : try args.object("history", as: HistoryObject.self, expected: "a History").history
-            let position = history.map { history in
-                TrainingPosition(epoch: history.epochs.count, step: history.steps.filter { $0.epoch < history.epochs.count }.count)
-            } ?? .start
-            try TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: position, history: history).save(to: path)
-            return .none
-        },
-        BuiltinFunction("load_checkpoint", [.required("model"), .required("path"), .optional("opt", .none)],
-                        doc: "Restore a checkpoint into model (and opt, when given); returns its History, or None.") { args in
-            let model = try model(args, "model")
-            let path = try args.string("path")
-            let optimizer = try optimizerObject(args, "opt").map { try $0.optimizer(for: model) }
-            let checkpoint = try TrainingCheckpoint.load(from: path)
-            try checkpoint.restore(model: model, optimizer: optimizer)
-            return checkpoint.history.map { .object(HistoryObject($0)) } ?? .none
-        },
-        BuiltinFunction("grid_search", TrainGridSearch.parameters, doc: TrainGridSearch.doc, TrainGridSearch.run),
-        BuiltinFunction("top_k", [.required("k")], doc: "The metric 'label among the k highest-scoring classes' (top_k(5) is top5).") { args in
-            let k = try args.int("k")
-            guard k >= 1 else { throw args.valueError("k", "must be at least 1, got \(k)") }
-            return .object(MetricObject(.topK(k), text: "top_k(\(k))"))
-        },
-    ], constants: [
-        BuiltinConstant("accuracy", .object(MetricObject.accuracy), doc: "The metric: fraction of samples whose top prediction is the label."),
-        BuiltinConstant("error_rate", .object(MetricObject.errorRate), doc: "The metric: 1 - accuracy."),
-        BuiltinConstant("top5", .object(MetricObject.top5), doc: "The metric: fraction of samples whose label is among the 5 highest-scoring classes."),
-    ])
+    static let group = BuiltinGroup(
+        title: "Training",
+        functions: [
+            BuiltinFunction("fit", TrainFit.parameters, doc: TrainFit.doc, TrainFit.fit),
+            BuiltinFunction("lr_find", TrainFit.lrFindParameters, doc: TrainFit.lrFindDoc, TrainFit.lrFind),
+            BuiltinFunction(
+                "evaluate",
+                [
+                    .required("model"), .required("data"), .optional("metrics", .list([.object(MetricObject.accuracy)])),
+                    .optional("loss", "cross_entropy"),
+                ],
+                doc:
+                    "The mean loss and metrics of model on data (a DataBunch's valid loader, a DataLoader or a Dataset) as a dict; no augmentation, no gradients."
+            ) { args in
+                let model = try model(args, "model")
+                let (data, _) = try evaluationData(args, "data")
+                let metrics = try metricList(args, "metrics")
+                let loss = try lossFunction(args, "loss", labelSmoothing: 0)
+                let printer = ProgressPrinter(interpreter: args.interpreter, showsProgress: true, table: nil)
+                defer { printer.clear() }
+                let result = try Kernel.evaluate(
+                    model: model, data: data, loss: loss, metrics: metrics, observers: [printer],
+                    interrupt: { args.interpreter.interrupt.isRequested })
+                let pairs =
+                    [(Value.string("loss"), Value.float(result.loss))] + zip(result.metricNames, result.metrics).map { (.string($0), .float($1)) }
+                return .dict(try DictObject(pairs))
+            },
+            BuiltinFunction(
+                "interpret", [.required("model"), .required("data")],
+                doc: "What model gets wrong on data (like evaluate's): confusion matrix, per-class accuracy, top_losses(k), most_confused()."
+            ) { args in
+                let model = try model(args, "model")
+                let (data, classNames) = try evaluationData(args, "data")
+                let interpretation = try Kernel.interpret(
+                    model: model, data: data, classNames: classNames, interrupt: { args.interpreter.interrupt.isRequested })
+                return .object(InterpretationObject(interpretation, samples: data.dataset))
+            },
+            BuiltinFunction(
+                "save", [.required("model"), .required("path")],
+                doc: "Write the model's weights and buffers to a .safetensors file (atomically; PyTorch's safetensors.torch.load_file reads it)."
+            ) { args in
+                let model = try model(args, "model")
+                let path = try args.string("path")
+                try model.saveWeights(path)
+                return .none
+            },
+            BuiltinFunction(
+                "load", [.required("model"), .required("path"), .optional("strict", true)],
+                doc:
+                    "Read weights saved by save() (or by PyTorch under the same names) into model; strict=False skips missing and unexpected names and reports them."
+            ) { args in
+                let model = try model(args, "model")
+                let path = try args.string("path")
+                let report = try model.loadWeights(path, strict: try args.bool("strict"))
+                if !report.missing.isEmpty || !report.unexpected.isEmpty {
+                    args.interpreter.write(
+                        "loaded \(report.loaded.count) tensors; missing (kept as they were): \(report.missing.count), unexpected (ignored): \(report.unexpected.count)\n"
+                    )
+                }
+                return .none
+            },
+            BuiltinFunction(
+                "save_checkpoint", [.required("model"), .required("path"), .optional("opt", .none), .optional("history", .none)],
+                doc:
+                    "Write everything needed to continue training: weights, optimizer state, random state and history (fit(..., resume=path) continues it)."
+            ) { args in
+                let model = try model(args, "model")
+                let path = try args.string("path")
+                let optimizer = try optimizerObject(args, "opt").map { try $0.optimizer(for: model) }
+                let history = try args.isNone("history") ? nil : try args.object("history", as: HistoryObject.self, expected: "a History").history
+                let position =
+                    history.map { history in
+                        TrainingPosition(epoch: history.epochs.count, step: history.steps.filter { $0.epoch < history.epochs.count }.count)
+                    } ?? .start
+                try TrainingCheckpoint.capture(model: model, optimizer: optimizer, position: position, history: history).save(to: path)
+                return .none
+            },
+            BuiltinFunction(
+                "load_checkpoint", [.required("model"), .required("path"), .optional("opt", .none)],
+                doc: "Restore a checkpoint into model (and opt, when given); returns its History, or None."
+            ) { args in
+                let model = try model(args, "model")
+                let path = try args.string("path")
+                let optimizer = try optimizerObject(args, "opt").map { try $0.optimizer(for: model) }
+                let checkpoint = try TrainingCheckpoint.load(from: path)
+                try checkpoint.restore(model: model, optimizer: optimizer)
+                return checkpoint.history.map { .object(HistoryObject($0)) } ?? .none
+            },
+            BuiltinFunction("grid_search", TrainGridSearch.parameters, doc: TrainGridSearch.doc, TrainGridSearch.run),
+            BuiltinFunction("top_k", [.required("k")], doc: "The metric 'label among the k highest-scoring classes' (top_k(5) is top5).") { args in
+                let k = try args.int("k")
+                guard k >= 1 else { throw args.valueError("k", "must be at least 1, got \(k)") }
+                return .object(MetricObject(.topK(k), text: "top_k(\(k))"))
+            },
+        ],
+        constants: [
+            BuiltinConstant("accuracy", .object(MetricObject.accuracy), doc: "The metric: fraction of samples whose top prediction is the label."),
+            BuiltinConstant("error_rate", .object(MetricObject.errorRate), doc: "The metric: 1 - accuracy."),
+            BuiltinConstant(
+                "top5", .object(MetricObject.top5), doc: "The metric: fraction of samples whose label is among the 5 highest-scoring classes."),
+        ])
 
     // MARK: - Arguments
 
@@ -182,7 +214,8 @@ enum TrainBindings {
         let value = try args.value(name)
         if case .string(let text) = value {
             guard text == "cross_entropy" else {
-                throw args.valueError(name, "must be 'cross_entropy' or a function f(output, labels) returning the loss tensor, got \(Value.quote(text))")
+                throw args.valueError(
+                    name, "must be 'cross_entropy' or a function f(output, labels) returning the loss tensor, got \(Value.quote(text))")
             }
             let smoothing = Float(labelSmoothing)
             return { output, labels in try Loss.crossEntropy(logits: output, targets: labels, labelSmoothing: smoothing) }

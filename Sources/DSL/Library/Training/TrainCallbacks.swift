@@ -61,7 +61,8 @@ final class CallbackObserver: TrainingObserver {
     /// The end of an `lr_find`: the final chart marks `result`'s suggestions.
     func lrFinderDidEnd(_ result: LRFinderResult) {
         guard var history = lastHistory else { return }
-        history.stopReason = result.interrupted
+        history.stopReason =
+            result.interrupted
             ? .interrupted(epoch: history.steps.last?.epoch ?? 0, batch: (history.steps.last?.batch ?? -1) + 1, validating: false)
             : .completed
         finish(history, suggestions: result.suggestions)

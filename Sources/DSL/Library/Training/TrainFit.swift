@@ -50,10 +50,13 @@ enum TrainFit {
         guard epochs >= 1 else { throw args.valueError("epochs", "must be at least 1, got \(epochs)") }
         let optimizerObject = try TrainBindings.optimizerObject(args, "opt") ?? OptimizerObject(.fitDefault)
         let optimizer = try optimizerObject.optimizer(for: model)
-        let scheduleObject = try args.isNone("schedule") ? nil : try args.object("schedule", as: ScheduleObject.self, expected: "a schedule such as one_cycle(0.1)")
+        let scheduleObject =
+            try args.isNone("schedule") ? nil : try args.object("schedule", as: ScheduleObject.self, expected: "a schedule such as one_cycle(0.1)")
         let lr = try args.optionalDouble("lr")
         if lr != nil && scheduleObject != nil {
-            throw DSLError(.value, "fit() got both lr= and schedule=, which both set the learning rate; give the rate to the schedule, e.g. one_cycle(max_lr=...)")
+            throw DSLError(
+                .value,
+                "fit() got both lr= and schedule=, which both set the learning rate; give the rate to the schedule, e.g. one_cycle(max_lr=...)")
         }
         let schedule = try scheduleObject?.schedule(forTraining: epochs * train.batchCount)
         let metrics = try TrainBindings.metricList(args, "metrics")
@@ -78,16 +81,21 @@ enum TrainFit {
         options.metricsLogPath = try args.optionalString("log") ?? ProcessInfo.processInfo.environment["RNX_METRICS_LOG"]
         options.checkpointPath = try args.optionalString("checkpoint")
 
-        let printer = quiet ? nil : ProgressPrinter(interpreter: interpreter, showsProgress: try args.bool("progress"),
-                                                    table: EpochTable(metricNames: metrics.map(\.name)))
+        let printer =
+            quiet
+            ? nil
+            : ProgressPrinter(
+                interpreter: interpreter, showsProgress: try args.bool("progress"),
+                table: EpochTable(metricNames: metrics.map(\.name)))
         let callbacks = try callbackObserver(args, run: .fit)
         options.observers = ([printer, callbacks] as [TrainingObserver?]).compactMap { $0 }
         options.interrupt = { interpreter.interrupt.isRequested || callbacks?.failure != nil }
 
         let history: History
         do {
-            history = try Kernel.fit(model: model, train: train, valid: valid, epochs: epochs, optimizer: optimizer, schedule: schedule,
-                                     loss: loss, metrics: metrics, options: options)
+            history = try Kernel.fit(
+                model: model, train: train, valid: valid, epochs: epochs, optimizer: optimizer, schedule: schedule,
+                loss: loss, metrics: metrics, options: options)
         } catch {
             printer?.clear()
             callbacks?.trainingDidFail()
@@ -132,9 +140,10 @@ enum TrainFit {
         let observers = ([printer, callbacks] as [TrainingObserver?]).compactMap { $0 }
         let result: LRFinderResult
         do {
-            result = try Kernel.lrFind(model: model, data: train, optimizer: optimizer, loss: loss, startLR: try args.double("start_lr"),
-                                         endLR: try args.double("end_lr"), numIterations: try args.int("num_it"), stopOnDivergence: try args.bool("stop_div"),
-                                         observers: observers, interrupt: { interpreter.interrupt.isRequested || callbacks?.failure != nil })
+            result = try Kernel.lrFind(
+                model: model, data: train, optimizer: optimizer, loss: loss, startLR: try args.double("start_lr"),
+                endLR: try args.double("end_lr"), numIterations: try args.int("num_it"), stopOnDivergence: try args.bool("stop_div"),
+                observers: observers, interrupt: { interpreter.interrupt.isRequested || callbacks?.failure != nil })
         } catch {
             printer?.clear()
             callbacks?.trainingDidFail()
@@ -148,7 +157,8 @@ enum TrainFit {
             interpreter.extensionState(TrainingState.self).interruptedRuns += 1
         }
         if !quiet {
-            var text = result.suggestions.isEmpty
+            var text =
+                result.suggestions.isEmpty
                 ? "lr_find: no suggestion from \(result.learningRates.count) points (the curve is too short; use more data or a larger num_it)"
                 : result.table()
             if result.interrupted { text += "\ninterrupted after \(result.learningRates.count) iterations; the model's weights are restored" }

@@ -7,8 +7,10 @@ import Kernel
 /// valid_loss and train_loss). The metric to sort by is `metric=`, or else the first entry of the first result;
 /// lower is better for names containing "loss" or "error", higher otherwise, unless `higher_is_better=` says.
 enum TrainGridSearch {
-    static let parameters: [Parameter] = [.required("grid"), .required("fn"), .optional("metric", .none), .optional("higher_is_better", .none),
-                                          .keywordOnly("quiet", false)]
+    static let parameters: [Parameter] = [
+        .required("grid"), .required("fn"), .optional("metric", .none), .optional("higher_is_better", .none),
+        .keywordOnly("quiet", false),
+    ]
 
     static let doc = """
         Call fn(name=value, ...) for every combination of grid ({name: [values]}) and return the trials best first.
@@ -53,8 +55,10 @@ enum TrainGridSearch {
         var metricOrder: [String] = []
         var number = 0
 
-        let result = try Kernel.gridSearch(grid, sortBy: sortKey, higherIsBetter: true,
-                                           interrupt: { userStopped || interpreter.interrupt.isRequested || state.interruptedRuns != interruptsBefore }) { parameters in
+        let result = try Kernel.gridSearch(
+            grid, sortBy: sortKey, higherIsBetter: true,
+            interrupt: { userStopped || interpreter.interrupt.isRequested || state.interruptedRuns != interruptsBefore }
+        ) { parameters in
             number += 1
             let arguments = parameters.keys.sorted().map { name in (name, parameters[name].flatMap { lookup[name]?[$0] } ?? .none) }
             let label = arguments.map { "\($0.0)=\($0.1.repr)" }.joined(separator: ", ")
@@ -83,8 +87,10 @@ enum TrainGridSearch {
             if !quiet { interpreter.write("grid search interrupted after \(result.trials.count) of \(total) trials\n") }
         }
         let name = metricName ?? "score"
-        return .object(GridSearchObject(result, lookup: lookup, metricName: name, higherIsBetter: higherIsBetter ?? true,
-                                        metricOrder: [name] + metricOrder.filter { $0 != name }, interrupted: result.trials.count < total))
+        return .object(
+            GridSearchObject(
+                result, lookup: lookup, metricName: name, higherIsBetter: higherIsBetter ?? true,
+                metricOrder: [name] + metricOrder.filter { $0 != name }, interrupted: result.trials.count < total))
     }
 
     /// The error recorded for a failed trial: kind and message, without the source quote of a rendered error.
@@ -103,8 +109,9 @@ enum TrainGridSearch {
         }
         let sizes = grid.keys.sorted().map { "\(grid[$0]?.count ?? 0)" }.joined(separator: " × ")
         // A dictionary entry (a name, a value and hashing room) takes about four Values.
-        try ContainerLimit.check(copies: total, of: 4 * grid.count, text: false,
-                                 of: "grid_search(): the \(total == .max ? "more than \(Int.max)" : "\(total)") combinations (\(sizes))")
+        try ContainerLimit.check(
+            copies: total, of: 4 * grid.count, text: false,
+            of: "grid_search(): the \(total == .max ? "more than \(Int.max)" : "\(total)") combinations (\(sizes))")
         return total
     }
 
@@ -117,7 +124,9 @@ enum TrainGridSearch {
         var grid: [String: [HyperParameter]] = [:]
         var lookup: [String: [HyperParameter: Value]] = [:]
         for entry in dict.entries {
-            guard case .string(let name) = entry.key else { throw args.valueError("grid", "keys must be parameter names (str), got \(entry.key.repr)") }
+            guard case .string(let name) = entry.key else {
+                throw args.valueError("grid", "keys must be parameter names (str), got \(entry.key.repr)")
+            }
             let values: [Value]
             switch entry.value {
             case .list, .tuple, .range: values = try entry.value.elements()
@@ -165,14 +174,19 @@ enum TrainGridSearch {
         case .dict(let dict):
             return try dict.entries.map { entry in
                 guard case .string(let name) = entry.key, let number = entry.value.numericValue else {
-                    throw DSLError(.type, "grid_search: fn must return a number, a dict {name: number} or a History; the dict has \(entry.key.repr): \(entry.value.repr)")
+                    throw DSLError(
+                        .type,
+                        "grid_search: fn must return a number, a dict {name: number} or a History; the dict has \(entry.key.repr): \(entry.value.repr)"
+                    )
                 }
                 return (name, number)
             }
         case .object(let object as HistoryObject):
             let history = object.history
             guard let last = history.epochs.last else { return [] }
-            return zip(history.metricNames, last.metrics).map { ($0, $1) } + (last.validLoss.map { [("valid_loss", $0)] } ?? []) + [("train_loss", last.trainLoss)]
+            return zip(history.metricNames, last.metrics).map { ($0, $1) } + (last.validLoss.map { [("valid_loss", $0)] } ?? []) + [
+                ("train_loss", last.trainLoss)
+            ]
         case .object(let object as TensorObject) where object.tensor.count == 1:
             return [(metric ?? "score", Double(try object.tensor.item()))]
         default:
@@ -198,8 +212,10 @@ final class GridSearchObject: DSLObject {
     let metricOrder: [String]
     let interrupted: Bool
 
-    init(_ result: GridSearchResult, lookup: [String: [HyperParameter: Value]], metricName: String, higherIsBetter: Bool,
-         metricOrder: [String], interrupted: Bool) {
+    init(
+        _ result: GridSearchResult, lookup: [String: [HyperParameter: Value]], metricName: String, higherIsBetter: Bool,
+        metricOrder: [String], interrupted: Bool
+    ) {
         self.result = result
         self.lookup = lookup
         self.metricName = metricName

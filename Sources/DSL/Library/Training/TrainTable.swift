@@ -24,16 +24,19 @@ final class TableObject: DSLObject {
                 let table = try args.receiver(as: TableObject.self)
                 let name = try args.string("name")
                 guard let index = table.columns.firstIndex(of: name) else {
-                    var message = "the table has no column \(Value.quote(name)); its columns are \(Value.list(table.columns.map { .string($0) }).repr)"
+                    var message =
+                        "the table has no column \(Value.quote(name)); its columns are \(Value.list(table.columns.map { .string($0) }).repr)"
                     if let suggestion = Suggestions.closest(to: name, among: table.columns) { message += " (did you mean '\(suggestion)'?)" }
                     throw DSLError(.key, message)
                 }
                 return .list(table.rows.map { index < $0.count ? $0[index] : .none })
-            },
+            }
         ])
 
     private static func receiver(_ value: Value) throws -> TableObject {
-        guard case .object(let object) = value, let table = object as? TableObject else { throw DSLError(.type, "expected a Table, not \(value.typeName)") }
+        guard case .object(let object) = value, let table = object as? TableObject else {
+            throw DSLError(.type, "expected a Table, not \(value.typeName)")
+        }
         return table
     }
 
@@ -49,10 +52,11 @@ final class TableObject: DSLObject {
         }
         var table = TextTable(header: columns)
         for row in rows {
-            table.append(row.enumerated().map { column, cell in
-                if case .float = cell, column < asWritten.count, asWritten[column] { return cell.description }
-                return TableObject.cell(cell)
-            })
+            table.append(
+                row.enumerated().map { column, cell in
+                    if case .float = cell, column < asWritten.count, asWritten[column] { return cell.description }
+                    return TableObject.cell(cell)
+                })
         }
         return table.render()
     }

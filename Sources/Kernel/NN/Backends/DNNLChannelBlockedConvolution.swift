@@ -21,18 +21,21 @@ extension DNNLConvolution {
         let channels = side == .output ? shape.outChannels : shape.inChannels
         let dims = side == .output ? shape.destinationDims : shape.sourceDims
         guard isEnabled, channels % 16 == 0, case let .success(runtime) = DNNLRuntime.shared,
-              var blocked = try? DNNLObjects.descriptor(dims, dnnl_nChw16c),
-              var channelsLast = try? DNNLObjects.descriptor(dims, dnnl_nhwc) else { return false }
+            var blocked = try? DNNLObjects.descriptor(dims, dnnl_nChw16c),
+            var channelsLast = try? DNNLObjects.descriptor(dims, dnnl_nhwc)
+        else { return false }
         return runtime.exclusive {
             guard let forward = try? cachedPlan(.forward(bias: bias), shape, runtime),
-                  let data = try? cachedPlan(.backwardData, shape, runtime),
-                  let weights = try? cachedPlan(.backwardWeights(bias: bias), shape, runtime) else { return false }
-            let checks = side == .output
+                let data = try? cachedPlan(.backwardData, shape, runtime),
+                let weights = try? cachedPlan(.backwardWeights(bias: bias), shape, runtime)
+            else { return false }
+            let checks =
+                side == .output
                 ? [(forward, DNNL_ARG_DST), (data, DNNL_ARG_DIFF_DST), (weights, DNNL_ARG_DIFF_DST)]
                 : [(forward, DNNL_ARG_SRC), (data, DNNL_ARG_DIFF_SRC), (weights, DNNL_ARG_SRC)]
             for (plan, argument) in checks {
                 guard var chosen = plan.layout(of: argument),
-                      dnnl_memory_desc_equal(&chosen, &blocked) != 0 || (channels == 16 && dnnl_memory_desc_equal(&chosen, &channelsLast) != 0)
+                    dnnl_memory_desc_equal(&chosen, &blocked) != 0 || (channels == 16 && dnnl_memory_desc_equal(&chosen, &channelsLast) != 0)
                 else { return false }
             }
             return true
@@ -47,9 +50,10 @@ extension DNNLConvolution {
         guard isEnabled, case let .success(runtime) = DNNLRuntime.shared else { return nil }
         return runtime.exclusive {
             guard let forward = try? cachedPlan(.forward(bias: bias), shape, runtime),
-                  let weights = try? cachedPlan(.backwardWeights(bias: bias), shape, runtime),
-                  var read = forward.blockedLayout(of: DNNL_ARG_SRC), var reread = weights.blockedLayout(of: DNNL_ARG_SRC),
-                  dnnl_memory_desc_equal(&read, &reread) != 0 else { return nil }
+                let weights = try? cachedPlan(.backwardWeights(bias: bias), shape, runtime),
+                var read = forward.blockedLayout(of: DNNL_ARG_SRC), var reread = weights.blockedLayout(of: DNNL_ARG_SRC),
+                dnnl_memory_desc_equal(&read, &reread) != 0
+            else { return nil }
             return forward.blockedBytes(of: DNNL_ARG_SRC)
         }
     }
@@ -58,9 +62,11 @@ extension DNNLConvolution {
     /// others plain. Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true for each blocked side. With
     /// a plain input, a `keepingInputIn` buffer of `keptInputBytes(shape, bias:)` bytes receives the input as oneDNN
     /// reorders it, for `backward(…, keptInput:)`.
-    public static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
-                        keepingInputIn kept: UnsafeMutablePointer<Float>? = nil) throws {
+    public static func forward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
+        keepingInputIn kept: UnsafeMutablePointer<Float>? = nil
+    ) throws {
         var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight)]
         if let bias { buffers.append(UnsafeMutableRawPointer(mutating: bias)) }
         buffers.append(UnsafeMutableRawPointer(output))
@@ -78,10 +84,12 @@ extension DNNLConvolution {
     /// and the rest plain; each gradient only where a destination is given (fully overwritten). With a plain input,
     /// `keptInput` is the copy `forward(…, keepingInputIn:)` made, read by backward-weights in place of `input`.
     /// Only for shapes where `usesChannelBlocks(shape, side:, bias:)` is true for each blocked side.
-    public static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-                         gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
-                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
-                         keptInput: UnsafePointer<Float>? = nil) throws {
+    public static func backward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
+        gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape, blocked: Set<BlockedSide>,
+        keptInput: UnsafePointer<Float>? = nil
+    ) throws {
         let kept = blocked.contains(.input) ? nil : keptInput
         var inData = Set<Int32>(), inWeights = Set<Int32>()
         if blocked.contains(.output) {
@@ -90,7 +98,8 @@ extension DNNLConvolution {
         }
         if blocked.contains(.input) { inData.insert(DNNL_ARG_DIFF_SRC) }
         if blocked.contains(.input) || kept != nil { inWeights.insert(DNNL_ARG_SRC) }
-        try backward(input: input, weight: weight, gradOutput: gradOutput, gradInput: gradInput, gradWeight: gradWeight,
-                     gradBias: gradBias, shape: shape, nativeInData: inData, nativeInWeights: inWeights, keptInput: kept)
+        try backward(
+            input: input, weight: weight, gradOutput: gradOutput, gradInput: gradInput, gradWeight: gradWeight,
+            gradBias: gradBias, shape: shape, nativeInData: inData, nativeInWeights: inWeights, keptInput: kept)
     }
 }

@@ -22,8 +22,10 @@ public enum DNNLConvolution {
     // MARK: Pointer interface
 
     /// `output = conv2d(input, weight) + bias`, output `[N, O, Ho, Wo]` (fully overwritten).
-    public static func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                               output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape) throws {
+    public static func forward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape
+    ) throws {
         var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight)]
         if let bias { buffers.append(UnsafeMutableRawPointer(mutating: bias)) }
         buffers.append(UnsafeMutableRawPointer(output))
@@ -32,10 +34,16 @@ public enum DNNLConvolution {
 
     /// `output = conv2d(input, weight) + bias`, then `max(output, 0)` when `relu`, for inference (no gradients follow);
     /// output `[N, O, Ho, Wo]` (fully overwritten).
-    public static func inference(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
-                                 output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape) throws {
-        try run(.inference(relu: relu), shape, [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight),
-                                                UnsafeMutableRawPointer(mutating: bias), UnsafeMutableRawPointer(output)])
+    public static func inference(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
+        output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape
+    ) throws {
+        try run(
+            .inference(relu: relu), shape,
+            [
+                UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight),
+                UnsafeMutableRawPointer(mutating: bias), UnsafeMutableRawPointer(output),
+            ])
     }
 
     /// One layer of `inferenceChain`: a convolution with its bias (a folded batch norm) and optional ReLU.
@@ -62,8 +70,10 @@ public enum DNNLConvolution {
     /// feature map between them stays in oneDNN's layout, saving its reorder out and back in. Output `[N, O, Ho, Wo]`
     /// of the second (fully overwritten). Throws when the shapes do not chain or oneDNN picked different layouts for
     /// the two sides (the caller then runs the two convolutions separately).
-    public static func inferenceChain(input: UnsafePointer<Float>, first: InferenceLayer, second: InferenceLayer,
-                                      output: UnsafeMutablePointer<Float>) throws {
+    public static func inferenceChain(
+        input: UnsafePointer<Float>, first: InferenceLayer, second: InferenceLayer,
+        output: UnsafeMutablePointer<Float>
+    ) throws {
         guard first.shape.outputCount == second.shape.inputCount, first.shape.destinationDims == second.shape.sourceDims else {
             throw DNNLRuntime.failure("the first convolution's output \(first.shape) is not the second's input \(second.shape)")
         }
@@ -72,31 +82,48 @@ public enum DNNLConvolution {
             let head = try cachedPlan(.inference(relu: first.relu), first.shape, runtime)
             let tail = try cachedPlan(.inference(relu: second.relu), second.shape, runtime)
             guard var produced = head.layout(of: DNNL_ARG_DST), var consumed = tail.layout(of: DNNL_ARG_SRC),
-                  dnnl_memory_desc_equal(&produced, &consumed) != 0 else {
+                dnnl_memory_desc_equal(&produced, &consumed) != 0
+            else {
                 throw DNNLRuntime.failure("oneDNN chose different layouts for the two sides of \(first.shape) → \(second.shape)")
             }
             let between = try runtime.buffer(DNNLRuntime.chainBuffer, bytes: dnnl_memory_desc_get_size(&produced))
-            try head.run([UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: first.weight),
-                          UnsafeMutableRawPointer(mutating: first.bias), between], native: [DNNL_ARG_DST])
-            try tail.run([between, UnsafeMutableRawPointer(mutating: second.weight), UnsafeMutableRawPointer(mutating: second.bias),
-                          UnsafeMutableRawPointer(output)], native: [DNNL_ARG_SRC])
+            try head.run(
+                [
+                    UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: first.weight),
+                    UnsafeMutableRawPointer(mutating: first.bias), between,
+                ], native: [DNNL_ARG_DST])
+            try tail.run(
+                [
+                    between, UnsafeMutableRawPointer(mutating: second.weight), UnsafeMutableRawPointer(mutating: second.bias),
+                    UnsafeMutableRawPointer(output),
+                ], native: [DNNL_ARG_SRC])
         }
     }
 
     /// `gradInput` `[N, C, H, W]` = d(loss)/d(input) from `gradOutput` `[N, O, Ho, Wo]` (fully overwritten, not accumulated).
-    public static func backwardData(gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                                    gradInput: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape) throws {
-        try run(.backwardData, shape, [UnsafeMutableRawPointer(mutating: gradOutput), UnsafeMutableRawPointer(mutating: weight),
-                                       UnsafeMutableRawPointer(gradInput)])
+    public static func backwardData(
+        gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        gradInput: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape
+    ) throws {
+        try run(
+            .backwardData, shape,
+            [
+                UnsafeMutableRawPointer(mutating: gradOutput), UnsafeMutableRawPointer(mutating: weight),
+                UnsafeMutableRawPointer(gradInput),
+            ])
     }
 
     /// `gradWeight` `[O, C, kH, kW]` and, when given, `gradBias` `[O]` from the forward input and `gradOutput`
     /// (fully overwritten, not accumulated).
-    public static func backwardWeights(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-                                       gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-                                       shape: DNNLConvolutionShape) throws {
-        var buffers = [UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: gradOutput),
-                       UnsafeMutableRawPointer(gradWeight)]
+    public static func backwardWeights(
+        input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+        shape: DNNLConvolutionShape
+    ) throws {
+        var buffers = [
+            UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: gradOutput),
+            UnsafeMutableRawPointer(gradWeight),
+        ]
         if let gradBias { buffers.append(UnsafeMutableRawPointer(gradBias)) }
         try run(.backwardWeights(bias: gradBias != nil), shape, buffers)
     }
@@ -104,20 +131,25 @@ public enum DNNLConvolution {
     /// The input gradient and the weight (and bias) gradients of one convolution in one call, each only where a
     /// destination is given (all fully overwritten). Cheaper than `backwardData` plus `backwardWeights`: the output
     /// gradient is reordered into oneDNN's layout once for both.
-    public static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-                                gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
-                                gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape) throws {
-        try backward(input: input, weight: weight, gradOutput: gradOutput, gradInput: gradInput, gradWeight: gradWeight,
-                     gradBias: gradBias, shape: shape, nativeInData: [], nativeInWeights: [])
+    public static func backward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
+        gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape
+    ) throws {
+        try backward(
+            input: input, weight: weight, gradOutput: gradOutput, gradInput: gradInput, gradWeight: gradWeight,
+            gradBias: gradBias, shape: shape, nativeInData: [], nativeInWeights: [])
     }
 
     /// `backward` where the operands named in `nativeInData` (backward-data pass) and `nativeInWeights` (backward-weights
     /// pass) are already in the layout oneDNN computes them in, and `keptInput`, when given, is the input in the layout
     /// backward-weights reads (`DNNL_ARG_SRC` must then be in `nativeInWeights`).
-    static func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-                         gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
-                         gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape,
-                         nativeInData: Set<Int32>, nativeInWeights: Set<Int32>, keptInput: UnsafePointer<Float>? = nil) throws {
+    static func backward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?,
+        gradBias: UnsafeMutablePointer<Float>?, shape: DNNLConvolutionShape,
+        nativeInData: Set<Int32>, nativeInWeights: Set<Int32>, keptInput: UnsafePointer<Float>? = nil
+    ) throws {
         let runtime = try DNNLRuntime.shared.get()
         let x = UnsafeMutableRawPointer(mutating: keptInput ?? input), w = UnsafeMutableRawPointer(mutating: weight)
         let g = UnsafeMutableRawPointer(mutating: gradOutput)
@@ -137,8 +169,9 @@ public enum DNNLConvolution {
                 // the same layout (and was reordered at all).
                 var reuse: Int32?
                 if !nativeInWeights.contains(DNNL_ARG_DIFF_DST), let dataPlan,
-                   var previous = dataPlan.blockedLayout(of: DNNL_ARG_DIFF_DST),
-                   var next = plan.blockedLayout(of: DNNL_ARG_DIFF_DST), dnnl_memory_desc_equal(&previous, &next) != 0 {
+                    var previous = dataPlan.blockedLayout(of: DNNL_ARG_DIFF_DST),
+                    var next = plan.blockedLayout(of: DNNL_ARG_DIFF_DST), dnnl_memory_desc_equal(&previous, &next) != 0
+                {
                     reuse = DNNL_ARG_DIFF_DST
                 }
                 var buffers = [x, g, UnsafeMutableRawPointer(dw)]
@@ -184,8 +217,10 @@ public enum DNNLConvolution {
     }
 
     /// The gradients with respect to the weight (`[O, C, kH, kW]` values) and, when `bias` is true, the bias (`[O]`).
-    public static func backwardWeights(input: [Float], gradOutput: [Float], shape: DNNLConvolutionShape,
-                                       bias: Bool) throws -> (weight: [Float], bias: [Float]?) {
+    public static func backwardWeights(
+        input: [Float], gradOutput: [Float], shape: DNNLConvolutionShape,
+        bias: Bool
+    ) throws -> (weight: [Float], bias: [Float]?) {
         try requireCount(input, shape.inputCount, "input")
         try requireCount(gradOutput, shape.outputCount, "output gradient")
         var gradBias = bias ? [Float](repeating: 0, count: shape.outChannels) : nil
@@ -205,8 +240,10 @@ public enum DNNLConvolution {
 
     /// The gradients with respect to the input (`[N, C, H, W]` values), the weight (`[O, C, kH, kW]`) and the bias (`[O]`),
     /// each computed only when wanted; the output gradient is reordered once for all of them.
-    public static func backward(input: [Float], weight: [Float], gradOutput: [Float], shape: DNNLConvolutionShape,
-                                wantInput: Bool, wantWeight: Bool, wantBias: Bool) throws -> (input: [Float]?, weight: [Float]?, bias: [Float]?) {
+    public static func backward(
+        input: [Float], weight: [Float], gradOutput: [Float], shape: DNNLConvolutionShape,
+        wantInput: Bool, wantWeight: Bool, wantBias: Bool
+    ) throws -> (input: [Float]?, weight: [Float]?, bias: [Float]?) {
         try requireCount(input, shape.inputCount, "input")
         try requireCount(weight, shape.weightCount, "weight")
         try requireCount(gradOutput, shape.outputCount, "output gradient")
@@ -259,8 +296,10 @@ public enum DNNLConvolution {
     }
 
     /// The plan for `pass` on `shape`, built on first use. Call inside `runtime.exclusive`.
-    static func cachedPlan(_ pass: DNNLConvolutionPlan.Pass, _ shape: DNNLConvolutionShape,
-                           _ runtime: DNNLRuntime) throws -> DNNLConvolutionPlan {
+    static func cachedPlan(
+        _ pass: DNNLConvolutionPlan.Pass, _ shape: DNNLConvolutionShape,
+        _ runtime: DNNLRuntime
+    ) throws -> DNNLConvolutionPlan {
         let key = PlanKey(pass: pass, shape: shape)
         if let error = unimplemented[key] { throw error }
         if let cached = plans[key] { return cached }

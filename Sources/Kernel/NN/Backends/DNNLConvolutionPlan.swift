@@ -71,8 +71,9 @@ final class DNNLConvolutionPlan {
         var attributes: dnnl_primitive_attr_t?
         try DNNLRuntime.check(dnnl_primitive_attr_create(&attributes), "dnnl_primitive_attr_create")
         defer { dnnl_primitive_attr_destroy(attributes) }
-        try DNNLRuntime.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
-                              "dnnl_primitive_attr_set_scratchpad_mode")
+        try DNNLRuntime.check(
+            dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
+            "dnnl_primitive_attr_set_scratchpad_mode")
 
         if case .inference(relu: true) = pass {
             // The ReLU runs on each output block while it is still in cache, instead of as another pass over memory.
@@ -86,9 +87,10 @@ final class DNNLConvolutionPlan {
         /// The forward primitive descriptor: the primitive itself, or the hint every backward descriptor needs.
         func forwardDescriptor(bias hasBias: Bool, kind: dnnl_prop_kind_t = dnnl_forward_training) throws -> dnnl_primitive_desc_t {
             var desc = dnnl_convolution_desc_t()
-            try DNNLRuntime.check(dnnl_dilated_convolution_forward_desc_init(
-                &desc, kind, algorithm, &anySource, &anyWeight, hasBias ? bias : nil, &anyDestination,
-                strides, dilates, low, high), "convolution forward descriptor for \(shape)")
+            try DNNLRuntime.check(
+                dnnl_dilated_convolution_forward_desc_init(
+                    &desc, kind, algorithm, &anySource, &anyWeight, hasBias ? bias : nil, &anyDestination,
+                    strides, dilates, low, high), "convolution forward descriptor for \(shape)")
             var pd: dnnl_primitive_desc_t?
             try DNNLRuntime.check(dnnl_primitive_desc_create(&pd, &desc, attributes, engine, nil), "convolution forward for \(shape)")
             guard let pd else { throw DNNLRuntime.failure("no forward primitive for \(shape)") }
@@ -102,39 +104,49 @@ final class DNNLConvolutionPlan {
         switch pass {
         case let .forward(hasBias):
             pd = try forwardDescriptor(bias: hasBias)
-            bindings = [(DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false), (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false)]
+            bindings =
+                [(DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false), (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false)]
                 + (hasBias ? [(DNNL_ARG_BIAS, dnnl_query_weights_md, plainBias, false)] : [])
                 + [(DNNL_ARG_DST, dnnl_query_dst_md, plainDestination, true)]
         case .inference:
             pd = try forwardDescriptor(bias: true, kind: dnnl_forward_inference)
-            bindings = [(DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false), (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false),
-                        (DNNL_ARG_BIAS, dnnl_query_weights_md, plainBias, false), (DNNL_ARG_DST, dnnl_query_dst_md, plainDestination, true)]
+            bindings = [
+                (DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false), (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false),
+                (DNNL_ARG_BIAS, dnnl_query_weights_md, plainBias, false), (DNNL_ARG_DST, dnnl_query_dst_md, plainDestination, true),
+            ]
         case .backwardData:
             let hint = try forwardDescriptor(bias: false)
             defer { dnnl_primitive_desc_destroy(hint) }
-            try DNNLRuntime.check(dnnl_dilated_convolution_backward_data_desc_init(
-                &desc, algorithm, &anySource, &anyWeight, &anyDestination, strides, dilates, low, high),
+            try DNNLRuntime.check(
+                dnnl_dilated_convolution_backward_data_desc_init(
+                    &desc, algorithm, &anySource, &anyWeight, &anyDestination, strides, dilates, low, high),
                 "convolution backward-data descriptor for \(shape)")
             var created: dnnl_primitive_desc_t?
             try DNNLRuntime.check(dnnl_primitive_desc_create(&created, &desc, attributes, engine, hint), "convolution backward data for \(shape)")
             guard let created else { throw DNNLRuntime.failure("no backward-data primitive for \(shape)") }
             pd = created
-            bindings = [(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, plainDestination, false),
-                        (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false),
-                        (DNNL_ARG_DIFF_SRC, dnnl_query_diff_src_md, plainSource, true)]
+            bindings = [
+                (DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, plainDestination, false),
+                (DNNL_ARG_WEIGHTS, dnnl_query_weights_md, plainWeight, false),
+                (DNNL_ARG_DIFF_SRC, dnnl_query_diff_src_md, plainSource, true),
+            ]
         case let .backwardWeights(hasBias):
             let hint = try forwardDescriptor(bias: hasBias)
             defer { dnnl_primitive_desc_destroy(hint) }
-            try DNNLRuntime.check(dnnl_dilated_convolution_backward_weights_desc_init(
-                &desc, algorithm, &anySource, &anyWeight, hasBias ? bias : nil, &anyDestination, strides, dilates, low, high),
+            try DNNLRuntime.check(
+                dnnl_dilated_convolution_backward_weights_desc_init(
+                    &desc, algorithm, &anySource, &anyWeight, hasBias ? bias : nil, &anyDestination, strides, dilates, low, high),
                 "convolution backward-weights descriptor for \(shape)")
             var created: dnnl_primitive_desc_t?
             try DNNLRuntime.check(dnnl_primitive_desc_create(&created, &desc, attributes, engine, hint), "convolution backward weights for \(shape)")
             guard let created else { throw DNNLRuntime.failure("no backward-weights primitive for \(shape)") }
             pd = created
-            bindings = [(DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false),
-                        (DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, plainDestination, false),
-                        (DNNL_ARG_DIFF_WEIGHTS, dnnl_query_diff_weights_md, plainWeight, true)]
+            bindings =
+                [
+                    (DNNL_ARG_SRC, dnnl_query_src_md, plainSource, false),
+                    (DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, plainDestination, false),
+                    (DNNL_ARG_DIFF_WEIGHTS, dnnl_query_diff_weights_md, plainWeight, true),
+                ]
                 + (hasBias ? [(DNNL_ARG_DIFF_BIAS, dnnl_query_diff_weights_md, plainBias, true)] : [])
         }
         defer { dnnl_primitive_desc_destroy(pd) }
@@ -151,24 +163,32 @@ final class DNNLConvolutionPlan {
             var plainCopy = plain
             let user = try owned.memory(&plainCopy, engine: engine)
             if dnnl_memory_desc_equal(&chosen, &plainCopy) != 0 {
-                operands.append(Operand(argument: argument, role: DNNLRuntime.role(of: argument), user: user, layout: chosen, blocked: nil,
-                                        reorder: nil, blockedBytes: 0, isOutput: isOutput, reorderArguments: []))
+                operands.append(
+                    Operand(
+                        argument: argument, role: DNNLRuntime.role(of: argument), user: user, layout: chosen, blocked: nil,
+                        reorder: nil, blockedBytes: 0, isOutput: isOutput, reorderArguments: []))
                 arguments.append(dnnl_exec_arg_t(arg: argument, memory: user))
                 continue
             }
             let blocked = try owned.memory(&chosen, engine: engine)
-            let reorder = isOutput ? try owned.reorder(from: &chosen, to: &plainCopy, engine: engine)
-                                   : try owned.reorder(from: &plainCopy, to: &chosen, engine: engine)
-            let reorderArguments = isOutput
+            let reorder =
+                isOutput
+                ? try owned.reorder(from: &chosen, to: &plainCopy, engine: engine)
+                : try owned.reorder(from: &plainCopy, to: &chosen, engine: engine)
+            let reorderArguments =
+                isOutput
                 ? [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: blocked), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: user)]
                 : [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: user), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: blocked)]
-            operands.append(Operand(argument: argument, role: DNNLRuntime.role(of: argument), user: user, layout: chosen, blocked: blocked,
-                                    reorder: reorder, blockedBytes: dnnl_memory_desc_get_size(&chosen),
-                                    isOutput: isOutput, reorderArguments: reorderArguments))
+            operands.append(
+                Operand(
+                    argument: argument, role: DNNLRuntime.role(of: argument), user: user, layout: chosen, blocked: blocked,
+                    reorder: reorder, blockedBytes: dnnl_memory_desc_get_size(&chosen),
+                    isOutput: isOutput, reorderArguments: reorderArguments))
             arguments.append(dnnl_exec_arg_t(arg: argument, memory: blocked))
         }
         if var scratch = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0)?.pointee,
-           dnnl_memory_desc_get_size(&scratch) > 0 {
+            dnnl_memory_desc_get_size(&scratch) > 0
+        {
             let memory = try owned.memory(&scratch, engine: engine)
             scratchpad = memory
             scratchpadBytes = dnnl_memory_desc_get_size(&scratch)
@@ -211,8 +231,10 @@ final class DNNLConvolutionPlan {
     /// computes them in (`layout(of:)`), so they are neither reordered nor copied. Inputs in `reorderedInto` are reordered
     /// into the given caller buffer (`blockedBytes(of:)` bytes) instead of the runtime's shared one, so a later pass can
     /// take that copy as `native`. Call inside `runtime.exclusive`: the blocked buffers are shared by every plan.
-    func run(_ buffers: [UnsafeMutableRawPointer], reuse: Int32? = nil, native: Set<Int32> = [],
-             reorderedInto: [Int32: UnsafeMutableRawPointer] = [:]) throws {
+    func run(
+        _ buffers: [UnsafeMutableRawPointer], reuse: Int32? = nil, native: Set<Int32> = [],
+        reorderedInto: [Int32: UnsafeMutableRawPointer] = [:]
+    ) throws {
         let stream = runtime.stream
         for (operand, buffer) in zip(operands, buffers) {
             try DNNLRuntime.check(dnnl_memory_set_data_handle(operand.user, buffer), "dnnl_memory_set_data_handle")
@@ -229,8 +251,9 @@ final class DNNLConvolutionPlan {
             }
         }
         if let scratchpad {
-            try DNNLRuntime.check(dnnl_memory_set_data_handle(
-                scratchpad, try runtime.buffer(DNNLRuntime.scratchpadBuffer, bytes: scratchpadBytes)), "dnnl_memory_set_data_handle")
+            try DNNLRuntime.check(
+                dnnl_memory_set_data_handle(
+                    scratchpad, try runtime.buffer(DNNLRuntime.scratchpadBuffer, bytes: scratchpadBytes)), "dnnl_memory_set_data_handle")
         }
         try execute(primitive, arguments, stream)
         for operand in operands where operand.isOutput && !native.contains(operand.argument) {
@@ -282,8 +305,10 @@ final class DNNLObjects {
     }
 
     /// A reorder primitive copying layout `source` into layout `destination`.
-    func reorder(from source: inout dnnl_memory_desc_t, to destination: inout dnnl_memory_desc_t,
-                 engine: dnnl_engine_t) throws -> dnnl_primitive_t {
+    func reorder(
+        from source: inout dnnl_memory_desc_t, to destination: inout dnnl_memory_desc_t,
+        engine: dnnl_engine_t
+    ) throws -> dnnl_primitive_t {
         var pd: dnnl_primitive_desc_t?
         try DNNLRuntime.check(dnnl_reorder_primitive_desc_create(&pd, &source, engine, &destination, engine, nil), "reorder descriptor")
         guard let pd else { throw DNNLRuntime.failure("no reorder between the plain and blocked layouts") }

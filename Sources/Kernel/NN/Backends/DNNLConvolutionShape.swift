@@ -31,13 +31,17 @@ public struct DNNLConvolutionShape: Hashable, Sendable, CustomStringConvertible 
     public let outWidth: Int
 
     /// Checks every size and computes the output size; throws when the window does not fit or a size is out of range.
-    public init(batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int,
-                stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)) throws {
+    public init(
+        batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int,
+        stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1)
+    ) throws {
         let op = "conv2d (oneDNN)"
-        let positive = [("batch", batch), ("input channels", inChannels), ("height", height), ("width", width),
-                        ("output channels", outChannels), ("kernel height", kernelHeight), ("kernel width", kernelWidth),
-                        ("vertical stride", stride.0), ("horizontal stride", stride.1),
-                        ("vertical dilation", dilation.0), ("horizontal dilation", dilation.1)]
+        let positive = [
+            ("batch", batch), ("input channels", inChannels), ("height", height), ("width", width),
+            ("output channels", outChannels), ("kernel height", kernelHeight), ("kernel width", kernelWidth),
+            ("vertical stride", stride.0), ("horizontal stride", stride.1),
+            ("vertical dilation", dilation.0), ("horizontal dilation", dilation.1),
+        ]
         for (name, value) in positive where value < 1 {
             throw KernelError.invalidArgument(op: op, message: "\(name) must be at least 1, found \(value)")
         }
@@ -45,16 +49,21 @@ public struct DNNLConvolutionShape: Hashable, Sendable, CustomStringConvertible 
             throw KernelError.invalidArgument(op: op, message: "padding must be non-negative, found (\(padding.0), \(padding.1))")
         }
         let input = [batch, inChannels, height, width]
-        let outHeight = try NNChecks.windowCount(length: height, window: kernelHeight, stride: stride.0, padding: padding.0,
-                                                 dilation: dilation.0, op: op, input: input, axis: "height")
-        let outWidth = try NNChecks.windowCount(length: width, window: kernelWidth, stride: stride.1, padding: padding.1,
-                                                dilation: dilation.1, op: op, input: input, axis: "width")
+        let outHeight = try NNChecks.windowCount(
+            length: height, window: kernelHeight, stride: stride.0, padding: padding.0,
+            dilation: dilation.0, op: op, input: input, axis: "height")
+        let outWidth = try NNChecks.windowCount(
+            length: width, window: kernelWidth, stride: stride.1, padding: padding.1,
+            dilation: dilation.1, op: op, input: input, axis: "width")
         // oneDNN indexes with Int64 but stores a tensor's size in bytes as size_t; keep far from either limit.
-        for (name, sizes) in [("input", input), ("output", [batch, outChannels, outHeight, outWidth]),
-                              ("weight", [outChannels, inChannels, kernelHeight, kernelWidth])] {
+        for (name, sizes) in [
+            ("input", input), ("output", [batch, outChannels, outHeight, outWidth]),
+            ("weight", [outChannels, inChannels, kernelHeight, kernelWidth]),
+        ] {
             let count = try NNChecks.product(sizes)
             guard count <= Int(Int32.max) else {
-                throw KernelError.invalidArgument(op: op, message: "the \(name) \(shapeString(sizes)) has \(count) elements, more than oneDNN's limit of \(Int32.max)")
+                throw KernelError.invalidArgument(
+                    op: op, message: "the \(name) \(shapeString(sizes)) has \(count) elements, more than oneDNN's limit of \(Int32.max)")
             }
         }
         self.batch = batch
@@ -95,8 +104,10 @@ public struct DNNLConvolutionShape: Hashable, Sendable, CustomStringConvertible 
     }
 
     public func hash(into hasher: inout Hasher) {
-        for value in [batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth,
-                      stride.0, stride.1, padding.0, padding.1, dilation.0, dilation.1] {
+        for value in [
+            batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth,
+            stride.0, stride.1, padding.0, padding.1, dilation.0, dilation.1,
+        ] {
             hasher.combine(value)
         }
     }

@@ -1,9 +1,9 @@
 import Basics
 import CDNNL
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // The process-wide oneDNN state every backend primitive shares.

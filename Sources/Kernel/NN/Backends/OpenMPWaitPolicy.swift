@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Makes oneDNN's OpenMP threads sleep between calls instead of spinning.
@@ -20,14 +20,14 @@ public enum OpenMPWaitPolicy {
     /// the variable is already set by the user or by the restart, or when the executable cannot be found.
     public static func restartWithPassiveWaitIfNeeded() {
         #if os(Linux)
-        guard getenv("OMP_WAIT_POLICY") == nil, getenv(restartMarker) == nil else { return }
-        setenv("OMP_WAIT_POLICY", "passive", 1)
-        setenv(restartMarker, "1", 1)
-        var arguments: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
-        arguments.append(nil)
-        execv("/proc/self/exe", &arguments)
-        // Only reached when execv failed: carry on with libgomp's default policy.
-        for argument in arguments { free(argument) }
+            guard getenv("OMP_WAIT_POLICY") == nil, getenv(restartMarker) == nil else { return }
+            setenv("OMP_WAIT_POLICY", "passive", 1)
+            setenv(restartMarker, "1", 1)
+            var arguments: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
+            arguments.append(nil)
+            execv("/proc/self/exe", &arguments)
+            // Only reached when execv failed: carry on with libgomp's default policy.
+            for argument in arguments { free(argument) }
         #endif
     }
 }
