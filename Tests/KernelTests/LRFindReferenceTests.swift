@@ -1,4 +1,4 @@
-// fastai 2.8.12's `lr_find` on a noise-free loss curve, from /work/shared/reference/lrfind/curve_a.json,
+// fastai 2.8.12's `lr_find` on a noise-free loss curve, from ../shared/reference/lrfind/curve_a.json,
 // embedded so the tests need no files. The loss at learning rate lr is
 // 2.3 − 1.9·sigmoid(2·(log10(lr) + 3)) + 0.1·exp(3·(log10(lr) + 0.5)); 100 iterations from 1e-7 towards 10, β = 0.98.
 // fastai recorded every iteration (stop index 99, no divergence); the recorded learning rates equal `learningRates`.

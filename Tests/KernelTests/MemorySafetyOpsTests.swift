@@ -170,6 +170,14 @@ final class MemorySafetyOpsTests: XCTestCase {
         assertInvalid(try config.validate(), containing: "overflows")
     }
 
+    func testResNetWithMoreBlocksThanAnyRealNetworkIsRejectedBeforeBuilding() throws {
+        var config = try ResNetConfig.cifar(depth: 20)
+        config.blocksPerStage = [1_000_000_000, 1, 1]
+        assertInvalid(try config.validate(), containing: "at most 10000 blocks")
+        config.blocksPerStage = [200, 200, 200]
+        XCTAssertNoThrow(try config.validate(), "ResNet-1202's 600 blocks stay possible")
+    }
+
     func testMultiplyAccumulateCountsSaturateInsteadOfTrapping() throws {
         XCTAssertEqual(Shape.saturatingProduct([1 << 40, 1 << 40]), Int.max)
         XCTAssertEqual(Shape.saturatingProduct([3, 4]), 12)

@@ -1,6 +1,6 @@
 // Reference values for the one-cycle parity tests, embedded so the tests need no files.
 //
-// `defaultConfig*` and `fastaiConfig*` are the rows of /work/shared/reference/onecycle/onecycle_a_default.csv and
+// `defaultConfig*` and `fastaiConfig*` are the rows of ../shared/reference/onecycle/onecycle_a_default.csv and
 // onecycle_c_max1_pct25_div25_final1e5.csv: what PyTorch's OneCycleLR put in the optimizer at steps 0..<100 for
 // `OneCycleLR(max_lr=0.1, total_steps=100)` and `OneCycleLR(max_lr=1.0, total_steps=100, pct_start=0.25,
 // final_div_factor=1e5)`. `threePhase*` is `OneCycleLR(max_lr=0.1, total_steps=100, three_phase=True)` evaluated

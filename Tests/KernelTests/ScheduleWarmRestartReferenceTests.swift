@@ -2,12 +2,12 @@ import Foundation
 import XCTest
 @testable import Kernel
 
-/// `WarmRestartSchedule` against the learning rates torch's `CosineAnnealingWarmRestarts` used, read from the CSVs in
-/// the shared reference folder (`../shared/reference/sgdr` beside the package; see its README).
+/// `WarmRestartSchedule` against the learning rates torch's `CosineAnnealingWarmRestarts` (torch 2.13.0) used, stepped
+/// once per step after `optimizer.step()`: `Reference/sgdr/sgdr_T0_<t0>_Tmult_<t_mult>_etamin_<min_lr>_lr_<max_lr>.csv`,
+/// one `step,lr` row per step.
 final class ScheduleWarmRestartReferenceTests: XCTestCase {
-    private static let referenceFolder = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/reference/sgdr").standardized.path
+    private static let referenceFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Reference/sgdr").path
 
     /// The `lr` column of a `step,lr` CSV, in step order.
     private func referenceRates(_ name: String) throws -> [Double] {

@@ -150,6 +150,9 @@ public struct ResNetConfig {
             stem: .cifar, shortcut: .a, convolutionInitializer: .kaimingNormal(mode: .fanIn))
     }
 
+    /// The most blocks a network may have in all stages together.
+    public static let maximumBlocks = 10_000
+
     /// Throws, naming the field, when the configuration cannot describe a network.
     public func validate() throws {
         func fail(_ message: String) -> KernelError { KernelError.invalidArgument(op: "resnet", message: message) }
@@ -162,7 +165,12 @@ public struct ResNetConfig {
         guard widths.allSatisfy({ $0 > 0 }) else { throw fail("widths must be positive, found \(widths)") }
         // Checked here so that building (which multiplies and sums these) never overflows.
         for width in widths { _ = try Shape.multiply(width, expansion, op: "resnet", what: "width times block expansion") }
-        _ = try blocksPerStage.reduce(0) { try Shape.add($0, $1, op: "resnet", what: "the total number of blocks") }
+        let totalBlocks = try blocksPerStage.reduce(0) { try Shape.add($0, $1, op: "resnet", what: "the total number of blocks") }
+        // Each block allocates its own weights, which no single-tensor memory check sees: a typo such as
+        // [10**9] would otherwise build until the machine runs out of memory.
+        guard totalBlocks <= Self.maximumBlocks else {
+            throw fail("at most \(Self.maximumBlocks) blocks in all are supported (ResNet-1202 has 600), found \(totalBlocks) in \(blocksPerStage)")
+        }
         guard strides.allSatisfy({ $0 > 0 }) else { throw fail("strides must be positive, found \(strides)") }
         guard kernelSizes.allSatisfy({ $0 > 0 && $0 % 2 == 1 }) else { throw fail("kernel sizes must be odd and positive, found \(kernelSizes)") }
         guard stem.width > 0, stem.stride > 0, stem.kernelSize > 0, stem.kernelSize % 2 == 1 else {
