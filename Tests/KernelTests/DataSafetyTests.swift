@@ -5,27 +5,6 @@ import XCTest
 /// Transforms, loaders and the image-folder walk with sizes, counts and folder structures from user input: refused with
 /// a clear error before any work, never a trap, an allocation failure or a walk that does not end.
 final class DataSafetyTests: XCTestCase {
-    private func assertRefusedForSize(_ body: @autoclosure () throws -> Any, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            guard case KernelError.allocationTooLarge = error else {
-                return XCTFail("expected allocationTooLarge, found \(error)", file: file, line: line)
-            }
-        }
-    }
-
-    private func assertError(_ body: @autoclosure () throws -> Any, containing text: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            XCTAssertTrue("\(error)".contains(text), "\(error)", file: file, line: line)
-        }
-    }
-
-    /// Runs `body` with a 1 MB tensor limit, so refusing "too large" needs no large allocation.
-    private func withSmallMemoryLimit(_ body: () throws -> Void) rethrows {
-        let saved = MemoryLimit.bytes
-        MemoryLimit.bytes = 1 << 20
-        defer { MemoryLimit.bytes = saved }
-        try body()
-    }
 
     /// Four 3×8×8 images.
     private func images() throws -> Dataset {

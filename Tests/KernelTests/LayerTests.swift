@@ -6,15 +6,6 @@ final class LayerTests: XCTestCase {
         seed(42)
     }
 
-    private func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line)
-    {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            for fragment in fragments {
-                XCTAssertTrue("\(error)".contains(fragment), "expected '\(fragment)' in: \(error)", file: file, line: line)
-            }
-        }
-    }
-
     // MARK: - Convolution
 
     func testConvolutionInfersShapesForValidSameAndExplicitPadding() throws {

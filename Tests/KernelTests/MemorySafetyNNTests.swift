@@ -6,28 +6,6 @@ import XCTest
 final class MemorySafetyNNTests: XCTestCase {
     private let huge = 1 << 62
 
-    private func assertRefusedForSize(_ body: @autoclosure () throws -> Any, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            guard case KernelError.allocationTooLarge = error else {
-                return XCTFail("expected allocationTooLarge, found \(error)", file: file, line: line)
-            }
-        }
-    }
-
-    private func assertError(_ body: @autoclosure () throws -> Any, containing text: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            XCTAssertTrue("\(error)".contains(text), "\(error)", file: file, line: line)
-        }
-    }
-
-    /// Runs `body` with a 1 MB tensor limit, so refusing "too large" needs no large allocation.
-    private func withSmallMemoryLimit(_ body: () throws -> Void) rethrows {
-        let saved = MemoryLimit.bytes
-        MemoryLimit.bytes = 1 << 20
-        defer { MemoryLimit.bytes = saved }
-        try body()
-    }
-
     func testWindowCountReportsOverflowInsteadOfTrapping() throws {
         XCTAssertEqual(
             try NNChecks.windowCount(length: 1, window: Int.max, stride: Int.max, padding: huge - 1, op: "t", input: [1], axis: "width"), 1)

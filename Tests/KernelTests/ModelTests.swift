@@ -7,15 +7,6 @@ final class ModelTests: XCTestCase {
         seed(42)
     }
 
-    private func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line)
-    {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            for fragment in fragments {
-                XCTAssertTrue("\(error)".contains(fragment), "expected '\(fragment)' in: \(error)", file: file, line: line)
-            }
-        }
-    }
-
     /// conv → BN → ReLU plus a 1×1 projection of the input, added, pooled, classified.
     private func tinyResidualModel() throws -> Model {
         let input = try Input(shape: [3, 8, 8])

@@ -6,15 +6,6 @@ final class ResNetTests: XCTestCase {
         seed(0)
     }
 
-    private func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line)
-    {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            for fragment in fragments {
-                XCTAssertTrue("\(error)".contains(fragment), "expected '\(fragment)' in: \(error)", file: file, line: line)
-            }
-        }
-    }
-
     private func shape(_ model: Model, _ key: String) -> [Int]? {
         model.stateTensors.first { $0.name == key }?.tensor.shape
     }
