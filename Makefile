@@ -39,11 +39,11 @@ bench: build
 
 ## Formats every Swift file with the toolchain's swift-format and the rules in .swift-format.
 format:
-	swift format format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks
+	swift format format --in-place --recursive --parallel Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Sources
 
 ## Fails when a Swift file is not formatted (what `make format` would change).
 format-check:
-	swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks
+	swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Sources
 
 ## Coverage-guided fuzzing (libFuzzer + AddressSanitizer; not part of `make test`): replays Tests/Fuzz/regressions,
 ## then fuzzes each target for FUZZ_SECONDS seconds, or FUZZ_RUNS executions when given (FUZZ_SECONDS=0: replay only).

@@ -14,10 +14,10 @@ final class DataAugmentationTests: XCTestCase {
 
     func testVerticalFlipMirrorsEveryColumn() throws {
         let image = try Tensor(shape: [2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8])
-        XCTAssertEqual(try apply(RandomVerticalFlip(probability: 1), image), [3, 4, 1, 2, 7, 8, 5, 6])
-        XCTAssertEqual(try apply(RandomVerticalFlip(probability: 1), nineImage()), [7, 8, 9, 4, 5, 6, 1, 2, 3])
-        XCTAssertEqual(try apply(RandomVerticalFlip(probability: 0), image), image.data)
-        XCTAssertThrowsError(try RandomVerticalFlip(probability: -0.1).outputShape(for: [1, 2, 2]))
+        XCTAssertEqual(try apply(RandomFlip(.vertical, probability: 1), image), [3, 4, 1, 2, 7, 8, 5, 6])
+        XCTAssertEqual(try apply(RandomFlip(.vertical, probability: 1), nineImage()), [7, 8, 9, 4, 5, 6, 1, 2, 3])
+        XCTAssertEqual(try apply(RandomFlip(.vertical, probability: 0), image), image.data)
+        XCTAssertThrowsError(try RandomFlip(.vertical, probability: -0.1).outputShape(for: [1, 2, 2]))
     }
 
     func testZoomKeepsTheSizeCropsInAndPadsOut() throws {
@@ -80,7 +80,7 @@ final class DataAugmentationTests: XCTestCase {
 
     func testRandomSubsetAppliesTheChosenTransformsInOrder() throws {
         let nine = try nineImage()
-        let flips: [any Transform] = [RandomHorizontalFlip(probability: 1), RandomVerticalFlip(probability: 1)]
+        let flips: [any Transform] = [RandomFlip(.horizontal, probability: 1), RandomFlip(.vertical, probability: 1)]
         XCTAssertEqual(try apply(RandomSubset(flips, count: 2), nine), [9, 8, 7, 6, 5, 4, 3, 2, 1])
         XCTAssertEqual(try apply(RandomSubset(flips, count: 0), nine), nine.data)
         let horizontal: [Float] = [3, 2, 1, 6, 5, 4, 9, 8, 7]
@@ -103,7 +103,7 @@ final class DataAugmentationTests: XCTestCase {
         let data = try DataFixtures.dataset(count: 8, channels: 3, height: 6, width: 6)
         let pipeline = Compose([
             RandomSubset(
-                [RandomVerticalFlip(), RandomZoom(scale: 0.8...1.25), ColorJitter(brightness: 0.3, contrast: 0.3, saturation: 0.3)], count: 2)
+                [RandomFlip(.vertical), RandomZoom(scale: 0.8...1.25), ColorJitter(brightness: 0.3, contrast: 0.3, saturation: 0.3)], count: 2)
         ])
         func firstBatch(seed: UInt64) throws -> Batch? {
             try DataLoader(data, batchSize: 4, transform: pipeline, seed: seed).batches(epoch: 0).next()

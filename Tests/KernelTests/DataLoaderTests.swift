@@ -2,7 +2,7 @@ import XCTest
 @testable import Kernel
 
 final class DataLoaderTests: XCTestCase {
-    private let augment = Compose([RandomHorizontalFlip(), RandomCrop(size: ImageSize(4), padding: 1), Cutout(size: 2)])
+    private let augment = Compose([RandomFlip(.horizontal), RandomCrop(size: ImageSize(4), padding: 1), Cutout(size: 2)])
 
     /// All batches of one epoch.
     private func epoch(_ loader: DataLoader, _ number: Int) throws -> [Batch] {

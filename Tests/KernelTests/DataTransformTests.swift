@@ -13,9 +13,9 @@ final class DataTransformTests: XCTestCase {
 
     func testHorizontalFlipMirrorsEveryRow() throws {
         let image = try Tensor(shape: [2, 2, 3], data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
-        XCTAssertEqual(try apply(RandomHorizontalFlip(probability: 1), image), [3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10])
-        XCTAssertEqual(try apply(RandomHorizontalFlip(probability: 0), image), image.data)
-        XCTAssertThrowsError(try RandomHorizontalFlip(probability: 2).outputShape(for: [1, 2, 2]))
+        XCTAssertEqual(try apply(RandomFlip(.horizontal, probability: 1), image), [3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10])
+        XCTAssertEqual(try apply(RandomFlip(.horizontal, probability: 0), image), image.data)
+        XCTAssertThrowsError(try RandomFlip(.horizontal, probability: 2).outputShape(for: [1, 2, 2]))
     }
 
     func testCropWithPaddingShowsTheBorder() throws {
@@ -111,13 +111,13 @@ final class DataTransformTests: XCTestCase {
     func testEveryRandomTransformIsReproducibleFromItsSeed() throws {
         let image = try Tensor.rand([3, 8, 8], generator: RandomGenerator(seed: 99))
         let transforms: [any Transform] = [
-            RandomHorizontalFlip(),
+            RandomFlip(.horizontal),
             RandomCrop(size: ImageSize(8), padding: 2, mode: .reflect),
             RandomResizedCrop(size: ImageSize(6)),
             RandomAffine(degrees: -30...30, translate: (0.2, 0.2), scale: 0.8...1.2, shear: -10...10),
             RandomAffine.rotation(15), RandomAffine.translation(0.25), RandomAffine.shear(20), RandomAffine.scaling(0.5...1.5),
             Cutout(size: 3, count: 2),
-            Compose([RandomHorizontalFlip(), RandomCrop(size: ImageSize(6), padding: 1), Normalize(mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2])]),
+            Compose([RandomFlip(.horizontal), RandomCrop(size: ImageSize(6), padding: 1), Normalize(mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2])]),
         ]
         for transform in transforms {
             let name = String(describing: type(of: transform))
@@ -130,7 +130,7 @@ final class DataTransformTests: XCTestCase {
 
     func testTransformsRefuseImagesThatAreNotCHW() throws {
         let flat = try Tensor.zeros([4, 4])
-        XCTAssertThrowsError(try RandomHorizontalFlip().apply(flat, generator: RandomGenerator(seed: 0))) { error in
+        XCTAssertThrowsError(try RandomFlip(.horizontal).apply(flat, generator: RandomGenerator(seed: 0))) { error in
             XCTAssertEqual("\(error)", "RandomHorizontalFlip: shape mismatch: expected an image of shape [C, H, W], found [4, 4]")
         }
         XCTAssertThrowsError(try Compose([Cutout(size: 0)]).outputShape(for: [1, 4, 4]))

@@ -23,7 +23,7 @@ final class FuzzSeedDeterminismTests: XCTestCase {
         let images: [Float] = (0..<4096).map { (index: Int) -> Float in Float((index * 37) % 101) / 101 }
         let labels: [Int] = (0..<32).map { (index: Int) -> Int in (index * 7) % 3 }
         let data = try Dataset(images: Tensor(shape: [32, 2, 8, 8], data: images), labels: labels, classNames: ["a", "b", "c"])
-        let loader = try DataLoader(data, batchSize: 8, transform: Compose([RandomCrop(size: ImageSize(8), padding: 1), RandomHorizontalFlip()]))
+        let loader = try DataLoader(data, batchSize: 8, transform: Compose([RandomCrop(size: ImageSize(8), padding: 1), RandomFlip(.horizontal)]))
         let model = try Model.sequential(
             [
                 Conv2D(filters: 4, kernelSize: 3, padding: .same),

@@ -105,9 +105,9 @@ enum DataTransforms {
                 if try args.bool("vertical") {
                     return .object(
                         TransformObject(
-                            "flip(p=\(Value.formatFloat(p)), vertical=True)", validation: .drop, RandomVerticalFlip(probability: Float(p))))
+                            "flip(p=\(Value.formatFloat(p)), vertical=True)", validation: .drop, RandomFlip(.vertical, probability: Float(p))))
                 }
-                return .object(TransformObject("flip(p=\(Value.formatFloat(p)))", validation: .drop, RandomHorizontalFlip(probability: Float(p))))
+                return .object(TransformObject("flip(p=\(Value.formatFloat(p)))", validation: .drop, RandomFlip(.horizontal, probability: Float(p))))
             },
             zoom,
             colorJitter,
