@@ -224,14 +224,7 @@ private struct ReferenceGraph {
             pending.append(index)
         }
         if pending.isEmpty { return objects.compactMap { $0 as? Scope } }
-        var targets = [[Int]](repeating: [], count: objects.count)
-        for reference in references { targets[reference.holder].append(reference.target) }
-        while let index = pending.popLast() {
-            for target in targets[index] where !alive[target] {
-                alive[target] = true
-                pending.append(target)
-            }
-        }
+        Reachability.mark(from: pending, edges: references.map { ($0.holder, $0.target) }, alive: &alive)
         guard alive.first == false else { return [] }
         return objects.indices.compactMap { alive[$0] ? nil : objects[$0] as? Scope }
     }

@@ -271,14 +271,7 @@ private struct CycleGraph {
             alive[index] = true
             pending.append(index)
         }
-        var targets = [[Int]](repeating: [], count: objects.count)
-        for reference in references { targets[reference.holder].append(reference.target) }
-        while let index = pending.popLast() {
-            for target in targets[index] where !alive[target] {
-                alive[target] = true
-                pending.append(target)
-            }
-        }
+        Reachability.mark(from: pending, edges: references.map { ($0.holder, $0.target) }, alive: &alive)
         // Backwards, so a tuple node has all its elements back before it goes back into its holder.
         for reference in references.reversed() {
             guard alive[reference.holder] else { continue }
