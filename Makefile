@@ -5,12 +5,13 @@
 
 APT_PACKAGES := libopenblas-dev libreadline-dev zlib1g-dev libjpeg-dev libpng-dev \
                 gnuplot-nox libgnuplot-iostream-dev libboost-iostreams-dev libboost-system-dev \
-                libboost-filesystem-dev libdnnl-dev tmux libopenmpi-dev openmpi-bin
+                libboost-filesystem-dev libdnnl-dev tmux libopenmpi-dev openmpi-bin \
+                libzmq3-dev libssl-dev chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 RNX := .build/release/rnx
 
-.PHONY: deps build run test bench format format-check clean
+.PHONY: deps build run test test-venv bench format format-check clean
 
 ## Install the apt packages that are missing (quiet and quick when all are present).
 deps:
@@ -28,10 +29,19 @@ build: deps
 run: build
 	$(RNX) run examples/quickstart.rnx
 
-## The whole test suite (release mode: numeric Swift is tens of times slower in debug).
-test: deps
+## The whole test suite (release mode: numeric Swift is tens of times slower in debug). Interop tests drive the real
+## Python clients (Jupyter, nbformat, TensorBoard, NumPy) from .venv-test.
+test: deps test-venv
 	swift build $(SWIFT_FLAGS) --build-tests
-	OMP_WAIT_POLICY=passive swift test $(SWIFT_FLAGS) --skip-build
+	OMP_WAIT_POLICY=passive RNX_TEST_PYTHON=$(CURDIR)/.venv-test/bin/python swift test $(SWIFT_FLAGS) --skip-build
+
+## The virtual environment of the interop tests, from Tests/Python/requirements.txt (recreated when that file changes).
+test-venv: .venv-test/installed
+.venv-test/installed: Tests/Python/requirements.txt
+	rm -rf .venv-test
+	python3 -m venv .venv-test
+	.venv-test/bin/pip install -q -r Tests/Python/requirements.txt
+	touch $@
 
 ## Benchmarks against PyTorch, measured in the same run.
 bench: build
