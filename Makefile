@@ -3,7 +3,7 @@
 #   make test   installs missing apt packages, runs the whole test suite
 # and `make bench` measures rnx against PyTorch on this machine.
 
-APT_PACKAGES := libopenblas-dev libreadline-dev zlib1g-dev libjpeg-dev libpng-dev \
+APT_PACKAGES := libreadline-dev zlib1g-dev libjpeg-dev libpng-dev \
                 gnuplot-nox libgnuplot-iostream-dev libboost-iostreams-dev libboost-system-dev \
                 libboost-filesystem-dev libdnnl-dev tmux libopenmpi-dev openmpi-bin \
                 libzmq3-dev libssl-dev chromium
@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 RNX := .build/release/rnx
 
-.PHONY: deps build run test test-venv bench format format-check clean
+.PHONY: deps build run test test-venv interop bench format format-check clean
 
 ## Install the apt packages that are missing (quiet and quick when all are present).
 deps:
@@ -24,6 +24,16 @@ deps:
 ## Release build of the `rnx` executable and libraries.
 build: deps
 	swift build $(SWIFT_FLAGS) --product rnx
+
+## Puts rnx on the PATH: the binary into $(DESTDIR)$(PREFIX)/bin, the bundled data sets into
+## $(DESTDIR)$(PREFIX)/share/rnx/data (where that rnx looks for them). PREFIX defaults to /usr/local.
+PREFIX ?= /usr/local
+.PHONY: install
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/rnx
+	install -m 755 $(RNX) $(DESTDIR)$(PREFIX)/bin/rnx
+	rm -rf $(DESTDIR)$(PREFIX)/share/rnx/data
+	cp -R data $(DESTDIR)$(PREFIX)/share/rnx/data
 
 ## The quick start: a ResNet on the bundled MNIST-5k digits.
 run: build
@@ -43,9 +53,19 @@ test-venv: .venv-test/installed
 	.venv-test/bin/pip install -q -r Tests/Python/requirements.txt
 	touch $@
 
-## Benchmarks against PyTorch, measured in the same run.
+## PyTorch interop, end to end (opt-in, not part of `make test`): every Tests/Interop/*.py script runs against the
+## release rnx with PyTorch, safetensors, NumPy and onnxruntime from .venv-interop (recreated when its requirements change).
+interop: build .venv-interop/installed
+	RNX=$(CURDIR)/$(RNX) bash Tests/Interop/run.sh
+.venv-interop/installed: Tests/Interop/requirements.txt
+	rm -rf .venv-interop
+	python3 -m venv .venv-interop
+	.venv-interop/bin/pip install -q -r Tests/Interop/requirements.txt
+	touch $@
+
+## Benchmarks against PyTorch, measured in the same run; ISA=avx2 caps both sides at AVX2.
 bench: build
-	bash Benchmarks/run.sh
+	bash Benchmarks/run.sh $(if $(ISA),--isa $(ISA))
 
 ## Formats every Swift file with the toolchain's swift-format and the rules in .swift-format.
 format:

@@ -27,11 +27,13 @@ let package = Package(
     ],
     targets: [
         // C libraries, each behind a module map.
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CImageIO", path: "Sources/CImageIO"),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        // The Jupyter kernel's transport and message signatures.
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         // Open MPI, dlopened only under mpirun: nothing to link, no mpi.h needed to build.
         .target(name: "CMPI", path: "Sources/CMPI", linkerSettings: [.linkedLibrary("dl")]),
         .target(
@@ -49,12 +51,12 @@ let package = Package(
         // The only code both Kernel and Plot need (atomic file writes, a lock); depends on nothing.
         .target(name: "Basics"),
         // The four modules; dependencies point one way.
-        .target(name: "Kernel", dependencies: ["Basics", "COpenBLAS", "CZlib", "CImageIO", "CDNNL", "CMPI"], swiftSettings: numericFlags),
+        .target(name: "Kernel", dependencies: ["Basics", "CZlib", "CImageIO", "CDNNL", "CMPI"], swiftSettings: numericFlags),
         .target(name: "Plot", dependencies: ["Basics", "CGnuplotIostream"], swiftSettings: strictConcurrency),
         .target(name: "DSL", dependencies: ["Basics", "Kernel", "Plot"]),
         .executableTarget(
             name: "Repl",
-            dependencies: ["Basics", "DSL", "CReadline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Basics", "DSL", "CReadline", "CZMQ", "COpenSSL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictConcurrency
         ),
 

@@ -106,6 +106,19 @@ def data_parallel(rows):
     return result
 
 
+def stochastic_depth(rows):
+    """Rows comparing rnx's training step without stochastic depth (p_L=1) and with p_L=0.5."""
+    result = []
+    for workload in sorted({r["workload"] for r in rows if r["tool"] == "rnx" and "stochastic depth" in r["workload"]}):
+        by_variant = {r["variant"]: r for r in rows if r["tool"] == "rnx" and r["workload"] == workload}
+        full, dropping = by_variant.get("p_L=1"), by_variant.get("p_L=0.5")
+        if not full or not dropping:
+            continue
+        ratio = dropping["stats"]["median"] / full["stats"]["median"]
+        result.append([workload, fmt_ms(full["stats"]), fmt_ms(dropping["stats"]), f"{ratio:.2f}", f"{100 * (1 - ratio):.0f}%"])
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True)
@@ -149,6 +162,9 @@ def main():
     if measured:
         print(f"measured FMA peak ({measured['vector_bits']}-bit): {measured['gflops']:.0f} GFLOP/s on {measured['threads']} threads, "
               f"{measured['gflops_one_thread']:.0f} on one; percentages below are of {peak:.0f} GFLOP/s")
+    for tool in ("rnx", "torch"):
+        for choice in sorted({r["kernels"] for r in runs if r.get("tool") == tool and r.get("kernels")}):
+            print(f"kernels ({tool}): {choice}")
     for note in args.note:
         print(f"note: {note}")
 
@@ -183,6 +199,11 @@ def main():
         print("\nPeak resident memory of the process that ran each model workload (MiB; torch includes its ~300 MiB import):\n")
         print(table(["workload", "rnx MiB", "torch MiB"], memory))
 
+    depth = stochastic_depth(rows)
+    if depth:
+        print("\nStochastic depth (dropped branches skipped; time = p_L=0.5 median / p_L=1 median):\n")
+        print(table(["workload", "p_L=1 ms", "p_L=0.5 ms", "time", "saved"], depth))
+
     scaling = data_parallel(rows)
     if scaling:
         print("\nData-parallel training (ranks of one thread each; efficiency = images/s / (ranks x 1-rank images/s)):\n")
@@ -204,7 +225,8 @@ def main():
         print(table(["command", "ms (min-max)"],
                     [[s["command"], f"{s['median'] * 1000:.1f} ({s['min'] * 1000:.1f}-{s['max'] * 1000:.1f})"] for s in startup["results"]]))
 
-    result = {"cpu": cpu, "measured_peak": measured, "nominal_peak_gflops": nominal, "threads": threads,
+    result = {"cpu": cpu, "measured_peak": measured,
+              "kernels": sorted({f"{r['tool']}: {r['kernels']}" for r in runs if r.get("kernels")}), "nominal_peak_gflops": nominal, "threads": threads,
               "notes": args.note, "results": rows,
               "peak_resident_mib": [{"tool": t, "workload": w, "mib": v} for (t, w), v in rss.items()],
               "startup": startup["results"] if startup else None}

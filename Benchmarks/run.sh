@@ -1,11 +1,18 @@
 #!/bin/bash
 # `make bench`: rnx against PyTorch on this machine, in one invocation.
 #
-#   bash Benchmarks/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build]
+#   bash Benchmarks/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build] [--isa avx2]
 #
-# GROUPS (comma-separated): sgemm, conv, conv18, resnet20-train, resnet20-infer, resnet18-train, distributed, startup
+# GROUPS (comma-separated): sgemm, conv, conv18, resnet20-train, resnet20-infer, resnet18-train, resnet34-sd, latency,
+#   distributed, startup
 #   (default: all of them; --quick = sgemm,conv with 5 repeats). `distributed` (needs Open MPI's mpirun) times
 #   data-parallel ResNet-20 training on 1 and 2 ranks of one thread each, and MPI_Allreduce of 1 MB and 45 MB.
+#   `resnet34-sd` (rnx only) times pre-activation ResNet-34 training steps with stochastic depth p_L = 1 and 0.5.
+#   `latency` times batch-1 inference m(x) (ResNet-20 at 32 px, ResNet-18 and ResNet-50 at 224 px), first call apart.
+#   `loading` decodes and augments (flip, crop, rotate) an epoch of 2,000 64-px JPEGs it writes once into the scratch
+#   directory (needs .venv-bench's Pillow); PyTorch's side is PIL + DataLoader(num_workers=2), torchvision being absent.
+# --isa avx2 (`make bench ISA=avx2`) caps both sides at AVX2 as on a CPU without AVX-512: ONEDNN_MAX_CPU_ISA=AVX2 for
+#   rnx and PyTorch, ATEN_CPU_CAPABILITY=avx2 for PyTorch.
 # Builds RnxBench (the package in Benchmarks/) in release mode, measures the machine's FMA peak, runs every group of rnx and of
 # Benchmarks/torch_bench.py (each model group in its own process, so peak memory is per workload), and prints
 # one table; the raw samples and the table's figures go to Benchmarks/results.json (or --json PATH).
@@ -17,11 +24,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,distributed,startup"
+groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,resnet34-sd,latency,loading,distributed,startup"
 repeats=7
 out=Benchmarks/results.json
 torch=1
 build=1
+isa=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) groups="sgemm,conv"; repeats=5 ;;
@@ -30,12 +38,19 @@ while [ $# -gt 0 ]; do
         --json) out="$2"; shift ;;
         --no-torch) torch=0 ;;
         --no-build) build=0 ;;
+        --isa) isa="$2"; shift ;;
         *) echo "Benchmarks/run.sh: unknown option $1 (see the header of Benchmarks/run.sh)" >&2; exit 2 ;;
     esac
     shift
 done
 case "$repeats" in ''|*[!0-9]*) echo "Benchmarks/run.sh: --repeats needs a number ≥ 5, found '$repeats'" >&2; exit 2 ;; esac
 if [ "$repeats" -lt 5 ]; then echo "Benchmarks/run.sh: --repeats needs a number ≥ 5, found $repeats" >&2; exit 2; fi
+
+case "$isa" in
+    "") ;;
+    avx2) export ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 ;;
+    *) echo "Benchmarks/run.sh: --isa takes avx2, found '$isa'" >&2; exit 2 ;;
+esac
 
 threads="${BENCH_THREADS:-2}"
 scratch="${SCRATCH:-Benchmarks/.build}"
@@ -53,6 +68,7 @@ export RNX_THREADS="$threads"
 
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 notes=("load average at start: $load")
+[ -n "$isa" ] && notes+=("capped at $isa: ONEDNN_MAX_CPU_ISA=$ONEDNN_MAX_CPU_ISA (both), ATEN_CPU_CAPABILITY=$ATEN_CPU_CAPABILITY (torch)")
 if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
     echo "bench: warning: load average is $load; other processes will distort the figures" >&2
     notes+=("machine was busy (load $load): figures are distorted")
@@ -76,7 +92,7 @@ python=""
 if [ "$torch" = 1 ]; then
     if ! .venv-bench/bin/python -c "import torch" 2>/dev/null; then
         echo "bench: installing PyTorch (CPU) into .venv-bench" >&2
-        if ! { python3 -m venv .venv-bench && .venv-bench/bin/pip install -q "torch==2.13.0+cpu" numpy; } >&2; then
+        if ! { python3 -m venv .venv-bench && .venv-bench/bin/pip install -q "torch==2.13.0+cpu" numpy pillow; } >&2; then
             echo "bench: PyTorch could not be installed; printing rnx's figures alone" >&2
             notes+=("PyTorch could not be installed: no comparison")
         fi
@@ -107,14 +123,29 @@ if [ -n "$micro" ]; then
         run_torch "$micro" micro
     fi
 fi
-for group in resnet20-train resnet20-infer resnet18-train; do
+for group in resnet20-train resnet20-infer resnet18-train resnet34-sd latency; do
     has "$group" || continue
     echo "bench: rnx $group" >&2
     "$rnxbench" --only "$group" --repeats "$repeats" --json "$work/rnx-$group.json" && runs+=("$work/rnx-$group.json")
-    if [ -n "$python" ]; then
+    # Stochastic depth compares rnx with itself.
+    if [ -n "$python" ] && [ "$group" != resnet34-sd ]; then
         run_torch "$group" "$group"
     fi
 done
+
+if has loading; then
+    images="$work/jpeg-folder"
+    if [ -n "$python" ] && { [ -d "$images" ] || { "$python" Benchmarks/torch_bench.py --write-image-folder "$images.tmp" \
+        && mv "$images.tmp" "$images"; }; }; then
+        echo "bench: rnx and torch loading" >&2
+        "$rnxbench" --only loading --repeats "$repeats" --image-folder "$images" --json "$work/rnx-loading.json" \
+            && runs+=("$work/rnx-loading.json")
+        "$python" Benchmarks/torch_bench.py --only loading --repeats "$repeats" --threads "$threads" --image-folder "$images" \
+            --json "$work/torch-loading.json" && runs+=("$work/torch-loading.json")
+    else
+        notes+=("loading not measured: the JPEG files are written with .venv-bench's Pillow")
+    fi
+fi
 
 # Data parallel: one thread per rank, so 2 ranks use the 2 cores one thread each would; the mpirun flags are
 # those `rnx run --np` uses (MPILauncher).

@@ -4,7 +4,8 @@
 Every workload runs in each PyTorch configuration worth knowing about on CPU: the default (NCHW, oneDNN on),
 channels_last, and with oneDNN (mkldnn) switched off. Samples are milliseconds per call.
 
-    torch_bench.py [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train] [--repeats N] [--warmup N]
+    torch_bench.py [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,latency,loading]
+                   [--image-folder DIR] [--write-image-folder DIR] [--repeats N] [--warmup N]
                    [--threads N] [--json PATH]
 """
 import argparse
@@ -212,6 +213,129 @@ def bench_infer(rec, args, workload, make_model, batch, size):
             rec.add(workload, label, measure(infer, args.warmup, args.repeats), images=batch)
 
 
+def resnet50():
+    """torchvision's ResNet-50 (bottleneck blocks, stride on the 3x3 convolution), for the batch-1 latency rows."""
+    class Bottleneck(nn.Module):
+        def __init__(self, cin, width, stride):
+            super().__init__()
+            cout = 4 * width
+            self.body = nn.Sequential(
+                nn.Conv2d(cin, width, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                nn.Conv2d(width, width, 3, stride, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                nn.Conv2d(width, cout, 1, bias=False), nn.BatchNorm2d(cout))
+            self.project = None
+            if stride != 1 or cin != cout:
+                self.project = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            return F.relu(self.body(x) + (x if self.project is None else self.project(x)))
+
+    layers, cin = [], 64
+    for n, width, stride in zip([3, 4, 6, 3], [64, 128, 256, 512], [1, 2, 2, 2]):
+        for i in range(n):
+            layers.append(Bottleneck(cin, width, stride if i == 0 else 1))
+            cin = 4 * width
+    return nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1),
+                         *layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, 1000))
+
+
+def bench_latency(rec, args):
+    """Batch-1 eval-mode `m(x)` of a fresh model per variant, after warm-up; and the default variant's first call alone
+    (one sample), as a fresh process meets it for the first model, as RnxBench measures it."""
+    for workload, make_model, size in [("latency resnet20 b1 32px", resnet20, 32),
+                                       ("latency resnet18 b1 224px", lambda: resnet18(1000), 224),
+                                       ("latency resnet50 b1 224px", resnet50, 224)]:
+        for label, cl, dnn in MODEL_VARIANTS:
+            torch.manual_seed(0)
+            fmt = memory_format(cl)
+            model = make_model().to(memory_format=fmt).eval()
+            x = torch.randn(1, 3, size, size).contiguous(memory_format=fmt)
+
+            def infer():
+                with torch.no_grad():
+                    model(x)
+
+            with mkldnn(dnn):
+                # Only the first configuration's first call is cold: the later ones reuse what it initialised.
+                if label == MODEL_VARIANTS[0][0]:
+                    rec.add(workload + " first call", label, measure(infer, 0, 1), images=1)
+                rec.add(workload, label, measure(infer, args.warmup, args.repeats), images=1)
+
+
+LOADING_WORKLOAD = "jpeg folder 64px flip+crop+rotate epoch"
+
+
+def write_image_folder(root, classes=20, per_class=100):
+    """Tiny-ImageNet-like JPEGs for the `loading` group: `root/class_NN/img_NNN.jpg`, 64x64 RGB, quality 90, smooth
+    gradients plus noise (so they compress like photos, not like flat colour), from a fixed seed."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:64, 0:64].astype(np.float32) / 63
+    for c in range(classes):
+        folder = os.path.join(root, f"class_{c:02d}")
+        os.makedirs(folder, exist_ok=True)
+        for i in range(per_class):
+            a = rng.uniform(0, 255, size=(3, 3))
+            pixels = np.stack([a[k, 0] * x + a[k, 1] * y + a[k, 2] * x * y for k in range(3)], axis=-1) / 2
+            pixels += rng.normal(0, 20, size=pixels.shape)
+            Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(os.path.join(folder, f"img_{i:03d}.jpg"), quality=90)
+
+
+class JpegFolder(torch.utils.data.Dataset):
+    """torchvision's ImageFolder + RandomHorizontalFlip + RandomCrop(56) + RandomRotation(15) + ToTensor, written with
+    PIL alone (torchvision is not installable beside this CPU build of torch): decode, augment and convert per item."""
+
+    def __init__(self, root):
+        self.samples = [(os.path.join(root, c, f), label) for label, c in enumerate(sorted(os.listdir(root)))
+                        for f in sorted(os.listdir(os.path.join(root, c)))]
+
+    def __len__(self):
+        return len(self.samples)
+
+    def __getitem__(self, index):
+        import random
+        import numpy as np
+        from PIL import Image
+        path, label = self.samples[index]
+        with Image.open(path) as f:
+            image = f.convert("RGB")
+        if random.random() < 0.5:
+            image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        left, top = random.randint(0, image.width - 56), random.randint(0, image.height - 56)
+        image = image.crop((left, top, left + 56, top + 56))
+        image = image.rotate(random.uniform(-15, 15), resample=Image.Resampling.BILINEAR)
+        return torch.from_numpy(np.asarray(image, dtype=np.float32).transpose(2, 0, 1) / 255), label
+
+
+def bench_loading(rec, args):
+    """One shuffled epoch, batches of 64, 2 worker processes (started inside the timing, as each epoch starts them)."""
+    dataset = JpegFolder(args.image_folder)
+
+    def epoch():
+        for _ in torch.utils.data.DataLoader(dataset, batch_size=64, shuffle=True, num_workers=2):
+            pass
+
+    rec.add(LOADING_WORKLOAD, "PIL + DataLoader(2 workers)", measure(epoch, 1, args.repeats), images=len(dataset))
+
+
+def kernels():
+    """The kernels PyTorch chose on this CPU: ATen's vector capability and the oneDNN and BLAS builds it carries."""
+    parts = [f"ATen cpu capability {torch.backends.cpu.get_cpu_capability()}"]
+    config = torch.__config__.show()
+    for line in config.splitlines():
+        line = line.strip().lstrip("- ")
+        if line.startswith(("Intel(R) MKL-DNN", "Intel(R) oneAPI Math Kernel Library", "Intel(R) Math Kernel Library")):
+            parts.append(line.split(" (Git Hash")[0].replace(" for Intel(R) 64 architecture applications", ""))
+        elif line.startswith("BLAS_INFO="):
+            parts.append("BLAS " + line.split("=", 1)[1].split(",")[0])
+    parts.append(f"mkldnn {'available' if torch.backends.mkldnn.is_available() else 'absent'}, "
+                 f"MKL {'available' if torch.backends.mkl.is_available() else 'absent'}")
+    if os.environ.get("ONEDNN_MAX_CPU_ISA"):
+        parts.append(f"ONEDNN_MAX_CPU_ISA={os.environ['ONEDNN_MAX_CPU_ISA']}")
+    return ", ".join(parts)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="sgemm,conv")
@@ -219,15 +343,21 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json")
+    parser.add_argument("--image-folder", help="the JPEG class folders of the loading group")
+    parser.add_argument("--write-image-folder", metavar="DIR", help="write the loading group's JPEGs to DIR and exit")
     args = parser.parse_args()
+    if args.write_image_folder:
+        write_image_folder(args.write_image_folder)
+        return
+    if "loading" in args.only.split(",") and not args.image_folder:
+        parser.error("the loading group needs --image-folder DIR")
     if args.repeats < 1 or args.warmup < 0 or args.threads < 1:
         parser.error("--repeats and --threads must be positive, --warmup non-negative")
     torch.set_num_threads(args.threads)
     # Toggling mkldnn warns about TF32 on Intel GPUs, which this CPU build does not have.
     warnings.filterwarnings("ignore", message="TF32 acceleration")
     groups = set(args.only.split(","))
-    print(f"torch {torch.__version__}: {torch.get_num_threads()} threads, "
-          f"cpu capability {torch.backends.cpu.get_cpu_capability()}", file=sys.stderr, flush=True)
+    print(f"torch {torch.__version__}: {torch.get_num_threads()} threads, {kernels()}", file=sys.stderr, flush=True)
     rec = Recorder()
     if "sgemm" in groups:
         bench_sgemm(rec, args)
@@ -241,7 +371,11 @@ def main():
         bench_infer(rec, args, "resnet20 inference b256", resnet20, 256, 32)
     if "resnet18-train" in groups:
         bench_train(rec, args, "resnet18-200 train step b32 64px", lambda: resnet18(200), 32, 64, 200)
-    report = {"tool": "torch", "version": torch.__version__, "threads": torch.get_num_threads(),
+    if "latency" in groups:
+        bench_latency(rec, args)
+    if "loading" in groups:
+        bench_loading(rec, args)
+    report = {"tool": "torch", "version": torch.__version__, "threads": torch.get_num_threads(), "kernels": kernels(),
               "peak_resident_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
               "measurements": rec.measurements}
     text = json.dumps(report, indent=1, sort_keys=True)

@@ -9,11 +9,15 @@ public struct ChartPanels: Chart, Equatable {
     public var panels: [LineChart]
     /// Text above the whole stack, drawn once over all panels.
     public var heading: String?
+    /// Whether every panel spans the same x range, that of all their points (matplotlib's `sharex`): a loss at every
+    /// step above an accuracy at each epoch's last step would otherwise start at different x.
+    public var sharesX: Bool
 
-    /// Stacked `panels`, top first, optionally under one `heading`.
-    public init(panels: [LineChart], heading: String? = nil) {
+    /// Stacked `panels`, top first, optionally under one `heading`, optionally on one x range.
+    public init(panels: [LineChart], heading: String? = nil, sharesX: Bool = false) {
         self.panels = panels
         self.heading = heading
+        self.sharesX = sharesX
     }
 
     /// The heading, or else the top panel's title.
@@ -39,15 +43,28 @@ public struct ChartPanels: Chart, Equatable {
             layout += " title \(GnuplotText.quoted(TextRoom.fit(heading, room) { $0.line })) noenhanced"
         }
         script.command(layout)
+        let xRange = try sharedXRange()
         for (index, panel) in panels.enumerated() {
             if index > 0 {
                 script.command("reset")
                 script.command("set encoding utf8")
             }
+            if let xRange { script.command(xRange) }
             Self.append(try panelScript(panel), to: &script)
         }
         script.command("unset multiplot")
         return script
+    }
+
+    /// `set xrange [low:high]` over every point of every panel when the panels share x (and there is a range).
+    private func sharedXRange() throws -> String? {
+        guard sharesX else { return nil }
+        let logX = panels.contains { $0.logX }
+        let xs = panels.flatMap { panel in
+            panel.series.flatMap { line in zip(line.x, line.y).filter { $0.isFinite && $1.isFinite && (!logX || $0 > 0) }.map(\.0) }
+        }
+        guard let low = xs.min(), let high = xs.max(), low < high else { return nil }
+        return "set xrange [\(try GnuplotText.number(low, "x")):\(try GnuplotText.number(high, "x"))]"
     }
 
     /// Appends `part`'s steps to `script`. Datablocks get the next free names of `script`, so the references

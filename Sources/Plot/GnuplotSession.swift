@@ -54,9 +54,15 @@ public final class GnuplotSession {
         return process.processID
     }
 
-    /// Draws `chart` for `target` and returns the bytes gnuplot wrote (text, sixel, PNG or SVG).
+    /// Draws `chart` for `target` and returns the bytes gnuplot wrote (text, sixel, PNG or SVG); a text target of a
+    /// `TextDrawnChart` is drawn without gnuplot.
     public func render(_ chart: Chart, to target: RenderTarget) throws -> [UInt8] {
         let terminal = try target.terminalCommand()
+        if case .text(let width, let height, let color) = target, let drawn = chart as? TextDrawnChart,
+            let text = try drawn.textDrawing(width: width, height: height, color: color)
+        {
+            return Array(text.utf8)
+        }
         let body: GnuplotScript
         if case .text(let width, _, _) = target { body = try chart.textScript(columns: width) } else { body = try chart.script() }
         lock.lock()

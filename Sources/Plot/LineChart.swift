@@ -56,7 +56,9 @@ public struct LineChart: Chart, Equatable {
         var script = GnuplotScript()
         script.setLabel("title", title, room: room)
         script.setLabel("xlabel", xLabel, room: room)
-        script.setLabel("ylabel", yLabel, room: room)
+        // A character chart writes the y label across the tick labels (it cannot turn text): left out there when the
+        // title already says it ("loss" under "training loss").
+        if room == nil || !Self.says(title, yLabel) { script.setLabel("ylabel", yLabel, room: room) }
         // '%g' keeps log tics short (1e-05, 0.001) instead of fixed six decimals.
         if logX {
             script.command("set logscale x")
@@ -104,6 +106,12 @@ public struct LineChart: Chart, Equatable {
         }
         script.command("plot " + plots.joined(separator: ", "))
         return script
+    }
+
+    /// Whether `title` contains `label` (ignoring case).
+    private static func says(_ title: String?, _ label: String?) -> Bool {
+        guard let title, let label, !label.isEmpty else { return false }
+        return title.lowercased().contains(label.lowercased())
     }
 
     private func validate() throws {

@@ -6,6 +6,8 @@ public enum RenderTarget: Equatable {
         case plain = "mono"
         /// The 8 basic ANSI colours.
         case ansi
+        /// The 256 colours of xterm's palette (`TERM=xterm-256color`).
+        case ansi256
         /// 24-bit ANSI colours.
         case ansiRGB = "ansirgb"
     }

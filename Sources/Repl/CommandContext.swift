@@ -19,13 +19,14 @@ struct CommandContext {
         loop = ReplLoop(session: session, commands: CommandRunner(session: session, editor: .fromEnvironment()))
     }
 
-    /// Runs `body`; a `ReplError` (missing file, bad option) is printed as `error: message` and exits with status 1.
+    /// Runs `body`; a `ReplError` (missing file, bad option) is printed as `error: message` and exits with its
+    /// status (1, or 130 after Ctrl-C).
     func reporting(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as ReplError {
             session.console.failure(error.message)
-            throw ExitCode.failure
+            throw ExitCode(error.exitCode)
         }
     }
 }

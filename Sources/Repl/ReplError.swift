@@ -3,9 +3,18 @@
 struct ReplError: Error, CustomStringConvertible, Equatable {
     /// The message shown to the user after `error: `.
     let message: String
+    /// The process's exit status when the error ends it: 1, or 130 for a run stopped by Ctrl-C (128 + SIGINT, as a
+    /// shell reports it and Python exits on an uncaught KeyboardInterrupt).
+    let exitCode: Int32
+
+    /// The exit status of a run stopped by Ctrl-C.
+    static let interruptedExitCode: Int32 = 130
 
     /// An error with the given message.
-    init(_ message: String) { self.message = message }
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
 
     /// The message itself.
     var description: String { message }

@@ -12,10 +12,13 @@ struct Rnx: ParsableCommand {
             .rnx files are notebooks in Jupytext percent format: cells separated by '# %%' lines, markdown cells \
             marked '# %% [markdown]' with every line commented ('# ').
 
-            Without a subcommand rnx starts the REPL (type :help there); with piped input it runs the input.
+            Without a subcommand rnx starts the REPL (type :help there); with piped input it runs the input, stopping \
+            at the first error; 'rnx exp.rnx' runs a notebook as 'rnx run exp.rnx' does.
             """,
         version: rnxVersion,
-        subcommands: [ReplCommandLine.self, RunCommandLine.self, WalkCommandLine.self, CheckCommandLine.self],
+        subcommands: [
+            ReplCommandLine.self, RunCommandLine.self, WalkCommandLine.self, CheckCommandLine.self, ConvertCommandLine.self, KernelCommandLine.self,
+        ],
         defaultSubcommand: ReplCommandLine.self
     )
 
@@ -35,16 +38,25 @@ struct ReplCommandLine: ParsableCommand {
     @Option(name: .customLong("load"), help: ArgumentHelp("Load a notebook's cells first (then :cells, :next).", valueName: "file.rnx"))
     var notebook: String?
 
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp("A notebook to run instead, as 'rnx run file.rnx [options]' does (like 'python exp.py').", valueName: "file.rnx"))
+    var script: [String] = []
+
     func run() throws {
+        if !script.isEmpty {
+            var run = try RunCommandLine.parse(script)
+            return try run.run()
+        }
         // Piped input gets plain output: no prompts and no escape codes, even when stdout is a terminal.
         let context = try CommandContext(plain: isatty(STDIN_FILENO) != 1)
         if let notebook { try context.reporting { try context.session.load(notebook) } }
         if isatty(STDIN_FILENO) == 1 {
             context.loop.runInteractive()
         } else {
-            context.loop.runPiped()
+            let status = context.loop.runPiped()
+            if status != 0 { throw ExitCode(status) }
         }
-        if context.session.hadError && isatty(STDIN_FILENO) != 1 { throw ExitCode.failure }
     }
 }
 
@@ -81,6 +93,16 @@ struct RunCommandLine: ParsableCommand {
     var log: String?
 
     @Option(
+        name: .customLong("to"),
+        help: ArgumentHelp(
+            "Also write the executed notebook: .ipynb (nbformat 4.5, outputs and charts embedded) or .html (one self-contained page). Written up to the failing cell when one fails.",
+            valueName: "out.ipynb"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write TensorBoard event files of every fit into this directory (fit's tensorboard= default).", valueName: "dir"))
+    var tensorboard: String?
+
+    @Option(
         help: ArgumentHelp(
             "Train data-parallel on this many processes: runs the script under mpirun -np N (Open MPI); fit shards the data and averages gradients, rank 0 prints.",
             valueName: "N"))
@@ -95,8 +117,13 @@ struct RunCommandLine: ParsableCommand {
         let context = try CommandContext()
         do {
             try context.reporting {
-                try ScriptRunner(session: context.session).run(file: file, cells: cells, overrides: overrides, charts: charts, log: log)
+                try ScriptRunner(session: context.session).run(
+                    file: file, cells: cells, overrides: overrides, charts: charts, log: log, output: output, tensorboard: tensorboard)
             }
+        } catch let stop as ExitCode where stop.rawValue == ReplError.interruptedExitCode {
+            // Ctrl-C reached every rank, and fit stops them all after the same batch: none waits for another.
+            DistributedRun.finish()
+            throw stop
         } catch {
             // The other ranks may be waiting for this one inside a collective call: end them all.
             TerminationNotice.remove()
@@ -113,6 +140,8 @@ struct RunCommandLine: ParsableCommand {
         for option in overrides { arguments += ["--set", option] }
         if let charts { arguments += ["--charts", charts] }
         if let log { arguments += ["--log", log] }
+        if let output { arguments += ["--to", output] }
+        if let tensorboard { arguments += ["--tensorboard", tensorboard] }
         return arguments
     }
 }
@@ -168,5 +197,31 @@ struct CheckCommandLine: ParsableCommand {
             }
         }
         if failed { throw ExitCode.failure }
+    }
+}
+
+/// `rnx convert in out`: between `.rnx` and `.ipynb` without running anything (or to a static `.html` page).
+struct ConvertCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a notebook between .rnx (Jupytext percent format) and .ipynb, or to .html, without running it.",
+        discussion: """
+            Markdown cells become '# %% [markdown]' cells with commented lines and back; outputs of an .ipynb are \
+            dropped (run 'rnx run exp.rnx --to out.ipynb' to execute). Converting back and forth gives the same file.
+            """)
+
+    @Argument(help: ArgumentHelp("The notebook to read.", valueName: "in.rnx|in.ipynb"))
+    var input: String
+
+    @Argument(help: ArgumentHelp("The file to write.", valueName: "out.ipynb|out.rnx|out.html"))
+    var output: String
+
+    func run() throws {
+        let context = try CommandContext()
+        try context.reporting {
+            _ = try NotebookDocument.Format(path: output, writing: true)
+            let notebook = try NotebookDocument.read(input)
+            try NotebookDocument.write(notebook, to: output, title: URL(fileURLWithPath: input).lastPathComponent)
+        }
     }
 }

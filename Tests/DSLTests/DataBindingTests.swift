@@ -142,9 +142,6 @@ final class DataBindingTests: XCTestCase {
             session.error("mnist5k(limit=10, transforms=[random_crop(40)])")?.message,
             "RandomCrop: crop 40x40 does not fit in an image of 28x28 padded by 0")
         XCTAssertEqual(
-            session.error("normalize(mean=[0.5])")?.message,
-            "normalize() needs both mean and std, or neither (then the training set's statistics are used)")
-        XCTAssertEqual(
             session.error("mnist5k(transforms=[1])")?.message,
             "mnist5k() argument 'transforms' must be a list of transforms such as flip() or normalize(), not int")
         XCTAssertEqual(
@@ -152,5 +149,17 @@ final class DataBindingTests: XCTestCase {
         XCTAssertEqual(
             session.error("split(tensor_dataset(zeros(2, 1, 1, 1), [0, 1]), 0.1)")?.message,
             "split: validFraction 0.1 of 2 samples leaves one part empty")
+    }
+}
+
+/// `normalize` takes what it is not given from the training set: `normalize(std=1)` is mean subtraction.
+final class NormalizeStatisticsTests: XCTestCase {
+    func testStdAloneSubtractsTheTrainingMeanOnly() throws {
+        let session = Session()
+        try session.run("d = mnist5k(limit=64, batch_size=64, transforms=[normalize(std=1)])\nx = d.one_batch()[0]")
+        XCTAssertEqual(try session.run("abs(x.mean().item()) < 1e-4"), true, "the one batch is the whole training set")
+        XCTAssertEqual(try session.run("0.5 < x.max().item() < 1"), true, "pixels in [0, 1] minus the mean, not standardised")
+        try session.run("s = mnist5k(limit=64, batch_size=64, transforms=[normalize()])\ny = s.one_batch()[0]")
+        XCTAssertEqual(try session.run("y.max().item() > 2"), true, "normalize() also divides by the std")
     }
 }

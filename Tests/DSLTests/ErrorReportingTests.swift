@@ -120,7 +120,7 @@ final class ErrorReportingTests: XCTestCase {
         XCTAssertEqual(message("x = (1, 2"), "'(' was never closed")
         XCTAssertEqual(message("x = 1)"), "unmatched ')'")
         XCTAssertEqual(message("x = [1, 2)"), "closing ')' does not match opening '[' at line 1")
-        XCTAssertEqual(message("import numpy"), "'import' is not needed: every builtin is always available without import")
+        XCTAssertEqual(message("import numpy")?.hasPrefix("rnx has no modules, so there is no 'numpy' to import"), true)
         XCTAssertEqual(message("x = 1 2"), "unexpected number 2; is an operator or comma missing?")
         XCTAssertEqual(message("  x = 1"), "unexpected indent")
         XCTAssertEqual(message("if True:\nx = 1"), "expected an indented block after the 'if' condition, found name 'x'")

@@ -157,6 +157,8 @@ final class NameCheckTests: XCTestCase {
             }
             cleanRuns += 1
             for problem in NameCheck().check([ScriptCell(source: program)], file: "gen.rnx").problems {
+                // Besides names, a keyword a builtin does not take is reported, also in code the run never reached.
+                if problem.kind == .type, problem.message.contains("got an unexpected keyword argument") { continue }
                 XCTAssertEqual(problem.kind, .name, problem.rendered)
                 guard problem.message.contains("is not defined"), let name = problem.message.split(separator: "'").dropFirst().first else {
                     continue

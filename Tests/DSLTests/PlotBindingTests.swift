@@ -172,9 +172,9 @@ final class PlotBindingTests: XCTestCase {
         try session.run("plot([1, 2, 3])\nhist([1, 1, 2])\nimages(rand(2, 1, 4, 4))")
         XCTAssertEqual(
             try FileManager.default.contentsOfDirectory(atPath: directory).sorted(),
-            ["chart-001.png", "chart-002.png", "chart-003.png"])
-        XCTAssertEqual(pngSize(atPath: directory + "/chart-001.png")?.width, 800)
-        XCTAssertEqual(pngSize(atPath: directory + "/chart-002.png")?.height, 600)
+            ["histogram.png", "images.png", "line.png"])
+        XCTAssertEqual(pngSize(atPath: directory + "/line.png")?.width, 800)
+        XCTAssertEqual(pngSize(atPath: directory + "/histogram.png")?.height, 600)
     }
 
     func testTheChartsDirectoryAndSizeFallBackToTheEnvironment() throws {
@@ -185,7 +185,7 @@ final class PlotBindingTests: XCTestCase {
         let text = drawing(try session.run("plot([1, 2, 3], title='from the environment')"))
         let lines = text.split(separator: "\n")
         XCTAssertTrue(lines.count <= 15 && lines.allSatisfy { $0.count <= 60 }, text)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["chart-001.png"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["from-the-environment.png"])
         XCTAssertTrue(settings.summary.contains("size 60x15"), settings.summary)
     }
 
@@ -213,11 +213,17 @@ final class PlotBindingTests: XCTestCase {
     func testTextChartsFitTheTerminalSizeFromTheEnvironment() throws {
         try XCTSkipIf(isatty(STDOUT_FILENO) == 1, "the real terminal's size wins over COLUMNS and LINES")
         let session = Session()
-        let settings = PlotSettings(environment: { ["COLUMNS": "50", "LINES": "13"] })
+        let settings = PlotSettings(environment: { ["COLUMNS": "50", "LINES": "30"] })
         settings.sixel = .off
         session.interpreter.plotSettings = settings
         let lines = drawing(try session.run("plot([1, 2, 3], title='fits')")).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertTrue(lines.count <= 12 && lines.allSatisfy { $0.count <= 50 } && lines.contains { $0.count > 40 }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.count <= 29 && lines.allSatisfy { $0.count <= 50 } && lines.contains { $0.count > 40 }, lines.joined(separator: "\n"))
+        // A terminal too short for 12 rows of plot scrolls rather than squash the chart (issue #20).
+        let short = Session()
+        short.interpreter.plotSettings = PlotSettings(environment: { ["COLUMNS": "50", "LINES": "13"] })
+        short.interpreter.plotSettings.sixel = .off
+        let tall = drawing(try short.run("plot([1, 2, 3], title='scrolls')")).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertGreaterThan(tall.count, 13, tall.joined(separator: "\n"))
     }
 
     func testHostileTitlesAreDrawnAsTextAndRunNothing() throws {

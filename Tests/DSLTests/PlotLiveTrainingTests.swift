@@ -52,7 +52,8 @@ final class PlotLiveTrainingTests: XCTestCase {
             observers: [clock, callbacks])
         callbacks.lrFinderDidEnd(result)
 
-        XCTAssertEqual(live.drawCount, 5, "iterations 0, 5, 10 and 15, then the end")
+        XCTAssertEqual(live.drawCount, 4, "iterations 0, 5, 10 and 15")
+        XCTAssertEqual(live.finalDrawCount, 1, "then, in place of the live chart, the final one as plot(r) draws it")
         let frames = session.printed.components(separatedBy: clearDown).dropFirst()
         XCTAssertEqual(frames.count, 5)
         XCTAssertTrue(frames.allSatisfy { $0.contains("learning rate finder") }, session.printed)
@@ -97,7 +98,7 @@ final class PlotLiveTrainingTests: XCTestCase {
     func testOffATerminalTheFinalChartIsDrawnOnce() throws {
         let session = try liveSession(live: .off)
         try session.run("h = fit(net, data, 2, lr=0.1, live=True, every=1, quiet=True)")
-        XCTAssertEqual(session.printed.components(separatedBy: "training loss").count, 2, "one chart:\n\(session.printed)")
+        XCTAssertEqual(session.printed.components(separatedBy: "train (smoothed)").count, 2, "one chart:\n\(session.printed)")
         XCTAssertFalse(session.printed.contains(clearDown), "nothing is redrawn")
 
         let lrSession = try liveSession(live: .off)
@@ -128,10 +129,10 @@ final class PlotLiveTrainingTests: XCTestCase {
             live.update(try fakeHistory(steps: steps), interpreter: session.interpreter)
         }
         live.update(try fakeHistory(steps: 12, epochs: 2, ended: true), interpreter: session.interpreter)
-        XCTAssertEqual(live.drawCount, 4, "steps 0, 5, 10, then the end")
+        XCTAssertEqual(live.drawCount, 3, "steps 0, 5, 10; at the end the final chart replaces the live one")
         let printed = session.printed
         XCTAssertEqual(printed.components(separatedBy: sixelIntroducer).count, 5, "one sixel image a redraw")
-        XCTAssertEqual(printed.components(separatedBy: "\u{1B}7").count, 5, "the cursor is saved at each image's corner")
+        XCTAssertEqual(printed.components(separatedBy: "\u{1B}7").count, 4, "the cursor is saved at each live image's corner")
         XCTAssertEqual(printed.components(separatedBy: restoreCursor + clearDown).count, 4, "each redraw first erases the last image")
         let firstImage = try XCTUnwrap(printed.range(of: sixelIntroducer))
         let beforeImage = String(printed[..<firstImage.lowerBound])
@@ -154,7 +155,7 @@ final class PlotLiveTrainingTests: XCTestCase {
             "fit(net, data, 3, loss=nan_at_4, callbacks=[lambda h: seen.append(len(h.losses))], live=True, every=100, quiet=True)")
         XCTAssertEqual(error?.kind, .runtime)
         XCTAssertTrue(error?.message.contains("loss") ?? false, error?.message ?? "")
-        XCTAssertTrue(session.printed.contains("training loss"), "the final chart:\n\(session.printed)")
+        XCTAssertTrue(session.printed.contains("train (smoothed)"), "the final chart:\n\(session.printed)")
         XCTAssertEqual(try session.run("seen"), [3], "the callback is called at the end, with the three steps before the NaN")
     }
 
@@ -163,7 +164,7 @@ final class PlotLiveTrainingTests: XCTestCase {
         let error = session.error(
             "fit(net, data, 2, lr=0.1, callbacks=[lambda h: 1 / 0 if len(h.losses) == 4 else 0, live_plot()], every=1, quiet=True)")
         XCTAssertEqual(error?.kind, .zeroDivision)
-        XCTAssertEqual(session.printed.components(separatedBy: "training loss").count, 2, "one final chart:\n\(session.printed)")
+        XCTAssertEqual(session.printed.components(separatedBy: "train (smoothed)").count, 2, "one final chart:\n\(session.printed)")
     }
 
     /// Requests an interrupt, as Ctrl-C does, once `step` training steps are done.

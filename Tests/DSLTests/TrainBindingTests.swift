@@ -33,14 +33,14 @@ final class TrainBindingTests: XCTestCase {
         let lines = printed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(lines.count, 3, printed)
         XCTAssertEqual(lines[0], "epoch  train_loss  valid_loss  accuracy  time")
-        XCTAssertNotNil(lines[1].range(of: #"^0      \d\.\d{6}    \d\.\d{6}    \d\.\d{6}  \d\d:\d\d$"#, options: .regularExpression), lines[1])
+        XCTAssertNotNil(lines[1].range(of: #"^1      \d\.\d{6}    \d\.\d{6}    \d\.\d{6}  \d\d:\d\d$"#, options: .regularExpression), lines[1])
         XCTAssertEqual(lines[2], "")
-        XCTAssertEqual(try session.run("repr(h)")?.description, lines[0] + "\n" + lines[1])
+        XCTAssertEqual(try session.run("str(h)")?.description, lines[0] + "\n" + lines[1])
         XCTAssertEqual(try session.run("h.valid_loss[0] < before"), true)
         XCTAssertEqual(try session.run("sum(h.losses[:2]) > sum(h.losses[-2:])"), true)
         XCTAssertEqual(
             try session.run("len(h), h.epochs, h.steps, h.lrs == [0.1] * 6, h.accuracy == h.metrics['accuracy'], h.interrupted"),
-            .tuple([1, [0], [0, 1, 2, 3, 4, 5], true, true, false]))
+            .tuple([1, [1], [0, 1, 2, 3, 4, 5], true, true, false]))
         XCTAssertEqual(try session.run("h['valid_loss'] == h.valid_loss, 0 < h.accuracy[0] <= 1"), .tuple([true, true]))
     }
 
@@ -50,7 +50,7 @@ final class TrainBindingTests: XCTestCase {
         let printed = try session.output("h = fit(m, data, 1, opt=sgd(lr=0.1))")
         XCTAssertTrue(printed.hasPrefix("epoch  train_loss  valid_loss  accuracy  time\n\repoch 1/1 |"), printed)
         XCTAssertTrue(printed.contains("█"), printed)
-        XCTAssertTrue(printed.contains(" items/s] loss "), printed)
+        XCTAssertTrue(printed.contains(" it/s] loss "), printed)
         // The bar is erased before the row is printed, so the terminal ends with the table only.
         let row = try XCTUnwrap(try session.run("repr(h)")?.description.split(separator: "\n").last)
         XCTAssertTrue(printed.hasSuffix("\r\u{1B}[K" + row + "\n"), printed)
@@ -151,7 +151,7 @@ final class TrainBindingTests: XCTestCase {
             """)
         XCTAssertEqual(
             try session.run("both.epochs, both.train_loss[0] == first.train_loss[0], len(both.losses), both.lrs[:6] == first.lrs"),
-            .tuple([[0, 1], true, 12, true]))
+            .tuple([[1, 2], true, 12, true]))
         XCTAssertEqual(try session.run("len(restored), len(load_checkpoint(m, '\(folder)/manual.ckpt'))"), .tuple([2, 2]))
         let log = try String(contentsOfFile: folder + "/run.jsonl", encoding: .utf8)
         XCTAssertEqual(log.split(separator: "\n").count, 2, "the resumed run appends its epoch to the log")

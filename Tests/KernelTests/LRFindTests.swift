@@ -124,7 +124,7 @@ final class LRFindTests: XCTestCase {
         XCTAssertLessThan(result.learningRates.count, 60)
         let last = result.losses[result.losses.count - 1]
         XCTAssertGreaterThan(last, 4 * (result.losses.dropLast().min() ?? 0), "the batch that tripped the stop is recorded")
-        XCTAssertEqual(result.table().split(separator: "\n").first, "method         lr  at index  loss there")
+        XCTAssertEqual(result.table().split(separator: "\n").first, "method         lr  at index  lr there  loss there")
     }
 
     func testInterruptStopsTheSearch() throws {

@@ -338,11 +338,18 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(partial.parameters[0].tensor.data, source.parameters[0].tensor.data)
     }
 
-    func testPyTorchBatchCountersAreIgnored() throws {
+    func testPyTorchBatchCountersLoadIntoTheirBatchNormAndAreSkippedOtherwise() throws {
         let path = try weightsFile()
         let model = try tinyResidualModel()
-        let withCounter = model.stateTensors + [NamedTensor(name: "batch_normalization.num_batches_tracked", tensor: Tensor(12))]
+        let withCounter =
+            model.stateTensors + [
+                NamedTensor(name: "batch_normalization.num_batches_tracked", tensor: Tensor(12)),
+                NamedTensor(name: "gone.num_batches_tracked", tensor: Tensor(3)),
+            ]
         try Safetensors.save(withCounter, to: path)
-        XCTAssertEqual(try model.loadWeights(path).loaded.count, 9)
+        let report = try model.loadWeights(path)
+        XCTAssertEqual(report.loaded.count, 10)
+        XCTAssertEqual(report.unexpected, [])
+        XCTAssertEqual((model.layer(named: "batch_normalization") as? BatchNormalization)?.batchesTracked, 12)
     }
 }

@@ -41,7 +41,7 @@ final class RenderingTests: XCTestCase {
 
     func testConfusionMatrixAsTextShowsClassNamesAndCounts() throws {
         let text = try session.renderText(SampleCharts.confusion, width: 60, height: 16)
-        for expected in ["Confusion", "cat", "dog", "predicted", "true", " 5 ", " 7 "] {
+        for expected in ["Confusion", "cat", "dog", "predicted", "true", " 5 ", " 7"] {
             XCTAssertTrue(text.contains(expected), "missing '\(expected)' in\n\(text)")
         }
     }

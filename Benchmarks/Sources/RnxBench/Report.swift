@@ -23,11 +23,13 @@ struct Measurement: Codable {
 struct RunReport: Codable {
     let tool: String
     let threads: Int
+    /// The libraries' kernel choice on this CPU (`KernelLibraries.summary`), printed in the report's header.
+    let kernels: String
     let peakResidentMiB: Double?
     let measurements: [Measurement]
 
     enum CodingKeys: String, CodingKey {
-        case tool, threads, measurements
+        case tool, threads, kernels, measurements
         // The automatic snake case would write `peak_resident_mi_b`.
         case peakResidentMiB = "peak_resident_mib"
     }
@@ -56,10 +58,11 @@ final class Recorder {
     }
 
     /// The JSON document for `bench/report.py`.
-    func json(threads: Int, peakResidentMiB: Double?) throws -> Data {
+    func json(threads: Int, kernels: String, peakResidentMiB: Double?) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(RunReport(tool: "rnx", threads: threads, peakResidentMiB: peakResidentMiB, measurements: measurements))
+        return try encoder.encode(
+            RunReport(tool: "rnx", threads: threads, kernels: kernels, peakResidentMiB: peakResidentMiB, measurements: measurements))
     }
 }

@@ -3,7 +3,8 @@ import Kernel
 
 // RnxBench: times rnx's kernels and models; bench/run.sh pairs the JSON it writes with bench/torch_bench.py's.
 //
-//   RnxBench [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,distributed,allreduce] [--repeats N] [--warmup N] [--json PATH]
+//   RnxBench [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,resnet34-sd,latency,loading,distributed,allreduce] [--repeats N] [--warmup N] [--json PATH]
+//            [--image-folder DIR]
 //
 // `distributed` and `allreduce` measure data-parallel training: run them under `mpirun -np 2` (bench/run.sh does);
 // every rank takes part, rank 0 writes the figures.
@@ -13,6 +14,8 @@ struct Options {
     var repeats = 7
     var warmup = 2
     var jsonPath: String?
+    /// The JPEG class folders the `loading` group reads (`Benchmarks/run.sh` writes them).
+    var imageFolder: String?
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -23,6 +26,7 @@ struct Options {
             case "--repeats": repeats = try Options.positive(value, flag)
             case "--warmup": warmup = try Options.positive(value, flag, allowZero: true)
             case "--json": jsonPath = value
+            case "--image-folder": imageFolder = value
             default: throw BenchError.usage("unknown option \(flag)")
             }
         }
@@ -47,7 +51,8 @@ func run() throws {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     let recorder = Recorder()
     let backend = ProcessInfo.processInfo.environment["RNX_CONV"] ?? "default"
-    FileHandle.standardError.write("rnx: \(Parallel.threads) threads, conv2d backend \(backend)\n".data(using: .utf8) ?? Data())
+    FileHandle.standardError.write(
+        "rnx: \(Parallel.threads) threads, conv2d backend \(backend), \(KernelLibraries.summary)\n".data(using: .utf8) ?? Data())
     if options.groups.contains("sgemm") {
         try benchmarkMatmul(recorder, size: 1024, warmup: options.warmup, repeats: options.repeats)
     }
@@ -78,6 +83,16 @@ func run() throws {
             model: try ResNet.resnet18(classes: 200, inputShape: [3, 64, 64]),
             batch: 32, size: 64, classes: 200, variant: modelVariant, warmup: options.warmup, repeats: options.repeats)
     }
+    if options.groups.contains("resnet34-sd") {
+        try benchmarkStochasticDepth(recorder, warmup: options.warmup, repeats: options.repeats)
+    }
+    if options.groups.contains("latency") {
+        try benchmarkLatencies(recorder, variant: modelVariant, repeats: options.repeats)
+    }
+    if options.groups.contains("loading") {
+        guard let folder = options.imageFolder else { throw BenchError.usage("the loading group needs --image-folder DIR") }
+        try benchmarkImageLoading(recorder, folder: folder, warmup: 1, repeats: options.repeats)
+    }
     if options.groups.contains("distributed") {
         try benchmarkDataParallel(recorder, steps: 3, warmup: 1, repeats: options.repeats)
     }
@@ -86,7 +101,7 @@ func run() throws {
     }
     Distributed.finish()
     guard Distributed.launchRank == 0 else { return }
-    let json = try recorder.json(threads: Parallel.threads, peakResidentMiB: peakResidentMiB())
+    let json = try recorder.json(threads: Parallel.threads, kernels: KernelLibraries.summary, peakResidentMiB: peakResidentMiB())
     if let path = options.jsonPath {
         try json.write(to: URL(fileURLWithPath: path), options: .atomic)
     } else {

@@ -14,6 +14,8 @@ public final class Tensor: @unchecked Sendable {
     var gradFn: GradFn?
     /// How the values are ordered in memory: `plain` except for the feature maps of a model's training fast path.
     public internal(set) var layout: TensorLayout
+    /// `int64` for integer tensors (`argmax`, `.long()`); ops that compute new values give `float32`.
+    public internal(set) var elementType: ElementType = .float32
 
     /// Wraps `data` with `shape`; the counts must agree.
     public init(shape: [Int], data: [Float], requiresGrad: Bool = false) throws {
@@ -30,11 +32,12 @@ public final class Tensor: @unchecked Sendable {
 
     /// Internal constructor for ops whose shapes are already checked: `shape` must be an input's shape or have passed
     /// `Shape.validate`, and `data` must hold exactly its element count.
-    init(unchecked shape: [Int], data: [Float], layout: TensorLayout = .plain) {
+    init(unchecked shape: [Int], data: [Float], layout: TensorLayout = .plain, elementType: ElementType = .float32) {
         self.shape = shape
         self.data = data
         self.requiresGrad = false
         self.layout = layout
+        self.elementType = elementType
     }
 
     /// A buffer of `count` values written by `fill`, which must set every one of them (no zero-filling first).
@@ -81,8 +84,8 @@ public final class Tensor: @unchecked Sendable {
     public var rank: Int { shape.count }
     /// Number of elements.
     public var count: Int { data.count }
-    /// Element type name, for printing (`float32`, like PyTorch).
-    public var dtype: String { "float32" }
+    /// Element type name, as PyTorch prints it (`float32`, `int64`).
+    public var dtype: String { elementType.rawValue }
 
     /// The single value of a one-element tensor (PyTorch's `item()`).
     public func item() throws -> Float {
@@ -103,7 +106,7 @@ public final class Tensor: @unchecked Sendable {
 
     /// A copy of the values that shares no storage and is not on the tape.
     public func detach() -> Tensor {
-        Tensor(unchecked: shape, data: data, layout: layout)
+        Tensor(unchecked: shape, data: data, layout: layout, elementType: elementType)
     }
 
     /// Overwrites the values of this tensor with `other`'s, outside the tape (like `p.data.copy_(x)`).

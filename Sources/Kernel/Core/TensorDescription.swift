@@ -30,7 +30,8 @@ extension Tensor: CustomStringConvertible {
     }
 
     private func formattedValues(indent: Int) -> String {
-        if rank == 0 { return Tensor.format(data.first ?? 0) }
+        let integer = elementType == .int64
+        if rank == 0 { return integer ? String(format: "%.0f", data.first ?? 0) : Tensor.format(data.first ?? 0) }
         // As PyTorch: no values, whatever the shape (the shape follows), and no walk over 10**12 empty rows.
         if count == 0 { return "[]" }
         let abbreviate = count > Tensor.printThreshold
@@ -47,7 +48,10 @@ extension Tensor: CustomStringConvertible {
             for i in positions(axis: axis) {
                 let position = offset + i * strides[axis]
                 if axis == rank - 1 {
-                    cells[position] = integral ? String(format: "%.0f.", data[position]) : Tensor.format(data[position])
+                    cells[position] =
+                        integer
+                        ? String(format: "%.0f", data[position])
+                        : integral ? String(format: "%.0f.", data[position]) : Tensor.format(data[position])
                 } else {
                     collect(axis: axis + 1, offset: position)
                 }

@@ -9,7 +9,8 @@
 /// The search order:
 /// 1. the environment variable `RNX_DATA`, when set (it must name a directory; no other check);
 /// 2. a `data` directory holding `mnist5k`, in the directory of the running executable or any parent
-///    (a build under `.build/debug/rnx` finds the checkout's `data/`);
+///    (a build under `.build/debug/rnx` finds the checkout's `data/`), or `share/rnx/data` there (where
+///    `make install` puts it: `/usr/local/bin/rnx` finds `/usr/local/share/rnx/data`);
 /// 3. the same, from the current directory upwards.
 public enum DataDirectory {
     /// The marker that tells the project's `data/` apart from other directories named `data`.
@@ -38,8 +39,10 @@ public enum DataDirectory {
         for start in starts {
             var directory = start
             while true {
-                let candidate = DataFiles.join(directory, "data")
-                if DataFiles.kind(DataFiles.join(candidate, marker)) == .directory { return candidate }
+                for candidate in [DataFiles.join(directory, "data"), DataFiles.join(directory, "share/rnx/data")]
+                where DataFiles.kind(DataFiles.join(candidate, marker)) == .directory {
+                    return candidate
+                }
                 guard let parent = parent(of: directory) else { break }
                 directory = parent
             }

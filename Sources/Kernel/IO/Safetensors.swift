@@ -24,7 +24,7 @@ public enum Safetensors {
     /// The largest header accepted (the reference implementation's limit).
     public static let maxHeaderBytes = 100_000_000
 
-    /// Writes `tensors` as F32 to `path`, atomically. Names must be unique and non-empty.
+    /// Writes `tensors` to `path`, atomically: float32 tensors as F32, int64 ones as I64. Names must be unique and non-empty.
     public static func save(_ tensors: [NamedTensor], to path: String, metadata: [String: String] = [:]) throws {
         var seen = Set<String>()
         for entry in tensors {
@@ -41,14 +41,7 @@ public enum Safetensors {
                 var length = UInt64(header.count).littleEndian
                 try withUnsafeBytes(of: &length) { try sink.write($0) }
                 try sink.write(header)
-                for entry in tensors {
-                    #if _endian(little)
-                        try entry.tensor.data.withUnsafeBytes { try sink.write($0) }
-                    #else
-                        let swapped = entry.tensor.data.map { $0.bitPattern.littleEndian }
-                        try swapped.withUnsafeBytes { try sink.write($0) }
-                    #endif
-                }
+                for entry in tensors { try sink.write(littleEndianBytes(entry.tensor)) }
             }
         }
     }
@@ -80,20 +73,49 @@ public enum Safetensors {
         let layout: HeaderLayout
         do {
             layout = try HeaderLayout(header: header, dataLength: file.size - dataStart)
-        } catch let error as HeaderError {
+        } catch let error as FileContentError {
             throw KernelError.file(path: path, message: error.message)
         }
         var tensors: [NamedTensor] = []
         for entry in layout.entries {
             try MemoryLimit.check(elements: entry.elementCount)
             let bytes = try file.read(offset: dataStart + entry.begin, count: entry.end - entry.begin)
-            let values = bytes.withUnsafeBytes { entry.dtype.decode($0, count: entry.elementCount) }
-            tensors.append(NamedTensor(name: entry.name, tensor: try Tensor(shape: entry.shape, data: values)))
+            do {
+                let tensor = try bytes.withUnsafeBytes {
+                    try entry.dtype.tensor(shape: entry.shape, bytes: $0, count: entry.elementCount, name: entry.name)
+                }
+                tensors.append(NamedTensor(name: entry.name, tensor: tensor))
+            } catch let error as FileContentError {
+                throw KernelError.file(path: path, message: error.message)
+            }
         }
         return SafetensorsFile(tensors: tensors, metadata: layout.metadata)
     }
 
-    /// The JSON header for `tensors` stored as F32 one after another, padded with spaces to a multiple of 8 bytes
+    /// The values of `tensor` as stored: little-endian F32, or I64 for an int64 tensor (exact: its values are integers).
+    static func littleEndianBytes(_ tensor: Tensor) -> [UInt8] {
+        let values = tensor.data
+        let dtype = storedType(tensor)
+        let byteCount = values.count * dtype.size
+        return [UInt8](unsafeUninitializedCapacity: byteCount) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            for (i, value) in values.enumerated() {
+                switch dtype {
+                // An int64 tensor holds only integers of magnitude ≤ 2^24 (its constructors check), so this cannot trap.
+                case .i64: raw.storeBytes(of: Int64(value).littleEndian, toByteOffset: i * 8, as: Int64.self)
+                default: raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
+                }
+            }
+            initialized = byteCount
+        }
+    }
+
+    /// How `tensor` is stored: F32, or I64 for an int64 tensor.
+    static func storedType(_ tensor: Tensor) -> SafetensorsDType {
+        tensor.elementType == .int64 ? .i64 : .f32
+    }
+
+    /// The JSON header for `tensors` stored one after another, padded with spaces to a multiple of 8 bytes
     /// so that the data section starts aligned (as the reference writer does).
     static func headerBytes(_ tensors: [NamedTensor], metadata: [String: String]) -> [UInt8] {
         var fields: [String] = []
@@ -103,9 +125,10 @@ public enum Safetensors {
         }
         var offset = 0
         for entry in tensors {
-            let end = offset + entry.tensor.count * 4
+            let dtype = storedType(entry.tensor)
+            let end = offset + entry.tensor.count * dtype.size
             let shape = entry.tensor.shape.map(String.init).joined(separator: ",")
-            fields.append("\(jsonString(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            fields.append("\(jsonString(entry.name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var bytes = Array(("{" + fields.joined(separator: ",") + "}").utf8)
@@ -136,8 +159,8 @@ public enum Safetensors {
     }
 }
 
-/// A header problem, reported as "<file>: <message>".
-struct HeaderError: Error {
+/// A problem with the content of a tensor file (its header, sizes or values), reported as "<file>: <message>".
+struct FileContentError: Error {
     let message: String
 }
 
@@ -159,27 +182,27 @@ struct HeaderLayout {
     /// Parses and checks `header` against a data section of `dataLength` bytes.
     init(header: [UInt8], dataLength: Int) throws {
         guard header.first == UInt8(ascii: "{") else {
-            throw HeaderError(message: "not a safetensors file: the header does not start with '{'")
+            throw FileContentError(message: "not a safetensors file: the header does not start with '{'")
         }
         let json: JSONValue
         do {
             json = try JSONValue.parse(header)
         } catch let error as JSONParseError {
-            throw HeaderError(message: "invalid JSON in the safetensors header: \(error)")
+            throw FileContentError(message: "invalid JSON in the safetensors header: \(error)")
         }
         guard case let .object(members) = json else {
-            throw HeaderError(message: "the safetensors header is \(json.kindName), expected an object")
+            throw FileContentError(message: "the safetensors header is \(json.kindName), expected an object")
         }
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
         for (key, value) in members {
             if key == "__metadata__" {
                 guard case let .object(pairs) = value else {
-                    throw HeaderError(message: "\"__metadata__\" is \(value.kindName), expected an object of strings")
+                    throw FileContentError(message: "\"__metadata__\" is \(value.kindName), expected an object of strings")
                 }
                 for (name, item) in pairs {
                     guard case let .string(text) = item else {
-                        throw HeaderError(message: "metadata entry \"\(name)\" is \(item.kindName), expected a string")
+                        throw FileContentError(message: "metadata entry \"\(name)\" is \(item.kindName), expected a string")
                     }
                     metadata[name] = text
                 }
@@ -192,21 +215,21 @@ struct HeaderLayout {
         var previous: Entry?
         for entry in entries {
             if entry.begin < expectedBegin, let previous {
-                throw HeaderError(
+                throw FileContentError(
                     message:
                         "tensor \"\(entry.name)\" (bytes \(entry.begin)..<\(entry.end)) overlaps tensor \"\(previous.name)\" (bytes \(previous.begin)..<\(previous.end))"
                 )
             }
             if entry.begin > expectedBegin {
                 let after = previous.map { "after tensor \"\($0.name)\"" } ?? "at the start of the data section"
-                throw HeaderError(
+                throw FileContentError(
                     message: "the data is not contiguous: \(entry.begin - expectedBegin) unused bytes \(after), before tensor \"\(entry.name)\"")
             }
             expectedBegin = entry.end
             previous = entry
         }
         guard expectedBegin == dataLength else {
-            throw HeaderError(
+            throw FileContentError(
                 message: "the tensors cover \(expectedBegin) bytes but the data section has \(dataLength) bytes (truncated file or trailing garbage)")
         }
         self.entries = entries
@@ -215,30 +238,31 @@ struct HeaderLayout {
 
     private static func entry(named name: String, _ value: JSONValue, dataLength: Int) throws -> Entry {
         guard case let .object(fields) = value else {
-            throw HeaderError(message: "tensor \"\(name)\" is described by \(value.kindName), expected an object with dtype, shape and data_offsets")
+            throw FileContentError(
+                message: "tensor \"\(name)\" is described by \(value.kindName), expected an object with dtype, shape and data_offsets")
         }
         func field(_ key: String) throws -> JSONValue {
             guard let found = fields.first(where: { $0.key == key }) else {
-                throw HeaderError(message: "tensor \"\(name)\" has no \"\(key)\"")
+                throw FileContentError(message: "tensor \"\(name)\" has no \"\(key)\"")
             }
             return found.value
         }
         guard case let .string(dtypeName) = try field("dtype") else {
-            throw HeaderError(message: "tensor \"\(name)\": \"dtype\" must be a string")
+            throw FileContentError(message: "tensor \"\(name)\": \"dtype\" must be a string")
         }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-            throw HeaderError(
+            throw FileContentError(
                 message: "tensor \"\(name)\" has dtype \(dtypeName), which rnx cannot load (supported: \(SafetensorsDType.supportedList))")
         }
         guard case let .array(shapeValues) = try field("shape") else {
-            throw HeaderError(message: "tensor \"\(name)\": \"shape\" must be an array of sizes")
+            throw FileContentError(message: "tensor \"\(name)\": \"shape\" must be an array of sizes")
         }
         var shape: [Int] = []
         var elementCount = 1
         var overflow = false
         for dimension in shapeValues {
             guard case let .integer(size) = dimension, size >= 0 else {
-                throw HeaderError(message: "tensor \"\(name)\": shape entries must be non-negative integers, found \(dimension)")
+                throw FileContentError(message: "tensor \"\(name)\": shape entries must be non-negative integers, found \(dimension)")
             }
             shape.append(size)
             let (product, overflowed) = elementCount.multipliedReportingOverflow(by: size)
@@ -248,19 +272,19 @@ struct HeaderLayout {
         guard case let .array(offsetValues) = try field("data_offsets"), offsetValues.count == 2,
             case let .integer(begin) = offsetValues[0], case let .integer(end) = offsetValues[1]
         else {
-            throw HeaderError(message: "tensor \"\(name)\": \"data_offsets\" must be two integers [begin, end]")
+            throw FileContentError(message: "tensor \"\(name)\": \"data_offsets\" must be two integers [begin, end]")
         }
         guard begin >= 0, begin <= end else {
-            throw HeaderError(message: "tensor \"\(name)\" has invalid data_offsets [\(begin), \(end)]")
+            throw FileContentError(message: "tensor \"\(name)\" has invalid data_offsets [\(begin), \(end)]")
         }
         guard end <= dataLength else {
-            throw HeaderError(
+            throw FileContentError(
                 message: "tensor \"\(name)\" has data_offsets [\(begin), \(end)] beyond the \(dataLength)-byte data section (truncated file?)")
         }
         let (byteCount, byteOverflow) = elementCount.multipliedReportingOverflow(by: dtype.size)
         guard !overflow, !byteOverflow, byteCount == end - begin else {
             let declared = overflow || byteOverflow ? "more than 2^63" : "\(byteCount)"
-            throw HeaderError(
+            throw FileContentError(
                 message:
                     "tensor \"\(name)\" of shape \(shapeString(shape)) and dtype \(dtype.rawValue) needs \(declared) bytes, but its data_offsets span \(end - begin)"
             )

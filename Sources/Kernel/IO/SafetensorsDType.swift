@@ -1,7 +1,7 @@
-/// The element types a safetensors file may declare, and how each becomes Float32 when loaded.
+/// The element types a safetensors (or NumPy) file may declare, and how each becomes a tensor when loaded.
 ///
-/// rnx computes in Float32 only, so other floating and integer types are converted on load
-/// (F16/BF16 exactly, F64 and 64-bit integers rounded to the nearest Float).
+/// Floating types become float32 (F16/BF16 exactly, F64 rounded to the nearest Float); integer and boolean types
+/// become int64 tensors, whose values must be exact in the Float32 buffer (|v| ≤ 2^24).
 enum SafetensorsDType: String, CaseIterable {
     case f32 = "F32"
     case f16 = "F16"
@@ -24,39 +24,60 @@ enum SafetensorsDType: String, CaseIterable {
         }
     }
 
+    /// Whether the elements are integers (or booleans), loaded as an int64 tensor.
+    var isInteger: Bool {
+        switch self {
+        case .f32, .f16, .bf16, .f64: return false
+        case .i64, .i32, .i16, .i8, .u8, .bool: return true
+        }
+    }
+
+    /// The tensor of `shape` whose `count` little-endian elements are `bytes`; `name` says which tensor in messages.
+    ///
+    /// Integers go through `Tensor(shape:integers:)`, checked here first so the message names the tensor.
+    func tensor(shape: [Int], bytes: UnsafeRawBufferPointer, count: Int, name: String) throws -> Tensor {
+        guard isInteger else { return try Tensor(shape: shape, data: decodeFloats(bytes, count: count)) }
+        let integers = decodeIntegers(bytes, count: count)
+        if let position = integers.firstIndex(where: { $0.magnitude > Tensor.maxExactInteger.magnitude }) {
+            throw FileContentError(
+                message:
+                    "integer tensor \"\(name)\" holds \(integers[position]) at position \(position); rnx keeps integers exactly only up to ±\(Tensor.maxExactInteger) (convert it to floating point first)"
+            )
+        }
+        return try Tensor(shape: shape, integers: integers)
+    }
+
     /// The supported names, for error messages.
     static var supportedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
-    /// Converts little-endian elements of this type to Float32.
-    func decode(_ bytes: UnsafeRawBufferPointer, count: Int) -> [Float] {
+    /// Converts little-endian elements of a floating type to Float32.
+    private func decodeFloats(_ bytes: UnsafeRawBufferPointer, count: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            switch self {
-            case .f32:
-                for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
-            case .f16:
-                for i in 0..<count {
-                    out[i] = SafetensorsDType.halfToFloat(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
-                }
-            case .bf16:
-                for i in 0..<count {
+            for i in 0..<count {
+                switch self {
+                case .f16: out[i] = SafetensorsDType.halfToFloat(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                case .bf16:
                     out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))) << 16)
+                case .f64: out[i] = Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
+                default: out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
                 }
-            case .f64:
-                for i in 0..<count {
-                    out[i] = Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
+            }
+            initialized = count
+        }
+    }
+
+    /// Widens little-endian elements of an integer or boolean type to Int64.
+    private func decodeIntegers(_ bytes: UnsafeRawBufferPointer, count: Int) -> [Int64] {
+        [Int64](unsafeUninitializedCapacity: count) { out, initialized in
+            for i in 0..<count {
+                switch self {
+                case .i64: out[i] = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                case .i32: out[i] = Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
+                case .i16: out[i] = Int64(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: Int16.self)))
+                case .i8: out[i] = Int64(Int8(bitPattern: bytes[i]))
+                case .u8: out[i] = Int64(bytes[i])
+                default: out[i] = bytes[i] == 0 ? 0 : 1
                 }
-            case .i64:
-                for i in 0..<count { out[i] = Float(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))) }
-            case .i32:
-                for i in 0..<count { out[i] = Float(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))) }
-            case .i16:
-                for i in 0..<count { out[i] = Float(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: Int16.self))) }
-            case .i8:
-                for i in 0..<count { out[i] = Float(Int8(bitPattern: bytes[i])) }
-            case .u8:
-                for i in 0..<count { out[i] = Float(bytes[i]) }
-            case .bool:
-                for i in 0..<count { out[i] = bytes[i] == 0 ? 0 : 1 }
             }
             initialized = count
         }

@@ -2,11 +2,17 @@
 /// (PyTorch's `nn.BatchNorm2d`/`BatchNorm1d`, Keras's `BatchNormalization`).
 ///
 /// Momentum follows PyTorch: `running = (1 − momentum)·running + momentum·batch` (Keras's 0.99 is PyTorch's 0.01).
+/// A nil momentum keeps a true (cumulative) average instead, as PyTorch's `momentum=None`:
+/// `running = running + (batch − running)/n` for the n-th training batch since `batchesTracked` was last 0.
 /// The scale `weight` (ones) and shift `bias` (zeros) are trainable; `running_mean` and `running_var` are buffers,
 /// which `summary()` counts as non-trainable parameters, as Keras does.
 public final class BatchNormalization: Layer {
-    /// Weight of the current batch in the running statistics.
-    public let momentum: Float
+    /// Weight of the current batch in the running statistics; nil for the cumulative average of all batches.
+    /// `recomputeBatchNormStatistics` sets it to nil for its pass and back.
+    public internal(set) var momentum: Float?
+    /// Training batches that have updated the running statistics (PyTorch's `num_batches_tracked`): the n of the
+    /// cumulative average. Kept in the layer, not among `buffers`, so state files keep rnx's keys.
+    public internal(set) var batchesTracked = 0
     /// Added to the variance before the square root.
     public let epsilon: Float
     /// Whether the layer has a learnable scale and shift (PyTorch's `affine`).
@@ -24,7 +30,7 @@ public final class BatchNormalization: Layer {
 
     /// A batch-norm layer with PyTorch's defaults.
     public init(
-        momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true, scaleInitializer: Initializer = .ones,
+        momentum: Float? = 0.1, epsilon: Float = 1e-5, affine: Bool = true, scaleInitializer: Initializer = .ones,
         name: String? = nil
     ) throws {
         self.momentum = momentum
@@ -32,7 +38,7 @@ public final class BatchNormalization: Layer {
         self.affine = affine
         self.scaleInitializer = scaleInitializer
         try super.init(name: name)
-        guard momentum >= 0, momentum <= 1 else {
+        if let momentum, !(momentum >= 0 && momentum <= 1) {
             throw KernelError.invalidArgument(
                 op: "BatchNormalization", message: "momentum must be in [0, 1] (PyTorch convention: the weight of the new batch), found \(momentum)")
         }
@@ -43,7 +49,9 @@ public final class BatchNormalization: Layer {
 
     override public var typeName: String { "BatchNormalization" }
     override var baseName: String { "batch_normalization" }
-    override var configuration: String { "momentum \(momentum), epsilon \(epsilon)\(affine ? "" : ", no affine")" }
+    override var configuration: String {
+        "momentum \(momentum.map { "\($0)" } ?? "None (cumulative average)"), epsilon \(epsilon)\(affine ? "" : ", no affine")"
+    }
 
     override func outputShape(for inputShapes: [[Int]]) throws -> [Int] {
         let input = inputShapes[0]
@@ -67,6 +75,19 @@ public final class BatchNormalization: Layer {
         runningVar = try Tensor.ones([channels])
     }
 
+    /// Running mean 0, running variance 1 and no batches tracked, as PyTorch's `reset_running_stats()`.
+    func resetRunningStatistics() {
+        runningMean?.data = [Float](repeating: 0, count: runningMean?.count ?? 0)
+        runningVar?.data = [Float](repeating: 1, count: runningVar?.count ?? 0)
+        batchesTracked = 0
+    }
+
+    /// The weight of the next training batch in the running statistics: the momentum, or 1/n for the n-th batch of a
+    /// cumulative average (PyTorch's `exponential_average_factor`).
+    private var nextBatchWeight: Float {
+        momentum ?? 1 / Float(batchesTracked + 1)
+    }
+
     override func forward(_ inputs: [Tensor], context: ForwardContext) throws -> Tensor {
         try forward(inputs[0], context: context, thenReLU: false)
     }
@@ -79,9 +100,12 @@ public final class BatchNormalization: Layer {
     private func forward(_ x: Tensor, context: ForwardContext, thenReLU: Bool) throws -> Tensor {
         guard let runningMean, let runningVar else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
         // A frozen batch norm keeps its statistics, as in Keras: fine-tuning must not disturb them.
-        return try x.batchNorm(
+        let training = context.training && trainable
+        let output = try x.batchNorm(
             weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-            training: context.training && trainable, momentum: momentum, eps: epsilon, thenReLU: thenReLU)
+            training: training, momentum: nextBatchWeight, eps: epsilon, thenReLU: thenReLU)
+        if training { batchesTracked += 1 }
+        return output
     }
 
     /// `forward(x)` (then ReLU when `thenReLU`) in training on a blocked input (see `channelBlockedBatchNorm`), the
@@ -89,9 +113,13 @@ public final class BatchNormalization: Layer {
     /// blocks of 16).
     func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
         guard context.training, trainable, let runningMean, let runningVar else { return nil }
-        return inputs[0].channelBlockedBatchNorm(
-            weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-            momentum: momentum, eps: epsilon, thenReLU: thenReLU)
+        guard
+            let output = inputs[0].channelBlockedBatchNorm(
+                weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                momentum: nextBatchWeight, eps: epsilon, thenReLU: thenReLU)
+        else { return nil }
+        batchesTracked += 1
+        return output
     }
 
     /// Per channel (scale, shift) with which evaluation mode computes `x·scale + shift`: the running statistics and the

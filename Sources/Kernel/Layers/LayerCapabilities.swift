@@ -59,3 +59,17 @@ protocol BackwardValueUse: Layer {
     /// dropping the output tensor's storage would free nothing.
     var backwardKeepsOutputValues: Bool { get }
 }
+
+/// A gate that in some training passes replaces its whole input by zeros (stochastic depth). The model draws the
+/// decision before the steps that feed only the gate and, when the input is dropped, skips them forward and backward,
+/// provided every reader of the gate `OmitsZeroInputs`.
+protocol DropsWholeInput: Layer {
+    /// Whether this pass keeps the input, drawn from `context.generator`; nil when the pass does not decide for the
+    /// whole batch at once (evaluation, per-sample draws), and `forward` then runs as usual. After a draw of true the
+    /// layer's output for the pass is its input unchanged, after false all zeros.
+    func drawKeep(context: ForwardContext) -> Bool?
+}
+
+/// A layer whose output does not change when an all-zero input is left out, and is that input itself when a single one
+/// remains (a sum), so a dropped `DropsWholeInput` branch can be left out of it instead of computed as zeros.
+protocol OmitsZeroInputs: Layer {}

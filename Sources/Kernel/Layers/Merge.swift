@@ -35,7 +35,7 @@ public final class Add: Layer {
     }
 }
 
-extension Add: FusesFollowingReLU, ChannelBlockedCapable, BackwardValueUse {
+extension Add: FusesFollowingReLU, ChannelBlockedCapable, BackwardValueUse, OmitsZeroInputs {
     /// Only the join of two inputs has a fused form.
     func fusesReLU(inputCount: Int) -> Bool { inputCount == 2 }
 

@@ -23,12 +23,17 @@ public final class Dropout: Layer {
 /// Stochastic depth (Huang et al., 2016) on a residual branch: in training the branch survives with probability
 /// `survivalProbability` and is otherwise replaced by zeros; in evaluation it is scaled by `survivalProbability`,
 /// the paper's test-time rule, so the expected contribution matches. Place it on the branch, before the `Add`.
+///
+/// In a `Model` whose gate feeds only a sum (`Add`, as in every ResNet block), a per-batch draw happens before the
+/// branch runs, and a dropped branch is skipped: none of its layers runs forward or backward (their weights get no
+/// gradient, their batch norms keep their statistics) and the block's output is its shortcut, which is what makes
+/// training faster. Per sample, the branch always runs and each sample's part of it is multiplied by 0 or 1.
 public final class StochasticDepth: Layer {
     /// Whether one draw decides for the whole batch (the paper) or each sample draws its own.
     public enum Mode: String {
-        /// One Bernoulli draw per batch.
+        /// One Bernoulli draw per batch; a dropped branch is not computed.
         case batch
-        /// One Bernoulli draw per sample.
+        /// One Bernoulli draw per sample; the branch is computed and masked.
         case sample
     }
 
@@ -55,14 +60,27 @@ public final class StochasticDepth: Layer {
         let x = inputs[0]
         guard survivalProbability < 1 else { return x }
         guard context.training else { return x * survivalProbability }
-        switch mode {
-        case .batch:
-            return context.generator.uniform() < survivalProbability ? x : x * 0
-        case .sample:
-            guard x.rank >= 1 else { return x }
-            let keep = (0..<x.shape[0]).map { _ in context.generator.uniform() < survivalProbability ? Float(1) : 0 }
-            let mask = try Tensor(shape: [x.shape[0]] + [Int](repeating: 1, count: x.rank - 1), data: keep)
-            return try x * mask
-        }
+        if let keep = drawKeep(context: context) { return keep ? x : x * 0 }
+        guard x.rank >= 1 else { return x }
+        let keep = (0..<x.shape[0]).map { _ in context.generator.uniform() < survivalProbability ? Float(1) : 0 }
+        let mask = try Tensor(shape: [x.shape[0]] + [Int](repeating: 1, count: x.rank - 1), data: keep)
+        return try x * mask
+    }
+}
+
+extension StochasticDepth: DropsWholeInput, ChannelBlockedCapable {
+    func drawKeep(context: ForwardContext) -> Bool? {
+        guard context.training, mode == .batch, survivalProbability < 1 else { return nil }
+        return context.generator.uniform() < survivalProbability
+    }
+
+    /// Per batch the gate passes its input on in any layout (or zeros when a model could not skip the branch).
+    var readsChannelBlocks: Bool { mode == .batch }
+
+    func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
+        guard mode == .batch, !thenReLU else { return nil }
+        let x = inputs[0]
+        guard let keep = drawKeep(context: context) else { return survivalProbability < 1 ? nil : x }
+        return keep ? x : try x.reordered(to: .plain) * 0
     }
 }

@@ -30,6 +30,8 @@ struct ExecutionPlan {
     /// Slots whose values no backward pass reads (`BackwardValueUse`): once released, their storage is dropped even though
     /// the tape still links them, so training holds fewer feature maps at its peak.
     let storageFreeSlots: Set<Int>
+    /// Stochastic-depth branches a dropped draw skips (`BranchSkipping.swift`).
+    let skippable: SkippableBranches
 
     init(inputs: [SymbolicTensor], nodes: [SymbolicTensor], outputs: [SymbolicTensor]) {
         var slot: [ObjectIdentifier: Int] = [:]
@@ -61,6 +63,7 @@ struct ExecutionPlan {
         self.chains = chains
         blockReadingSlots = graph.blockReadingSlots()
         storageFreeSlots = graph.storageFreeSlots()
+        skippable = graph.skippableBranches()
     }
 
     /// The steps with who reads what, while the plan is being made.
@@ -103,14 +106,23 @@ struct ExecutionPlan {
         let channelBlocked = context.training && GradMode.isEnabled && DNNLConvolution.isEnabled
         // Steps already computed as part of an earlier fused step.
         var fusedAway = Set<Int>()
+        var draws = BranchDraws()
+        // Tensors passed on unchanged as another step's output: two slots hold them, so neither may drop their storage.
+        var passedOn = Set<ObjectIdentifier>()
         for (index, step) in steps.enumerated() {
             defer {
                 for s in step.release {
-                    if storageFreeSlots.contains(s) { values[s]?.releaseStorage() }
+                    if storageFreeSlots.contains(s), let value = values[s], !passedOn.contains(ObjectIdentifier(value)) { value.releaseStorage() }
                     values[s] = nil
                 }
             }
-            if fusedAway.contains(index) { continue }
+            draws.draw(before: index, in: self, context: context)
+            if fusedAway.contains(index) || draws.skipped.contains(index) { continue }
+            if let output = try outputAroundDroppedBranches(index, values: values, draws: draws, context: context) {
+                if step.inputSlots.contains(where: { values[$0] === output }) { passedOn.insert(ObjectIdentifier(output)) }
+                values[step.outputSlot] = output
+                continue
+            }
             var arguments = step.inputSlots.compactMap { values[$0] }
             guard arguments.count == step.inputSlots.count else {
                 throw KernelError.invalidArgument(

@@ -62,7 +62,7 @@ public enum ResNet {
         }
 
         private func batchNorm(_ name: String, zeroScale: Bool = false) throws -> BatchNormalization {
-            try BatchNormalization(scaleInitializer: zeroScale ? .zeros : .ones, name: name)
+            try BatchNormalization(momentum: config.batchNormMomentum, scaleInitializer: zeroScale ? .zeros : .ones, name: name)
         }
 
         func stem(_ input: SymbolicTensor) throws -> SymbolicTensor {

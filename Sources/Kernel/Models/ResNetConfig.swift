@@ -90,6 +90,8 @@ public struct ResNetConfig {
     public var zeroInitResidual: Bool
     /// Initialisation of every convolution (the classifier keeps PyTorch's default, as torchvision does).
     public var convolutionInitializer: Initializer
+    /// Momentum of every batch norm (PyTorch's convention); nil keeps the cumulative average of the training batches.
+    public var batchNormMomentum: Float? = 0.1
 
     /// A configuration; the presets below are the usual starting points.
     public init(
@@ -186,6 +188,9 @@ public struct ResNetConfig {
             throw fail("the final survival probability must be in (0, 1], found \(finalSurvivalProbability)")
         }
         guard dropout >= 0, dropout < 1 else { throw fail("dropout must be in [0, 1), found \(dropout)") }
+        if let batchNormMomentum, !(batchNormMomentum >= 0 && batchNormMomentum <= 1) {
+            throw fail("the batch-norm momentum must be in [0, 1] or None, found \(batchNormMomentum)")
+        }
         if shortcut == .a {
             var channels = stem.width
             for width in widths {

@@ -215,11 +215,11 @@ extension Tensor {
 /// The CPU implementation: per-sample im2col and sgemm, the batch split across `Parallel.threads` workers.
 enum Conv2dCPU {
     /// Runs `body(samples, scratch)` on each worker with its own contiguous share of the batch and a
-    /// column-matrix scratch buffer, keeping OpenBLAS single-threaded meanwhile.
+    /// column-matrix scratch buffer, keeping each worker's sgemm single-threaded meanwhile.
     static func forEachWorker(_ g: ConvGeometry, _ body: (_ worker: Int, _ samples: Range<Int>, _ col: UnsafeMutablePointer<Float>) -> Void) -> Int {
         let workers = Swift.max(1, Swift.min(Parallel.threads, g.batch))
-        BLASThreads.serialized(workers: workers) {
-            Parallel.forEach(workers) { worker in
+        Parallel.forEach(workers) { worker in
+            BLASThreads.serialized(workers: workers) {
                 let col = UnsafeMutablePointer<Float>.allocate(capacity: g.isPointwise ? 1 : g.patchSize * g.outPlane)
                 defer { col.deallocate() }
                 body(worker, (g.batch * worker / workers)..<(g.batch * (worker + 1) / workers), col)

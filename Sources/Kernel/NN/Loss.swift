@@ -56,31 +56,12 @@ public enum Loss {
         return (0..<batch).map { -logProbs[$0 * classes + targets[$0]] }
     }
 
-    /// Mean squared error, mean((input − target)²), over tensors of the same shape; gradients flow to both.
+    /// Mean squared error, mean((input − target)²), over non-empty tensors of the same shape; gradients flow to both.
     public static func mse(_ input: Tensor, _ target: Tensor) throws -> Tensor {
-        try input.requirePlainLayout(op: "mse_loss")
-        try target.requirePlainLayout(op: "mse_loss")
-        let op = "mse_loss"
-        guard input.shape == target.shape else {
-            throw KernelError.shapeMismatch(
-                op: op, expected: "target of the input's shape \(shapeString(input.shape))", found: "target \(shapeString(target.shape))")
-        }
         guard input.count > 0 else {
-            throw KernelError.invalidArgument(op: op, message: "the input is empty (shape \(shapeString(input.shape)))")
+            throw KernelError.invalidArgument(op: "mse_loss", message: "the input is empty (shape \(shapeString(input.shape)))")
         }
-        var diff = [Float](repeating: 0, count: input.count)
-        var total = 0.0
-        for i in 0..<diff.count {
-            diff[i] = input.data[i] - target.data[i]
-            total += Double(diff[i] * diff[i])
-        }
-        let n = Float(input.count)
-        let out = Tensor(unchecked: [], data: [Float(total / Double(input.count))])
-        return out.record(op, inputs: [input, target]) { g in
-            let scale = 2 * g[0] / n
-            if input.requiresGrad { input.accumulateGrad(diff.map { $0 * scale }) }
-            if target.requiresGrad { target.accumulateGrad(diff.map { -$0 * scale }) }
-        }
+        return try mse(input, target, reduction: .mean)
     }
 
     /// Checks `[N, K]` logits against N targets in `0..<K`; returns (N, K).

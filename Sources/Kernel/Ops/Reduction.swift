@@ -91,26 +91,49 @@ extension Tensor {
         }
     }
 
-    /// Index of the largest element along `axis` for each position (ties: first), as a tensor of indices.
+    /// Index of the largest element along `axis` for each position (ties: first), as an `int64` tensor of indices.
     public func argmax(axis: Int, keepDims: Bool = false) throws -> Tensor {
-        try requirePlainLayout(op: "argmax")
-        let a = try Shape.normalize(axis: axis, rank: rank, op: "argmax")
-        if rank == 0 { return try reshape([1]).argmax(axis: 0) }
-        guard shape[a] > 0 else {
-            throw KernelError.invalidArgument(op: "argmax", message: "cannot take argmax over an empty axis")
-        }
-        // An empty tensor reduced over a non-empty axis is empty; the loops must not count through its other dimensions.
-        if count == 0 { return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: []) }
-        let (outer, length, inner) = split(at: a)
-        let indices = argExtreme(outer: outer, length: length, inner: inner, greater: true)
-        return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: indices.map { Float($0) })
+        try argExtreme(axis: axis, keepDims: keepDims, greater: true, op: "argmax")
+    }
+
+    /// Index of the smallest element along `axis` for each position (ties: first), as an `int64` tensor of indices.
+    public func argmin(axis: Int, keepDims: Bool = false) throws -> Tensor {
+        try argExtreme(axis: axis, keepDims: keepDims, greater: false, op: "argmin")
     }
 
     /// Index of the largest element of the flattened tensor.
     public func argmax() throws -> Int {
-        try requirePlainLayout(op: "argmax")
-        guard count > 0 else { throw KernelError.invalidArgument(op: "argmax", message: "empty tensor") }
-        return argExtreme(outer: 1, length: count, inner: 1, greater: true)[0]
+        try argExtreme(greater: true, op: "argmax")
+    }
+
+    /// Index of the smallest element of the flattened tensor.
+    public func argmin() throws -> Int {
+        try argExtreme(greater: false, op: "argmin")
+    }
+
+    private func argExtreme(axis: Int, keepDims: Bool, greater: Bool, op: String) throws -> Tensor {
+        try requirePlainLayout(op: op)
+        let a = try Shape.normalize(axis: axis, rank: rank, op: op)
+        if rank == 0 { return try reshape([1]).argExtreme(axis: 0, keepDims: false, greater: greater, op: op) }
+        guard shape[a] > 0 else {
+            throw KernelError.invalidArgument(op: op, message: "cannot take \(op) over an empty axis")
+        }
+        // An empty tensor reduced over a non-empty axis is empty; the loops must not count through its other dimensions.
+        if count == 0 { return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: [], elementType: .int64) }
+        // Float32 holds indices exactly only below 2^24: an axis that long is refused rather than its indices rounded.
+        guard Int64(shape[a]) <= Tensor.maxExactInteger + 1 else {
+            throw KernelError.invalidArgument(
+                op: op, message: "the axis has \(shape[a]) elements; int64 tensors hold indices up to \(Tensor.maxExactInteger) exactly")
+        }
+        let (outer, length, inner) = split(at: a)
+        let indices = argExtreme(outer: outer, length: length, inner: inner, greater: greater)
+        return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: indices.map { Float($0) }, elementType: .int64)
+    }
+
+    private func argExtreme(greater: Bool, op: String) throws -> Int {
+        try requirePlainLayout(op: op)
+        guard count > 0 else { throw KernelError.invalidArgument(op: op, message: "empty tensor") }
+        return argExtreme(outer: 1, length: count, inner: 1, greater: greater)[0]
     }
 
     /// Largest element along `axis`; the gradient flows to the (first) maximum.
@@ -134,7 +157,8 @@ extension Tensor {
         if rank == 0 { return try reshape([1]).extreme(axis: 0, keepDims: false, greater: greater, op: op) }
         guard shape[a] > 0 else { throw KernelError.invalidArgument(op: op, message: "cannot reduce an empty axis") }
         if count == 0 {
-            return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: []).record(op, inputs: [self]) { [self] _ in
+            return Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: [], elementType: elementType).record(op, inputs: [self]) {
+                [self] _ in
                 self.accumulateGrad([])
             }
         }
@@ -146,7 +170,7 @@ extension Tensor {
                 values[o * inner + i] = data[(o * length + winners[o * inner + i]) * inner + i]
             }
         }
-        let out = Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: values)
+        let out = Tensor(unchecked: reducedShape(a, keepDims: keepDims), data: values, elementType: elementType)
         return out.record(op, inputs: [self]) { [self] g in
             var gi = [Float](repeating: 0, count: self.count)
             for o in 0..<outer {

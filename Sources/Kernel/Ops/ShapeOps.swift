@@ -23,7 +23,7 @@ extension Tensor {
             throw KernelError.shapeMismatch(
                 op: "reshape", expected: "a shape with \(count) elements (from \(shapeString(shape)))", found: shapeString(newShape))
         }
-        let out = Tensor(unchecked: resolved, data: data)
+        let out = Tensor(unchecked: resolved, data: data, elementType: elementType)
         return out.record("reshape", inputs: [self]) { [self] g in self.accumulateGrad(g) }
     }
 
@@ -53,7 +53,7 @@ extension Tensor {
         let outShape = resolved.map { shape[$0] }
         let inStrides = Shape.strides(shape)
         let source = Tensor.gatherIndices(shape: outShape, strides: resolved.map { inStrides[$0] }, offset: 0)
-        let out = Tensor(unchecked: outShape, data: source.map { data[$0] })
+        let out = Tensor(unchecked: outShape, data: source.map { data[$0] }, elementType: elementType)
         return out.record("permute", inputs: [self]) { [self] g in
             var gi = [Float](repeating: 0, count: self.count)
             for i in 0..<source.count { gi[source[i]] = g[i] }
@@ -78,7 +78,9 @@ extension Tensor {
         if count == 0 {
             var outShape = shape
             outShape[a] = selection.count
-            return Tensor(unchecked: outShape, data: []).record("slice", inputs: [self]) { [self] _ in self.accumulateGrad([]) }
+            return Tensor(unchecked: outShape, data: [], elementType: elementType).record("slice", inputs: [self]) { [self] _ in
+                self.accumulateGrad([])
+            }
         }
         return try gather(axis: a, indices: (0..<selection.count).map { selection.first + $0 * step }, op: "slice")
     }
@@ -120,7 +122,7 @@ extension Tensor {
         outShape[axis] = indices.count
         let outCount = try Shape.validate(outShape, op: op)
         if outCount == 0 {
-            return Tensor(unchecked: outShape, data: []).record(op, inputs: [self]) { [self] _ in
+            return Tensor(unchecked: outShape, data: [], elementType: elementType).record(op, inputs: [self]) { [self] _ in
                 self.accumulateGrad([Float](repeating: 0, count: self.count))
             }
         }
@@ -134,7 +136,7 @@ extension Tensor {
                 }
             }
         }
-        let result = Tensor(unchecked: outShape, data: out)
+        let result = Tensor(unchecked: outShape, data: out, elementType: elementType)
         return result.record(op, inputs: [self]) { [self] g in
             var gi = [Float](repeating: 0, count: self.count)
             for o in 0..<outer {

@@ -94,13 +94,19 @@ public struct LRFinderResult {
         suggestions.first { $0.method == method }
     }
 
-    /// The suggestions as a plain-text table.
+    /// The suggestions as a plain-text table: each suggested lr, the point of the curve it was read at (index, lr and
+    /// loss there), and, when `minimum` is among them, a line saying why its lr is not the one at its point.
     public func table() -> String {
-        var table = TextTable(header: ["method", "lr", "at index", "loss there"])
+        var table = TextTable(header: ["method", "lr", "at index", "lr there", "loss there"])
         for s in suggestions {
-            table.append([s.method.rawValue, String(format: "%.2e", s.learningRate), String(s.index), TextTable.number(s.pointLoss)])
+            table.append([
+                s.method.rawValue, String(format: "%.2e", s.learningRate), String(s.index), String(format: "%.2e", s.pointLearningRate),
+                TextTable.number(s.pointLoss),
+            ])
         }
-        return table.render()
+        guard let minimum = suggestion(.minimum) else { return table.render() }
+        return table.render() + "\n"
+            + "minimum = the lr at the lowest loss (\(String(format: "%.2e", minimum.pointLearningRate)), index \(minimum.index)) / 10, as fastai has it"
     }
 }
 

@@ -48,32 +48,12 @@ public final class MetricsLog {
             fields.append("\"seconds\":\(jsonNumber(record.seconds))")
             line = "{" + fields.joined(separator: ",") + "}"
         }
-        try appendDurably(Array((line + "\n").utf8))
+        try DurableAppend.append(Array((line + "\n").utf8), to: path, what: "the metrics log")
     }
 
     private func isEmpty() throws -> Bool {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         return ((attributes?[.size] as? NSNumber)?.intValue ?? 0) == 0
-    }
-
-    private func appendDurably(_ bytes: [UInt8]) throws {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
-            throw KernelError.file(path: path, message: "cannot open the metrics log: \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw KernelError.file(path: path, message: "cannot write the metrics log: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
-        guard fsync(descriptor) == 0 else {
-            throw KernelError.file(path: path, message: "cannot flush the metrics log: \(String(cString: strerror(errno)))")
-        }
     }
 
     private func csvNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "\(value)".lowercased() }

@@ -37,7 +37,8 @@ struct CommandRunner {
             try session.load(path)
             let notebook = session.notebook
             console.line(
-                "loaded \(notebook.cells.count) cells (\(notebook.codeCellNumbers.count) code) from \(path); :cells lists them, :next runs the first")
+                "loaded \(Plural.count(notebook.cells.count, "cell")) (\(notebook.codeCellNumbers.count) code) from \(path); :cells lists them, :next runs the first"
+            )
         case .cells: listCells()
         case .run(let text):
             _ = session.runCells(try CellSelection(text, cellCount: session.notebook.cells.count))
@@ -45,8 +46,12 @@ struct CommandRunner {
         case .edit(let number): try edit(number)
         case .vars: listVariables()
         case .time(let setting):
-            if let setting { session.alwaysShowTime = setting }
-            console.line("timing: " + (session.alwaysShowTime ? "every entry" : "entries slower than \(DurationFormat.text(session.slowThreshold))"))
+            if let setting { session.timing = setting ? .always : .never }
+            switch session.timing {
+            case .always: console.line("timing: every entry")
+            case .never: console.line("timing: off")
+            case .slow: console.line("timing: entries slower than \(DurationFormat.text(session.slowThreshold))")
+            }
         case .reset:
             session.reset()
             console.line("all variables forgotten")
@@ -137,6 +142,6 @@ struct CommandRunner {
         let cells = session.transcript
         guard !cells.isEmpty else { throw ReplError("nothing to save yet: no input has run successfully") }
         try TextFile.save(NotebookWriter.text(of: cells), to: URL(fileURLWithPath: path))
-        console.line("saved \(cells.count) cells to \(path)")
+        console.line("saved \(Plural.count(cells.count, "cell")) to \(path)")
     }
 }

@@ -16,7 +16,7 @@ enum ReplCommand: Equatable {
     case edit(Int)
     /// `:vars`: the globals with type, shape and memory.
     case vars
-    /// `:time on|off`, or `:time` alone to show the setting.
+    /// `:time on|off` (every entry, or none), or `:time` alone to show the setting.
     case time(Bool?)
     /// `:reset`: a fresh interpreter (loaded cells stay).
     case reset
@@ -38,7 +38,7 @@ enum ReplCommand: Equatable {
         :run N|A-B|all      run cells;  :next  runs the next one
         :edit N             edit cell N in $EDITOR
         :vars               global variables with type, shape and memory
-        :time [on|off]      always show how long each entry took
+        :time [on|off]      show how long every entry took, or none (default: slow ones)
         :reset              forget all variables (a fresh interpreter)
         :save FILE.rnx      write this session's successful inputs as cells
         :plot SETTING VALUE sixel|color|live on|off|auto, size WxH, dir PATH (:plot shows)

@@ -3,7 +3,8 @@ import Foundation
 
 /// Hands chart and logging settings to the DSL: `:plot`, `rnx run --charts` and `--log` end up here.
 /// Chart settings go to the DSL's shared store (`PlotSettings.shared`, read each time a chart is drawn);
-/// the metrics log is the environment variable `RNX_METRICS_LOG`, which also works from the shell.
+/// the metrics log is the environment variable `RNX_METRICS_LOG` and TensorBoard's directory `RNX_TENSORBOARD_DIR`,
+/// which also work from the shell.
 enum ChartSettings {
     /// A JSON-lines file training appends its metrics to when `fit` is not given `log=`.
     static let metricsLogVariable = "RNX_METRICS_LOG"
@@ -29,8 +30,20 @@ enum ChartSettings {
 
     /// Makes training append metrics to the file at `path` (made absolute, so changing directory does not move it).
     static func setMetricsLog(_ path: String) throws {
-        guard setenv(metricsLogVariable, absolutePath(path), 1) == 0 else {
-            throw ReplError("cannot set \(metricsLogVariable): \(String(cString: strerror(errno)))")
+        try export(metricsLogVariable, absolutePath(path))
+    }
+
+    /// A directory `fit` writes TensorBoard event files into when it is not given `tensorboard=`.
+    static let tensorBoardVariable = "RNX_TENSORBOARD_DIR"
+
+    /// Makes every `fit` write TensorBoard event files into `path` (made absolute), as `rnx run --tensorboard` asks.
+    static func setTensorBoardDirectory(_ path: String) throws {
+        try export(tensorBoardVariable, absolutePath(path))
+    }
+
+    private static func export(_ variable: String, _ value: String) throws {
+        guard setenv(variable, value, 1) == 0 else {
+            throw ReplError("cannot set \(variable): \(String(cString: strerror(errno)))")
         }
     }
 

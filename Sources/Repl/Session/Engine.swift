@@ -1,3 +1,4 @@
+import Basics
 import DSL
 import Foundation
 
@@ -17,6 +18,16 @@ final class Engine {
     private var cachedInterpreter: Interpreter?
     /// Globals pinned from the command line (`--set lr=0.05`), in the order given.
     private var overrides: [(name: String, value: Value)] = []
+    /// Set by Ctrl-C while a source runs, until `takeInterruption()`: a builtin may have caught the request and
+    /// returned early, so the error alone does not tell.
+    private let interruption = Locked(false)
+    /// The file line of the last failure's error, when it had one.
+    private(set) var lastFailureLine: Int?
+
+    /// Whether Ctrl-C ends the whole program (`rnx run`) instead of only the running entry (the REPL).
+    var interruptEndsProgram = false {
+        didSet { cachedInterpreter?.interrupt.endsProgram = interruptEndsProgram }
+    }
 
     /// An engine writing program output to `console`.
     init(console: Console) {
@@ -29,6 +40,7 @@ final class Engine {
         let interpreter = Interpreter()
         let console = self.console
         interpreter.output = { text in console.write(text) }
+        interpreter.interrupt.endsProgram = interruptEndsProgram
         for override in overrides { interpreter.pinGlobal(override.name, override.value) }
         cachedInterpreter = interpreter
         return interpreter
@@ -45,17 +57,37 @@ final class Engine {
     /// Runs `source` as if it started at line `firstLine` of `file`, so errors point at the file's real lines.
     /// Ctrl-C meanwhile interrupts it cooperatively.
     func run(_ source: String, file: String, firstLine: Int = 1) -> Outcome {
-        let interpreter = self.interpreter
         do {
-            let interrupt = interpreter.interrupt
-            let value = try InterruptController.shared.whileRunning(onInterrupt: { interrupt.request() }) {
-                try interpreter.execute(source: source, file: file, firstLine: firstLine)
-            }
-            return .success(display: value.map(\.repr))
+            return .success(display: try execute(source, file: file, firstLine: firstLine).map(\.repr))
         } catch let error as DSLError {
+            lastFailureLine = error.location?.line
             return .failure(message: error.rendered, interrupted: error.kind == .keyboardInterrupt)
         } catch {
+            lastFailureLine = nil
             return .failure(message: "\(file): error: \(error)", interrupted: false)
+        }
+    }
+
+    /// Runs `source` as `run` does, returning the final expression's value (nil when there is none or it was
+    /// suppressed) or throwing the DSL's error.
+    func execute(_ source: String, file: String, firstLine: Int = 1) throws -> Value? {
+        let interpreter = self.interpreter
+        let interrupt = interpreter.interrupt
+        let interruption = self.interruption
+        let onInterrupt: @Sendable () -> Void = {
+            interruption.withLock { $0 = true }
+            interrupt.request()
+        }
+        return try InterruptController.shared.whileRunning(onInterrupt: onInterrupt) {
+            try interpreter.execute(source: source, file: file, firstLine: firstLine)
+        }
+    }
+
+    /// Whether Ctrl-C was pressed while a source ran since the last call; clears the record.
+    func takeInterruption() -> Bool {
+        interruption.withLock { pressed in
+            defer { pressed = false }
+            return pressed
         }
     }
 

@@ -31,6 +31,24 @@ struct EntryBuffer {
     /// True when no entry is in progress (the REPL then shows the primary prompt).
     var isEmpty: Bool { lines.isEmpty }
 
+    /// The indentation the next line of the entry most likely needs, for the REPL's auto-indent: one level more
+    /// after a line ending in `:`, one less after `return`, `pass`, `break` or `continue`, else the last line's.
+    var nextIndent: String {
+        guard let last = lines.last, !last.allSatisfy(\.isWhitespace) else { return "" }
+        let indent = String(last.prefix(while: { $0 == " " || $0 == "\t" }))
+        let code = last.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? last
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix(":") { return indent + Self.indentUnit }
+        let firstWord = trimmed.prefix(while: { $0.isLetter })
+        if ["return", "pass", "break", "continue"].contains(String(firstWord)) {
+            return String(indent.dropLast(Self.indentUnit.count))
+        }
+        return indent
+    }
+
+    /// One level of indentation, as PEP 8 and IPython.
+    static let indentUnit = "    "
+
     /// Adds one line of input; returns the entries that became complete (at most two: a finished block and the
     /// one-line statement that ended it).
     mutating func add(_ line: String) -> [Entry] {

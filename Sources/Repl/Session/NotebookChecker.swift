@@ -15,13 +15,13 @@ struct NotebookChecker {
         }
         let problems = NameCheck().check(cells, file: file).problems
         for problem in problems { console.error(problem.rendered) }
-        let cellText = "\(cells.count) code cell\(cells.count == 1 ? "" : "s")"
+        let cellText = Plural.count(cells.count, "code cell")
         if problems.isEmpty {
             console.line("\(file): \(cellText), no errors")
         } else {
             let isSyntax = problems.contains { $0.kind == .syntax }
             let skipped = isSyntax ? " (names are checked once every cell parses)" : ""
-            console.error("\(file): \(problems.count) error\(problems.count == 1 ? "" : "s") in \(cellText)\(skipped)")
+            console.error("\(file): \(Plural.count(problems.count, "error")) in \(cellText)\(skipped)")
         }
         return problems.isEmpty
     }

@@ -32,7 +32,7 @@ struct ReplLoop {
         var buffer = EntryBuffer(isComplete: engine.isComplete)
         var entryNumber = 0
         while true {
-            switch editor.readLine(prompt: buffer.isEmpty ? Self.prompt : Self.continuationPrompt) {
+            switch editor.readLine(prompt: buffer.isEmpty ? Self.prompt : Self.continuationPrompt, indent: buffer.nextIndent) {
             case .endOfInput:
                 return
             case .interrupted:
@@ -42,9 +42,9 @@ struct ReplLoop {
                 // take it line by line. History keeps whole entries, so up-arrow recalls a block as one.
                 let lines = typed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 for (index, line) in lines.enumerated() {
-                    if buffer.isEmpty, Self.isCommand(line) {
+                    if buffer.isEmpty, Self.isCommand(line) || Self.helpQuery(line) != nil {
                         editor.remember(line)
-                        if commands.perform(line) == .quit { return }
+                        if commands.perform(Self.helpQuery(line).map { ":help " + $0 } ?? line) == .quit { return }
                         continue
                     }
                     var entries = buffer.add(line)
@@ -62,27 +62,55 @@ struct ReplLoop {
         }
     }
 
-    /// The REPL on piped input (`rnx < script.rnx`): reads to the end (or `:quit`); errors are reported
-    /// with the input's line numbers and the session goes on. Ctrl-C while waiting for input ends the process.
-    func runPiped() {
+    /// The REPL on piped input (`rnx < script.rnx`): reads to the end (or `:quit`) and stops at the first error,
+    /// reported with the input's line numbers, as `python < script.py` does. Returns the exit status: 0, 1 after an
+    /// error, 130 after Ctrl-C (which also ends the process while it waits for input).
+    @discardableResult
+    func runPiped() -> Int32 {
         InterruptController.shared.setIdleAction {
             fputs("\nKeyboardInterrupt\n", StandardStream.error)
             exit(130)
         }
-        var buffer = EntryBuffer(isComplete: session.engine.isComplete)
+        let engine = session.engine
+        // Ctrl-C ends a piped run as it ends Python's: fit stops between batches, then nothing after it runs.
+        engine.interruptEndsProgram = true
+        var buffer = EntryBuffer(isComplete: engine.isComplete)
+        func run(_ entry: EntryBuffer.Entry) -> Int32? {
+            let succeeded = session.run(entry.source, file: "<stdin>", firstLine: entry.firstLine)
+            if engine.takeInterruption() { return ReplError.interruptedExitCode }
+            return succeeded ? nil : 1
+        }
         while let line = readLine(strippingNewline: true) {
-            if buffer.isEmpty, Self.isCommand(line) {
+            if buffer.isEmpty, Self.isCommand(line) || Self.helpQuery(line) != nil {
                 buffer.skipLine()
-                if commands.perform(line) == .quit { return }
+                if commands.perform(Self.helpQuery(line).map { ":help " + $0 } ?? line) == .quit { return 0 }
+                if session.hadError { return 1 }
                 continue
             }
             for entry in buffer.add(line) {
-                session.run(entry.source, file: "<stdin>", firstLine: entry.firstLine)
+                if let status = run(entry) { return status }
             }
         }
-        if let entry = buffer.finish() {
-            session.run(entry.source, file: "<stdin>", firstLine: entry.firstLine)
+        if let entry = buffer.finish(), let status = run(entry) { return status }
+        return 0
+    }
+
+    /// The name asked about by IPython's help syntax, `fit?`, `?fit`, `Tensor.mean??`; nil for any other line (no
+    /// statement starts or ends with `?`).
+    static func helpQuery(_ line: String) -> String? {
+        var name = Substring(line.trimmingCharacters(in: .whitespaces))
+        if name.hasPrefix("?") {
+            name = name.drop(while: { $0 == "?" })
+        } else if name.hasSuffix("?") {
+            while name.hasSuffix("?") { name = name.dropLast() }
+        } else {
+            return nil
         }
+        name = Substring(name.trimmingCharacters(in: .whitespaces))
+        guard let first = name.first, first.isLetter || first == "_",
+            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
+        else { return nil }
+        return String(name)
     }
 
     /// A line starting with `:` (after spaces) is a command: no statement starts with a colon.

@@ -8,9 +8,18 @@ struct ScriptRunner {
     let session: Session
 
     /// Runs `file`; throws `ExitCode`-worthy `ReplError`s for bad options and a failed cell.
-    func run(file: String, cells: String?, overrides: [String], charts: String?, log: String?) throws {
+    /// `output` (`.ipynb` or `.html`) receives the executed notebook; `tensorboard` is fit's default event-file directory.
+    func run(
+        file: String, cells: String?, overrides: [String], charts: String?, log: String?, output: String? = nil,
+        tensorboard: String? = nil
+    ) throws {
+        if let output, try NotebookDocument.Format(path: output, writing: true) == .rnx {
+            throw ReplError("--to \(output): expected a file ending in .ipynb or .html")
+        }
         let notebook = try Notebook(contentsOf: file)
         session.use(notebook)
+        // Ctrl-C stops the script, not only the cell: fit ends between batches, then nothing after it runs.
+        session.engine.interruptEndsProgram = true
         // An empty script runs, as an empty Python file does; only asking for cells it does not have is an error.
         let numbers = notebook.cells.isEmpty && cells == nil ? [] : try CellSelection(cells ?? "all", cellCount: notebook.cells.count).numbers
         for option in overrides {
@@ -24,17 +33,35 @@ struct ScriptRunner {
         warnAboutUnusedSettings(in: notebook)
         if let charts { try ChartSettings.apply(.directory(charts)) }
         if let log { try ChartSettings.setMetricsLog(log) }
+        if let tensorboard { try ChartSettings.setTensorBoardDirectory(tensorboard) }
 
         let started = DispatchTime.now()
+        if let output {
+            let (executed, failedCell) = NotebookExecutor(session: session).execute(notebook, numbers: numbers)
+            try NotebookDocument.write(executed, to: output, title: URL(fileURLWithPath: file).lastPathComponent)
+            if let failedCell { throw ReplError("\(file): stopped at cell \(failedCell); wrote \(output) up to it") }
+            let ran = executed.cells.filter { $0.executionCount != nil }.count
+            session.console.notice("ran \(Plural.count(ran, "cell")) of \(file), wrote \(output)")
+            return
+        }
         var ran = 0
         for number in numbers where notebook.cells[number - 1].kind == .code {
-            guard session.runCell(number, showTime: true) else {
+            let succeeded = session.runCell(number, showTime: true)
+            if session.engine.takeInterruption() {
+                let line = succeeded ? nil : session.engine.lastFailureLine
+                let place = line.map { "at line \($0)" } ?? "(it starts at line \(notebook.cells[number - 1].startLine))"
+                let later = numbers.contains { $0 > number && notebook.cells[$0 - 1].kind == .code }
+                throw ReplError(
+                    "\(file): interrupted (Ctrl-C) in cell \(number) \(place)" + (later ? "; the cells after it did not run" : ""),
+                    exitCode: ReplError.interruptedExitCode)
+            }
+            guard succeeded else {
                 throw ReplError("\(file): stopped at cell \(number)")
             }
             ran += 1
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        session.console.notice("ran \(ran) cell\(ran == 1 ? "" : "s") of \(file) in \(DurationFormat.text(seconds))")
+        session.console.notice("ran \(Plural.count(ran, "cell")) of \(file) in \(DurationFormat.text(seconds))")
     }
 
     /// A `--set` name the script never mentions is still defined (one list of fast settings fits every example),

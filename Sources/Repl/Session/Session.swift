@@ -11,8 +11,18 @@ final class Session {
     private(set) var notebook = Notebook(file: "", cells: [])
     /// Index into `notebook.cells` of the cell `:next` runs.
     var nextCellIndex = 0
-    /// Show every entry's wall time (`:time on`), not only slow ones.
-    var alwaysShowTime = false
+    /// Which entries show their wall time.
+    enum Timing: Equatable {
+        /// Entries slower than `slowThreshold` (the default).
+        case slow
+        /// Every entry (`:time on`).
+        case always
+        /// None (`:time off`).
+        case never
+    }
+
+    /// Which entries show their wall time; `rnx run` shows every cell's whatever it says.
+    var timing = Timing.slow
     /// Entries taking at least this many seconds show their time even with `:time off`.
     let slowThreshold: Double = 1.0
     /// The sources that ran without error, in order, as cells for `:save`.
@@ -45,7 +55,7 @@ final class Session {
             hadError = true
             succeeded = false
         }
-        if showTime || alwaysShowTime || seconds >= slowThreshold {
+        if showTime || timing == .always || (timing == .slow && seconds >= slowThreshold) {
             console.notice("(\(DurationFormat.text(seconds)))")
         }
         return succeeded
@@ -66,6 +76,9 @@ final class Session {
             return true
         case .code:
             if showHeader { console.notice("── cell \(number) · \(notebook.file):\(cell.startLine) ──") }
+            // Charts saved by `--charts` are named after their cell (`cell04-learning-rate-finder.png`).
+            engine.interpreter.chartFilePrefix = String(format: "cell%02d", number)
+            defer { engine.interpreter.chartFilePrefix = nil }
             return run(cell.source, file: notebook.file, firstLine: cell.startLine, showTime: showTime)
         }
     }

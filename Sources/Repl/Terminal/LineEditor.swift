@@ -71,8 +71,9 @@ final class LineEditor {
         replaceReadlineHistory(with: history.load())
     }
 
-    /// Shows `prompt` and reads one line with editing; Ctrl-C returns `.interrupted` after moving to a new line.
-    func readLine(prompt: String) -> Input {
+    /// Shows `prompt` and reads one line with editing, starting with `indent` already typed (the REPL's
+    /// auto-indent inside a block, as IPython's); Ctrl-C returns `.interrupted` after moving to a new line.
+    func readLine(prompt: String, indent: String = "") -> Input {
         InterruptController.shared.drainPrompt()
         acceptedLine = nil
         lineWasAccepted = false
@@ -89,6 +90,12 @@ final class LineEditor {
             rl_callback_handler_remove()
         }
         defer { if !lineWasAccepted { rl_callback_handler_remove() } }
+        // Text typed ahead or pasted already holds its own indentation: auto-indent only a line the person types now.
+        var pending = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        if !indent.isEmpty, poll(&pending, 1, 0) == 0 {
+            rl_insert_text(indent)
+            rl_redisplay()
+        }
 
         let interruptDescriptor = InterruptController.shared.promptDescriptor
         while !lineWasAccepted {

@@ -29,6 +29,7 @@ public struct DSLError: Error, CustomStringConvertible {
         case recursion = "RecursionError"
         case assertion = "AssertionError"
         case keyboardInterrupt = "KeyboardInterrupt"
+        case stopIteration = "StopIteration"
         case runtime = "RuntimeError"
     }
 
@@ -74,7 +75,7 @@ public struct DSLError: Error, CustomStringConvertible {
                 while index + repeats + 1 < traceback.count && traceback[index + repeats + 1].description == frame.description {
                     repeats += 1
                 }
-                if repeats > 0 { text += "\n  [the frame above repeats \(repeats) more time\(repeats == 1 ? "" : "s")]" }
+                if repeats > 0 { text += "\n  [the frame above repeats \(Plural.count(repeats, "more time"))]" }
                 index += repeats + 1
             }
         }

@@ -54,7 +54,7 @@ extension Interpreter {
             }
             return .dict(dict)
         case .attribute(let baseExpr, let name):
-            return try attribute(of: try evaluate(baseExpr, scope), name, at: expr.location)
+            return try attribute(of: try attributeBase(baseExpr, attribute: name, scope), name, at: expr.location)
         case .index(let baseExpr, let indexExpr):
             let base = try evaluate(baseExpr, scope)
             return try Operations.item(of: base, at: try evaluate(indexExpr, scope))
@@ -65,7 +65,16 @@ extension Interpreter {
                     step: try sliceBound(step, scope)))
         case .call(let calleeExpr, let arguments):
             try checkStack()
-            let callee = try evaluate(calleeExpr, scope)
+            let callee: Value
+            if case .attribute(let baseExpr, let name) = calleeExpr.kind {
+                let base = try attributeBase(baseExpr, attribute: name, scope)
+                callee = try attribute(of: base, name, at: calleeExpr.location)
+                if base.dslType.property(named: name) != nil, !callee.isCallable {
+                    throw error(.type, Suggestions.calledProperty(name, ofType: base.dslType.name), at: expr.location)
+                }
+            } else {
+                callee = try evaluate(calleeExpr, scope)
+            }
             var positional: [Value] = []
             var keywords: [(String, Value)] = []
             for argument in arguments {
@@ -127,8 +136,8 @@ extension Interpreter {
             if let value = builtins[name] { return value }
         }
         var message = "name '\(name)' is not defined"
-        let candidates = scope.visibleNames + Array(builtins.keys) + Array(TokenKind.keywords.keys)
-        if let suggestion = Suggestions.closest(to: name, among: candidates) {
+        let candidates = Array(builtins.keys) + Array(TokenKind.keywords.keys)
+        if let suggestion = Suggestions.closest(to: name, among: candidates, preferring: scope.visibleNames) {
             message += " (did you mean '\(suggestion)'?)"
         }
         if ["true", "false", "none", "null", "nil"].contains(name) {
@@ -241,11 +250,16 @@ extension Interpreter {
         } catch {
             throw located(error, at: location)
         }
-        var message = "'\(type.name)' object has no attribute '\(name)'"
-        if let suggestion = Suggestions.closest(to: name, among: attributeNames(of: value)) {
-            message += " (did you mean '\(suggestion)'?)"
-        }
-        throw error(.attribute, message, at: location)
+        throw error(.attribute, Suggestions.missingAttribute(name, ofType: type.name, among: attributeNames(of: value)), at: location)
+    }
+
+    /// The value `base.attribute` reads from; `math.sqrt` with no `math` defined (rnx has no modules to import)
+    /// points to the builtin.
+    private func attributeBase(_ baseExpr: Expr, attribute: String, _ scope: Scope) throws -> Value {
+        guard case .name(let module) = baseExpr.kind, builtins[module] == nil, builtins[attribute] != nil,
+            case .missing = scope.lookup(module)
+        else { return try evaluate(baseExpr, scope) }
+        throw error(.name, Suggestions.moduleAttribute(module, attribute: attribute), at: baseExpr.location)
     }
 
     /// All attribute names of a value, for completion and suggestions.

@@ -9,6 +9,7 @@ import Foundation
 /// (e.g. with a `DispatchSourceSignal`).
 public final class Interrupt: Sendable {
     private let requested = Locked(false)
+    private let endsProgramSetting = Locked(false)
 
     /// The flag of the program running on this thread (bound by the interpreter while it runs a program), so
     /// code that has no interpreter at hand — iterating a `range`, collecting elements — can still stop.
@@ -30,6 +31,22 @@ public final class Interrupt: Sendable {
     /// Whether a request is pending.
     public var isRequested: Bool {
         requested.withLock { $0 }
+    }
+
+    /// Whether Ctrl-C ends the whole program (`rnx run`: later statements and cells must not run) rather than only
+    /// the statement running (the REPL, the default).
+    public var endsProgram: Bool {
+        get { endsProgramSetting.withLock { $0 } }
+        set { endsProgramSetting.withLock { $0 = newValue } }
+    }
+
+    /// Called by a builtin that stopped early on Ctrl-C and has a partial result (fit's history so far, lr_find's
+    /// curve): the request is withdrawn and, in the REPL, the builtin returns its result; when Ctrl-C ends the
+    /// program this throws `KeyboardInterrupt` at the builtin's call, so a script does not go on to save
+    /// half-trained weights as if training had finished.
+    public func settleEarlyStop() throws {
+        clear()
+        if endsProgram { throw DSLError(.keyboardInterrupt, "interrupted") }
     }
 
     /// Throws `KeyboardInterrupt` (and clears the request) when an interruption was requested.

@@ -60,7 +60,11 @@ struct Parser {
         case .dedent: throw error("unexpected end of block", at: token)
         case .kwElif, .kwElse: throw error("'\(token.text)' without a matching 'if' (check the indentation)", at: token)
         case .kwImport, .kwFrom:
-            throw error("'\(token.text)' is not needed: every builtin is always available without import", at: token)
+            let module = peek(1).kind == .identifier ? "'\(peek(1).text)' " : ""
+            throw error(
+                "rnx has no modules, so there is no \(module)to import: what NumPy, math and PyTorch offer is built in and "
+                    + "always available: tensor(), zeros(), arange(), x.mean(), sqrt(), exp(), log(), x @ w (help() lists everything)",
+                at: token)
         case .kwClass: throw error("classes are not supported; use functions and dicts", at: token)
         case .kwTry, .kwExcept, .kwFinally, .kwRaise:
             throw error("exceptions ('\(token.text)') are not supported; an error stops the statement and is reported", at: token)

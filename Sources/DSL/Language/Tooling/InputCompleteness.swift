@@ -21,6 +21,7 @@ extension Interpreter {
         let meaningful = tokens.filter { !structural.contains($0.kind) }
         guard let last = meaningful.last else { return true }
         if last.kind == .colon { return false }
+        if lacksHeaderColon(tokens) { return true }
         var startsBlock = tokens.contains { $0.kind == .indent }
         var atLineStart = true
         for token in tokens {
@@ -30,5 +31,22 @@ extension Interpreter {
         guard startsBlock else { return true }
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         return lines.count > 1 && (lines.last?.allSatisfy(\.isWhitespace) ?? true)
+    }
+
+    /// A first line opening a block (`def f(x)`, `for i in range(3)`) without its `:`: more lines cannot mend it, so
+    /// the entry runs at once and reports the missing colon instead of showing a continuation prompt.
+    private static func lacksHeaderColon(_ tokens: [Token]) -> Bool {
+        guard let first = tokens.first, first.kind.startsCompoundStatement else { return false }
+        var depth = 0
+        for token in tokens {
+            switch token.kind {
+            case .newline, .end: return true
+            case .leftParen, .leftBracket, .leftBrace: depth += 1
+            case .rightParen, .rightBracket, .rightBrace: depth -= 1
+            case .colon where depth == 0: return false
+            default: break
+            }
+        }
+        return true
     }
 }

@@ -25,7 +25,8 @@ public struct NameCheckReport {
     }
 }
 
-/// Finds names a script uses but never defines, without running it (`rnx check`).
+/// Finds names a script uses but never defines, keyword arguments a builtin does not take, and attributes an
+/// object of known type does not have (`r = lr_find(...)` then `r.valey`), without running it (`rnx check`).
 ///
 /// The check is conservative: a valid program never gets a diagnostic. Top-level code runs in order, so a name
 /// read there must be bound by an earlier statement (of this or an earlier cell), by a builtin, or by a function
@@ -35,6 +36,7 @@ public struct NameCheckReport {
 /// assignments); after an `if` every branch's names count as bound; comprehension variables are visible in the
 /// whole comprehension.
 public struct NameCheck {
+    private let library: Library
     private let builtinNames: Set<String>
 
     /// A check knowing the builtins (functions, constants and types) of `library`.
@@ -45,6 +47,7 @@ public struct NameCheck {
             names.formUnion(group.constants.map(\.name))
         }
         builtinNames = names
+        self.library = library
     }
 
     /// Parses every cell of `file`, then, when all of them parse, checks their names as one program run top to
@@ -62,7 +65,7 @@ public struct NameCheck {
             }
         }
         let statements = programs.flatMap(\.statements)
-        var resolver = NameResolver(builtinNames: builtinNames, statements: statements)
+        var resolver = NameResolver(library: library, builtinNames: builtinNames, statements: statements)
         // With a cell that does not parse, which names it would bind is unknown: reporting names could be wrong.
         if syntaxErrors.isEmpty { resolver.checkModule(statements) }
         return NameCheckReport(
@@ -79,6 +82,7 @@ private struct NameResolver {
         case comprehension(Set<String>)
     }
 
+    let library: Library
     let builtinNames: Set<String>
     /// Every name bound at top level anywhere in the program, with its first binding; plus names functions declare
     /// `global` (they may bind them whenever they are called).
@@ -87,20 +91,27 @@ private struct NameResolver {
     private let globalDeclared: Set<String>
     /// Top-level names bound by the statements checked so far.
     private var defined: Set<String>
+    /// Top-level names bound exactly once in the whole program, so the type of what they hold never changes.
+    private let boundOnce: Set<String>
+    /// The type of what such a name holds, once the builtin call assigning it (`r = lr_find(...)`) was checked.
+    private var knownTypes: [String: DSLType] = [:]
     private var frames: [Frame] = []
     private(set) var problems: [DSLError] = []
     private(set) var mentionedNames: Set<String> = []
 
-    init(builtinNames: Set<String>, statements: [Stmt]) {
+    init(library: Library, builtinNames: Set<String>, statements: [Stmt]) {
+        self.library = library
         self.builtinNames = builtinNames
         var bindings: [(String, SourceLocation)] = []
         NameResolver.collectBindings(statements, into: &bindings)
+        let counts = Dictionary(bindings.map { ($0.0, 1) }, uniquingKeysWith: +)
         var firstBindings: [String: SourceLocation] = [:]
         for (name, location) in bindings where firstBindings[name] == nil { firstBindings[name] = location }
         moduleBindings = firstBindings
         var declared = Set<String>()
         NameResolver.collectGlobalDeclarations(statements, into: &declared)
         globalDeclared = declared
+        boundOnce = Set(counts.filter { $0.value == 1 && !declared.contains($0.key) }.keys)
         defined = declared
         mentionedNames = Set(firstBindings.keys).union(declared)
     }
@@ -124,6 +135,11 @@ private struct NameResolver {
             resolve(value)
             // Binding every target first is the lenient reading of `x, y[x] = ...`.
             targets.forEach { bind($0) }
+            if frames.isEmpty, targets.count == 1, case .name(let name) = targets[0].kind, boundOnce.contains(name),
+                let type = returnType(of: value)
+            {
+                knownTypes[name] = type
+            }
             targets.forEach { resolveParts(of: $0) }
         case .augmentedAssign(let target, _, let value):
             if case .name(let name) = target.kind { use(name, at: target.location) }
@@ -232,7 +248,10 @@ private struct NameResolver {
                 if let key = entry.key { resolve(key) }
                 resolve(entry.value)
             }
-        case .starred(let inner), .attribute(let inner, _), .unary(_, let inner), .not(let inner): resolve(inner)
+        case .attribute(let inner, let name):
+            resolve(inner)
+            checkAttribute(name, of: inner, at: expr.location)
+        case .starred(let inner), .unary(_, let inner), .not(let inner): resolve(inner)
         case .listComprehension(let element, let clauses): resolveComprehension([element], clauses)
         case .dictComprehension(let key, let value, let clauses): resolveComprehension([key, value], clauses)
         case .index(let base, let index):
@@ -242,6 +261,7 @@ private struct NameResolver {
         case .call(let callee, let arguments):
             resolve(callee)
             arguments.forEach { resolve($0.value) }
+            checkKeywords(arguments, of: callee, at: expr.location)
         case .binary(_, let left, let right), .and(let left, let right), .or(let left, let right):
             resolve(left)
             resolve(right)
@@ -311,16 +331,66 @@ private struct NameResolver {
             return
         }
         var message = "name '\(name)' is not defined"
-        if let suggestion = Suggestions.closest(to: name, among: visibleNames(insideFunction: insideFunction)) {
+        let builtinsAndKeywords = Array(builtinNames) + Array(TokenKind.keywords.keys)
+        if let suggestion = Suggestions.closest(
+            to: name, among: builtinsAndKeywords.sorted(), preferring: userNames(insideFunction: insideFunction))
+        {
             message += " (did you mean '\(suggestion)'?)"
         }
         problems.append(DSLError(.name, message, at: location))
     }
 
-    /// The names a misspelling could have meant: the enclosing scopes', the module's, builtins and keywords.
-    private func visibleNames(insideFunction: Bool) -> [String] {
-        var names = Array(builtinNames) + Array(TokenKind.keywords.keys)
-        names += insideFunction ? Array(moduleBindings.keys) + Array(globalDeclared) : Array(defined)
+    // MARK: - Builtin signatures and known types
+
+    /// The builtin `name` refers to where it is read: nil when the user's own binding may shadow it.
+    private func builtin(_ expr: Expr) -> BuiltinFunction? {
+        guard case .name(let name) = expr.kind, builtinNames.contains(name), moduleBindings[name] == nil,
+            !globalDeclared.contains(name), !isLocal(name)
+        else { return nil }
+        return library.function(named: name) ?? library.type(named: name)?.constructor
+    }
+
+    /// Whether `name` is bound by an enclosing function or comprehension.
+    private func isLocal(_ name: String) -> Bool {
+        frames.contains { frame in
+            switch frame {
+            case .comprehension(let names): return names.contains(name)
+            case .function(let definition): return definition.localNames.contains(name)
+            }
+        }
+    }
+
+    /// The declared type of what `expr` returns when it is a call of a builtin that declares one.
+    private func returnType(of expr: Expr) -> DSLType? {
+        guard case .call(let callee, _) = expr.kind else { return nil }
+        return builtin(callee)?.returnType
+    }
+
+    /// `fit(m, data, epochz=3)`: a keyword the builtin does not take fails the same way it would when run;
+    /// `i.per_class()` calls a property of a value of known type.
+    private mutating func checkKeywords(_ arguments: [CallArgument], of callee: Expr, at location: SourceLocation) {
+        if frames.isEmpty, case .attribute(let base, let attribute) = callee.kind, case .name(let name) = base.kind,
+            let type = knownTypes[name], type.property(named: attribute) != nil
+        {
+            problems.append(DSLError(.type, Suggestions.calledProperty(attribute, ofType: type.name), at: location))
+        }
+        guard let function = builtin(callee) else { return }
+        for case .keyword(let name, _) in arguments {
+            if let error = function.binder.keywordError(name) { problems.append(DSLError(error.kind, error.message, at: location)) }
+        }
+    }
+
+    /// `r.valey` where `r` holds a value of known type (`r = lr_find(...)`, bound once, read at top level).
+    private mutating func checkAttribute(_ attribute: String, of base: Expr, at location: SourceLocation) {
+        guard frames.isEmpty, case .name(let name) = base.kind, let type = knownTypes[name],
+            type.property(named: attribute) == nil, type.method(named: attribute) == nil
+        else { return }
+        problems.append(DSLError(.attribute, Suggestions.missingAttribute(attribute, ofType: type.name, among: type.attributeNames), at: location))
+    }
+
+    /// The user's names a misspelling could have meant: the enclosing scopes' and the module's.
+    private func userNames(insideFunction: Bool) -> [String] {
+        var names = insideFunction ? Array(moduleBindings.keys) + Array(globalDeclared) : Array(defined)
         for frame in frames {
             switch frame {
             case .comprehension(let local): names += local

@@ -62,6 +62,8 @@ enum Operations {
             guard let count = (left.integerValue ?? right.integerValue) else { break }
             try checkRepetition(count, length: items.count)
             return .tuple(count <= 0 ? [] : Array([[Value]](repeating: items, count: count).joined()))
+        case (.modulo, .string(let template), _):
+            return .string(try PercentFormat.format(template, right))
         default:
             break
         }

@@ -44,7 +44,8 @@ enum ChartBuilders {
             guard !history.epochs.isEmpty else {
                 throw DSLError(.value, "plot(): the history has no completed epoch yet; use per='step'")
             }
-            positions = history.epochs.map { Double($0.epoch) }
+            // Epochs are numbered from 1 wherever a person reads them (the bar, the table, Ctrl-C's note).
+            positions = history.epochs.map { Double($0.epoch + 1) }
             lossSeries.append(Series(name: "train", x: positions, y: history.epochs.map { finite($0.trainLoss) }, style: .linesPoints))
         }
         let epochStyle: Series.Style = axis == .epoch || history.epochs.count > 1 ? .linesPoints : .points
@@ -55,22 +56,22 @@ enum ChartBuilders {
         let xLabel = labels.xLabel ?? axis.rawValue
         let lossChart = LineChart(
             series: lossSeries.filter(hasPoint), title: labels.title ?? "loss", xLabel: xLabel,
-            yLabel: labels.yLabel, logY: logY)
+            yLabel: labels.yLabel ?? "loss", logY: logY)
         let metrics = history.metricNames.compactMap { name -> Series? in
             let series = Series(name: name, x: positions, y: (history.metric(name) ?? []).map(finite), style: epochStyle)
             return hasPoint(series) ? series : nil
         }
         guard includeMetrics, !metrics.isEmpty else { return lossChart }
-        // Panel titles rather than y labels name the curves: text charts leave out y labels that do not fit.
-        let metricChart = LineChart(
-            series: metrics, title: metrics.map(\.name).joined(separator: ", "), xLabel: xLabel,
-            showLegend: metrics.count > 1)
-        return ChartPanels(panels: [lossChart, metricChart])
+        // Panel titles name the curves too: text charts shorten y labels to five characters.
+        let names = metrics.map(\.name).joined(separator: ", ")
+        let metricChart = LineChart(series: metrics, title: names, xLabel: xLabel, yLabel: names, showLegend: metrics.count > 1)
+        return ChartPanels(panels: [lossChart, metricChart], sharesX: true)
     }
 
     /// The LR finder's smoothed loss against the learning rate on a log axis, with each suggestion a point of its
-    /// own in the legend (`valley 2.1e-03`), as fastai draws them: at the suggested rate and the loss where it was
-    /// read off (so `minimum`, a tenth of the rate at the lowest loss, sits left of the curve's lowest point).
+    /// own in the legend (`valley 2.1e-03`), as fastai draws them, but on the curve: at the suggested rate and the
+    /// loss the curve has there (so `minimum`, a tenth of the rate at the lowest loss, sits on the curve left of its
+    /// lowest point, and says so: `minimum/10`).
     static func lrFinder(_ result: LRFinderResult, logX: Bool, logY: Bool, labels: ChartLabels) throws -> Chart {
         try lrFinder(
             learningRates: result.learningRates, losses: result.losses, suggestions: result.suggestions,
@@ -87,14 +88,30 @@ enum ChartBuilders {
             throw DSLError(.value, "plot(): the LR finder recorded no points")
         }
         let suggestions = suggestions.map { suggestion in
-            Series(
-                name: "\(suggestion.method.rawValue) \(String(format: "%.1e", suggestion.learningRate))",
-                x: [suggestion.learningRate], y: [finite(suggestion.pointLoss)], style: .points)
+            let name = suggestion.method == .minimum ? "minimum/10" : suggestion.method.rawValue
+            return Series(
+                name: "\(name) \(String(format: "%.1e", suggestion.learningRate))",
+                x: [suggestion.learningRate], y: [finite(curveLoss(at: suggestion.learningRate, learningRates: learningRates, losses: losses))],
+                style: .points)
         }
         let curve = Series(name: "", x: learningRates, y: losses.map(finite))
         return LineChart(
             series: [curve] + suggestions.filter(hasPoint), title: labels.title ?? "learning rate finder",
             xLabel: labels.xLabel ?? "learning rate", yLabel: labels.yLabel ?? "loss", logX: logX, logY: logY)
+    }
+
+    /// The loss the curve has at `rate`: interpolated between the recorded points around it on the log axis (the
+    /// nearest end beyond them), skipping points whose loss is not finite.
+    static func curveLoss(at rate: Double, learningRates: [Double], losses: [Double]) -> Double {
+        let points = zip(learningRates, losses).filter { $0.0 > 0 && $0.0.isFinite && $0.1.isFinite }
+        guard let first = points.first, let last = points.last else { return .nan }
+        guard let above = points.firstIndex(where: { $0.0 >= rate }) else { return last.1 }
+        guard above > 0 else { return first.1 }
+        let (lowRate, lowLoss) = points[above - 1]
+        let (highRate, highLoss) = points[above]
+        let span = log(highRate) - log(lowRate)
+        guard span > 0 else { return highLoss }
+        return lowLoss + (highLoss - lowLoss) * (log(rate) - log(lowRate)) / span
     }
 
     /// Most steps `plot(schedule, steps=...)` draws, to keep a mistyped count from hanging the session.

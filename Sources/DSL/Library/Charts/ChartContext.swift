@@ -8,6 +8,10 @@ final class ChartContext: InterpreterExtensionState {
     var settings: PlotSettings = .shared
     /// The chart most recently made or shown: what `savefig(path)` saves.
     var lastChart: ChartObject?
+    /// Where charts go as images instead of the terminal (`Interpreter.chartCapture`); nil: drawn for the terminal.
+    var capture: ChartCapture?
+    /// See `Interpreter.chartFilePrefix`.
+    var filePrefix: String?
     private var session: GnuplotSession?
 
     // MARK: - Drawing
@@ -85,14 +89,18 @@ final class ChartContext: InterpreterExtensionState {
         let drawsHere = DistributedRun.rank == 0
         let object = ChartObject(
             chart: chart, kind: kind, layout: layout, context: self,
-            drawing: drawsHere ? try drawing(of: chart, at: target) : "", target: target)
+            drawing: drawsHere && capture == nil ? try drawing(of: chart, at: target) : "", target: target)
+        if drawsHere { try capture?.record(object, context: self) }
         if drawsHere, let directory = settings.resolvedChartsDirectory(environment: settings.environment) {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
                 throw DSLError(.runtime, "plot: cannot create the charts directory '\(directory)': \(error.localizedDescription)")
             }
-            try save(object, to: settings.takeChartFilePath(in: directory), width: nil, height: nil)
+            let stem = ChartFileNames.stem(prefix: filePrefix, title: chart.title, kind: kind.rawValue)
+            if let path = try settings.chartFileNames.path(in: directory, stem: stem, for: chart) {
+                try save(object, to: path, width: nil, height: nil)
+            }
         }
         lastChart = object
         return object
@@ -112,6 +120,13 @@ final class ChartContext: InterpreterExtensionState {
 }
 
 extension Interpreter {
+    /// What the names of the charts saved into the charts directory start with, e.g. `cell04` while `rnx run` runs
+    /// cell 4 (`cell04-learning-rate-finder.png`); nil: the title alone.
+    public var chartFilePrefix: String? {
+        get { extensionState(ChartContext.self).filePrefix }
+        set { extensionState(ChartContext.self).filePrefix = newValue }
+    }
+
     /// The chart settings this interpreter draws with; `PlotSettings.shared` unless set.
     public var plotSettings: PlotSettings {
         get { extensionState(ChartContext.self).settings }

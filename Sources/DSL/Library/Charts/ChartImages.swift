@@ -42,7 +42,7 @@ enum ChartImages {
         let available = single ? 1 : images.shape[0]
         if let captions, captions.count != available {
             throw DSLError(
-                .value, "images(): \(available) image\(available == 1 ? "" : "s") but \(captions.count) label\(captions.count == 1 ? "" : "s")")
+                .value, "images(): \(Plural.count(available, "image")) but \(Plural.count(captions.count, "label"))")
         }
         guard available > 0 else { throw DSLError(.value, "images(): the batch holds no images") }
         if single { return [try picture(images, caption: captions?.first ?? "")] }

@@ -10,8 +10,12 @@ enum ChartLayout: Equatable {
     /// A grid of pictures, `rows` × `columns`, each `aspect` times as tall as wide.
     case imageGrid(rows: Int, columns: Int, aspect: Double, titled: Bool)
 
-    /// Fewest lines a stacked panel gets in a text chart.
-    static let panelLines = 14
+    /// Fewest lines a text chart gets unless a size is asked for: 12 rows of plot and about 8 for the legend, title,
+    /// borders and x axis (gnuplot squeezed into fewer rows drops markers and writes tick labels into each other).
+    /// A smaller terminal scrolls instead.
+    static let chartLines = 21
+    /// Fewest lines a stacked panel gets in a text chart, each with its own legend, title and x axis.
+    static let panelLines = 21
 
     /// The layout of `chart`.
     init(of chart: Chart) {
@@ -25,11 +29,11 @@ enum ChartLayout: Equatable {
     }
 
     /// Lines of a text drawing `width` columns wide: the `requested` height if there is one, else the `available`
-    /// lines (at least 14 a panel). A grid of pictures ignores both: a character is about twice as tall as wide,
+    /// lines (at least `chartLines`, and `panelLines` a panel). A grid of pictures ignores both: a character is about twice as tall as wide,
     /// and each picture also needs lines for its caption and margins.
     func textHeight(width: Int, requested: Int?, available: Int) -> Int {
         switch self {
-        case .single: return requested ?? available
+        case .single: return requested ?? max(available, Self.chartLines)
         case .panels(let count): return requested ?? max(available, count * Self.panelLines)
         case .imageGrid(let rows, let columns, let aspect, let titled):
             let cellWidth = Double(width) / Double(max(columns, 1))

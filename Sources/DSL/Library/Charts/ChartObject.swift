@@ -42,6 +42,7 @@ final class ChartObject: DSLObject {
     var repr: String {
         guard let context else { return drawing }
         context.lastChart = self
+        if context.capture != nil { return altText }
         let current = context.inlineTarget(for: layout)
         if current != target, let redrawn = try? context.drawing(of: chart, at: current) {
             drawing = redrawn
@@ -49,6 +50,9 @@ final class ChartObject: DSLObject {
         }
         return drawing
     }
+
+    /// What stands for the image where charts are captured as images (`<line chart 'loss'>`).
+    var altText: String { "<\(summary)>" }
 
     /// `print(chart)` draws it too.
     var description: String { repr }
@@ -88,7 +92,12 @@ final class ChartObject: DSLObject {
             },
             BuiltinFunction("show", doc: "Draw the chart now (e.g. inside a loop, where values are not shown).") { args in
                 let chart = try args.chartReceiver()
-                args.interpreter.write(chart.repr + "\n")
+                let context = args.interpreter.extensionState(ChartContext.self)
+                if let capture = context.capture {
+                    try capture.record(chart, context: context)
+                } else {
+                    args.interpreter.write(chart.repr + "\n")
+                }
                 return .none
             },
         ])

@@ -39,7 +39,8 @@ enum ChartTerminal {
     }
 
     /// The colours a text chart may use under `mode`: none when off (or, for `.auto`, when output is not a
-    /// terminal, `NO_COLOR` is set or `TERM` is `dumb`); 24-bit when `COLORTERM` says the terminal has them.
+    /// terminal, `NO_COLOR` is set or `TERM` is `dumb`); 24-bit when `COLORTERM` says the terminal has them, 256
+    /// when `TERM` does (`xterm-256color`).
     static func textColor(mode: PlotSettings.Mode, environment: [String: String]) -> RenderTarget.TextColor {
         switch mode {
         case .off: return .plain
@@ -50,7 +51,8 @@ enum ChartTerminal {
             }
         }
         let depth = environment["COLORTERM"]?.lowercased()
-        return depth == "truecolor" || depth == "24bit" ? .ansiRGB : .ansi
+        if depth == "truecolor" || depth == "24bit" { return .ansiRGB }
+        return environment["TERM"]?.contains("256color") == true ? .ansi256 : .ansi
     }
 
     /// Whether charts are drawn as sixel graphics under `mode`; `.auto` uses `RNX_SIXEL`, `TERM`, then the
@@ -67,6 +69,25 @@ enum ChartTerminal {
             guard outputIsTerminal else { return false }
             return SixelSupport.isSupported(environment: environment, terminalAnswer: answer ?? probedAnswer)
         }
+    }
+
+    /// Turns off the echo of keys typed on the terminal (standard input) and returns the settings to restore, or nil
+    /// when standard input is not a terminal. A live chart needs this: Enter pressed while it is shown would echo a
+    /// line feed, move everything up a line and leave the chart's top line behind when it is redrawn. What is typed
+    /// still waits for the prompt.
+    static func silenceEcho() -> termios? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        var saved = termios()
+        guard tcgetattr(STDIN_FILENO, &saved) == 0, saved.c_lflag & tcflag_t(ECHO) != 0 else { return nil }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        return tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0 ? saved : nil
+    }
+
+    /// Puts back the terminal settings `silenceEcho` returned.
+    static func restoreEcho(_ saved: termios) {
+        var settings = saved
+        tcsetattr(STDIN_FILENO, TCSANOW, &settings)
     }
 
     /// The terminal's reply to the device-attributes query, asked at most once per process.

@@ -158,7 +158,7 @@ enum PlotBindings {
         if !(try args.isNone("labels")) {
             let names = try ChartValues.strings(try args.value("labels"), args, "labels")
             guard names.count == series.count else {
-                throw args.valueError("labels", "has \(names.count) name\(names.count == 1 ? "" : "s") for \(series.count) series")
+                throw args.valueError("labels", "has \(Plural.count(names.count, "name")) for \(series.count) series")
             }
             for index in series.indices { series[index].name = names[index] }
         } else if series.count > 1 {

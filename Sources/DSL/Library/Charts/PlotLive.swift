@@ -10,8 +10,9 @@ import Plot
 /// always after a new epoch row and at the end. On a terminal (`PlotSettings.live`) the chart is text, or sixel
 /// graphics where the terminal shows them; elsewhere (`rnx run` into a file or pipe, or live charts turned off) nothing
 /// is redrawn and the final chart is drawn once when the run ends, like `plot(history)` (as Keras and fastai do:
-/// redrawing only makes sense on a terminal). The final chart becomes the one `savefig` saves, and goes into the
-/// charts directory when one is set.
+/// redrawing only makes sense on a terminal). The final chart, drawn as `plot(history)` (or `plot(lr_find_result)`)
+/// draws it, at the size of any chart, becomes the one `savefig` saves, and goes into the charts directory when one
+/// is set.
 ///
 /// The chart stays at the bottom of the output, above the progress bar: while it is shown, any text written with a
 /// line break (an epoch row, a `print`) first erases it, and it is drawn again below that text. A failing gnuplot
@@ -23,6 +24,8 @@ final class LivePlotObject: DSLObject {
     let logY: Bool
     private let clock: () -> Double
     private var run: LiveRun?
+    /// The run sent as frames to a chart capture that shows live charts (the Jupyter kernel).
+    private var captureRun: LiveCaptureRun?
     /// Set when drawing failed (gnuplot missing): this live chart draws nothing more.
     private var isDisabled = false
     /// How many final charts were drawn once, at the end of a run that was not redrawn live.
@@ -39,7 +42,7 @@ final class LivePlotObject: DSLObject {
     var description: String { "live_plot(every=\(every.map(String.init) ?? "None")\(logY ? ", logy=True" : ""))" }
 
     /// How many times the chart was drawn in place in the current (or last) run.
-    var drawCount: Int { run?.drawCount ?? 0 }
+    var drawCount: Int { run?.drawCount ?? captureRun?.drawCount ?? 0 }
 
     /// Takes the history of the `fit` in progress and redraws the loss chart when due.
     func update(_ history: History, interpreter: Interpreter) {
@@ -53,9 +56,22 @@ final class LivePlotObject: DSLObject {
             current.finish()
             run = nil
         }
+        if let current = captureRun, current.isOver(frame) { captureRun = nil }
         guard !isDisabled, frame.count > 0 else { return }
         let context = interpreter.extensionState(ChartContext.self)
-        guard LiveRun.isWanted(context.settings) else {
+        if let capture = context.capture, capture.onLiveFrame != nil, context.settings.live != .off {
+            let current =
+                captureRun ?? LiveCaptureRun(capture: capture, context: context, every: every ?? context.settings.liveEvery, clock: clock)
+            captureRun = current
+            if let error = current.update(frame) {
+                isDisabled = true
+                interpreter.write("live chart off: \(LiveRun.message(error))\n")
+            } else if frame.ended {
+                current.presentingFinalChart { keepFinalChart(frame, interpreter: interpreter, context: context) }
+            }
+            return
+        }
+        guard LiveRun.isWanted(context.settings), context.capture == nil else {
             if frame.ended { drawFinalChart(frame, interpreter: interpreter, context: context) }
             return
         }
@@ -63,16 +79,18 @@ final class LivePlotObject: DSLObject {
         run = current
         current.update(frame)
         isDisabled = current.isDisabled
-        if frame.ended, !isDisabled { keepFinalChart(frame, interpreter: interpreter, context: context) }
+        if frame.ended, !isDisabled { drawFinalChart(frame, interpreter: interpreter, context: context) }
     }
 
-    /// Draws the final chart once, as a chart value would be shown, where nothing was redrawn live.
+    /// Draws the final chart once, as a chart value would be shown: in place of the live chart, which the run erased,
+    /// or where nothing was redrawn live.
     private func drawFinalChart(_ frame: LiveFrame, interpreter: Interpreter, context: ChartContext) {
         do {
             guard let chart = try frame.chart() else { return }
             let object = try context.present(chart, kind: .line)
             finalDrawCount += 1
-            interpreter.write(object.repr + "\n")
+            // A captured chart is already recorded as an image.
+            if context.capture == nil { interpreter.write(object.repr + "\n") }
         } catch {
             isDisabled = true
             interpreter.write("live chart off: \(LiveRun.message(error))\n")
@@ -131,14 +149,14 @@ struct LiveFrame {
     var chart: () throws -> Chart?
 
     /// The smoothed training loss over the steps of `history`, with the validation loss at each epoch's end;
-    /// over when `history` has a stop reason (or `ended`).
+    /// over when `history` has a stop reason (or `ended`), and then the chart `plot(history)` draws, metrics and all,
+    /// so the final state is one chart, not a near copy of it.
     static func training(_ history: History, logY: Bool, ended: Bool = false) -> LiveFrame {
-        LiveFrame(
-            step: history.steps.last?.step ?? 0, count: history.steps.count, epochs: history.epochs.count,
-            ended: ended || history.stopReason != nil
-        ) {
+        let isOver = ended || history.stopReason != nil
+        return LiveFrame(step: history.steps.last?.step ?? 0, count: history.steps.count, epochs: history.epochs.count, ended: isOver) {
             guard history.steps.contains(where: { $0.smoothedLoss.isFinite }) else { return nil }
-            return try ChartBuilders.history(history, per: .step, logY: logY, labels: ChartLabels(title: "training loss"), metrics: false)
+            return try ChartBuilders.history(
+                history, per: .step, logY: logY, labels: ChartLabels(title: isOver ? nil : "training loss"), metrics: isOver)
         }
     }
 

@@ -21,6 +21,8 @@ final class LiveRun {
     /// Text rows a sixel image of `target` covers (0 for text charts).
     private let imageRows: Int
     private var originalOutput: ((String) -> Void)?
+    /// The terminal settings to put back when the run ends, while key echo is off.
+    private var echoSettings: termios?
     private var frame = ""
     private var shownLines = 0
     private var isShown = false
@@ -57,8 +59,9 @@ final class LiveRun {
         DSLError(translating: error).message
     }
 
-    /// Half the terminal's height, leaving room for the table and the bar: text at the terminal's width and 8 to 20
-    /// lines, or, where the terminal shows sixel graphics, an image as wide as an inline chart, with the rows it covers.
+    /// Two thirds of the terminal's height, leaving room for the table's last rows and the bar: text at the
+    /// terminal's width and `ChartLayout.chartLines` up to all lines but two (so it redraws in place), or, where the
+    /// terminal shows sixel graphics, an image as wide as an inline chart, with the rows it covers.
     private static func target(_ context: ChartContext) -> (RenderTarget, rows: Int) {
         let settings = context.settings
         let environment = settings.environment
@@ -73,7 +76,8 @@ final class LiveRun {
         }
         let size = settings.resolvedInlineSize(environment: environment)
         let width = min(max(size?.width ?? geometry.columns, 10), 1000)
-        let height = min(max((size?.height ?? geometry.rows) / 2, 8), 20)
+        let rows = size?.height ?? geometry.rows
+        let height = min(max(rows * 2 / 3, ChartLayout.chartLines), max(rows - 2, ChartLayout.chartLines), 500)
         return (.text(width: width, height: height, color: ChartTerminal.textColor(mode: settings.color, environment: environment)), 0)
     }
 
@@ -82,20 +86,26 @@ final class LiveRun {
         isFinished || Thread.current !== thread || frame.count < lastCount
     }
 
-    /// Redraws for `frame` when due: at a new epoch and at the end always, otherwise when the limiter allows.
+    /// Redraws for `frame` when due: at a new epoch always, otherwise when the limiter allows. At the end the chart
+    /// is erased instead, for the final chart to be drawn at the size of any chart (`LivePlotObject`).
     func update(_ frame: LiveFrame) {
         guard !isDisabled, frame.count > 0 else { return }
+        if frame.ended {
+            if isShown { write(eraseShown()) }
+            isShown = false
+            finish()
+            return
+        }
         let newEpoch = frame.epochs != lastEpochCount
         lastCount = frame.count
         lastEpochCount = frame.epochs
-        if newEpoch || frame.ended {
+        if newEpoch {
             let start = clock()
             draw(frame)
             limiter.recordRedraw(step: frame.step, seconds: clock() - start)
         } else {
             limiter.redrawIfDue(step: frame.step) { draw(frame) }
         }
-        if frame.ended { finish() }
     }
 
     /// Leaves the chart where it is and hands the output back.
@@ -104,6 +114,8 @@ final class LiveRun {
         isFinished = true
         if let originalOutput { interpreter?.output = originalOutput }
         originalOutput = nil
+        if let echoSettings { ChartTerminal.restoreEcho(echoSettings) }
+        echoSettings = nil
     }
 
     private func draw(_ liveFrame: LiveFrame) {
@@ -152,6 +164,7 @@ final class LiveRun {
         guard originalOutput == nil, !isFinished, let interpreter else { return }
         let original = interpreter.output
         originalOutput = original
+        echoSettings = ChartTerminal.silenceEcho()
         interpreter.output = { [weak self] text in
             guard let self, !self.isFinished else { return original(text) }
             if Thread.current !== self.thread {

@@ -75,6 +75,8 @@ public final class PlotSettings: @unchecked Sendable {
     public static let defaultFileSize = Size(width: 800, height: 600)
 
     private let environmentSource: () -> [String: String]
+    /// The names charts saved into the charts directory got.
+    let chartFileNames = ChartFileNames()
     private let state = Locked(State())
 
     /// Everything the REPL and running programs may set or read from different threads, behind one lock.
@@ -88,7 +90,6 @@ public final class PlotSettings: @unchecked Sendable {
         var directory: String?
         var liveInterval = 10
         var deviceAttributesAnswer: String?
-        var nextChartNumber: [String: Int] = [:]
     }
 
     /// Settings at their defaults, reading environment fallbacks from `environment` each time a chart is drawn
@@ -131,8 +132,10 @@ public final class PlotSettings: @unchecked Sendable {
         set { state.withLock { $0.imageFileSize = newValue } }
     }
 
-    /// A directory every chart drawn is also saved into as `chart-001.png`, `chart-002.png`, … (numbering starts
-    /// at 1 for each directory in a process, replacing files of an earlier run); nil: `RNX_CHARTS_DIR`, else none.
+    /// A directory every chart drawn is also saved into, named after the cell and the chart's title
+    /// (`cell04-learning-rate-finder.png`; `-2`, `-3`… for another chart of the same name, and an identical chart
+    /// saved once; names are reused by each new process, replacing files of an earlier run); nil: `RNX_CHARTS_DIR`,
+    /// else none.
     /// A relative path is taken from the current directory when a chart is saved; missing directories are created.
     public var chartsDirectory: String? {
         get { state.withLock { $0.directory } }
@@ -185,14 +188,5 @@ public final class PlotSettings: @unchecked Sendable {
     func resolvedChartsDirectory(environment: [String: String]) -> String? {
         guard let path = chartsDirectory ?? environment[Self.chartsDirectoryVariable], !path.isEmpty else { return nil }
         return path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    }
-
-    /// The next `chart-NNN.png` path in `directory`.
-    func takeChartFilePath(in directory: String) -> String {
-        state.withLock { state in
-            let number = state.nextChartNumber[directory, default: 1]
-            state.nextChartNumber[directory] = number + 1
-            return directory + "/" + String(format: "chart-%03d.png", number)
-        }
     }
 }

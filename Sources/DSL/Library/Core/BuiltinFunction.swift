@@ -10,6 +10,9 @@ public final class BuiltinFunction {
     /// One-line documentation (more lines allowed; the first is the summary).
     public let doc: String
     let implementation: (Arguments) throws -> Value
+    /// The type of what it always returns, when that type's objects have no attributes beyond its properties and
+    /// methods: `rnx check` then knows the attributes of `r` in `r = lr_find(...)` and flags `r.valey`.
+    public private(set) var returnType: DSLType?
 
     /// Creates a builtin. The implementation reads its arguments by parameter name from `Arguments`.
     ///
@@ -37,6 +40,13 @@ public final class BuiltinFunction {
         self.parameters = parameters
         self.doc = doc
         self.implementation = implementation
+    }
+
+    /// Declares the type of what the builtin returns (see `returnType`), e.g.
+    /// `BuiltinFunction("lr_find", …).returning(TrainResults.lrFinderType)`.
+    func returning(_ type: DSLType) -> BuiltinFunction {
+        returnType = type
+        return self
     }
 
     /// The same function as a method of type `owner` (or as the constructor when the name equals the type's).

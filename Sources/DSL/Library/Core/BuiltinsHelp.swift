@@ -1,14 +1,22 @@
+import Foundation
+
 /// `help()`: documentation of builtins, types, methods and user functions, from the same registry the
-/// reference is generated from.
+/// reference is generated from. On a terminal the text wraps at word boundaries to its width.
 enum HelpBuiltins {
     static let group = BuiltinGroup(
         title: "Help",
         functions: [
             BuiltinFunction(
                 "help", [.optional("x", .none)],
-                doc: "Show the documentation of x (a function, type, method or value, or its name in quotes); help() lists every builtin."
+                doc: """
+                    Show the documentation of x (a function, type, method or value, or its name in quotes, in any case); help() lists the builtins by group.
+                    In the REPL, fit? and ?fit do the same, as in IPython. Example: help(fit), help('Tensor.mean'), help('conv2d').
+                    """
             ) { args in
-                let text = try helpText(for: try args.value("x"), wasGiven: try args.wasGiven("x"), interpreter: args.interpreter)
+                var text = try helpText(for: try args.value("x"), wasGiven: try args.wasGiven("x"), interpreter: args.interpreter)
+                if ChartTerminal.outputIsTerminal {
+                    text = TextWrap.wrap(text, width: ChartTerminal.geometry(environment: ProcessInfo.processInfo.environment).columns)
+                }
                 args.interpreter.write(text + "\n")
                 return .none
             }
@@ -42,8 +50,14 @@ enum HelpBuiltins {
             {
                 return describe(method)
             }
-            var message = "no builtin named \(Value.quote(name))"
             let names = library.groups.flatMap { $0.functions.map(\.name) + $0.constants.map(\.name) } + library.types.map(\.name)
+            // Case is easy to get wrong (`:help Conv2d`): every name spelt with the same letters is shown.
+            let sameLetters = Set(names.filter { $0.lowercased() == name.lowercased() }).sorted()
+            if !sameLetters.isEmpty {
+                return try sameLetters.map { try helpText(for: .string($0), wasGiven: true, interpreter: interpreter) }
+                    .joined(separator: "\n\n")
+            }
+            var message = "no builtin named \(Value.quote(name))"
             if let suggestion = Suggestions.closest(to: name, among: names) { message += " (did you mean '\(suggestion)'?)" }
             throw DSLError(.name, message)
         default:
@@ -75,19 +89,24 @@ enum HelpBuiltins {
         return lines.joined(separator: "\n")
     }
 
+    /// The builtins' names by group, a few lines each (not every signature: that is hundreds of lines), wrapped to
+    /// 80 columns; `help(name)` has the details.
     static func overview(_ library: Library) -> String {
-        var lines = ["Builtins (help(name) shows details; every name is available without import):"]
-        for group in library.groups {
+        var lines = [
+            "Builtins by group, always available without import. help(name) shows one (in the",
+            "REPL also name? or ?name); help('Tensor') lists a type's methods;",
+            "docs/language.md has them all.",
+        ]
+        func paragraph(_ title: String, _ names: [String]) {
+            guard !names.isEmpty else { return }
             lines.append("")
-            lines.append("\(group.title):")
-            for function in group.functions { lines.append("  \(function.signature)  \(function.summary)") }
-            for constant in group.constants { lines.append("  \(constant.name)  \(constant.doc)") }
+            lines.append("\(title):")
+            lines.append(TextWrap.wrap("  " + names.joined(separator: ", "), width: 80, hangingIndent: 0))
         }
-        lines.append("")
-        lines.append("Types (help(type) lists methods):")
-        for type in library.types {
-            lines.append("  \(type.constructor?.signature ?? type.name)  \(type.doc)")
+        for group in library.groups {
+            paragraph(group.title, group.functions.map(\.name) + group.constants.map(\.name))
         }
+        paragraph("Types", library.types.map(\.name))
         return lines.joined(separator: "\n")
     }
 }

@@ -139,6 +139,27 @@ enum IterationBuiltins {
                 }
                 return .bool(true)
             },
+            BuiltinFunction(
+                "iter", [.required("iterable")],
+                doc:
+                    "An iterator over iterable (a list, range, dict, DataLoader, …), read one element at a time with next(). Example: images, labels = next(iter(loader))."
+            ) { args in
+                let value = try args.value("iterable")
+                if case .object(let object) = value, object is IteratorObject { return value }
+                return .object(try IteratorObject("iter", over: [value], try iterator(args, "iterable")))
+            },
+            BuiltinFunction(
+                "next", [.required("iterator"), .optional("default", .none)],
+                doc: "The iterator's next element; at the end default when given, else a StopIteration error. Example: next(iter([1, 2])) is 1."
+            ) { args in
+                let value = try args.value("iterator")
+                guard case .object(let object) = value, let iterator = object as? IteratorObject else {
+                    throw args.typeError("iterator", expected: "an iterator (next(iter(x)) reads the first element of x)", found: value)
+                }
+                if let element = try iterator.iterator.next() { return element }
+                if try args.wasGiven("default") { return try args.value("default") }
+                throw DSLError(.stopIteration, "the \(iterator.kindName) iterator is exhausted (next(it, default) returns default instead)")
+            },
         ])
 
     private static func iterator(_ args: Arguments, _ name: String) throws -> ValueIterator {

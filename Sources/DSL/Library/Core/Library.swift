@@ -51,10 +51,12 @@ public struct Library {
 
     /// The full standard library.
     public static let standard = Library(
-        groups: [CoreBuiltins.group, IterationBuiltins.group, NumericBuiltins.group, TensorBindings.group] + ModelBindings.groups + [
-            PlotBindings.group, HelpBuiltins.group,
-        ],
-        types: CoreTypes.documented + [TensorBindings.type] + ModelBindings.types + PlotBindings.types
+        groups: [
+            CoreBuiltins.group, IterationBuiltins.group, NumericBuiltins.group, TensorBindings.group, TensorFileBindings.group,
+            FunctionalLossBindings.group,
+        ]
+            + ModelBindings.groups + [PlotBindings.group, HelpBuiltins.group],
+        types: CoreTypes.documented + [TensorBindings.type] + ModelBindings.types + [LoadReportObject.type] + PlotBindings.types
     )
     .adding(groups: TrainingLibrary.groups, types: TrainingLibrary.types)
 

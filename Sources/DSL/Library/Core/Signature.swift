@@ -148,11 +148,18 @@ struct ArgumentBinder {
         if slots == 0 {
             takes = "takes no positional arguments"
         } else if required == slots {
-            takes = "takes \(slots) positional argument\(slots == 1 ? "" : "s")"
+            takes = "takes \(Plural.count(slots, "positional argument"))"
         } else {
             takes = "takes from \(required) to \(slots) positional arguments"
         }
         return DSLError(.type, "\(calleeName)() \(takes) but \(given) \(given == 1 ? "was" : "were") given; expected \(signature)")
+    }
+
+    /// The error a call passing keyword `name` would raise, or nil when the callee accepts it (`rnx check` asks
+    /// before anything runs).
+    func keywordError(_ name: String) -> DSLError? {
+        let accepted = parameters.contains { ($0.name == name && $0.acceptsKeyword) || $0.kind == .keywordVariadic }
+        return accepted ? nil : unexpectedKeyword(name)
     }
 
     private func unexpectedKeyword(_ name: String) -> DSLError {

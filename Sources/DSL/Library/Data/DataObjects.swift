@@ -74,7 +74,7 @@ final class LoaderObject: DSLObject {
     var dslType: DSLType { DataObjects.loaderType }
 
     var description: String {
-        var parts = ["\(loader.dataset.count) images", "batch size \(loader.batchSize)", "\(loader.batchCount) batches"]
+        var parts = [Plural.count(loader.dataset.count, "image"), "batch size \(loader.batchSize)", Plural.count(loader.batchCount, "batch")]
         if loader.shuffle { parts.append("shuffled") }
         if loader.dropLast { parts.append("last partial batch dropped") }
         var text = "<DataLoader " + parts.joined(separator: ", ")

@@ -196,25 +196,34 @@ enum DataTransforms {
             },
             BuiltinFunction(
                 "normalize", [.optional("mean", .none), .optional("std", .none)],
-                doc: "Standardise each channel: (x - mean) / std; without numbers, the training set's channel statistics are used."
+                doc:
+                    "Standardise each channel: (x - mean) / std; what is not given comes from the training set's channel "
+                    + "statistics, so normalize() standardises and normalize(std=1) only subtracts the mean (mean subtraction)."
             ) { args in
                 let mean = try optionalFloats(args, "mean")
                 let std = try optionalFloats(args, "std")
-                guard (mean == nil) == (std == nil) else {
-                    throw DSLError(.value, "normalize() needs both mean and std, or neither (then the training set's statistics are used)")
-                }
                 if let mean, let std {
                     let text = "normalize(mean=\(floatsText(mean)), std=\(floatsText(std)))"
                     return .object(TransformObject(text, validation: .same, Normalize(mean: mean, std: std)))
                 }
+                let given = [mean.map { "mean=\(floatsText($0))" }, std.map { "std=\(floatsText($0))" }].compactMap { $0 }
                 return .object(
-                    TransformObject("normalize()", validation: .same) { statistics in
-                        let (mean, std) = statistics()
-                        guard std.allSatisfy({ $0 > 0 }) else {
+                    TransformObject("normalize(\(given.joined(separator: ", ")))", validation: .same) { statistics in
+                        let (trainingMean, trainingStd) = statistics()
+                        // One number stands for every channel, as torchvision's Normalize broadcasts it.
+                        func perChannel(_ given: [Float]?, _ measured: [Float]) -> [Float] {
+                            guard let given else { return measured }
+                            return given.count == 1 ? Array(repeating: given[0], count: measured.count) : given
+                        }
+                        let chosenMean = perChannel(mean, trainingMean)
+                        let chosenStd = perChannel(std, trainingStd)
+                        guard chosenStd.allSatisfy({ $0 > 0 }) else {
                             throw KernelError.invalidArgument(
                                 op: "normalize", message: "a channel of the training set is constant (std 0); pass mean= and std=")
                         }
-                        return ("normalize(mean=\(floatsText(mean)), std=\(floatsText(std)))", Normalize(mean: mean, std: std))
+                        return (
+                            "normalize(mean=\(floatsText(chosenMean)), std=\(floatsText(chosenStd)))", Normalize(mean: chosenMean, std: chosenStd)
+                        )
                     })
             },
             BuiltinFunction(

@@ -107,10 +107,12 @@ enum LayerCatalog {
             parameters: [.optional("momentum", 0.1), .optional("eps", 1e-5)],
             summary: "Batch normalisation of x over its channels ([C, H, W] images or [C] features), with a learnt scale and shift.",
             details:
-                "momentum follows PyTorch: running = (1 − momentum)·running + momentum·batch, so 0.1 is PyTorch's default and Keras's momentum=0.99 is 0.01 here. eps is added to the variance. Training uses batch statistics, eval() the running ones; summary() counts running_mean and running_var as non-trainable parameters.",
+                "momentum follows PyTorch: running = (1 − momentum)·running + momentum·batch, so 0.1 is PyTorch's default and Keras's momentum=0.99 is 0.01 here; momentum=None keeps the true (cumulative) average of all training batches, running = running + (batch − running)/n, as torch's BatchNorm2d(momentum=None). eps is added to the variance. Training uses batch statistics, eval() the running ones; summary() counts running_mean and running_var as non-trainable parameters.",
             onTensors: .refuse
         ) { args in
-            try BatchNormalization(momentum: try args.float("momentum"), epsilon: try args.float("eps"), name: try args.optionalString("name"))
+            try BatchNormalization(
+                momentum: try args.isNone("momentum") ? nil : try args.float("momentum"), epsilon: try args.float("eps"),
+                name: try args.optionalString("name"))
         },
         LayerKind(
             builder: "relu", classNames: ["ReLU"], inputName: "x", parameters: [],

@@ -2,7 +2,9 @@
 /// and the ResNet factory. `Library.standard` lists these groups and types.
 enum ModelBindings {
     /// Builtins by section, in documentation order.
-    static let groups: [BuiltinGroup] = [ModelFactories.group, LayerCatalog.builderGroup, LayerCatalog.constructorGroup, ModelResNetFactories.group]
+    static let groups: [BuiltinGroup] = [
+        ModelFactories.group, LayerCatalog.builderGroup, LayerCatalog.constructorGroup, ModelResNetFactories.group, ModelExport.group,
+    ]
     /// The wrapped Kernel types.
     static let types: [DSLType] = [SymbolicObject.type, LayerObject.type, ModelObject.type]
 }

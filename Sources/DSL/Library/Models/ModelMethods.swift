@@ -75,22 +75,8 @@ enum ModelMethods {
             try model.saveWeights(path)
             return .none
         },
-        BuiltinFunction(
-            "load_weights", [.required("path"), .optional("strict", true)],
-            doc:
-                "Load weights saved by save_weights (or by PyTorch with the same keys) into this model, in place.\nNothing changes unless every shared tensor has the model's shape; with strict=True the keys must match exactly, with strict=False the tensors the file lacks keep their values and a note lists the keys that did not match."
-        ) { args in
-            let model = try receiver(args).model
-            let path = try ModelMethods.path(args)
-            let strict = try args.bool("strict")
-            let report = try model.loadWeights(path, strict: strict)
-            if !report.missing.isEmpty || !report.unexpected.isEmpty {
-                var note = "loaded \(report.loaded.count) of \(report.loaded.count + report.missing.count) tensors"
-                if !report.missing.isEmpty { note += "; not in the file: " + report.missing.joined(separator: ", ") }
-                if !report.unexpected.isEmpty { note += "; not in the model: " + report.unexpected.joined(separator: ", ") }
-                args.interpreter.write(note + "\n")
-            }
-            return .none
+        BuiltinFunction("load_weights", WeightLoading.parameters, doc: WeightLoading.doc(model: "this model")) { args in
+            try WeightLoading.load(try receiver(args).model, args)
         },
     ]
 
@@ -98,8 +84,8 @@ enum ModelMethods {
         try ModelObject.receiver(args.receiver)
     }
 
-    /// A file path argument with `~` expanded.
-    private static func path(_ args: Arguments) throws -> String {
+    /// The `path` argument with `~` expanded.
+    static func path(_ args: Arguments) throws -> String {
         let text = try args.string("path")
         guard !text.isEmpty else { throw args.valueError("path", "must not be empty") }
         return (text as NSString).expandingTildeInPath

@@ -3,9 +3,15 @@ import Kernel
 /// A Kernel `Model` as a language value: `m(x)` runs it, `m.summary()` prints the Keras-style table, its layers are
 /// reachable by name (`m.layer("conv2d_1")`, or `m.fc` for names without dots) and its weights save to safetensors.
 final class ModelObject: DSLObject {
-    let model: Model
+    private(set) var model: Model
 
     init(_ model: Model) {
+        self.model = model
+    }
+
+    /// Makes this value stand for `model` from now on (`m.replace_head(10)` changes `m` in place, as timm's
+    /// `reset_classifier` does).
+    func replaceModel(_ model: Model) {
         self.model = model
     }
 
@@ -103,8 +109,8 @@ final class ModelObject: DSLObject {
             DSLProperty("output_shape", doc: "The per-sample output shape as a tuple (a list of tuples for several outputs).") { value in
                 shapes(try receiver(value).model.outputs)
             },
-        ],
-        methods: ModelMethods.all)
+        ] + FineTuneBindings.modelProperties,
+        methods: ModelMethods.all + FineTuneBindings.modelMethods)
 
     /// The model object behind a receiver value.
     static func receiver(_ value: Value) throws -> ModelObject {

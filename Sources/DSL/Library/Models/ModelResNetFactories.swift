@@ -18,7 +18,7 @@ enum ModelResNetFactories {
             .keywordOnly("kernel_sizes", .none), .keywordOnly("strides", .none), .keywordOnly("stem", .none),
             .keywordOnly("preact", false), .keywordOnly("merge", "add"), .keywordOnly("shortcut", .none),
             .keywordOnly("stochastic_depth", 1.0), .keywordOnly("stochastic_depth_mode", "batch"), .keywordOnly("dropout", 0.0),
-            .keywordOnly("zero_init_residual", false), .keywordOnly("conv_init", .none),
+            .keywordOnly("zero_init_residual", false), .keywordOnly("conv_init", .none), .keywordOnly("bn_momentum", 0.1),
             .keywordOnly("classes", .none), .keywordOnly("in_channels", .none), .keywordOnly("input_shape", .none), .keywordOnly("name", .none),
         ],
         doc: """
@@ -28,7 +28,7 @@ enum ModelResNetFactories {
             stem="imagenet" (7×7 stride 2 + max-pool), "cifar" (3×3 to 16 channels) or a dict(width=64, kernel_size=3, stride=1, max_pool=False); preact=True for pre-activation blocks (He et al. 2016); \
             merge="add" or "concat" (concatenate, then a 1×1 convolution back to the width); shortcut="A" (zero-padding), "B" (projection where the shape changes) or "C" (projection everywhere); \
             stochastic_depth=p_L, the survival probability of the last block (block l of L survives with 1 − l/L·(1 − p_L); 1 is off), stochastic_depth_mode="batch" or "sample"; dropout before the classifier; \
-            zero_init_residual=True starts each block's last batch norm at zero; conv_init names the convolution initialiser; classes; in_channels or input_shape=[C, H, W]; name.
+            zero_init_residual=True starts each block's last batch norm at zero; conv_init names the convolution initialiser; bn_momentum of every batch norm (None: the true cumulative average, see batchnorm); classes; in_channels or input_shape=[C, H, W]; name.
             """
     ) { args in
         .object(ModelObject(try ResNet.make(try config(args))))
@@ -143,6 +143,7 @@ enum ModelResNetFactories {
         config.dropout = try args.float("dropout")
         config.zeroInitResidual = try args.bool("zero_init_residual")
         if !(try args.isNone("conv_init")) { config.convolutionInitializer = try args.initializer("conv_init") }
+        config.batchNormMomentum = try args.isNone("bn_momentum") ? nil : try args.float("bn_momentum")
         if let classes = try args.optionalInt("classes") { config.classes = classes }
         if !(try args.isNone("input_shape")) { config.inputShape = try args.sampleShape("input_shape") }
         try applyInChannels(args, to: &config)

@@ -6,12 +6,21 @@ enum TensorBindings {
         title: "Tensors",
         functions: [
             BuiltinFunction(
-                "tensor", [.required("data"), .keywordOnly("requires_grad", false)],
-                doc: "A float32 tensor from a number or (nested) lists of numbers, e.g. tensor([[1, 2], [3, 4]])."
+                "tensor", [.required("data"), .keywordOnly("dtype", "float32"), .keywordOnly("requires_grad", false)],
+                doc:
+                    "A tensor from a number or (nested) lists of numbers, e.g. tensor([[1, 2], [3, 4]]): float32 (even from ints, for data), or dtype='int64' for integers (truncated toward zero, up to ±16777215)."
             ) { args in
                 let tensor = try args.tensor("data")
-                let copy = try Tensor(shape: tensor.shape, data: tensor.data, requiresGrad: try args.bool("requires_grad"))
-                return .object(TensorObject(copy))
+                let requiresGrad = try args.bool("requires_grad")
+                switch try args.string("dtype") {
+                case "float32", "float":
+                    return .object(TensorObject(try Tensor(shape: tensor.shape, data: tensor.data, requiresGrad: requiresGrad)))
+                case "int64", "long":
+                    guard !requiresGrad else { throw args.valueError("requires_grad", "needs a float32 tensor; int64 tensors have no gradients") }
+                    return .object(TensorObject(try tensor.converted(to: .int64)))
+                case let other:
+                    throw args.valueError("dtype", "must be 'float32' or 'int64', got \(Value.quote(other))")
+                }
             },
             BuiltinFunction(
                 "zeros", [.variadic("shape"), .keywordOnly("requires_grad", false)],
@@ -91,13 +100,15 @@ enum TensorBindings {
 
     static let type = DSLType(
         name: "Tensor",
-        doc: "A float32 array of any rank that records operations for automatic differentiation.",
+        doc: "A float32 (or int64) array of any rank that records operations for automatic differentiation.",
         properties: [
             DSLProperty("shape", doc: "The size of each dimension, as a tuple.") { value in
                 .tuple(try receiver(value).shape.map { .int($0) })
             },
             DSLProperty("ndim", doc: "The number of dimensions.") { .int(try receiver($0).rank) },
-            DSLProperty("dtype", doc: "The element type, 'float32'.") { .string(try receiver($0).dtype) },
+            DSLProperty("dtype", doc: "The element type: 'float32', or 'int64' for integer tensors (argmax, long()).") {
+                .string(try receiver($0).dtype)
+            },
             DSLProperty("grad", doc: "The gradient accumulated by backward(), or None.") { value in
                 try receiver(value).grad.map { .object(TensorObject($0)) } ?? .none
             },

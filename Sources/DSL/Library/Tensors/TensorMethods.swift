@@ -3,16 +3,21 @@ import Kernel
 /// Methods of `Tensor`, named and parameterized like PyTorch's (`dim`, `keepdim`).
 enum TensorMethods {
     static let all: [BuiltinFunction] = [
-        BuiltinFunction("item", doc: "The value of a one-element tensor as a float.") { args in
-            .float(Double(try args.tensorReceiver().item()))
+        BuiltinFunction("item", doc: "The value of a one-element tensor: an int for an int64 tensor, else a float.\nExample: loss.item()") { args in
+            let tensor = try args.tensorReceiver()
+            return scalar(try tensor.item(), of: tensor)
         },
-        BuiltinFunction("tolist", doc: "The values as (nested) lists of floats.") { args in
+        BuiltinFunction("tolist", doc: "The values as (nested) lists: ints for an int64 tensor, else floats.\nExample: x.argmax(1).tolist()") {
+            args in
             let tensor = try args.tensorReceiver()
             try ContainerLimit.check(
                 elements: listElementCount(tensor.shape), of: "tolist() of a tensor of shape \(ChartValues.shapeText(tensor.shape))")
             var poll = InterruptPoll()
-            return try nestedList(tensor.data[...], shape: tensor.shape[...], poll: &poll)
+            return try nestedList(tensor.data[...], shape: tensor.shape[...], of: tensor, poll: &poll)
         },
+        conversion("long", to: .int64, doc: "An int64 copy, values truncated toward zero (torch's .long()).\nExample: tensor([2.7, -1.5]).long()"),
+        conversion("int", to: .int64, doc: "The same as long(): rnx has one integer type, int64.\nExample: (x > 0).int()"),
+        conversion("float", to: .float32, doc: "A float32 copy (torch's .float()).\nExample: y.float().mean()"),
         BuiltinFunction("numel", doc: "The number of elements.") { args in
             .int(try args.tensorReceiver().count)
         },
@@ -51,11 +56,19 @@ enum TensorMethods {
         },
         BuiltinFunction(
             "argmax", [.optional("dim", .none), .optional("keepdim", false)],
-            doc: "The index of the largest element (an int), or the indices along dim (a tensor)."
+            doc: "The index of the largest element (an int), or the indices along dim (an int64 tensor).\nExample: m(x).argmax(1)"
         ) { args in
             let tensor = try args.tensorReceiver()
             guard let dim = try args.optionalInt("dim") else { return .int(try tensor.argmax()) }
             return .object(TensorObject(try tensor.argmax(axis: dim, keepDims: try args.bool("keepdim"))))
+        },
+        BuiltinFunction(
+            "argmin", [.optional("dim", .none), .optional("keepdim", false)],
+            doc: "The index of the smallest element (an int), or the indices along dim (an int64 tensor).\nExample: distances.argmin(1)"
+        ) { args in
+            let tensor = try args.tensorReceiver()
+            guard let dim = try args.optionalInt("dim") else { return .int(try tensor.argmin()) }
+            return .object(TensorObject(try tensor.argmin(axis: dim, keepDims: try args.bool("keepdim"))))
         },
         BuiltinFunction("reshape", [.variadic("shape")], doc: "The same values with a new shape; one dimension may be -1.") { args in
             let shape = try args.shape("shape")
@@ -96,6 +109,16 @@ enum TensorMethods {
         elementwise("sigmoid", doc: "The logistic sigmoid of every element.") { $0.sigmoid() },
         elementwise("relu", doc: "max(x, 0) for every element.") { $0.relu() },
     ]
+
+    /// A one-element tensor's value as the language's number: an int for an int64 tensor (exact: its values are integers
+    /// below 2^24), else a float.
+    static func scalar(_ value: Float, of tensor: Tensor) -> Value {
+        tensor.elementType == .int64 ? .int(Int(value)) : .float(Double(value))
+    }
+
+    private static func conversion(_ name: String, to type: ElementType, doc: String) -> BuiltinFunction {
+        BuiltinFunction(name, doc: doc) { args in .object(TensorObject(try args.tensorReceiver().converted(to: type))) }
+    }
 
     private static func elementwise(_ name: String, doc: String, _ body: @escaping (Tensor) -> Tensor) -> BuiltinFunction {
         BuiltinFunction(name, doc: doc) { args in .object(TensorObject(body(try args.tensorReceiver()))) }
@@ -142,8 +165,8 @@ enum TensorMethods {
         return total
     }
 
-    private static func nestedList(_ data: ArraySlice<Float>, shape: ArraySlice<Int>, poll: inout InterruptPoll) throws -> Value {
-        guard let first = shape.first else { return .float(Double(data.first ?? 0)) }
+    private static func nestedList(_ data: ArraySlice<Float>, shape: ArraySlice<Int>, of tensor: Tensor, poll: inout InterruptPoll) throws -> Value {
+        guard let first = shape.first else { return scalar(data.first ?? 0, of: tensor) }
         let rest = shape.dropFirst()
         let stride = rest.reduce(1, *)
         var items: [Value] = []
@@ -151,7 +174,8 @@ enum TensorMethods {
         for index in 0..<first {
             try poll.tick()
             let start = data.startIndex + index * stride
-            items.append(rest.isEmpty ? .float(Double(data[start])) : try nestedList(data[start..<(start + stride)], shape: rest, poll: &poll))
+            items.append(
+                rest.isEmpty ? scalar(data[start], of: tensor) : try nestedList(data[start..<(start + stride)], shape: rest, of: tensor, poll: &poll))
         }
         return .list(items)
     }

@@ -142,6 +142,6 @@ final class TensorObject: DSLObject {
 
     func formatted(spec: String) throws -> String? {
         guard tensor.count == 1 else { return nil }
-        return try Formatting.format(.float(Double(try tensor.item())), spec: spec)
+        return try Formatting.format(TensorMethods.scalar(try tensor.item(), of: tensor), spec: spec)
     }
 }

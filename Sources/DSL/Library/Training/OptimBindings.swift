@@ -15,7 +15,8 @@ struct OptimizerRecipe {
     var epsilon: Double
     var nesterov: Bool
     var weightDecay: Double
-    /// Exempt biases and batch-norm parameters (tensors of rank ≤ 1) from weight decay, as fastai and timm do.
+    /// Exempt biases and batch-norm parameters (tensors of rank ≤ 1) from weight decay, as fastai and timm do; off by
+    /// default, as in torch.optim.
     var noDecayForBiasAndNorm: Bool
 
     /// What `fit` uses when no optimizer is given: Adam with lr 1e-3, fastai's default.
@@ -23,12 +24,25 @@ struct OptimizerRecipe {
         kind: .adam, learningRate: 1e-3, momentum: 0.9, beta2: 0.999, epsilon: 1e-8,
         nesterov: false, weightDecay: 0, noDecayForBiasAndNorm: true)
 
-    /// A Kernel optimizer over `parameters`.
-    func make(_ parameters: [NamedTensor]) throws -> Optimizer {
-        let groups =
+    /// A Kernel optimizer over `parameters`; `lrScales` (parameter name → multiple of the learning rate) splits each
+    /// group further by scale, for discriminative learning rates.
+    func make(_ parameters: [NamedTensor], lrScales: [String: Double] = [:]) throws -> Optimizer {
+        var groups =
             noDecayForBiasAndNorm && weightDecay > 0
             ? ParameterGroup.splitByWeightDecay(parameters, weightDecay: weightDecay)
             : [ParameterGroup(name: "all", parameters: parameters)]
+        if !lrScales.isEmpty {
+            groups = groups.flatMap { group in
+                let scales = group.parameters.map { lrScales[$0.name] ?? 1 }
+                // One group per distinct scale, in the order the layers come (early layers first).
+                let distinct = scales.reduce(into: [Double]()) { if !$0.contains($1) { $0.append($1) } }
+                return distinct.enumerated().map { index, scale in
+                    ParameterGroup(
+                        name: group.name + "_\(index)", parameters: zip(group.parameters, scales).filter { $0.1 == scale }.map(\.0),
+                        weightDecay: group.weightDecay, lrScale: scale)
+                }
+            }
+        }
         switch kind {
         case .sgd:
             return try SGD(groups: groups, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
@@ -50,7 +64,7 @@ struct OptimizerRecipe {
             parts.append("betas=(\(Value.formatFloat(momentum)), \(Value.formatFloat(beta2)))")
         }
         if weightDecay != 0 || kind == .adamw { parts.append("wd=\(Value.formatFloat(weightDecay))") }
-        if !noDecayForBiasAndNorm && weightDecay != 0 { parts.append("no_wd_bn_bias=False") }
+        if noDecayForBiasAndNorm && weightDecay != 0 { parts.append("no_wd_bn_bias=True") }
         return "\(kind.rawValue)(" + parts.joined(separator: ", ") + ")"
     }
 }
@@ -71,6 +85,7 @@ final class OptimizerObject: DSLObject {
         weak var model: Model?
         let tensors: [Tensor]
         let parameterNames: [String]
+        let lrScales: [String: Double]
         let optimizer: Optimizer
         /// Whether the user bound it (`sgd(m, ...)`), rather than `fit` on first use.
         let explicit: Bool
@@ -83,22 +98,24 @@ final class OptimizerObject: DSLObject {
     var dslType: DSLType { OptimBindings.type }
     var description: String {
         guard let binding else { return recipe.text }
-        let target = binding.model.map { "model '\($0.name)'" } ?? "\(binding.tensors.count) tensor\(binding.tensors.count == 1 ? "" : "s")"
+        let target = binding.model.map { "model '\($0.name)'" } ?? "\(Plural.count(binding.tensors.count, "tensor"))"
         return "<\(recipe.text) for \(target), lr now \(Value.formatFloat(binding.optimizer.learningRate))>"
     }
 
     /// Binds to a list of tensors (explicitly, for hand-written loops).
     func bind(tensors: [Tensor]) throws {
         let named = tensors.enumerated().map { NamedTensor(name: "param\($0.offset)", tensor: $0.element) }
-        binding = Binding(model: nil, tensors: tensors, parameterNames: named.map(\.name), optimizer: try recipe.make(named), explicit: true)
+        binding = Binding(
+            model: nil, tensors: tensors, parameterNames: named.map(\.name), lrScales: [:], optimizer: try recipe.make(named), explicit: true)
     }
 
-    /// The Kernel optimizer training `model`: the bound one, or a new one bound now.
-    func optimizer(for model: Model, explicit: Bool = false) throws -> Optimizer {
+    /// The Kernel optimizer training `model`: the bound one, or a new one bound now. `lrScales` gives parameters their
+    /// own multiple of the learning rate (discriminative learning rates); the state starts afresh when they change.
+    func optimizer(for model: Model, explicit: Bool = false, lrScales: [String: Double] = [:]) throws -> Optimizer {
         let parameters = model.trainableParameters
         let names = parameters.map(\.name)
         if let binding {
-            if binding.model === model && binding.parameterNames == names { return binding.optimizer }
+            if binding.model === model && binding.parameterNames == names && binding.lrScales == lrScales { return binding.optimizer }
             if binding.explicit {
                 let owner = binding.model.map { "model '\($0.name)'" } ?? "the tensors it was created with"
                 let reason =
@@ -114,8 +131,9 @@ final class OptimizerObject: DSLObject {
         guard !parameters.isEmpty else {
             throw DSLError(.value, "model '\(model.name)' has no trainable parameters (are all its layers frozen?)")
         }
-        let optimizer = try recipe.make(parameters)
-        binding = Binding(model: model, tensors: parameters.map(\.tensor), parameterNames: names, optimizer: optimizer, explicit: explicit)
+        let optimizer = try recipe.make(parameters, lrScales: lrScales)
+        binding = Binding(
+            model: model, tensors: parameters.map(\.tensor), parameterNames: names, lrScales: lrScales, optimizer: optimizer, explicit: explicit)
         return optimizer
     }
 
@@ -155,6 +173,8 @@ final class OptimizerObject: DSLObject {
 
 /// `sgd`, `adam` and `adamw`, computed exactly as `torch.optim`.
 enum OptimBindings {
+    private static let decayDoc =
+        "wd decays every parameter, as torch.optim does; no_wd_bn_bias=True exempts biases and batch-norm weights (fastai's and timm's recipe), e.g. adamw(wd=0.05, no_wd_bn_bias=True)."
     private static let bindingDoc =
         "Give a model or a list of tensors first (sgd(m, lr=0.1)) to bind it for opt.step(); otherwise fit binds it to the model it trains."
 
@@ -165,10 +185,10 @@ enum OptimBindings {
                 "sgd",
                 [
                     .optional("params", .none), .optional("lr", 0.01), .optional("momentum", 0.9), .optional("nesterov", false),
-                    .optional("wd", 0), .optional("no_wd_bn_bias", true),
+                    .optional("wd", 0), .optional("no_wd_bn_bias", false),
                 ],
                 doc:
-                    "Stochastic gradient descent with momentum and L2 weight decay wd (torch.optim.SGD); no_wd_bn_bias exempts biases and batch-norm weights from decay.\n"
+                    "Stochastic gradient descent with momentum and L2 weight decay wd (torch.optim.SGD).\n" + decayDoc + "\n"
                     + bindingDoc
             ) { args in
                 try make(.sgd, args, momentum: try args.double("momentum"), beta2: 0.999, epsilon: 1e-8, nesterov: try args.bool("nesterov"))
@@ -177,9 +197,9 @@ enum OptimBindings {
                 "adam",
                 [
                     .optional("params", .none), .optional("lr", 0.001), .optional("betas", .tuple([0.9, 0.999])), .optional("eps", 1e-8),
-                    .optional("wd", 0), .optional("no_wd_bn_bias", true),
+                    .optional("wd", 0), .optional("no_wd_bn_bias", false),
                 ],
-                doc: "Adam with bias correction and L2 weight decay wd (torch.optim.Adam).\n" + bindingDoc
+                doc: "Adam with bias correction and L2 weight decay wd (torch.optim.Adam).\n" + decayDoc + "\n" + bindingDoc
             ) { args in
                 let (beta1, beta2) = try betas(args)
                 return try make(.adam, args, momentum: beta1, beta2: beta2, epsilon: try args.double("eps"), nesterov: false)
@@ -188,9 +208,9 @@ enum OptimBindings {
                 "adamw",
                 [
                     .optional("params", .none), .optional("lr", 0.001), .optional("betas", .tuple([0.9, 0.999])), .optional("eps", 1e-8),
-                    .optional("wd", 0.01), .optional("no_wd_bn_bias", true),
+                    .optional("wd", 0.01), .optional("no_wd_bn_bias", false),
                 ],
-                doc: "Adam with decoupled weight decay wd (torch.optim.AdamW).\n" + bindingDoc
+                doc: "Adam with decoupled weight decay wd (torch.optim.AdamW), wd=0.01 by default as in torch.\n" + decayDoc + "\n" + bindingDoc
             ) { args in
                 let (beta1, beta2) = try betas(args)
                 return try make(.adamw, args, momentum: beta1, beta2: beta2, epsilon: try args.double("eps"), nesterov: false)

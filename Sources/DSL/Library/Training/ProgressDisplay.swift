@@ -58,7 +58,8 @@ struct EpochTable {
     func row(_ record: EpochRecord, metricCount: Int) -> String {
         let metrics = (0..<metricCount).map { $0 < record.metrics.count ? EpochTable.number(record.metrics[$0]) : "" }
         return line(
-            [String(record.epoch), EpochTable.number(record.trainLoss), record.validLoss.map(EpochTable.number) ?? ""]
+            // Numbered from 1, as Keras's "Epoch 1/5" and the progress bar: one convention wherever epochs are shown.
+            [String(record.epoch + 1), EpochTable.number(record.trainLoss), record.validLoss.map(EpochTable.number) ?? ""]
                 + metrics + [TextTable.duration(record.seconds)])
     }
 
@@ -74,9 +75,11 @@ struct EpochTable {
         return text
     }
 
-    /// Six decimals, as fastai prints losses and metrics.
+    /// Six decimals, as fastai prints losses and metrics; scientific notation from 100,000 on, where six decimals
+    /// would overflow the column (a diverging loss).
     static func number(_ value: Double) -> String {
-        value.isFinite ? String(format: "%.6f", value) : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        return String(format: abs(value) >= 1e5 ? "%.3e" : "%.6f", value)
     }
 }
 
@@ -90,6 +93,9 @@ final class ProgressPrinter: TrainingObserver {
     private var barVisible = false
     private var lastDraw: UInt64 = 0
     private var lastLine: UInt64 = 0
+    /// The lowest smoothed training loss so far, and whether the divergence warning was given.
+    private var bestLoss = Double.infinity
+    private var warnedOfDivergence = false
 
     /// Seconds between bar redraws (rate limit) and between plain progress lines.
     static let redrawInterval = 0.1
@@ -111,6 +117,7 @@ final class ProgressPrinter: TrainingObserver {
     }
 
     func batchDidEnd(_ progress: BatchProgress, history: History) {
+        if progress.phase == .train { warnIfDiverging(progress) }
         guard showsProgress else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         if drawsBar {
@@ -118,7 +125,7 @@ final class ProgressPrinter: TrainingObserver {
             lastDraw = now
             barVisible = true
             // A line longer than the terminal would wrap, and `\r` could no longer redraw it in place.
-            let line = String(ProgressPrinter.barLine(progress).prefix(max(20, ProgressPrinter.terminalColumns() - 1)))
+            let line = ProgressPrinter.barLine(progress, width: ProgressPrinter.terminalColumns() - 1)
             interpreter.write("\r" + line + "\u{1B}[K")
         } else if progress.batch < progress.batchCount && Double(now - lastLine) / 1e9 >= ProgressPrinter.lineInterval {
             lastLine = now
@@ -135,24 +142,49 @@ final class ProgressPrinter: TrainingObserver {
         clear()
     }
 
+    /// Says once when the smoothed training loss grows past 4× its best, the rule by which `lr_find` stops: the
+    /// learning rate is most likely too high (the table's numbers would only say it epochs later).
+    private func warnIfDiverging(_ progress: BatchProgress) {
+        let loss = progress.runningLoss
+        guard !warnedOfDivergence, loss.isFinite else { return }
+        if loss < bestLoss { bestLoss = loss }
+        guard bestLoss > 0, loss > 4 * bestLoss else { return }
+        warnedOfDivergence = true
+        clear()
+        interpreter.write(
+            "warning: the loss is diverging: \(EpochTable.number(loss)) at step \(progress.step), over 4× its best "
+                + "(\(EpochTable.number(bestLoss))); the learning rate is probably too high (lr_find suggests one)\n")
+    }
+
     /// Removes the bar (also after an error, which ends training without `trainingDidEnd`).
     func clear() {
         if barVisible { interpreter.write("\r\u{1B}[K") }
         barVisible = false
     }
 
-    /// `epoch 1/3 |█████░░░░░░░░░░| 45/150 [00:03<00:07, 1520 items/s] loss 0.3421`.
-    static func barLine(_ p: BatchProgress) -> String {
+    /// `epoch 1/3 |█████░░░░░░░░░░| 45/150 [00:03<00:07, 12.4 it/s] loss 0.3421`, batches counted as tqdm and
+    /// fastprogress count them (`it/s`, or `s/it` when slower than one a second). Within `width` columns: the bar
+    /// shrinks first, then the timing goes, so the loss at the end is never cut.
+    static func barLine(_ p: BatchProgress, width: Int = .max) -> String {
         let fraction = p.batchCount > 0 ? min(1, Double(p.batch) / Double(p.batchCount)) : 0
-        let filled = Swift.min(Swift.max(Int(saturating: (fraction * Double(barWidth)).rounded(.down)), 0), barWidth)
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
-        let timing = "[\(TextTable.duration(p.elapsed))<\(TextTable.duration(p.eta)), \(rate(p.itemsPerSecond)) items/s]"
-        return "\(phaseLabel(p)) |\(bar)| \(p.batch)/\(p.batchCount) \(timing) \(tail(p))"
+        let timing = "[\(TextTable.duration(p.elapsed))<\(TextTable.duration(p.eta)), \(rate(batches: p.batch, seconds: p.elapsed))]"
+        func line(bar barCells: Int, timing: String?) -> String {
+            let filled = Swift.min(Swift.max(Int(saturating: (fraction * Double(barCells)).rounded(.down)), 0), barCells)
+            let bar = barCells > 0 ? " |" + String(repeating: "█", count: filled) + String(repeating: "░", count: barCells - filled) + "|" : ""
+            return "\(phaseLabel(p))\(bar) \(p.batch)/\(p.batchCount)\(timing.map { " " + $0 } ?? "") \(tail(p))"
+        }
+        let full = line(bar: barWidth, timing: timing)
+        if full.count <= width { return full }
+        let spare = barWidth - (full.count - width)
+        if spare >= 5 { return line(bar: spare, timing: timing) }
+        let untimed = line(bar: 0, timing: nil)
+        let bar = Swift.min(barWidth, width - untimed.count - 3)
+        return bar >= 5 ? line(bar: bar, timing: nil) : String(untimed.prefix(Swift.max(width, 20)))
     }
 
     /// `epoch 1/3: 45/150 batches, 00:03 elapsed, about 00:07 left, loss 0.3421`.
     static func plainLine(_ p: BatchProgress) -> String {
-        "\(phaseLabel(p)): \(p.batch)/\(p.batchCount) batches, \(TextTable.duration(p.elapsed)) elapsed, about \(TextTable.duration(p.eta)) left, \(tail(p))"
+        "\(phaseLabel(p)): \(p.batch)/\(Plural.count(p.batchCount, "batch")), \(TextTable.duration(p.elapsed)) elapsed, about \(TextTable.duration(p.eta)) left, \(tail(p))"
     }
 
     private static func phaseLabel(_ p: BatchProgress) -> String {
@@ -175,7 +207,13 @@ final class ProgressPrinter: TrainingObserver {
         return Int(size.ws_col)
     }
 
-    private static func rate(_ itemsPerSecond: Double) -> String {
-        itemsPerSecond >= 100 ? String(Int(saturating: itemsPerSecond.rounded())) : String(format: "%.1f", itemsPerSecond)
+    /// `12.4 it/s`, or `2.31 s/it` below one batch a second, as tqdm writes it.
+    static func rate(batches: Int, seconds: Double) -> String {
+        guard batches > 0, seconds > 0 else { return "? it/s" }
+        let perSecond = Double(batches) / seconds
+        if perSecond >= 1 {
+            return (perSecond >= 100 ? String(Int(saturating: perSecond.rounded())) : String(format: "%.1f", perSecond)) + " it/s"
+        }
+        return String(format: "%.2f", seconds / Double(batches)) + " s/it"
     }
 }

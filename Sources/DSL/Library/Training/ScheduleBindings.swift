@@ -10,6 +10,8 @@ final class ScheduleObject: DSLObject {
     let totalSteps: Int?
     /// Whether the schedule has a length that `fit` must fill in.
     let needsLength: Bool
+    /// Learning rates per layer group when the peak rate was given as a pair (low, high).
+    var spread: LearningRateSpread?
     private let build: (_ totalSteps: Int) throws -> LearningRateSchedule
 
     /// A schedule made by `build` for a number of steps; `needsLength` false for schedules that go on forever.
@@ -60,9 +62,10 @@ enum ScheduleBindings {
                     .optional("momentum", .tuple([0.85, 0.95])),
                 ],
                 doc:
-                    "The 1cycle policy, value for value as torch's OneCycleLR: warm up from max_lr/div_factor to max_lr over pct_start of the steps, then anneal ('cos' or 'linear') to max_lr/div_factor/final_div_factor; momentum=(low, high) cycles inversely (None: leave it)."
+                    "The 1cycle policy, value for value as torch's OneCycleLR (max_lr=(low, high): fastai's slice, spread over the layer groups): warm up from max_lr/div_factor to max_lr over pct_start of the steps, then anneal ('cos' or 'linear') to max_lr/div_factor/final_div_factor; momentum=(low, high) cycles inversely (None: leave it)."
             ) { args in
-                let maxLR = try args.double("max_lr")
+                let (rate, spread) = try LearningRateSpread.rate(args, "max_lr")
+                guard let maxLR = rate else { throw args.valueError("max_lr", "must be a number or a pair (low, high), not None") }
                 let total = try totalSteps(args)
                 let pctStart = try args.double("pct_start")
                 let annealName = try args.string("anneal")
@@ -73,18 +76,19 @@ enum ScheduleBindings {
                 let finalDivFactor = try args.double("final_div_factor")
                 let threePhase = try args.bool("three_phase")
                 let momentum = try momentumRange(args)
-                var text = "one_cycle(max_lr=\(Value.formatFloat(maxLR))"
+                var text = "one_cycle(max_lr=\(spread?.text ?? Value.formatFloat(maxLR))"
                 if let total { text += ", total_steps=\(total)" }
                 if try args.wasGiven("pct_start") { text += ", pct_start=\(Value.formatFloat(pctStart))" }
                 if annealing != .cosine { text += ", anneal='linear'" }
                 if threePhase { text += ", three_phase=True" }
-                return .object(
-                    try ScheduleObject(text + ")", totalSteps: total, needsLength: true) { steps in
-                        try OneCycleSchedule(
-                            maxLR: maxLR, totalSteps: steps, pctStart: pctStart, annealing: annealing, divFactor: divFactor,
-                            finalDivFactor: finalDivFactor, cycleMomentum: momentum != nil, baseMomentum: momentum?.low ?? 0.85,
-                            maxMomentum: momentum?.high ?? 0.95, threePhase: threePhase)
-                    })
+                let schedule = try ScheduleObject(text + ")", totalSteps: total, needsLength: true) { steps in
+                    try OneCycleSchedule(
+                        maxLR: maxLR, totalSteps: steps, pctStart: pctStart, annealing: annealing, divFactor: divFactor,
+                        finalDivFactor: finalDivFactor, cycleMomentum: momentum != nil, baseMomentum: momentum?.low ?? 0.85,
+                        maxMomentum: momentum?.high ?? 0.95, threePhase: threePhase)
+                }
+                schedule.spread = spread
+                return .object(schedule)
             },
             BuiltinFunction(
                 "one_cycle_fastai", [.required("max_lr"), .optional("total_steps", .none)],

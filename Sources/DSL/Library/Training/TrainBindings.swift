@@ -11,7 +11,7 @@ protocol KernelModelProviding: AnyObject {
 enum TrainingLibrary {
     static let groups = [
         DataBindings.group, DataTransforms.group, OptimBindings.group, ScheduleBindings.group, TrainBindings.group,
-        DistributedBindings.group,
+        FineTuneBindings.group, DistributedBindings.group,
     ]
     static let types = [
         DataObjects.datasetType, DataObjects.loaderType, DataObjects.bunchType, DataTransforms.type, ResizeScheduleObject.type,
@@ -42,7 +42,7 @@ enum TrainBindings {
         title: "Training",
         functions: [
             BuiltinFunction("fit", TrainFit.parameters, doc: TrainFit.doc, TrainFit.fit),
-            BuiltinFunction("lr_find", TrainFit.lrFindParameters, doc: TrainFit.lrFindDoc, TrainFit.lrFind),
+            BuiltinFunction("lr_find", TrainFit.lrFindParameters, doc: TrainFit.lrFindDoc, TrainFit.lrFind).returning(TrainResults.lrFinderType),
             BuiltinFunction(
                 "evaluate",
                 [
@@ -74,7 +74,7 @@ enum TrainBindings {
                 let interpretation = try Kernel.interpret(
                     model: model, data: data, classNames: classNames, interrupt: { args.interpreter.interrupt.isRequested })
                 return .object(InterpretationObject(interpretation, samples: data.dataset))
-            },
+            }.returning(TrainResults.interpretationType),
             BuiltinFunction(
                 "save", [.required("model"), .required("path")],
                 doc: "Write the model's weights and buffers to a .safetensors file (atomically; PyTorch's safetensors.torch.load_file reads it)."
@@ -84,20 +84,8 @@ enum TrainBindings {
                 try model.saveWeights(path)
                 return .none
             },
-            BuiltinFunction(
-                "load", [.required("model"), .required("path"), .optional("strict", true)],
-                doc:
-                    "Read weights saved by save() (or by PyTorch under the same names) into model; strict=False skips missing and unexpected names and reports them."
-            ) { args in
-                let model = try model(args, "model")
-                let path = try args.string("path")
-                let report = try model.loadWeights(path, strict: try args.bool("strict"))
-                if !report.missing.isEmpty || !report.unexpected.isEmpty {
-                    args.interpreter.write(
-                        "loaded \(report.loaded.count) tensors; missing (kept as they were): \(report.missing.count), unexpected (ignored): \(report.unexpected.count)\n"
-                    )
-                }
-                return .none
+            BuiltinFunction("load", [.required("model")] + WeightLoading.parameters, doc: WeightLoading.doc(model: "model")) { args in
+                try WeightLoading.load(try model(args, "model"), args)
             },
             BuiltinFunction(
                 "save_checkpoint", [.required("model"), .required("path"), .optional("opt", .none), .optional("history", .none)],
@@ -127,6 +115,7 @@ enum TrainBindings {
                 return checkpoint.history.map { .object(HistoryObject($0)) } ?? .none
             },
             BuiltinFunction("grid_search", TrainGridSearch.parameters, doc: TrainGridSearch.doc, TrainGridSearch.run),
+            recomputeBNStats,
             BuiltinFunction("top_k", [.required("k")], doc: "The metric 'label among the k highest-scoring classes' (top_k(5) is top5).") { args in
                 let k = try args.int("k")
                 guard k >= 1 else { throw args.valueError("k", "must be at least 1, got \(k)") }
@@ -231,9 +220,9 @@ enum TrainBindings {
         }
     }
 
-    /// Class indices as a float tensor [B], as the loaders give labels.
+    /// Class indices as an int64 tensor [B], as PyTorch's loaders give labels.
     static func labelTensor(_ labels: [Int]) throws -> Value {
-        .object(TensorObject(try Tensor(shape: [labels.count], data: labels.map(Float.init))))
+        .object(TensorObject(try Tensor(shape: [labels.count], integers: labels.map(Int64.init))))
     }
 
     /// The name of a callable for column headers and messages.

@@ -10,17 +10,20 @@ enum TrainFit {
         .keywordOnly("label_smoothing", 0), .keywordOnly("clip", .none), .keywordOnly("log", .none), .keywordOnly("checkpoint", .none),
         .keywordOnly("resume", .none), .keywordOnly("callbacks", .none), .keywordOnly("every", 10), .keywordOnly("live", false),
         .keywordOnly("progress", true), .keywordOnly("quiet", false), .keywordOnly("sync_bn", false),
+        .keywordOnly("tensorboard", .none), .keywordOnly("histograms", false),
     ]
 
     static let doc = """
         Train model on data (a DataBunch, or a DataLoader without validation) for epochs, printing fastai's epoch table; returns the History.
         opt: sgd/adam/adamw (default adam(lr=1e-3)), bound to the model on first use and keeping its state across fits.
-        lr: the learning rate without a schedule (default: the optimizer's). schedule: one_cycle(max_lr), cosine(max_lr), … stepped per batch, total_steps filled in.
+        lr: the learning rate without a schedule (default: the optimizer's); a pair (low, high) spreads rates over the layer groups as fastai's slice(low, high). schedule: one_cycle(max_lr), cosine(max_lr), … stepped per batch, total_steps filled in.
         metrics: accuracy, error_rate, top5, top_k(k) or f(output, labels). loss: 'cross_entropy' (with label_smoothing) or f(output, labels). clip: gradient norm limit.
         log: a per-epoch metrics file (.csv or JSON lines; default $RNX_METRICS_LOG, which `rnx run --log` sets). checkpoint: a file rewritten after each epoch; resume: continue from such a file.
         callbacks: functions f(history) called every `every` steps, after each epoch and once at the end however training stopped (live charts).
         live=True adds live_plot() to the callbacks (unless they have one): the loss chart redrawn in place on a terminal; elsewhere (a file, a pipe) the final chart is drawn once.
         progress=False hides the bar; quiet=True prints nothing but live charts. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
+        tensorboard: a run directory for TensorBoard event files (default $RNX_TENSORBOARD_DIR, which `rnx run --tensorboard` sets): train/loss, train/lr, train/momentum per step, valid/loss and metrics per epoch, the model summary as text; histograms=True adds weight histograms per epoch.
+        Example: fit(model, data, 3, schedule=one_cycle(0.1), tensorboard="runs/exp1"), then `tensorboard --logdir runs`.
         Under mpirun (rnx run --np N) each rank trains on its shard of every epoch with gradients averaged over the ranks; sync_bn=True computes batch-norm statistics over all ranks' batches.
         """
 
@@ -49,10 +52,11 @@ enum TrainFit {
         let epochs = try args.int("epochs")
         guard epochs >= 1 else { throw args.valueError("epochs", "must be at least 1, got \(epochs)") }
         let optimizerObject = try TrainBindings.optimizerObject(args, "opt") ?? OptimizerObject(.fitDefault)
-        let optimizer = try optimizerObject.optimizer(for: model)
         let scheduleObject =
             try args.isNone("schedule") ? nil : try args.object("schedule", as: ScheduleObject.self, expected: "a schedule such as one_cycle(0.1)")
-        let lr = try args.optionalDouble("lr")
+        let (lr, lrSpread) = try LearningRateSpread.rate(args, "lr")
+        let spread = lrSpread ?? scheduleObject?.spread
+        let optimizer = try optimizerObject.optimizer(for: model, lrScales: try spread?.scales(for: model) ?? [:])
         if lr != nil && scheduleObject != nil {
             throw DSLError(
                 .value,
@@ -80,6 +84,14 @@ enum TrainFit {
         options.syncBatchNorm = try args.bool("sync_bn")
         options.metricsLogPath = try args.optionalString("log") ?? ProcessInfo.processInfo.environment["RNX_METRICS_LOG"]
         options.checkpointPath = try args.optionalString("checkpoint")
+        let tensorboardDirectory = try args.optionalString("tensorboard") ?? ProcessInfo.processInfo.environment["RNX_TENSORBOARD_DIR"]
+        // Only rank 0 observes training, so only rank 0 gets an event file.
+        let board = try tensorboardDirectory.flatMap { directory in
+            DistributedRun.rank == 0
+                ? try TensorBoardLog(
+                    directory: directory, modelSummary: model.summary(), weights: try args.bool("histograms") ? { model.trainableParameters } : nil)
+                : nil
+        }
 
         let printer =
             quiet
@@ -88,7 +100,7 @@ enum TrainFit {
                 interpreter: interpreter, showsProgress: try args.bool("progress"),
                 table: EpochTable(metricNames: metrics.map(\.name)))
         let callbacks = try callbackObserver(args, run: .fit)
-        options.observers = ([printer, callbacks] as [TrainingObserver?]).compactMap { $0 }
+        options.observers = ([printer, callbacks, board] as [TrainingObserver?]).compactMap { $0 }
         options.interrupt = { interpreter.interrupt.isRequested || callbacks?.failure != nil }
 
         let history: History
@@ -102,10 +114,11 @@ enum TrainFit {
             throw error
         }
         if let failure = callbacks?.failure, failure.kind != .keyboardInterrupt { throw failure }
+        if let failure = board?.failure { throw failure }
         if case .interrupted = history.stopReason {
-            interpreter.interrupt.clear()
             interpreter.extensionState(TrainingState.self).interruptedRuns += 1
             if !quiet, let note = TrainResults.stopNote(history) { interpreter.write(note + "\n") }
+            try interpreter.interrupt.settleEarlyStop()
         }
         return .object(HistoryObject(history))
     }
@@ -152,10 +165,7 @@ enum TrainFit {
         printer?.clear()
         callbacks?.lrFinderDidEnd(result)
         if let failure = callbacks?.failure, failure.kind != .keyboardInterrupt { throw failure }
-        if result.interrupted {
-            interpreter.interrupt.clear()
-            interpreter.extensionState(TrainingState.self).interruptedRuns += 1
-        }
+        if result.interrupted { interpreter.extensionState(TrainingState.self).interruptedRuns += 1 }
         if !quiet {
             var text =
                 result.suggestions.isEmpty
@@ -164,6 +174,7 @@ enum TrainFit {
             if result.interrupted { text += "\ninterrupted after \(result.learningRates.count) iterations; the model's weights are restored" }
             interpreter.write(text + "\n")
         }
+        if result.interrupted { try interpreter.interrupt.settleEarlyStop() }
         return .object(LRFinderObject(result))
     }
 }

@@ -83,8 +83,8 @@ enum TrainGridSearch {
             return metrics
         }
         if userStopped || interpreter.interrupt.isRequested || state.interruptedRuns != interruptsBefore {
-            interpreter.interrupt.clear()
             if !quiet { interpreter.write("grid search interrupted after \(result.trials.count) of \(total) trials\n") }
+            try interpreter.interrupt.settleEarlyStop()
         }
         let name = metricName ?? "score"
         return .object(
@@ -228,7 +228,7 @@ final class GridSearchObject: DSLObject {
 
     var description: String {
         let direction = higherIsBetter ? "higher is better" : "lower is better"
-        var text = "grid search: \(result.trials.count) trial\(result.trials.count == 1 ? "" : "s"), sorted by \(metricName) (\(direction))"
+        var text = "grid search: \(Plural.count(result.trials.count, "trial")), sorted by \(metricName) (\(direction))"
         if interrupted { text += ", interrupted" }
         return text + "\n" + table.description
     }

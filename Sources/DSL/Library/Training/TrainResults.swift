@@ -49,8 +49,12 @@ final class HistoryObject: DSLObject {
         return text
     }
 
+    /// One line, so `fit(...)` typed without assignment does not print the epoch table a second time; `print(h)`
+    /// shows the table.
+    var repr: String { summary }
+
     var summary: String {
-        var parts = ["\(history.epochs.count) epoch\(history.epochs.count == 1 ? "" : "s")", "\(history.steps.count) steps"]
+        var parts = ["\(Plural.count(history.epochs.count, "epoch"))", Plural.count(history.steps.count, "step")]
         if let last = history.epochs.last {
             if let valid = last.validLoss { parts.append("valid_loss \(String(format: "%.4f", valid))") }
             for (name, value) in zip(history.metricNames, last.metrics) { parts.append("\(name) \(String(format: "%.4f", value))") }
@@ -186,10 +190,10 @@ extension InterpretationObject: InterpretationChartSource {
 enum TrainResults {
     static let historyType = DSLType(
         name: "History",
-        doc: "What fit returns: prints as the epoch table; per-epoch and per-step columns are lists (h.valid_loss, h.accuracy, h.losses, h.lrs).",
+        doc: "What fit returns: one line in the REPL, the epoch table with print(h); per-epoch and per-step columns are lists (h.valid_loss, h.accuracy, h.losses, h.lrs).",
         properties: [
-            DSLProperty("epochs", doc: "The numbers of the completed epochs (0-based).") { value in
-                .list(try history(value).epochs.map { .int($0.epoch) })
+            DSLProperty("epochs", doc: "The numbers of the completed epochs, from 1 as in the table and the progress bar.") { value in
+                .list(try history(value).epochs.map { .int($0.epoch + 1) })
             },
             DSLProperty("train_loss", doc: "Mean training loss of each completed epoch.") { value in
                 floats(try history(value).epochs.map(\.trainLoss))
@@ -317,8 +321,8 @@ enum TrainResults {
     static func stopNote(_ history: History) -> String? {
         guard case let .interrupted(epoch, batch, validating)? = history.stopReason else { return nil }
         let completed = history.epochs.count
-        return "interrupted in epoch \(epoch) (\(validating ? "validation" : "training") batch \(batch)): the model keeps the weights it reached; "
-            + "the history has \(completed) completed epoch\(completed == 1 ? "" : "s") and \(history.steps.count) steps"
+        return "interrupted in epoch \(epoch + 1) (\(validating ? "validation" : "training") batch \(batch)): the model keeps the weights it reached; "
+            + "the history has \(Plural.count(completed, "completed epoch")) and \(Plural.count(history.steps.count, "step"))"
     }
 
     private static func history(_ value: Value) throws -> History {

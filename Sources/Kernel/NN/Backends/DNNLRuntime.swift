@@ -23,8 +23,6 @@ final class DNNLRuntime: @unchecked Sendable {
     /// Held by `exclusive`: oneDNN work and the buffers belong to one thread at a time.
     private let executing = Locked(())
     private var buffers: [(pointer: UnsafeMutableRawPointer?, bytes: Int)]
-    /// Sets oneDNN's OpenMP team size for the calling thread; nil if libgomp's symbol is not found.
-    private let setOpenMPThreads: (@convention(c) (Int32) -> Void)?
 
     /// Buffer roles: source-like, weight-like, destination-like and bias-like arguments, the scratchpad, and the feature
     /// map between two chained inference convolutions.
@@ -58,12 +56,6 @@ final class DNNLRuntime: @unchecked Sendable {
         self.engine = engine
         self.stream = stream
         buffers = Array(repeating: (nil, 0), count: DNNLRuntime.bufferCount)
-        let process = dlopen(nil, RTLD_NOW)
-        if let symbol = process.flatMap({ dlsym($0, "omp_set_num_threads") }) {
-            setOpenMPThreads = unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Void).self)
-        } else {
-            setOpenMPThreads = nil
-        }
     }
 
     deinit {
@@ -76,7 +68,7 @@ final class DNNLRuntime: @unchecked Sendable {
     /// oneDNN's OpenMP team is sized to `Parallel.threads`, like every other parallel op in the Kernel.
     func exclusive<T>(_ body: () throws -> T) rethrows -> T {
         try executing.withLock { _ in
-            setOpenMPThreads?(Int32(clamping: Parallel.threads))
+            BLASThreads.setTeamSize(Parallel.threads)
             return try body()
         }
     }

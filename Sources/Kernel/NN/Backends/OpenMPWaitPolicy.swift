@@ -7,7 +7,7 @@
 /// Makes oneDNN's OpenMP threads sleep between calls instead of spinning.
 ///
 /// oneDNN runs on GNU OpenMP, whose idle threads busy-wait for a while after every parallel region by default.
-/// Between two convolutions the Kernel runs batch norm, activations and OpenBLAS on the same cores, and the
+/// Between two convolutions the Kernel runs batch norm, activations and sgemm on the same cores, and the
 /// spinning threads take those cores away: on a 2-core machine shared with other work a convolution took 8–16×
 /// longer (measured: 32 ms instead of 2 ms). libgomp reads `OMP_WAIT_POLICY` once, when the process loads it —
 /// before any Swift code runs — so the only way to change it from inside is to restart the program with it set.

@@ -1,0 +1,2 @@
+// ZeroMQ, the transport of the Jupyter messaging protocol (Debian: libzmq3-dev).
+#include <zmq.h>
