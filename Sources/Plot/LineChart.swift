@@ -56,9 +56,9 @@ public struct LineChart: Chart, Equatable {
         var script = GnuplotScript()
         script.setLabel("title", title, room: room)
         script.setLabel("xlabel", xLabel, room: room)
-        // A character chart writes the y label across the tick labels (it cannot turn text): left out there when the
-        // title already says it ("loss" under "training loss").
-        if room == nil || !Self.says(title, yLabel) { script.setLabel("ylabel", yLabel, room: room) }
+        // A character chart writes the y label across the tick labels (it cannot turn text): left out there when it
+        // only repeats the title (a panel titled "loss").
+        if room == nil || !Self.repeats(title, yLabel) { script.setLabel("ylabel", yLabel, room: room) }
         // '%g' keeps log tics short (1e-05, 0.001) instead of fixed six decimals.
         if logX {
             script.command("set logscale x")
@@ -108,10 +108,10 @@ public struct LineChart: Chart, Equatable {
         return script
     }
 
-    /// Whether `title` contains `label` (ignoring case).
-    private static func says(_ title: String?, _ label: String?) -> Bool {
-        guard let title, let label, !label.isEmpty else { return false }
-        return title.lowercased().contains(label.lowercased())
+    /// Whether `label` is `title` again (ignoring case and surrounding spaces).
+    private static func repeats(_ title: String?, _ label: String?) -> Bool {
+        guard let title, let label else { return false }
+        return title[...].trimmingSpaces().lowercased() == label[...].trimmingSpaces().lowercased()
     }
 
     private func validate() throws {

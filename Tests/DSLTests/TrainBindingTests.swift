@@ -52,7 +52,7 @@ final class TrainBindingTests: XCTestCase {
         XCTAssertTrue(printed.contains("█"), printed)
         XCTAssertTrue(printed.contains(" it/s] loss "), printed)
         // The bar is erased before the row is printed, so the terminal ends with the table only.
-        let row = try XCTUnwrap(try session.run("repr(h)")?.description.split(separator: "\n").last)
+        let row = try XCTUnwrap(try session.run("str(h)")?.description.split(separator: "\n").last)
         XCTAssertTrue(printed.hasSuffix("\r\u{1B}[K" + row + "\n"), printed)
         XCTAssertEqual(try session.output("h = fit(m, data, 1, opt=sgd(lr=0.1), quiet=True)"), "")
     }

@@ -156,38 +156,11 @@ final class ScriptGoldenTests: XCTestCase {
             """)
     }
 
-    func testImageGridAsCharactersForTextTerminals() throws {
-        let grid = ImageGrid(images: [GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: "x")])
-        XCTAssertEqual(
-            try grid.textScript(columns: 80).text,
-            """
-            set multiplot layout 1,1
-            unset key
-            unset tics
-            unset border
-            unset colorbox
-            set size ratio -1
-            set palette gray
-            set cbrange [0:1]
-            set title 'x' noenhanced
-            set xrange [-0.5:1.5]
-            set yrange [1.5:-0.5]
-            $rnx0 << e
-            0.0 0.0 0.0
-            1.0 0.0 1.0
-            0.0 1.0 1.0
-            1.0 1.0 0.0
-            e
-            plot $rnx0 using 1:2:(substr(' .:-=+*#%@', int($3*9.99)+1, int($3*9.99)+1)) with labels notitle
-            unset multiplot
-
-            """)
-    }
-
     func testTerminalLinesForEveryTarget() throws {
         XCTAssertEqual(try RenderTarget.text(width: 80, height: 24, color: .plain).terminalCommand(), "set terminal dumb size 80,24 mono")
         XCTAssertEqual(try RenderTarget.text(width: 80, height: 24, color: .ansi).terminalCommand(), "set terminal dumb size 80,24 ansi")
         XCTAssertEqual(try RenderTarget.text(width: 80, height: 24, color: .ansiRGB).terminalCommand(), "set terminal dumb size 80,24 ansirgb")
+        XCTAssertEqual(try RenderTarget.text(width: 80, height: 24, color: .ansi256).terminalCommand(), "set terminal dumb size 80,24 ansi256")
         XCTAssertEqual(try RenderTarget.sixel(width: 640, height: 480).terminalCommand(), "set terminal sixelgd size 640,480 truecolor noenhanced")
         XCTAssertEqual(try RenderTarget.png(width: 800, height: 600).terminalCommand(), "set terminal pngcairo size 800,600 noenhanced")
         XCTAssertEqual(

@@ -88,7 +88,6 @@ final class TextFittingTests: XCTestCase {
                 GridImage(width: 2, height: 2, pixels: [0, 1, 1, 0], caption: "cat/dog/0.97"),
                 GridImage(width: 2, height: 2, pixels: [1, 0, 0, 1], caption: "ok"),
             ], columns: 2)
-        XCTAssertTrue(try grid.textScript(columns: 20).text.contains("set title 'cat/dog/…' noenhanced"))
         let rendered = try session.renderText(grid, width: 20, height: 8)
         XCTAssertTrue(rendered.contains("cat/dog/…"), rendered)
     }

@@ -155,8 +155,9 @@ struct LiveFrame {
         let isOver = ended || history.stopReason != nil
         return LiveFrame(step: history.steps.last?.step ?? 0, count: history.steps.count, epochs: history.epochs.count, ended: isOver) {
             guard history.steps.contains(where: { $0.smoothedLoss.isFinite }) else { return nil }
-            return try ChartBuilders.history(
-                history, per: .step, logY: logY, labels: ChartLabels(title: isOver ? nil : "training loss"), metrics: isOver)
+            // While it runs, the title says what the y axis shows: a character chart has no room for both.
+            let labels = isOver ? ChartLabels() : ChartLabels(title: "training loss", yLabel: "")
+            return try ChartBuilders.history(history, per: .step, logY: logY, labels: labels, metrics: isOver)
         }
     }
 

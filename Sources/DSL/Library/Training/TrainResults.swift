@@ -190,7 +190,8 @@ extension InterpretationObject: InterpretationChartSource {
 enum TrainResults {
     static let historyType = DSLType(
         name: "History",
-        doc: "What fit returns: one line in the REPL, the epoch table with print(h); per-epoch and per-step columns are lists (h.valid_loss, h.accuracy, h.losses, h.lrs).",
+        doc:
+            "What fit returns: one line in the REPL, the epoch table with print(h); per-epoch and per-step columns are lists (h.valid_loss, h.accuracy, h.losses, h.lrs).",
         properties: [
             DSLProperty("epochs", doc: "The numbers of the completed epochs, from 1 as in the table and the progress bar.") { value in
                 .list(try history(value).epochs.map { .int($0.epoch + 1) })
@@ -321,7 +322,8 @@ enum TrainResults {
     static func stopNote(_ history: History) -> String? {
         guard case let .interrupted(epoch, batch, validating)? = history.stopReason else { return nil }
         let completed = history.epochs.count
-        return "interrupted in epoch \(epoch + 1) (\(validating ? "validation" : "training") batch \(batch)): the model keeps the weights it reached; "
+        return
+            "interrupted in epoch \(epoch + 1) (\(validating ? "validation" : "training") batch \(batch)): the model keeps the weights it reached; "
             + "the history has \(Plural.count(completed, "completed epoch")) and \(Plural.count(history.steps.count, "step"))"
     }
 
