@@ -194,11 +194,16 @@ final class JupyterKernelTests: XCTestCase {
     func testInterruptStopsALoopAndAFitWithStateKept() throws {
         _ = try python(
             Self.tinyRun + """
-                def interrupted(code):
+                def interrupted(code, started="execute_input"):
+                    # Wait until the cell is under way: its execute_input, or a stream holding `started`.
                     msg_id = kc.execute(code)
                     while True:
                         msg = kc.get_iopub_msg(timeout=60)
-                        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+                        if msg["parent_header"].get("msg_id") != msg_id:
+                            continue
+                        if started == "execute_input" and msg["msg_type"] == "execute_input":
+                            break
+                        if msg["msg_type"] == "stream" and started in msg["content"]["text"]:
                             break
                     # The signal may come before the cell is under way: repeat it until the cell answers.
                     while True:
@@ -211,7 +216,7 @@ final class JupyterKernelTests: XCTestCase {
                             return reply["content"], outputs_of(msg_id)
 
                 run("n = 0")
-                reply, outputs = interrupted("while True:\\n    n = n + 1")
+                reply, outputs = interrupted("while True:\\n    n = n + 1\\n    if n == 1:\\n        print('counting')", "counting")
                 check(reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply)
                 check(any(t == "error" and c["ename"] == "KeyboardInterrupt" for t, c in outputs), outputs)
                 reply, outputs = run("n > 0")
