@@ -10,7 +10,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "RnxBench",
-            dependencies: [.product(name: "Kernel", package: "rnx")],
+            // DSL: the time-to-accuracy group runs the quick-start recipe as a script, as users run it.
+            dependencies: [.product(name: "Kernel", package: "rnx"), .product(name: "DSL", package: "rnx")],
             swiftSettings: [.unsafeFlags(["-wmo"], .when(configuration: .release))]
         )
     ],

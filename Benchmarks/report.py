@@ -119,6 +119,27 @@ def stochastic_depth(rows):
     return result
 
 
+def time_to_accuracy(rows):
+    """Rows of the time-to-accuracy workloads, rnx first then the fastest PyTorch configuration: the median wall time
+    until the held-out accuracy first reached the threshold, that epoch, the accuracy then and at the end, the ratio."""
+    result = []
+    for workload in sorted({r["workload"] for r in rows if r.get("accuracy")}):
+        mine = [r for r in rows if r["tool"] == "rnx" and r["workload"] == workload and r.get("accuracy")]
+        theirs = [r for r in rows if r["tool"] == "torch" and r["workload"] == workload and r.get("accuracy")]
+        best = min(theirs, key=lambda r: r["stats"]["median"]) if theirs else None
+        for r in mine + ([best] if best else []):
+            acc = r["accuracy"]
+            reached = acc.get("epochs")
+            epochs = f"{reached} of {len(acc['accuracies'])}" if reached else f"not reached in {len(acc['accuracies'])}"
+            at = f"{100 * acc['accuracies'][reached - 1]:.1f}%" if reached else "-"
+            ratio = (f"{best['stats']['median'] / r['stats']['median']:.2f}x"
+                     if r["tool"] == "rnx" and best and reached and best["accuracy"].get("epochs") else "")
+            result.append([workload, f"{r['tool']} {r['variant']}", f"{100 * acc['threshold']:.0f}%",
+                           f"{r['stats']['median'] / 1000:.1f} ({r['stats']['min'] / 1000:.1f}-{r['stats']['max'] / 1000:.1f})",
+                           epochs, at, f"{100 * acc['accuracies'][-1]:.1f}%", ratio])
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True)
@@ -147,7 +168,8 @@ def main():
         for m in run["measurements"]:
             row = {"tool": run["tool"], "workload": m["workload"], "variant": m["variant"], "flops": m.get("flops"),
                    "images": m.get("images"), "stats": stats(m["samples_ms"]), "samples_ms": m["samples_ms"],
-                   "cpu": stats(m["cpu_ms"]) if m.get("cpu_ms") else None, "cpu_ms": m.get("cpu_ms")}
+                   "cpu": stats(m["cpu_ms"]) if m.get("cpu_ms") else None, "cpu_ms": m.get("cpu_ms"),
+                   "accuracy": m.get("accuracy")}
             rows.append(row)
             if m["workload"] not in order:
                 order.append(m["workload"])
@@ -203,6 +225,18 @@ def main():
     if depth:
         print("\nStochastic depth (dropped branches skipped; time = p_L=0.5 median / p_L=1 median):\n")
         print(table(["workload", "p_L=1 ms", "p_L=0.5 ms", "time", "saved"], depth))
+
+    overlap = {r["variant"]: r for r in rows if r["tool"] == "rnx" and r["workload"].startswith("resnet18-200 epoch on jpeg folder")}
+    if "pre-built batches" in overlap and "loader overlapped (prefetch 2)" in overlap:
+        built, loaded = overlap["pre-built batches"]["stats"]["median"], overlap["loader overlapped (prefetch 2)"]["stats"]["median"]
+        print(f"\nLoading overlap: a ResNet-18 epoch over the JPEG folder takes {loaded / 1000:.2f} s with the DataLoader augmenting "
+              f"alongside and {built / 1000:.2f} s over batches built beforehand: overlap {built / loaded:.3f} (1 = loading fully hidden)")
+
+    accuracy = time_to_accuracy(rows)
+    if accuracy:
+        print("\nTime to accuracy (wall seconds from the first batch until the held-out accuracy, evaluated after each epoch,")
+        print("first reached the threshold: median (min-max) of the runs; speed = torch seconds / rnx seconds):\n")
+        print(table(["workload", "run", "threshold", "seconds", "epochs", "accuracy then", "final accuracy", "speed"], accuracy))
 
     scaling = data_parallel(rows)
     if scaling:

@@ -4,13 +4,18 @@
 #   bash Benchmarks/run.sh [--quick] [--only GROUPS] [--repeats N] [--json PATH] [--no-torch] [--no-build] [--isa avx2]
 #
 # GROUPS (comma-separated): sgemm, conv, conv18, resnet20-train, resnet20-infer, resnet18-train, resnet34-sd, latency,
-#   distributed, startup
+#   loading, time-to-accuracy, distributed, startup
 #   (default: all of them; --quick = sgemm,conv with 5 repeats). `distributed` (needs Open MPI's mpirun) times
 #   data-parallel ResNet-20 training on 1 and 2 ranks of one thread each, and MPI_Allreduce of 1 MB and 45 MB.
 #   `resnet34-sd` (rnx only) times pre-activation ResNet-34 training steps with stochastic depth p_L = 1 and 0.5.
 #   `latency` times batch-1 inference m(x) (ResNet-20 at 32 px, ResNet-18 and ResNet-50 at 224 px), first call apart.
 #   `loading` decodes and augments (flip, crop, rotate) an epoch of 2,000 64-px JPEGs it writes once into the scratch
 #   directory (needs .venv-bench's Pillow); PyTorch's side is PIL + DataLoader(num_workers=2), torchvision being absent.
+#   It then times ResNet-18 training epochs over those images with the loader augmenting alongside and over batches built
+#   beforehand (3 each, alternating): the overlap figure, 1 when loading never holds training up.
+#   `time-to-accuracy` trains the quick-start recipe (examples/quickstart.rnx: ResNet-8 on MNIST-5k, one-cycle, 8 epochs)
+#   as an rnx script and the same network and schedule in PyTorch, 3 runs each, and reports the wall time until the
+#   held-out accuracy first reaches 96% (evaluated after each epoch), the epochs and the accuracies.
 # --isa avx2 (`make bench ISA=avx2`) caps both sides at AVX2 as on a CPU without AVX-512: ONEDNN_MAX_CPU_ISA=AVX2 for
 #   rnx and PyTorch, ATEN_CPU_CAPABILITY=avx2 for PyTorch.
 # Builds RnxBench (the package in Benchmarks/) in release mode, measures the machine's FMA peak, runs every group of rnx and of
@@ -24,7 +29,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,resnet34-sd,latency,loading,distributed,startup"
+groups="sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,resnet34-sd,latency,loading,time-to-accuracy,distributed,startup"
 repeats=7
 out=Benchmarks/results.json
 torch=1
@@ -102,12 +107,12 @@ fi
 
 runs=()
 # PyTorch twice: as installed (OpenMP threads spin between calls) and with OMP_WAIT_POLICY=passive, which can only be
-# chosen before torch starts; the report takes the best of all its configurations.
+# chosen before torch starts; the report takes the best of all its configurations. $3: repeats other than --repeats.
 run_torch() {
     echo "bench: torch $1" >&2
-    "$python" Benchmarks/torch_bench.py --only "$1" --repeats "$repeats" --threads "$threads" --json "$work/torch-$2.json" \
+    "$python" Benchmarks/torch_bench.py --only "$1" --repeats "${3:-$repeats}" --threads "$threads" --json "$work/torch-$2.json" \
         && runs+=("$work/torch-$2.json")
-    OMP_WAIT_POLICY=passive "$python" Benchmarks/torch_bench.py --only "$1" --repeats "$repeats" --threads "$threads" \
+    OMP_WAIT_POLICY=passive "$python" Benchmarks/torch_bench.py --only "$1" --repeats "${3:-$repeats}" --threads "$threads" \
         --json "$work/torch-$2-passive.json" && runs+=("$work/torch-$2-passive.json")
 }
 # Micro-benchmarks: conv2d through its default backend and forced onto im2col, plus the direct oneDNN calls.
@@ -144,6 +149,15 @@ if has loading; then
             --json "$work/torch-loading.json" && runs+=("$work/torch-loading.json")
     else
         notes+=("loading not measured: the JPEG files are written with .venv-bench's Pillow")
+    fi
+fi
+
+# Each repeat is a whole training run (about a minute on 2 cores): the median of 3.
+if has time-to-accuracy; then
+    echo "bench: rnx time-to-accuracy (3 training runs)" >&2
+    "$rnxbench" --only time-to-accuracy --repeats 3 --json "$work/rnx-time-to-accuracy.json" && runs+=("$work/rnx-time-to-accuracy.json")
+    if [ -n "$python" ]; then
+        run_torch time-to-accuracy time-to-accuracy 3
     fi
 fi
 

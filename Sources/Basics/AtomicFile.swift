@@ -222,7 +222,7 @@ public enum AtomicFile {
         }
     }
 
-    fileprivate static func systemMessage() -> String {
+    static func systemMessage() -> String {
         String(cString: strerror(errno))
     }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 /// A grid of coloured cells with each cell's value written in it, e.g. a confusion matrix.
 ///
 /// Row 0 is drawn at the top, like a printed matrix; rows run down the y axis, columns along x.
@@ -61,7 +63,7 @@ public struct HeatMap: Chart, Equatable {
             throw PlotError.invalidChart("a heat map needs at least one row and one column")
         }
         if let row = values.firstIndex(where: { $0.count != columnCount }) {
-            throw PlotError.invalidChart("heat map row \(row) has \(values[row].count) values but row 0 has \(columnCount)")
+            throw PlotError.invalidChart("heat map row \(row) has \(Plural.count(values[row].count, "value")) but row 0 has \(columnCount)")
         }
         guard rowLabels.isEmpty || rowLabels.count == rowCount else {
             throw PlotError.invalidChart("heat map has \(rowCount) rows but \(rowLabels.count) row labels")

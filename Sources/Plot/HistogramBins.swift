@@ -1,3 +1,5 @@
+import Basics
+
 /// Equal-width bins over the finite values of a sample, counted the way NumPy's `histogram` does:
 /// every bin is half-open `[lower, upper)` except the last, which also holds the maximum.
 public struct HistogramBins: Equatable {
@@ -19,7 +21,7 @@ public struct HistogramBins: Equatable {
         }
         let finite = values.filter { $0.isFinite }
         guard let low = finite.min(), let high = finite.max() else {
-            throw PlotError.invalidChart("hist needs at least one finite value, got \(values.count) values and none finite")
+            throw PlotError.invalidChart("hist needs at least one finite value, got \(Plural.count(values.count, "value")) and none finite")
         }
         var lower = low
         var upper = high

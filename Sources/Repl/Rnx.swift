@@ -45,7 +45,7 @@ struct ReplCommandLine: ParsableCommand {
 
     func run() throws {
         if !script.isEmpty {
-            var run = try RunCommandLine.parse(script)
+            let run = try RunCommandLine.parse(script)
             return try run.run()
         }
         // Piped input gets plain output: no prompts and no escape codes, even when stdout is a terminal.
@@ -95,7 +95,7 @@ struct RunCommandLine: ParsableCommand {
     @Option(
         name: .customLong("to"),
         help: ArgumentHelp(
-            "Also write the executed notebook: .ipynb (nbformat 4.5, outputs and charts embedded) or .html (one self-contained page). Written up to the failing cell when one fails.",
+            "Also write the executed notebook: .ipynb (nbformat 4.5, outputs and charts embedded) or .html (one self-contained page). Written up to the failing cell when one fails, or the cell Ctrl-C stopped.",
             valueName: "out.ipynb"))
     var output: String?
 

@@ -88,7 +88,7 @@ final class LoadReportTests: XCTestCase {
         let path = directory + "/bn.safetensors"
         let session = Session()
         try session.run("x = input([3])\nm = model(x, batchnorm(x, name='bn'))\nsave(m, '\(path)')\nnobn = model(x, relu(x))")
-        let saved = try Safetensors.load(path).tensors
+        let saved = try Safetensors.load(path).tensors.filter { $0.name != "bn.num_batches_tracked" }
         try Safetensors.save(saved + [NamedTensor(name: "bn.num_batches_tracked", tensor: try Tensor(shape: [], integers: [12]))], to: path)
         XCTAssertEqual(try session.run("'bn.num_batches_tracked' in load(m, '\(path)').loaded"), true)
         guard case .object(let object) = try session.run("m"), let wrapped = object as? ModelObject else { return XCTFail("m is not a model") }

@@ -98,7 +98,7 @@ final class PlotBindingTests: XCTestCase {
         XCTAssertEqual(session.error("confusion([[1, 2, 3], [4, 5, 6]])")?.kind, .value)
         XCTAssertEqual(
             session.error("confusion([[1, 2], [3, 4]], labels=['a'])")?.message,
-            "confusion() argument 'labels' has 1 class names for a 2×2 matrix")
+            "confusion() argument 'labels' has 1 class name for a 2×2 matrix")
     }
 
     func testImagesOfASmallBatchWithLabels() throws {

@@ -1,5 +1,6 @@
 """torchvision's ResNet-18, built in plain torch with torchvision's module names, saved by PyTorch as safetensors,
-loaded strictly into rnx's resnet18() by `rnx run`: the logits must equal torch's (1e-4 relative)."""
+loaded strictly into rnx's resnet18() by `rnx run`: the logits must equal torch's (1e-4 relative). And back: the
+weights rnx saves load into the torch model with load_state_dict(strict=True), counters included."""
 
 import csv
 import os
@@ -94,6 +95,7 @@ with open("check.rnx", "w") as f:
         "print(report)\n"
         "m.eval()\n"
         "save_tensors({'logits': m(load_npy('input.npy'))}, 'logits.safetensors')\n"
+        "save(m, 'from-rnx.safetensors')\n"
     )
 run = subprocess.run([os.environ["RNX"], "run", "check.rnx"], capture_output=True, text=True)
 print(run.stdout, run.stderr)
@@ -103,4 +105,9 @@ logits = load_file("logits.safetensors")["logits"]
 assert logits.shape == expected.shape, (logits.shape, expected.shape)
 relative = ((logits - expected).abs().max() / expected.abs().max()).item()
 assert relative <= 1e-4, f"logits differ: largest difference {relative:.3g} of the largest logit"
-print(f"ResNet-18 logits equal torch's: largest difference {relative:.2e} of the largest logit")
+
+back = ResNet()
+back.load_state_dict(load_file("from-rnx.safetensors"), strict=True)
+assert all(m.num_batches_tracked.item() == 100 for m in back.modules() if isinstance(m, nn.BatchNorm2d)), "counters lost"
+assert all(torch.equal(a, b) for a, b in zip(back.state_dict().values(), model.state_dict().values())), "weights differ"
+print(f"ResNet-18 logits equal torch's: largest difference {relative:.2e} of the largest logit; rnx's file loads strictly")

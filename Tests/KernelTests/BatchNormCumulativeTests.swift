@@ -131,4 +131,50 @@ final class BatchNormCumulativeTests: XCTestCase {
         XCTAssertNil(norm.momentum)
         assertError(try recomputeBatchNormStatistics(model: model, data: loader, batches: 0), contains: ["batches must be positive, found 0"])
     }
+
+    // MARK: - The counter is state
+
+    func testWeightFilesCheckpointsAndLRFindKeepTheBatchCounter() throws {
+        let (model, norm, loader, batches) = try modelAndLoader(momentum: nil)
+        for batch in batches { _ = try model(batch) }
+        XCTAssertEqual(model.stateCounters, ["batch_normalization.num_batches_tracked": 3])
+        let directory = try temporaryDirectory(for: self)
+
+        // A weight file carries it as PyTorch's int64 scalar, and loading it back sets the count.
+        try model.saveWeights(directory + "/w.safetensors")
+        let counter = try XCTUnwrap(try Safetensors.load(directory + "/w.safetensors").tensors.first { $0.name.hasSuffix("num_batches_tracked") })
+        XCTAssertEqual(counter.tensor.shape, [])
+        XCTAssertEqual(counter.tensor.elementType, .int64)
+        XCTAssertEqual(counter.tensor.data, [3])
+        let (copy, copyNorm, _, _) = try modelAndLoader(momentum: nil)
+        try copy.loadWeights(directory + "/w.safetensors")
+        XCTAssertEqual(copyNorm.batchesTracked, 3)
+
+        // A resumed cumulative average continues from the saved count: without it the next batch would weigh 1/1.
+        let checkpoint = TrainingCheckpoint.capture(model: model, optimizer: nil, position: TrainingPosition(epoch: 1, step: 3), history: nil)
+        try checkpoint.save(to: directory + "/run.safetensors")
+        let (resumed, resumedNorm, _, _) = try modelAndLoader(momentum: nil)
+        try TrainingCheckpoint.load(from: directory + "/run.safetensors").restore(model: resumed, optimizer: nil)
+        XCTAssertEqual(resumedNorm.batchesTracked, 3)
+        _ = try model(batches[0])
+        _ = try resumed(batches[0])
+        XCTAssertEqual(resumedNorm.runningMean?.data, norm.runningMean?.data)
+
+        // lr_find trains on batches, then puts the model back as it was, counter included.
+        _ = try lrFind(model: model, data: loader, optimizer: try SGD(model.trainableParameters, learningRate: 0.1), numIterations: 5)
+        XCTAssertEqual(norm.batchesTracked, 4)
+    }
+
+    func testACheckpointCounterTheModelLacksIsRefused() throws {
+        let (model, _, _, _) = try modelAndLoader()
+        let path = try temporaryDirectory(for: self) + "/run.safetensors"
+        var checkpoint = TrainingCheckpoint.capture(model: model, optimizer: nil, position: TrainingPosition(epoch: 1, step: 3), history: nil)
+        checkpoint.modelCounters["other.num_batches_tracked"] = 2
+        try checkpoint.save(to: path)
+        let (target, norm, _, _) = try modelAndLoader()
+        assertError(
+            try TrainingCheckpoint.load(from: path).restore(model: target, optimizer: nil),
+            contains: ["the checkpoint has a counter 'other.num_batches_tracked' that this model does not have"])
+        XCTAssertEqual(norm.batchesTracked, 0, "nothing changed")
+    }
 }

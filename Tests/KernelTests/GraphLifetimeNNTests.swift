@@ -8,10 +8,11 @@ final class GraphLifetimeNNTests: XCTestCase {
         try Tensor.randn(shape, requiresGrad: true)
     }
 
-    /// A leaf whose values count as blocked (`TensorLayout.channelBlocked16`).
-    private func blockedLeaf(_ shape: [Int]) throws -> Tensor {
+    /// A leaf whose values count as blocked in blocks of `width` (`TensorLayout.channelBlocked`), by default the
+    /// width oneDNN's convolutions use here.
+    private func blockedLeaf(_ shape: [Int], width: ChannelBlockWidth? = DNNLConvolution.channelBlockWidth) throws -> Tensor {
         let t = try leaf(shape)
-        t.layout = .channelBlocked16
+        t.layout = .channelBlocked(width ?? .sixteen)
         return t
     }
 
@@ -31,19 +32,21 @@ final class GraphLifetimeNNTests: XCTestCase {
     }
 
     func testChannelBlockedOpsFreeTheirResults() throws {
-        for relu in [false, true] {
-            assertReleased("batch_norm_nChw16c, relu \(relu)") {
-                let (mean, variance) = try self.buffers(16)
-                return try XCTUnwrap(
-                    try self.blockedLeaf([2, 16, 3, 3]).channelBlockedBatchNorm(
-                        weight: try self.leaf([16]), bias: try self.leaf([16]), runningMean: mean, runningVar: variance, momentum: 0.1,
-                        eps: 1e-5, thenReLU: relu))
+        for width in ChannelBlockWidth.allCases {
+            for relu in [false, true] {
+                assertReleased("batch_norm, \(width), relu \(relu)") {
+                    let (mean, variance) = try self.buffers(16)
+                    return try XCTUnwrap(
+                        try self.blockedLeaf([2, 16, 3, 3], width: width).channelBlockedBatchNorm(
+                            weight: try self.leaf([16]), bias: try self.leaf([16]), runningMean: mean, runningVar: variance,
+                            momentum: 0.1, eps: 1e-5, thenReLU: relu))
+                }
             }
-        }
-        assertReleased("to_nChw16c") { try self.leaf([2, 16, 3, 3]).reordered(to: .channelBlocked16) }
-        assertReleased("from_nChw16c") { try self.blockedLeaf([2, 16, 3, 3]).reordered(to: .plain) }
-        assertReleased("zero_pad_shortcut_nChw16c") {
-            try XCTUnwrap(try self.blockedLeaf([2, 16, 4, 4]).channelBlockedZeroPadShortcut(stride: 2, outChannels: 32))
+            assertReleased("to \(width)") { try self.leaf([2, 16, 3, 3]).reordered(to: .channelBlocked(width)) }
+            assertReleased("from \(width)") { try self.blockedLeaf([2, 16, 3, 3], width: width).reordered(to: .plain) }
+            assertReleased("zero_pad_shortcut, \(width)") {
+                try XCTUnwrap(try self.blockedLeaf([2, 16, 4, 4], width: width).channelBlockedZeroPadShortcut(stride: 2, outChannels: 32))
+            }
         }
 
         // Last: the blocked convolution needs oneDNN to take this shape.
@@ -56,7 +59,7 @@ final class GraphLifetimeNNTests: XCTestCase {
         else {
             throw XCTSkip("oneDNN does not run this convolution in the blocked layout here")
         }
-        assertReleased("conv2d_nChw16c") {
+        assertReleased("blocked conv2d") {
             try XCTUnwrap(
                 try self.blockedLeaf([2, 16, 4, 4]).channelBlockedConv2d(
                     weight: try self.leaf([16, 16, 3, 3]), bias: try self.leaf([16]),

@@ -79,9 +79,11 @@ final class MemorySafetyNNTests: XCTestCase {
         assertError(try x.padChannels(before: Int.max, after: 1), containing: "too large")
         assertRefusedForSize(try x.padChannels(before: huge, after: 0))
         XCTAssertEqual(try Tensor.zeros([0, 2, 1 << 30, 1 << 30]).padChannels(before: 1, after: 1).shape, [0, 4, 1 << 30, 1 << 30])
-        let blocked = try Tensor.ones([1, 16, 3, 3])
-        blocked.layout = .channelBlocked16
-        XCTAssertEqual(blocked.channelBlockedZeroPadShortcut(stride: Int.max, outChannels: 32)?.shape, [1, 32, 1, 1])
+        for width in ChannelBlockWidth.allCases {
+            let blocked = try Tensor.ones([1, 16, 3, 3])
+            blocked.layout = .channelBlocked(width)
+            XCTAssertEqual(blocked.channelBlockedZeroPadShortcut(stride: Int.max, outChannels: 32)?.shape, [1, 32, 1, 1], "\(width)")
+        }
     }
 
     func testResizeOfAnEmptyBatchToAHugeSizeFinishesAtOnce() throws {

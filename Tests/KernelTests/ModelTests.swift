@@ -300,8 +300,9 @@ final class ModelTests: XCTestCase {
         let x = try Tensor.randn([2, 3, 8, 8])
         XCTAssertNotEqual(try copy(x).data, try original(x).data)
         let report = try copy.loadWeights(path)
-        XCTAssertEqual(report.loaded.count, 9)
+        XCTAssertEqual(report.loaded.count, 10, "9 tensors and the batch norm's counter")
         XCTAssertEqual(try copy(x).data, try original(x).data)
+        XCTAssertEqual(copy.stateCounters, original.stateCounters)
     }
 
     func testLoadingReportsMissingUnexpectedAndMismatchedKeys() throws {

@@ -17,9 +17,13 @@ final class TensorLayoutTests: XCTestCase {
     }
 
     func testPlainOpsRefuseABlockedTensorAndReorderingItBackGivesThePlainValues() throws {
+        for width in ChannelBlockWidth.allCases { try assertPlainOpsRefuseBlocked(width) }
+    }
+
+    private func assertPlainOpsRefuseBlocked(_ width: ChannelBlockWidth) throws {
         let x = try Tensor.randn([2, 16, 3, 3], generator: RandomGenerator(seed: 5))
-        let blocked = try x.reordered(to: .channelBlocked16)
-        XCTAssertEqual(blocked.layout, .channelBlocked16)
+        let blocked = try x.reordered(to: .channelBlocked(width))
+        XCTAssertEqual(blocked.layout, .channelBlocked(width))
         XCTAssertNotEqual(blocked.data, x.data, "the bytes are reordered")
         let refusals: [(op: String, run: () throws -> Any)] = [
             ("add", { try blocked + x }), ("add", { try x + blocked }), ("add", { try blocked + blocked }), ("mul", { try blocked * x }),
@@ -42,7 +46,7 @@ final class TensorLayoutTests: XCTestCase {
         ]
         for (op, run) in refusals {
             let message = errorMessage(run)
-            XCTAssertTrue(message.contains(op) && message.contains("nChw16c") && message.contains("plain"), "\(op): \(message)")
+            XCTAssertTrue(message.contains(op) && message.contains("nChw\(width.rawValue)c") && message.contains("plain"), "\(op): \(message)")
         }
         let back = try blocked.reordered(to: .plain)
         XCTAssertEqual(back.layout, .plain)
@@ -51,18 +55,26 @@ final class TensorLayoutTests: XCTestCase {
     }
 
     func testElementwiseOpsKeepTheLayoutAndGradientsComeBackInIt() throws {
-        let x = try Tensor.randn([2, 16, 2, 2], generator: RandomGenerator(seed: 6), requiresGrad: true)
-        let blocked = try x.reordered(to: .channelBlocked16)
-        let activated = blocked.relu()
-        XCTAssertEqual(activated.layout, .channelBlocked16)
-        XCTAssertEqual((activated * 3).layout, .channelBlocked16)
-        let joined = try Tensor.sameShapeSum(activated, blocked, thenReLU: true)
-        XCTAssertEqual(joined.layout, .channelBlocked16)
-        XCTAssertThrowsError(try Tensor.sameShapeSum(joined, x, thenReLU: false), "layouts differ")
-        try joined.reordered(to: .plain).sum().backward()
-        let expected = x.data.map { $0 > 0 ? Float(2) : 0 }
-        XCTAssertEqual(try XCTUnwrap(x.grad).data, expected)
-        XCTAssertEqual(x.grad?.layout, .plain)
+        for width in ChannelBlockWidth.allCases {
+            let layout = TensorLayout.channelBlocked(width)
+            let x = try Tensor.randn([2, 16, 2, 2], generator: RandomGenerator(seed: 6), requiresGrad: true)
+            let blocked = try x.reordered(to: layout)
+            let activated = blocked.relu()
+            XCTAssertEqual(activated.layout, layout)
+            XCTAssertEqual((activated * 3).layout, layout)
+            let joined = try Tensor.sameShapeSum(activated, blocked, thenReLU: true)
+            XCTAssertEqual(joined.layout, layout)
+            XCTAssertThrowsError(try Tensor.sameShapeSum(joined, x, thenReLU: false), "layouts differ")
+            try joined.reordered(to: .plain).sum().backward()
+            let expected = x.data.map { $0 > 0 ? Float(2) : 0 }
+            XCTAssertEqual(try XCTUnwrap(x.grad).data, expected, "\(width)")
+            XCTAssertEqual(x.grad?.layout, .plain)
+        }
+        let eight = try Tensor.randn([1, 16, 2, 2]).reordered(to: .channelBlocked(.eight))
+        let sixteen = try Tensor.randn([1, 16, 2, 2]).reordered(to: .channelBlocked(.sixteen))
+        XCTAssertThrowsError(try Tensor.sameShapeSum(eight, sixteen, thenReLU: false), "block widths differ")
+        let converted = try eight.reordered(to: .channelBlocked(.sixteen))
+        XCTAssertEqual(try converted.reordered(to: .plain).data, try eight.reordered(to: .plain).data, "8 → 16 passes through plain")
     }
 
     func testAModelTrainingThroughBlockedFeatureMapsReturnsPlainOutputs() throws {

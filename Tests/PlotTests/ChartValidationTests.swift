@@ -51,7 +51,7 @@ final class ChartValidationTests: XCTestCase {
 
     func testHeatMapShapeAndLabelsMustAgree() {
         XCTAssertEqual(message(HeatMap(values: [])), "plot: a heat map needs at least one row and one column")
-        XCTAssertEqual(message(HeatMap(values: [[1, 2], [3]])), "plot: heat map row 1 has 1 values but row 0 has 2")
+        XCTAssertEqual(message(HeatMap(values: [[1, 2], [3]])), "plot: heat map row 1 has 1 value but row 0 has 2")
         XCTAssertEqual(message(HeatMap(counts: [[1, 2], [3, 4]], rowLabels: ["a"])), "plot: heat map has 2 rows but 1 row labels")
         XCTAssertEqual(message(HeatMap(counts: [[1, 2]], columnLabels: ["a", "b", "c"])), "plot: heat map has 2 columns but 3 column labels")
     }

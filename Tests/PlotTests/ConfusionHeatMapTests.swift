@@ -83,7 +83,7 @@ final class ConfusionHeatMapTests: XCTestCase {
         let text = try session.renderText(fractions, width: 40, height: 10, color: .plain)
         XCTAssertTrue(text.contains("0.87") && text.contains("0.13") && text.contains(" 1\n"), text)
         XCTAssertThrowsError(try session.renderText(HeatMap(values: [[1, 2], [3]]), width: 40, height: 10)) { error in
-            XCTAssertEqual("\(error)", "plot: heat map row 1 has 1 values but row 0 has 2")
+            XCTAssertEqual("\(error)", "plot: heat map row 1 has 1 value but row 0 has 2")
         }
     }
 

@@ -31,7 +31,7 @@ final class HistogramBinsTests: XCTestCase {
 
     func testNoFiniteValueIsAnError() {
         XCTAssertThrowsError(try HistogramBins(values: [.nan], binCount: 3)) { error in
-            XCTAssertEqual("\(error)", "plot: hist needs at least one finite value, got 1 values and none finite")
+            XCTAssertEqual("\(error)", "plot: hist needs at least one finite value, got 1 value and none finite")
         }
     }
 

@@ -255,6 +255,65 @@ final class JupyterKernelTests: XCTestCase {
             """)
     }
 
+    func testUserExpressionsAreEvaluatedAfterTheCellWithoutOutputOrNewState() throws {
+        _ = try python(
+            """
+            expressions = {"double": "y * 2", "bad": "1 / 0", "statement": "z = 1", "printing": "print('hidden')", "text": "'a' + 'b'"}
+            msg = kc.execute("x = 40\\ny = x + 2", user_expressions=expressions, reply=True, timeout=60)
+            reply = msg["content"]
+            check(reply["status"] == "ok", reply)
+            found = reply["user_expressions"]
+            check(sorted(found) == sorted(expressions), found)
+            check(found["double"] == {"status": "ok", "data": {"text/plain": "84"}, "metadata": {}}, found["double"])
+            check(found["text"]["data"]["text/plain"] == "'ab'", found["text"])
+            check(found["printing"] == {"status": "ok", "data": {"text/plain": "None"}, "metadata": {}}, found["printing"])
+            bad = found["bad"]
+            check(bad["status"] == "error" and bad["ename"] == "ZeroDivisionError" and bad["evalue"] and bad["traceback"], bad)
+            check(found["statement"]["status"] == "error" and found["statement"]["ename"] == "SyntaxError", found["statement"])
+            outputs = outputs_of(msg["parent_header"]["msg_id"])
+            check([t for t, c in outputs] == ["execute_input"], outputs)
+
+            reply, outputs = run("z")
+            check(reply["status"] == "error" and reply["ename"] == "NameError", "a statement among user_expressions changed state")
+            reply, outputs = run("1 / 0", user_expressions={"y": "y"})
+            check(reply["status"] == "error" and reply.get("user_expressions", {}) == {}, reply)
+            """)
+    }
+
+    func testInputAsksTheFrontendOnTheStdinChannel() throws {
+        _ = try python(
+            """
+            msg_id = kc.execute("print('before')\\nname = input('name? ')\\nprint('hello', name)", allow_stdin=True)
+            request = kc.get_stdin_msg(timeout=60)
+            check(request["msg_type"] == "input_request", request)
+            check(request["content"] == {"prompt": "name? ", "password": False}, request["content"])
+            check(request["parent_header"]["msg_id"] == msg_id, request["parent_header"])
+            kc.input("Ada")
+            reply = reply_of(msg_id)
+            check(reply["status"] == "ok", reply)
+            text = "".join(c["text"] for t, c in outputs_of(msg_id) if t == "stream")
+            check(text == "before\\nhello Ada\\n", text)
+            reply, outputs = run("name")
+            check([c["data"]["text/plain"] for t, c in outputs if t == "execute_result"] == ["'Ada'"], outputs)
+
+            reply, outputs = run("input('name? ')", allow_stdin=False)
+            check(reply["status"] == "error" and reply["ename"] == "RuntimeError", reply)
+            check("needs a frontend that sends input (allow_stdin)" in reply["evalue"], reply["evalue"])
+
+            # Interrupting a cell that waits for input stops it; the kernel goes on serving.
+            msg_id = kc.execute("answer = input('wait? ')", allow_stdin=True)
+            check(kc.get_stdin_msg(timeout=60)["content"]["prompt"] == "wait? ", "second input_request")
+            km.interrupt_kernel()
+            reply = reply_of(msg_id)
+            check(reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply)
+            outputs_of(msg_id)
+            reply, outputs = run("answer")
+            check(reply["ename"] == "NameError", reply)
+            reply, outputs = run("1 + 1")
+            check([c["data"]["text/plain"] for t, c in outputs if t == "execute_result"] == ["2"], outputs)
+            """)
+    }
+
     func testBadMessagesAreDroppedAndTheHeartbeatEchoes() throws {
         _ = try python(
             """

@@ -97,6 +97,6 @@ final class TensorBoardEventTests: XCTestCase {
         let result = try RnxProcess.run(["run", "tiny.rnx"], in: directory.url)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.errors.contains("tiny.rnx:3"), result.errors)
-        XCTAssertTrue(result.errors.contains("file/run: cannot create the TensorBoard directory: file is a file"), result.errors)
+        XCTAssertTrue(result.errors.contains("file/run: cannot create the directory: file is a file"), result.errors)
     }
 }

@@ -17,6 +17,20 @@ struct Measurement: Codable {
     let flops: Double?
     /// Images processed per call, for images/s.
     let images: Int?
+    /// For time-to-accuracy workloads: the threshold and the accuracy trajectory of the median repeat.
+    let accuracy: AccuracyRecord?
+}
+
+/// How a training run reached its accuracy threshold (the median repeat of a time-to-accuracy workload).
+struct AccuracyRecord: Codable {
+    /// The held-out accuracy the time was measured to.
+    let threshold: Double
+    /// The epoch (from 1) whose evaluation first reached the threshold; nil when none did.
+    let epochs: Int?
+    /// Held-out accuracy after each epoch.
+    let accuracies: [Double]
+    /// Seconds from the start of training to the end of each epoch's evaluation.
+    let epochEndSeconds: [Double]
 }
 
 /// The whole run: machine facts and every measurement.
@@ -41,11 +55,13 @@ final class Recorder {
 
     /// Stores a measurement and prints a one-line summary to stderr, so long runs show progress (on rank 0 only
     /// under mpirun: the ranks measure the same collective steps).
-    func add(_ workload: String, _ variant: String, _ samples: Samples, flops: Double? = nil, images: Int? = nil) {
+    func add(
+        _ workload: String, _ variant: String, _ samples: Samples, flops: Double? = nil, images: Int? = nil, accuracy: AccuracyRecord? = nil
+    ) {
         measurements.append(
             Measurement(
                 workload: workload, variant: variant, samplesMs: samples.wallMs, cpuMs: samples.cpuMs,
-                flops: flops, images: images))
+                flops: flops, images: images, accuracy: accuracy))
         guard Distributed.launchRank == 0 else { return }
         let sorted = samples.wallMs.sorted(), cpu = samples.cpuMs.sorted()
         let median = sorted[sorted.count / 2]

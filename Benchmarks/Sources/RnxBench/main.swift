@@ -3,7 +3,8 @@ import Kernel
 
 // RnxBench: times rnx's kernels and models; bench/run.sh pairs the JSON it writes with bench/torch_bench.py's.
 //
-//   RnxBench [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,resnet34-sd,latency,loading,distributed,allreduce] [--repeats N] [--warmup N] [--json PATH]
+//   RnxBench [--only sgemm,conv,conv18,resnet20-train,resnet20-infer,resnet18-train,resnet34-sd,latency,loading,time-to-accuracy,
+//             distributed,allreduce] [--repeats N] [--warmup N] [--json PATH]
 //            [--image-folder DIR]
 //
 // `distributed` and `allreduce` measure data-parallel training: run them under `mpirun -np 2` (bench/run.sh does);
@@ -92,6 +93,11 @@ func run() throws {
     if options.groups.contains("loading") {
         guard let folder = options.imageFolder else { throw BenchError.usage("the loading group needs --image-folder DIR") }
         try benchmarkImageLoading(recorder, folder: folder, warmup: 1, repeats: options.repeats)
+        // Each repeat trains two ResNet-18 epochs: the median of 3.
+        try benchmarkLoadingOverlap(recorder, folder: folder, repeats: min(options.repeats, 3))
+    }
+    if options.groups.contains("time-to-accuracy") {
+        try benchmarkTimeToAccuracy(recorder, repeats: options.repeats)
     }
     if options.groups.contains("distributed") {
         try benchmarkDataParallel(recorder, steps: 3, warmup: 1, repeats: options.repeats)

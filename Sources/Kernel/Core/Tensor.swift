@@ -5,7 +5,12 @@ public final class Tensor: @unchecked Sendable {
     /// The size of each dimension; `[]` for a scalar.
     public let shape: [Int]
     /// The values, row-major. Ops inside the Kernel may update them in place (optimizers, `noGrad` updates).
-    public internal(set) var data: [Float]
+    public internal(set) var data: [Float] {
+        didSet { version &+= 1 }
+    }
+    /// Counts the changes of `data` (PyTorch's `_version`), so values derived from it and cached, such as a convolution's
+    /// folded inference weights, are rebuilt after an optimizer step or a weight load.
+    private(set) var version = 0
     /// Whether gradients should be computed for this tensor.
     public var requiresGrad: Bool
     /// The accumulated gradient after `backward()`, for leaf tensors that require it.

@@ -1,22 +1,36 @@
 /// How a tensor's values are ordered in memory.
 ///
-/// Every op reads and writes `plain` tensors. Only a `Model`'s training fast path produces `channelBlocked16`
-/// feature maps, whose `[N, C, H, W]` shape does not describe their bytes; the ops that index values refuse them
+/// Every op reads and writes `plain` tensors. Only a `Model`'s training fast path produces `channelBlocked` feature
+/// maps, whose `[N, C, H, W]` shape does not describe their bytes; the ops that index values refuse them
 /// (`requirePlainLayout(op:)`), so a blocked value that escapes fails loudly instead of giving wrong numbers.
 public enum TensorLayout: Sendable, Equatable, CustomStringConvertible {
     /// Row-major in the order of the shape (NCHW for images).
     case plain
-    /// oneDNN's nChw16c: a `[N, C, H, W]` feature map, C a multiple of 16, the 16 channels of a block side by side for
-    /// every pixel (`ChannelBlocks`).
-    case channelBlocked16
+    /// oneDNN's nChw8c or nChw16c: a `[N, C, H, W]` feature map, C a multiple of the width, the channels of a block
+    /// side by side for every pixel (`ChannelBlocks`).
+    case channelBlocked(ChannelBlockWidth)
 
-    /// `plain` or `nChw16c`, as error messages name the layout.
+    /// `plain`, `nChw8c` or `nChw16c`, as error messages name the layout.
     public var description: String {
         switch self {
         case .plain: "plain"
-        case .channelBlocked16: "nChw16c"
+        case let .channelBlocked(width): "nChw\(width.rawValue)c"
         }
     }
+
+    /// The channels per block of a blocked layout; nil for `plain`.
+    public var blockWidth: ChannelBlockWidth? {
+        if case let .channelBlocked(width) = self { width } else { nil }
+    }
+}
+
+/// The channels per block of oneDNN's blocked layouts: its kernels use the block that fills one vector register,
+/// 16 floats with AVX-512 and 8 with AVX2 (`DNNLConvolution.channelBlockWidth` says which this CPU uses).
+public enum ChannelBlockWidth: Int, Sendable, CaseIterable {
+    /// nChw8c (AVX2).
+    case eight = 8
+    /// nChw16c (AVX-512).
+    case sixteen = 16
 }
 
 extension Tensor {
@@ -35,7 +49,9 @@ extension Tensor {
     @inline(never)
     func layoutError(op: String, expected: TensorLayout) -> KernelError {
         let hint =
-            layout == .channelBlocked16 ? " (oneDNN's 16-channel blocked layout, used inside a model's training pass; reorder it to plain first)" : ""
+            layout.blockWidth.map {
+                " (oneDNN's \($0.rawValue)-channel blocked layout, used inside a model's training pass; reorder it to plain first)"
+            } ?? ""
         return .invalidArgument(
             op: op, message: "expects a tensor in the \(expected) layout, found one \(shapeString(shape)) in the \(layout) layout\(hint)")
     }

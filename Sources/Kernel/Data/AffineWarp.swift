@@ -77,17 +77,18 @@ public struct AffineWarp: Transform {
         let cx = Float(layout.width - 1) / 2
         let cy = Float(layout.height - 1) / 2
         var data = [Float](repeating: 0, count: image.count)
+        let (height, width, plane) = (layout.height, layout.width, layout.plane)
         image.data.withUnsafeBufferPointer { input in
-            for channel in 0..<layout.channels {
-                let base = channel * layout.plane
-                for y in 0..<layout.height {
+            data.withUnsafeMutableBufferPointer { output in
+                // Pixel-major: where a pixel samples is worked out once for all its channels.
+                for y in 0..<height {
                     let dy = Float(y) - cy - translateY
-                    for x in 0..<layout.width {
+                    for x in 0..<width {
                         let dx = Float(x) - cx - translateX
-                        let sx = cx + i00 * dx + i01 * dy
-                        let sy = cy + i10 * dx + i11 * dy
-                        data[base + y * layout.width + x] = Bilinear.sample(
-                            input, base: base, height: layout.height, width: layout.width, x: sx, y: sy, fill: fill)
+                        let tap = Bilinear.Tap(x: cx + i00 * dx + i01 * dy, y: cy + i10 * dx + i11 * dy, height: height, width: width)
+                        for channel in 0..<layout.channels {
+                            output[channel * plane + y * width + x] = tap.value(input, base: channel * plane, fill: fill)
+                        }
                     }
                 }
             }

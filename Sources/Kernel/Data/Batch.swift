@@ -24,15 +24,17 @@ struct EpochPlan: Sendable {
     /// The base of the per-sample seeds of this epoch.
     let sampleSeed: UInt64
 
-    /// Batch `number`, or nil if `isCancelled()` turns true while it is being built.
+    /// Batch `number`, or nil if `isCancelled()` turns true while it is being built. Transformed samples are built on
+    /// `Parallel.threads` workers (each from its own seed, so the batch is the same on any number); `isCancelled` is
+    /// then called from several threads. A failing sample throws the error of the first in batch order.
     func batch(_ number: Int, isCancelled: () -> Bool) throws -> Batch? {
         let start = number * batchSize
         let indices = Array(order[start..<Swift.min(start + batchSize, order.count)])
         let size = Shape.count(sampleShape)
         var data = [Float](repeating: 0, count: indices.count * size)
-        for (row, index) in indices.enumerated() {
-            if isCancelled() { return nil }
-            if transform == nil && resize == nil {
+        if transform == nil && resize == nil {
+            for (row, index) in indices.enumerated() {
+                if isCancelled() { return nil }
                 let source = index * size
                 data.withUnsafeMutableBufferPointer { destination in
                     dataset.values.withUnsafeBufferPointer { values in
@@ -40,23 +42,52 @@ struct EpochPlan: Sendable {
                         (to + row * size).update(from: from + source, count: size)
                     }
                 }
-                continue
             }
-            var image = dataset.image(at: index)
-            if let transform {
-                image = try transform.apply(image, generator: RandomGenerator(seed: SeedDerivation.derive(sampleSeed, UInt64(index))))
+        } else {
+            // nil: the sample was built; otherwise why not (an error, or nil for a cancelled one).
+            var outcomes = [Error??](repeating: nil, count: indices.count)
+            data.withUnsafeMutableBufferPointer { destination in
+                outcomes.withUnsafeMutableBufferPointer { outcomes in
+                    Parallel.forEach(indices.count) { row in
+                        if isCancelled() {
+                            outcomes[row] = .some(nil)
+                            return
+                        }
+                        do {
+                            let image = try sample(indices[row])
+                            image.data.withUnsafeBufferPointer { values in
+                                guard let to = destination.baseAddress, let from = values.baseAddress else { return }
+                                (to + row * size).update(from: from, count: size)
+                            }
+                        } catch {
+                            outcomes[row] = error
+                        }
+                    }
+                }
             }
-            if let resize {
-                image = try Resize.bilinear(image, to: resize)
+            if let first = outcomes.first(where: { $0 != nil }), let outcome = first {
+                guard let error = outcome else { return nil }
+                throw error
             }
-            guard image.shape == sampleShape else {
-                throw KernelError.shapeMismatch(
-                    op: "DataLoader", expected: "every sample transformed to \(shapeString(sampleShape))",
-                    found: "\(shapeString(image.shape)) for sample \(index)")
-            }
-            data.replaceSubrange((row * size)..<((row + 1) * size), with: image.data)
         }
         return Batch(
             images: Tensor(unchecked: [indices.count] + sampleShape, data: data), labels: indices.map { dataset.labels[$0] }, indices: indices)
+    }
+
+    /// Sample `index` transformed with its own generator and resized, checked against `sampleShape`.
+    private func sample(_ index: Int) throws -> Tensor {
+        var image = dataset.image(at: index)
+        if let transform {
+            image = try transform.apply(image, generator: RandomGenerator(seed: SeedDerivation.derive(sampleSeed, UInt64(index))))
+        }
+        if let resize {
+            image = try Resize.bilinear(image, to: resize)
+        }
+        guard image.shape == sampleShape else {
+            throw KernelError.shapeMismatch(
+                op: "DataLoader", expected: "every sample transformed to \(shapeString(sampleShape))",
+                found: "\(shapeString(image.shape)) for sample \(index)")
+        }
+        return image
     }
 }

@@ -42,20 +42,61 @@ enum Bilinear {
     /// four neighbours; neighbours outside the plane count as `fill`.
     @inline(__always)
     static func sample(_ input: UnsafeBufferPointer<Float>, base: Int, height: Int, width: Int, x: Float, y: Float, fill: Float) -> Float {
-        let fx = x.rounded(.down)
-        let fy = y.rounded(.down)
-        // Far outside: every neighbour is fill (also keeps Int conversion in range).
-        guard fx > -2, fy > -2, fx < Float(width), fy < Float(height) else { return fill }
-        let x0 = Int(fx)
-        let y0 = Int(fy)
-        let wx = x - fx
-        let wy = y - fy
-        func pixel(_ px: Int, _ py: Int) -> Float {
-            px >= 0 && px < width && py >= 0 && py < height ? input[base + py * width + px] : fill
+        Tap(x: x, y: y, height: height, width: width).value(input, base: base, fill: fill)
+    }
+
+    /// Where and how one output pixel samples a `height`×`width` plane: computed once per pixel and applied to every
+    /// channel (each plane of an image has the same size), so the rounding and bounds tests are not repeated.
+    struct Tap {
+        /// The upper-left neighbour's column and row; meaningless when `outside`.
+        let x0: Int, y0: Int
+        /// The weights of the right and the lower neighbours.
+        let wx: Float, wy: Float
+        let height: Int, width: Int
+        /// Every neighbour is outside the plane: the value is the fill.
+        let outside: Bool
+        /// All four neighbours are inside: no bounds tests needed.
+        let inside: Bool
+
+        @inline(__always)
+        init(x: Float, y: Float, height: Int, width: Int) {
+            self.height = height
+            self.width = width
+            // Far outside (floor below −1 or at the size), or NaN: every neighbour is fill. Also keeps the Int
+            // conversions below in range.
+            guard x >= -1, y >= -1, x < Float(width), y < Float(height) else {
+                (x0, y0, wx, wy, outside, inside) = (0, 0, 0, 0, true, false)
+                return
+            }
+            // Floor by truncation and a step down for negative fractions: exact, and without a call to floorf
+            // (the baseline x86-64 target has no rounding instruction).
+            let tx = Int(x), ty = Int(y)
+            x0 = Float(tx) > x ? tx - 1 : tx
+            y0 = Float(ty) > y ? ty - 1 : ty
+            wx = x - Float(x0)
+            wy = y - Float(y0)
+            outside = false
+            inside = x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height
         }
-        let top = pixel(x0, y0) * (1 - wx) + pixel(x0 + 1, y0) * wx
-        let bottom = pixel(x0, y0 + 1) * (1 - wx) + pixel(x0 + 1, y0 + 1) * wx
-        return top * (1 - wy) + bottom * wy
+
+        /// The blended value in the plane starting at `base`.
+        @inline(__always)
+        func value(_ input: UnsafeBufferPointer<Float>, base: Int, fill: Float) -> Float {
+            if outside { return fill }
+            let p00: Float, p10: Float, p01: Float, p11: Float
+            if inside {
+                let row = base + y0 * width + x0
+                (p00, p10, p01, p11) = (input[row], input[row + 1], input[row + width], input[row + width + 1])
+            } else {
+                func pixel(_ px: Int, _ py: Int) -> Float {
+                    px >= 0 && px < width && py >= 0 && py < height ? input[base + py * width + px] : fill
+                }
+                (p00, p10, p01, p11) = (pixel(x0, y0), pixel(x0 + 1, y0), pixel(x0, y0 + 1), pixel(x0 + 1, y0 + 1))
+            }
+            let top = p00 * (1 - wx) + p10 * wx
+            let bottom = p01 * (1 - wx) + p11 * wx
+            return top * (1 - wy) + bottom * wy
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import Basics
+
 /// Serves a `Dataset` in mini-batches, epoch after epoch: optional shuffling, per-sample transforms,
 /// progressive resizing, and background prefetching.
 ///
@@ -50,7 +52,7 @@ public final class DataLoader {
         let served = shard?.count(of: dataset.count) ?? dataset.count
         guard !dropLast || served >= batchSize else {
             throw KernelError.invalidArgument(
-                op: "DataLoader", message: "dropLast with batch size \(batchSize) leaves no batch from \(served) samples")
+                op: "DataLoader", message: "dropLast with batch size \(batchSize) leaves no batch from \(Plural.count(served, "sample"))")
         }
         self.dataset = dataset
         self.batchSize = batchSize

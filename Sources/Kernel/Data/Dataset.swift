@@ -1,3 +1,5 @@
+import Basics
+
 /// Labelled images held in memory: `count` samples, each a Float32 image of `sampleShape` = [C, H, W]
 /// and an integer class label in `0..<classNames.count`.
 ///
@@ -78,7 +80,7 @@ public struct Dataset: Sendable, CustomStringConvertible {
     /// Sample `index`: its image [C, H, W] and label.
     public func sample(_ index: Int) throws -> (image: Tensor, label: Int) {
         guard index >= 0, index < count else {
-            throw KernelError.invalidArgument(op: "Dataset.sample", message: "index \(index) is out of range for \(count) samples")
+            throw KernelError.invalidArgument(op: "Dataset.sample", message: "index \(index) is out of range for \(Plural.count(count, "sample"))")
         }
         return (image(at: index), labels[index])
     }
@@ -107,7 +109,7 @@ public struct Dataset: Sendable, CustomStringConvertible {
             throw KernelError.invalidArgument(op: "Dataset.subset", message: "a subset needs at least one index")
         }
         if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
-            throw KernelError.invalidArgument(op: "Dataset.subset", message: "index \(bad) is out of range for \(count) samples")
+            throw KernelError.invalidArgument(op: "Dataset.subset", message: "index \(bad) is out of range for \(Plural.count(count, "sample"))")
         }
         let size = sampleSize
         var picked = [Float](repeating: 0, count: indices.count * size)
@@ -134,7 +136,7 @@ public struct Dataset: Sendable, CustomStringConvertible {
 
     /// `mnist5k-train: 4000 images of [1, 28, 28], 10 classes`.
     public var description: String {
-        "\(name): \(count) images of \(shapeString(sampleShape)), \(classCount) classes"
+        "\(name): \(Plural.count(count, "image")) of \(shapeString(sampleShape)), \(Plural.count(classCount, "class"))"
     }
 }
 

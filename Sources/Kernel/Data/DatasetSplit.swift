@@ -1,3 +1,5 @@
+import Basics
+
 extension Dataset {
     /// Splits the samples into a training part and a validation part holding about `validFraction` of them,
     /// chosen by a generator seeded with `seed` (the same seed gives the same split).
@@ -22,7 +24,8 @@ extension Dataset {
             validIndices = Array(generator.permutation(count).prefix(take))
         }
         guard !validIndices.isEmpty, validIndices.count < count else {
-            throw KernelError.invalidArgument(op: "split", message: "validFraction \(validFraction) of \(count) samples leaves one part empty")
+            throw KernelError.invalidArgument(
+                op: "split", message: "validFraction \(validFraction) of \(Plural.count(count, "sample")) leaves one part empty")
         }
         var isValid = [Bool](repeating: false, count: count)
         for index in validIndices { isValid[index] = true }

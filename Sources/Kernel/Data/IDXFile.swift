@@ -1,3 +1,5 @@
+import Basics
+
 /// One IDX file (the MNIST format): a big-endian header — two zero bytes, an element-type byte
 /// (0x08 = unsigned byte), a dimension count, then one 32-bit size per dimension — followed by the
 /// elements, row-major. Plain or gzip-compressed.
@@ -16,7 +18,7 @@ struct IDXFile {
         let magicBytes = try input.read(upTo: 4)
         guard magicBytes.count == 4 else {
             throw KernelError.file(
-                path: path, message: "truncated: an IDX file starts with a 4-byte magic number, found only \(magicBytes.count) bytes")
+                path: path, message: "truncated: an IDX file starts with a 4-byte magic number, found only \(Plural.count(magicBytes.count, "byte"))")
         }
         let magic = bigEndian(magicBytes, at: 0)
         guard magic == expectedMagic else {

@@ -62,11 +62,14 @@ public struct RandomCrop: Transform {
         let columns = (0..<size.width).map { source(left + $0, length: layout.width) }
         var data = [Float](repeating: 0, count: Shape.count(shape))
         var target = 0
-        for c in 0..<layout.channels {
-            for row in rows {
-                for column in columns {
-                    if let row, let column { data[target] = image.data[c * layout.plane + row * layout.width + column] }
-                    target += 1
+        // Read through one buffer: `image.data` per pixel would go through the tensor's accessor each time.
+        image.data.withUnsafeBufferPointer { source in
+            for c in 0..<layout.channels {
+                for row in rows {
+                    for column in columns {
+                        if let row, let column { data[target] = source[c * layout.plane + row * layout.width + column] }
+                        target += 1
+                    }
                 }
             }
         }

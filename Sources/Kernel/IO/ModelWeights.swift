@@ -24,12 +24,17 @@ extension Model {
     /// Saves weights and buffers (`stateTensors`) to a safetensors file, keyed `<layer name>.<tensor name>`, atomically.
     ///
     /// The file loads in PyTorch with `safetensors.torch.load_file`; for models from the ResNet factory the keys and
-    /// layouts are torchvision's, so `model.load_state_dict(...)` accepts them (with `strict=False` for the
-    /// `num_batches_tracked` counters, which rnx keeps in the layers rather than among the saved tensors).
+    /// layouts are torchvision's, so `model.load_state_dict(...)` accepts them as they are: each batch norm also
+    /// writes its `num_batches_tracked` counter (int64, PyTorch's type).
     public func saveWeights(_ path: String, metadata: [String: String] = [:]) throws {
         var info = metadata
         info["format"] = info["format"] ?? "pt"
-        try Safetensors.save(stateTensors, to: path, metadata: info)
+        let counters = try stateCounters.sorted { $0.key < $1.key }.map { name, count in
+            // Float32 holds counts exactly up to 2^24 − 1; a longer run's counter saturates there, where
+            // momentum=None's 1/(n+1) weight no longer changes at float precision anyway.
+            NamedTensor(name: name, tensor: try Tensor(shape: [], integers: [Int64(Swift.min(count, Int(Tensor.maxExactInteger)))]))
+        }
+        try Safetensors.save(stateTensors + counters, to: path, metadata: info)
     }
 
     /// Loads weights and buffers saved by `saveWeights` (or by PyTorch with the same keys) into this model, in place,
@@ -108,7 +113,7 @@ extension Model {
     }
 
     /// The key ending of PyTorch's batch-norm step counters.
-    private static let batchCounterSuffix = ".num_batches_tracked"
+    static let batchCounterSuffix = ".num_batches_tracked"
 
     /// Whether `name` is a batch-norm step counter, which loads into a batch norm of that name and is skipped otherwise.
     private static func isBatchCounter(_ name: String) -> Bool {

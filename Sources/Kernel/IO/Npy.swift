@@ -66,7 +66,7 @@ public enum Npy {
             headerStart = 10
             headerLength = try read(8, 2).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         case 2, 3:
-            guard size >= 12 else { throw FileContentError(message: "truncated .npy file: \(size) bytes, shorter than its preamble") }
+            guard size >= 12 else { throw FileContentError(message: "truncated .npy file: \(Plural.count(size, "byte")), shorter than its preamble") }
             headerStart = 12
             headerLength = try read(8, 4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         default:

@@ -52,7 +52,7 @@ public enum Safetensors {
         defer { file.close() }
         guard file.size >= 8 else {
             throw KernelError.file(
-                path: path, message: "not a safetensors file: it is \(file.size) bytes long, shorter than the 8-byte header length")
+                path: path, message: "not a safetensors file: it is \(Plural.count(file.size, "byte")) long, shorter than the 8-byte header length")
         }
         let lengthBytes = try file.read(offset: 0, count: 8)
         let declared = lengthBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }

@@ -12,12 +12,14 @@ import Foundation
 /// file_version 3, summary 5), `summary.proto` (Summary: value 1; Summary.Value: tag 1, simple_value 2, histo 5,
 /// tensor 8, metadata 9; SummaryMetadata: plugin_data 1; PluginData: plugin_name 1, content 2), `histogram.proto`
 /// (HistogramProto: min 1, max 2, num 3, sum 4, sum_squares 5, bucket_limit 6, bucket 7) and `tensor.proto`
-/// (TensorProto: dtype 1, tensor_shape 2, string_val 8; DT_STRING = 7).
+/// (TensorProto: dtype 1, tensor_shape 2, string_val 8; DT_STRING = 7). The HParams plugin's summaries are in
+/// `TensorBoardHParams.swift`.
 public final class TensorBoardEventFile {
     /// The event file's path.
     public let path: String
     private var pending: [UInt8] = []
-    private let clock: () -> Double
+    /// The wall time in seconds since 1970.
+    let clock: () -> Double
     private static let fileCounter = Locked(0)
 
     /// Starts a new event file in `directory` (created when missing), with the file-version event written at once.
@@ -33,7 +35,7 @@ public final class TensorBoardEventFile {
         let name = "events.out.tfevents.\(Int(clock())).\(host.isEmpty ? "localhost" : host).\(getpid()).\(number)"
         path = (directory as NSString).appendingPathComponent(name)
         try KernelError.reportingFileErrors {
-            try Self.createDirectory(directory)
+            try AtomicFile.createDirectory(directory)
             try AtomicFile.write([], to: path)
         }
         var event = ProtobufWriter()
@@ -41,26 +43,6 @@ public final class TensorBoardEventFile {
         event.string(3, "brain.Event:2")
         append(event.bytes)
         try flush()
-    }
-
-    /// Creates `directory` and its missing parents, naming the part of the path that is in the way when one is a file.
-    private static func createDirectory(_ directory: String) throws {
-        var ancestor = directory
-        var isDirectory: ObjCBool = false
-        while !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
-            let parent = (ancestor as NSString).deletingLastPathComponent
-            guard !parent.isEmpty, parent != ancestor else { break }
-            ancestor = parent
-        }
-        if FileManager.default.fileExists(atPath: ancestor), !isDirectory.boolValue {
-            throw KernelError.file(path: directory, message: "cannot create the TensorBoard directory: \(ancestor) is a file")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
-            throw KernelError.file(path: directory, message: "cannot create the TensorBoard directory: \(reason)")
-        }
     }
 
     /// A scalar (`Summary.Value.simple_value`) at `step`, shown by TensorBoard's scalars dashboard under `tag`.
@@ -119,7 +101,7 @@ public final class TensorBoardEventFile {
     }
 
     /// One Event holding a Summary with one value, written by `body`.
-    private func summary(step: Int, _ body: (inout ProtobufWriter) -> Void) {
+    func summary(step: Int, _ body: (inout ProtobufWriter) -> Void) {
         var event = ProtobufWriter()
         event.double(1, clock())
         event.int64(2, Int64(step))

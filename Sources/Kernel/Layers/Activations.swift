@@ -40,7 +40,7 @@ extension Activation: ReLUEquivalent, ChannelBlockedCapable, BackwardValueUse {
 
     /// As a ReLU, `forward` of a blocked input, the output blocked; nil for any other function or a plain input.
     func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
-        guard computesReLU, !thenReLU, inputs[0].layout == .channelBlocked16 else { return nil }
+        guard computesReLU, !thenReLU, inputs[0].layout != .plain else { return nil }
         return inputs[0].relu()
     }
 
@@ -69,7 +69,7 @@ extension ReLU: ReLUEquivalent, ChannelBlockedCapable, BackwardValueUse {
 
     /// `forward` of a blocked input, the output blocked (elementwise, so the layout carries over); nil for a plain input.
     func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
-        guard !thenReLU, inputs[0].layout == .channelBlocked16 else { return nil }
+        guard !thenReLU, inputs[0].layout != .plain else { return nil }
         return inputs[0].relu()
     }
 

@@ -22,6 +22,8 @@ public final class Conv2D: Layer {
     public private(set) var weight: Tensor?
     /// `[filters]`, once built and when `useBias`.
     public private(set) var bias: Tensor?
+    /// The batch norm after this layer folded into its weight and bias, kept across inference calls.
+    let folding = FoldedWeightsCache()
 
     /// A convolution with square kernels, strides and dilation.
     public convenience init(
@@ -135,7 +137,7 @@ public final class Conv2D: Layer {
         return try x.conv2dInference(
             weight: convolution.weight, weightShape: convolution.weightShape, bias: convolution.bias,
             stride: convolution.stride, padding: convolution.padding, dilation: convolution.dilation,
-            relu: relu)
+            relu: relu, reordered: convolution.reordered)
     }
 
     /// `forwardFolded` of this layer, then of `next` on its result (the model runs a convolution whose batch norm and
@@ -181,20 +183,10 @@ public final class Conv2D: Layer {
     /// The weight scaled and the bias shifted per output channel by `batchNorm`'s evaluation-mode affine map.
     private func foldedConvolution(batchNorm: BatchNormalization, relu: Bool, padding symmetric: (Int, Int)) throws -> FoldedConvolution {
         guard let weight else { throw KernelError.invalidArgument(op: "", message: "used before being built") }
-        let (scale, shift) = try batchNorm.evaluationAffine()
-        guard scale.count == filters else {
-            throw KernelError.shapeMismatch(op: "", expected: "a batch norm over \(filters) channels after it", found: "\(scale.count) channels")
-        }
-        let perFilter = weight.count / filters
-        var foldedWeight = weight.data
-        var foldedBias = [Float](repeating: 0, count: filters)
-        for o in 0..<filters {
-            for i in (o * perFilter)..<((o + 1) * perFilter) { foldedWeight[i] *= scale[o] }
-            foldedBias[o] = (bias?.data[o] ?? 0) * scale[o] + shift[o]
-        }
+        let folded = try folding.folded(weight: weight, bias: bias, batchNorm: batchNorm)
         return FoldedConvolution(
-            weight: foldedWeight, weightShape: weight.shape, bias: foldedBias, stride: strides,
-            padding: symmetric, dilation: dilation, relu: relu)
+            weight: folded.weight, weightShape: weight.shape, bias: folded.bias, stride: strides,
+            padding: symmetric, dilation: dilation, relu: relu, reordered: folded.reordered)
     }
 
     override public var weights: [NamedTensor] {

@@ -1,7 +1,7 @@
 // What a layer can do beyond `forward`, declared by the layer in its own file. `ExecutionPlan` and its fusion rules ask
 // these protocols, never for concrete layer types, so a new layer joins a fast path by conforming to one.
 
-/// A layer that can read and write feature maps in oneDNN's 16-channel blocked layout (`TensorLayout.channelBlocked16`)
+/// A layer that can read and write feature maps in oneDNN's channel-blocked layout (`TensorLayout.channelBlocked`)
 /// in training, so the model keeps a feature map blocked between such layers instead of reordering it around each one.
 protocol ChannelBlockedCapable: Layer {
     /// Whether this instance reads blocked inputs at all (an `Activation` does only as a ReLU); whether a given call

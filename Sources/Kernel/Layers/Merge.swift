@@ -47,13 +47,13 @@ extension Add: FusesFollowingReLU, ChannelBlockedCapable, BackwardValueUse, Omit
     /// Elementwise, so any layout works when all inputs share it: with some inputs blocked, the plain ones are
     /// reordered to join them when the sum stays blocked (`preferBlockedOutput`), else nil and the blocked ones leave.
     func forwardChannelBlocked(_ inputs: [Tensor], context: ForwardContext, thenReLU: Bool, preferBlockedOutput: Bool) throws -> Tensor? {
-        guard !thenReLU || inputs.count == 2, inputs.contains(where: { $0.layout == .channelBlocked16 }),
+        guard !thenReLU || inputs.count == 2, let width = inputs.lazy.compactMap(\.layout.blockWidth).first,
             inputs.allSatisfy({ $0.shape == inputs[0].shape })
         else { return nil }
         var operands = inputs
-        if inputs.contains(where: { $0.layout == .plain }) {
-            guard preferBlockedOutput, inputs[0].rank == 4, inputs[0].shape[1] % ChannelBlocks.width == 0 else { return nil }
-            operands = try inputs.map { try $0.reordered(to: .channelBlocked16) }
+        if inputs.contains(where: { $0.layout != .channelBlocked(width) }) {
+            guard preferBlockedOutput, inputs[0].rank == 4, inputs[0].shape[1] % width.rawValue == 0 else { return nil }
+            operands = try inputs.map { try $0.reordered(to: .channelBlocked(width)) }
         }
         return thenReLU ? try Tensor.sameShapeSum(operands[0], operands[1], thenReLU: true) : try sum(operands)
     }

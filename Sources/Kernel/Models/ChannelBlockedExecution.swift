@@ -1,10 +1,11 @@
-// Training with feature maps in oneDNN's 16-channel blocked layout.
+// Training with feature maps in oneDNN's channel-blocked layout.
 //
-// oneDNN computes convolutions in the nChw16c layout (`ChannelBlocks`); NCHW feature maps are reordered into it and
+// oneDNN computes convolutions in the nChw16c layout with AVX-512 and nChw8c with AVX2 (`ChannelBlocks`,
+// `DNNLConvolution.channelBlockWidth`); NCHW feature maps are reordered into it and
 // back around every convolution, in forward and in both backward passes. In training, the model instead keeps a feature
 // map blocked when every step reading it is `ChannelBlockedCapable`: convolutions, batch norms (with their fused ReLU),
 // ReLUs, residual adds (elementwise, so any layout works when both sides share it) and option-A shortcuts. A blocked
-// tensor says so (`TensorLayout.channelBlocked16`), its gradient comes back in the same layout, and the plain ops refuse
+// tensor says so (`TensorLayout.channelBlocked`), its gradient comes back in the same layout, and the plain ops refuse
 // it. Reorders then happen only where the network enters and leaves such a region, e.g. once after a ResNet's last block.
 
 extension ExecutionPlan.Graph {

@@ -5,7 +5,7 @@
 /// gradients (`FusionRules.swift`): a layer that `FusesFollowingReLU` absorbs its ReLU always, and in inference without
 /// gradients a layer that `FoldsFollowingBatchNorm` absorbs its batch norm (and that one's ReLU), two such in a row passing
 /// their feature map in oneDNN's layout. In training, feature maps that flow only between `ChannelBlockedCapable` layers
-/// stay in oneDNN's 16-channel blocked layout (`ChannelBlockedExecution.swift`); the tensors carry their layout, so the
+/// stay in oneDNN's channel-blocked layout (`ChannelBlockedExecution.swift`); the tensors carry their layout, so the
 /// plan reorders a blocked value before a step that cannot read it.
 struct ExecutionPlan {
     struct Step {
@@ -24,7 +24,7 @@ struct ExecutionPlan {
     /// Folded steps (key) whose batch norm (and ReLU) output feeds only another folded step (value): in inference the
     /// two run as one chain (`forwardFoldedChain`).
     let chains: [Int: Int]
-    /// Slots every reader of which can take a feature map in oneDNN's 16-channel blocked layout (and which are not model
+    /// Slots every reader of which can take a feature map in oneDNN's channel-blocked layout (and which are not model
     /// outputs): in training their values stay in that layout when the step producing them can write it.
     let blockReadingSlots: Set<Int>
     /// Slots whose values no backward pass reads (`BackwardValueUse`): once released, their storage is dropped even though

@@ -187,6 +187,24 @@ public final class Model: CustomStringConvertible {
         layers.flatMap { layer in (layer.weights + layer.buffers).map { NamedTensor(name: layer.name + "." + $0.name, tensor: $0.tensor) } }
     }
 
+    /// Batch norms' `batchesTracked` as `<layer>.num_batches_tracked`, PyTorch's key. Setting assigns the counts
+    /// of the layers named (the names must be the getter's: `TrainingCheckpoint.restore` checks them first).
+    public var stateCounters: [String: Int] {
+        get {
+            Dictionary(
+                uniqueKeysWithValues: layers.compactMap { layer in
+                    (layer as? BatchNormalization).map { (layer.name + Model.batchCounterSuffix, $0.batchesTracked) }
+                })
+        }
+        set {
+            for layer in layers {
+                if let norm = layer as? BatchNormalization, let count = newValue[layer.name + Model.batchCounterSuffix] {
+                    norm.batchesTracked = count
+                }
+            }
+        }
+    }
+
     /// Number of trained values (Keras's "Trainable params").
     public var trainableParameterCount: Int {
         layers.filter(\.trainable).reduce(0) { total, layer in total + layer.weights.reduce(0) { $0 + $1.tensor.count } }

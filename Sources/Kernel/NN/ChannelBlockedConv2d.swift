@@ -1,4 +1,4 @@
-// conv2d in training with its input, its output or both in oneDNN's 16-channel blocked layout (`ChannelBlocks`): the
+// conv2d in training with its input, its output or both in oneDNN's channel-blocked layout (`ChannelBlocks`): the
 // feature maps a model passes between convolutions, batch norms, ReLUs and residual adds stay in the layout oneDNN
 // computes in, so they are not reordered to NCHW and back around every convolution.
 
@@ -13,7 +13,9 @@ extension Tensor {
         preferBlockedOutput: Bool
     ) throws -> Tensor? {
         try weight.requirePlainLayout(op: "conv2d")
-        let inputBlocked = layout == .channelBlocked16
+        guard let width = DNNLConvolution.channelBlockWidth else { return nil }
+        let blockedLayout = TensorLayout.channelBlocked(width)
+        let inputBlocked = layout != .plain
         let g = try convolutionGeometry(weightShape: weight.shape, biasShape: bias?.shape, stride: stride, padding: padding, dilation: dilation)
         guard
             let shape = try? DNNLConvolutionShape(
@@ -24,7 +26,7 @@ extension Tensor {
         let hasBias = bias != nil
         var sides = Set<DNNLConvolution.BlockedSide>()
         if inputBlocked {
-            guard DNNLConvolution.usesChannelBlocks(shape, side: .input, bias: hasBias) else { return nil }
+            guard layout == blockedLayout, DNNLConvolution.usesChannelBlocks(shape, side: .input, bias: hasBias) else { return nil }
             sides.insert(.input)
         }
         if preferBlockedOutput && DNNLConvolution.usesChannelBlocks(shape, side: .output, bias: hasBias) { sides.insert(.output) }
@@ -56,10 +58,10 @@ extension Tensor {
         guard !failed else { return nil }
         let result = Tensor(
             unchecked: [g.batch, g.outChannels, g.outH, g.outW], data: out,
-            layout: sides.contains(.output) ? .channelBlocked16 : .plain)
+            layout: sides.contains(.output) ? blockedLayout : .plain)
         guard GradMode.isEnabled else { return result }
         let input = self, keptInput = kept
-        let recorded = result.record("conv2d_nChw16c", inputs: [input, weight, bias].compactMap { $0 }) { gradOut in
+        let recorded = result.record("conv2d_\(blockedLayout)", inputs: [input, weight, bias].compactMap { $0 }) { gradOut in
             let wantInput = input.requiresGrad, wantWeight = weight.requiresGrad, wantBias = bias?.requiresGrad ?? false
             guard wantInput || wantWeight || wantBias else { return }
             var dx = wantInput ? Tensor.uninitialized(count: shape.inputCount) : nil
@@ -86,8 +88,8 @@ extension Tensor {
             }
             if !done {
                 // oneDNN failed after planning: im2col on plain copies, the results put back in the blocked layout.
-                let inputBlocks = ChannelBlocks(batch: g.batch, channels: g.channels, plane: g.height * g.width)
-                let outputBlocks = ChannelBlocks(batch: g.batch, channels: g.outChannels, plane: g.outH * g.outW)
+                let inputBlocks = ChannelBlocks(batch: g.batch, channels: g.channels, plane: g.height * g.width, width: width)
+                let outputBlocks = ChannelBlocks(batch: g.batch, channels: g.outChannels, plane: g.outH * g.outW, width: width)
                 let plainGradient = sides.contains(.output) ? outputBlocks.converted(gradOut, toBlocked: false) : gradOut
                 let plainInput = sides.contains(.input) ? inputBlocks.converted(input.data, toBlocked: false) : input.data
                 let grads = Conv2dCPU.backward(plainGradient, input: plainInput, weight: weight.data, g, wantInput: wantInput, wantWeight: wantWeight)

@@ -108,7 +108,7 @@ extension Tensor {
     /// into `weight` (shaped `weightShape`) and `bias`: one oneDNN call with the ReLU fused, or im2col and a ReLU pass.
     func conv2dInference(
         weight: [Float], weightShape: [Int], bias: [Float], stride: (Int, Int), padding: (Int, Int),
-        dilation: (Int, Int), relu: Bool
+        dilation: (Int, Int), relu: Bool, reordered: DNNLReorderedWeights? = nil
     ) throws -> Tensor {
         let g = try convolutionGeometry(weightShape: weightShape, biasShape: [bias.count], stride: stride, padding: padding, dilation: dilation)
         let outShape = [g.batch, g.outChannels, g.outH, g.outW]
@@ -128,7 +128,9 @@ extension Tensor {
                                 return
                             }
                             do {
-                                try DNNLConvolution.inference(input: xp, weight: wp, bias: bp, relu: relu, output: out, shape: fast)
+                                var layer = DNNLConvolution.InferenceLayer(weight: wp, bias: bp, relu: relu, shape: fast)
+                                layer.reordered = reordered
+                                try DNNLConvolution.inference(input: xp, layer: layer, output: out)
                             } catch {
                                 failed = true
                             }
@@ -153,6 +155,8 @@ struct FoldedConvolution {
     let padding: (Int, Int)
     let dilation: (Int, Int)
     let relu: Bool
+    /// `weight` in oneDNN's layouts, kept with the fold; nil to reorder it on every call.
+    var reordered: DNNLReorderedWeights? = nil
 }
 
 extension Tensor {
@@ -189,9 +193,11 @@ extension Tensor {
                                         return
                                     }
                                     do {
-                                        try DNNLConvolution.inferenceChain(
-                                            input: xp, first: .init(weight: w1p, bias: b1p, relu: first.relu, shape: s1),
-                                            second: .init(weight: w2p, bias: b2p, relu: second.relu, shape: s2), output: out)
+                                        var head = DNNLConvolution.InferenceLayer(weight: w1p, bias: b1p, relu: first.relu, shape: s1)
+                                        head.reordered = first.reordered
+                                        var tail = DNNLConvolution.InferenceLayer(weight: w2p, bias: b2p, relu: second.relu, shape: s2)
+                                        tail.reordered = second.reordered
+                                        try DNNLConvolution.inferenceChain(input: xp, first: head, second: tail, output: out)
                                     } catch {
                                         failed = true
                                     }
@@ -205,10 +211,10 @@ extension Tensor {
         }
         let middle = try conv2dInference(
             weight: first.weight, weightShape: first.weightShape, bias: first.bias, stride: first.stride,
-            padding: first.padding, dilation: first.dilation, relu: first.relu)
+            padding: first.padding, dilation: first.dilation, relu: first.relu, reordered: first.reordered)
         return try middle.conv2dInference(
             weight: second.weight, weightShape: second.weightShape, bias: second.bias, stride: second.stride,
-            padding: second.padding, dilation: second.dilation, relu: second.relu)
+            padding: second.padding, dilation: second.dilation, relu: second.relu, reordered: second.reordered)
     }
 }
 

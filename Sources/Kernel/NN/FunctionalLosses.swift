@@ -1,3 +1,5 @@
+import Basics
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -174,7 +176,8 @@ extension Loss {
         }
         if let bad = targets.firstIndex(where: { ($0 < 0 || $0 >= classes) && $0 != ignoreIndex }) {
             throw KernelError.invalidArgument(
-                op: op, message: "target \(targets[bad]) (sample \(bad)) is out of range for \(classes) classes (expected 0...\(classes - 1))")
+                op: op,
+                message: "target \(targets[bad]) (sample \(bad)) is out of range for \(Plural.count(classes, "class")) (expected 0...\(classes - 1))")
         }
         if let weight {
             guard weight.count == classes else {

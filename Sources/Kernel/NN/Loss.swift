@@ -1,3 +1,5 @@
+import Basics
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -77,7 +79,8 @@ public enum Loss {
         }
         if let bad = targets.firstIndex(where: { $0 < 0 || $0 >= classes }) {
             throw KernelError.invalidArgument(
-                op: op, message: "target \(targets[bad]) (sample \(bad)) is out of range for \(classes) classes (expected 0...\(classes - 1))")
+                op: op,
+                message: "target \(targets[bad]) (sample \(bad)) is out of range for \(Plural.count(classes, "class")) (expected 0...\(classes - 1))")
         }
         return (batch, classes)
     }

@@ -1,3 +1,5 @@
+import Basics
+
 // Ops that move elements around without changing them: reshape, permute, slice, concat, stack.
 
 extension Tensor {
@@ -14,14 +16,15 @@ extension Tensor {
             // Saturating: an overflowing product cannot divide the element count, so it is refused below.
             let known = Shape.saturatingProduct(newShape.enumerated().filter { $0.offset != axis }.map(\.element))
             guard known > 0, count % known == 0 else {
-                throw KernelError.shapeMismatch(op: "reshape", expected: "a shape with \(count) elements", found: shapeString(newShape))
+                throw KernelError.shapeMismatch(
+                    op: "reshape", expected: "a shape with \(Plural.count(count, "element"))", found: shapeString(newShape))
             }
             resolved[axis] = count / known
         }
         // Sizes come from the user, so the product is checked (an overflowing shape is never valid).
         guard (try? Shape.validate(resolved, op: "reshape")) == count else {
             throw KernelError.shapeMismatch(
-                op: "reshape", expected: "a shape with \(count) elements (from \(shapeString(shape)))", found: shapeString(newShape))
+                op: "reshape", expected: "a shape with \(Plural.count(count, "element")) (from \(shapeString(shape)))", found: shapeString(newShape))
         }
         let out = Tensor(unchecked: resolved, data: data, elementType: elementType)
         return out.record("reshape", inputs: [self]) { [self] g in self.accumulateGrad(g) }

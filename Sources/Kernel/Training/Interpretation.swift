@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// One sample's prediction, as shown in a top-losses table.
@@ -49,11 +50,12 @@ public struct Interpretation {
             throw KernelError.shapeMismatch(op: "interpret", expected: "\(n) labels, one per row", found: "\(targets.count) labels")
         }
         if let bad = targets.first(where: { $0 < 0 || $0 >= classes }) {
-            throw KernelError.invalidArgument(op: "interpret", message: "label \(bad) is out of range for \(classes) classes")
+            throw KernelError.invalidArgument(op: "interpret", message: "label \(bad) is out of range for \(Plural.count(classes, "class"))")
         }
         let names = classNames ?? (0..<classes).map(String.init)
         guard names.count == classes else {
-            throw KernelError.invalidArgument(op: "interpret", message: "\(names.count) class names for a model with \(classes) outputs")
+            throw KernelError.invalidArgument(
+                op: "interpret", message: "\(Plural.count(names.count, "class name")) for a model with \(Plural.count(classes, "output"))")
         }
         var records: [PredictionRecord] = []
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)

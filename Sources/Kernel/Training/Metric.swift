@@ -1,3 +1,5 @@
+import Basics
+
 /// A quantity measured on batches and averaged over the samples of a pass, such as accuracy.
 ///
 /// `measure` returns a batch's total (e.g. the number of correct predictions) and the number of samples
@@ -60,7 +62,7 @@ struct ClassScores {
         }
         classes = output.shape[1]
         if let bad = labels.first(where: { $0 < 0 || $0 >= output.shape[1] }) {
-            throw KernelError.invalidArgument(op: metric, message: "label \(bad) is out of range for \(output.shape[1]) classes")
+            throw KernelError.invalidArgument(op: metric, message: "label \(bad) is out of range for \(Plural.count(output.shape[1], "class"))")
         }
         values = output.data
     }

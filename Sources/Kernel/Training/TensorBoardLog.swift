@@ -1,10 +1,14 @@
+import Foundation
+
 /// Writes a `fit` run for TensorBoard (`fit(..., tensorboard="runs/exp1")`), as Keras' `TensorBoard` callback and
 /// PyTorch's `SummaryWriter` do: one event file per run in the run's directory, holding
 ///
 /// - per training step: `train/loss` (the batch loss), `train/lr` and `train/momentum`;
 /// - per epoch, at the step the epoch ended: `train/epoch_loss`, `valid/loss` and each metric (`valid/accuracy`, …),
 ///   and with `weightHistograms` a histogram of every trainable tensor (`weights/<layer>.<name>`);
-/// - once, before the first step: the model's summary as text (`model/summary`).
+/// - once, before the first step: the model's summary as text (`model/summary`);
+/// - with `hparams`: the run's hyper-parameters for the HParams dashboard (session start before the first step,
+///   session end, succeeded unless training was interrupted, at the end), as Keras' `hp.KerasCallback` does.
 ///
 /// Events are flushed to disk after each epoch and at the end. Observers cannot throw, so a write failure stops
 /// further writing and is kept in `failure` for the caller to report once training returns.
@@ -15,20 +19,28 @@ public final class TensorBoardLog: TrainingObserver {
     public private(set) var failure: Error?
     private let modelSummary: String?
     private let weights: (() -> [NamedTensor])?
+    private let hparams: [String: HyperParameter]?
+    private let group: String
 
     /// A log in `directory`; `modelSummary` is shown in the text dashboard, `weights` (when given) is histogrammed
-    /// after every epoch.
-    public init(directory: String, modelSummary: String?, weights: (() -> [NamedTensor])? = nil) throws {
+    /// after every epoch, `hparams` (when given) go to the HParams dashboard under the directory's name.
+    public init(
+        directory: String, modelSummary: String?, weights: (() -> [NamedTensor])? = nil, hparams: [String: HyperParameter]? = nil
+    ) throws {
         file = try TensorBoardEventFile(directory: directory)
         self.modelSummary = modelSummary
         self.weights = weights
+        self.hparams = hparams
+        group = (directory as NSString).lastPathComponent
     }
 
-    /// Writes the model summary.
+    /// Writes the model summary and the session start.
     public func trainingWillStart(epochs: Int, batchesPerEpoch: Int, history: History) {
-        guard let modelSummary else { return }
-        // The text plugin renders markdown: a fence keeps the table's columns.
-        file.text("model/summary", "```\n" + modelSummary + "\n```", step: history.steps.last.map { $0.step + 1 } ?? 0)
+        if let hparams { file.hparamsSessionStart(hparams, group: group) }
+        if let modelSummary {
+            // The text plugin renders markdown: a fence keeps the table's columns.
+            file.text("model/summary", "```\n" + modelSummary + "\n```", step: history.steps.last.map { $0.step + 1 } ?? 0)
+        }
         flush()
     }
 
@@ -51,8 +63,9 @@ public final class TensorBoardLog: TrainingObserver {
         flush()
     }
 
-    /// Flushes what is left.
+    /// Writes the session end and flushes what is left.
     public func trainingDidEnd(history: History) {
+        if hparams != nil, failure == nil { file.hparamsSessionEnd(succeeded: history.stopReason == .completed) }
         flush()
     }
 

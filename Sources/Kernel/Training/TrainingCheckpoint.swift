@@ -5,13 +5,16 @@ import Foundation
 /// and the history so far.
 ///
 /// Stored as one safetensors file, written atomically: tensors `model/<name>` and `optimizer/<buffer>/<parameter>`,
-/// and the rest as JSON strings in the metadata (`rnx.format`, `rnx.position`, `rnx.rng`, `rnx.optimizer`, `rnx.history`).
+/// and the rest as JSON strings in the metadata (`rnx.format`, `rnx.position`, `rnx.rng`, `rnx.optimizer`, `rnx.history`,
+/// `rnx.counters`).
 public struct TrainingCheckpoint {
     /// The value of `rnx.format`, checked when loading.
     public static let format = "rnx-checkpoint-1"
 
     /// Copies of the model's state tensors.
     public var modelTensors: [NamedTensor]
+    /// The model's `stateCounters` (batch norms' `num_batches_tracked`).
+    public var modelCounters: [String: Int]
     /// The optimizer's state, when one was saved.
     public var optimizerState: OptimizerState?
     /// Where training stands.
@@ -29,7 +32,7 @@ public struct TrainingCheckpoint {
     ) -> TrainingCheckpoint {
         TrainingCheckpoint(
             modelTensors: model.stateTensors.map { NamedTensor(name: $0.name, tensor: $0.tensor.detach()) },
-            optimizerState: optimizer?.exportState(), position: position,
+            modelCounters: model.stateCounters, optimizerState: optimizer?.exportState(), position: position,
             randomState: (generator ?? model.randomGenerator).snapshot, history: history)
     }
 
@@ -40,6 +43,7 @@ public struct TrainingCheckpoint {
             "rnx.format": TrainingCheckpoint.format,
             "rnx.position": try Self.json(position, path: path),
             "rnx.rng": randomState.map(String.init).joined(separator: ","),
+            "rnx.counters": try Self.json(modelCounters, path: path),
         ]
         if let state = optimizerState {
             for key in state.buffers.keys.sorted() {
@@ -88,7 +92,13 @@ public struct TrainingCheckpoint {
             throw KernelError.file(path: path, message: "the checkpoint has optimizer tensors but no rnx.optimizer entry")
         }
         let history = try file.metadata["rnx.history"].map { try decode(History.self, $0, key: "rnx.history", path: path) }
-        return TrainingCheckpoint(modelTensors: model, optimizerState: optimizerState, position: position, randomState: rng, history: history)
+        // Checkpoints written before counters were saved restore the tensors and leave the counters as they are.
+        let counters = try file.metadata["rnx.counters"].map { try decode([String: Int].self, $0, key: "rnx.counters", path: path) } ?? [:]
+        if let bad = counters.first(where: { $0.value < 0 }) {
+            throw KernelError.file(path: path, message: "the checkpoint's counter '\(bad.key)' is negative (\(bad.value))")
+        }
+        return TrainingCheckpoint(
+            modelTensors: model, modelCounters: counters, optimizerState: optimizerState, position: position, randomState: rng, history: history)
     }
 
     /// Puts the saved state into `model`, `optimizer` and `generator` (default: the model's `randomGenerator`).
@@ -107,6 +117,12 @@ public struct TrainingCheckpoint {
                     found: shapeString(tensor.shape))
             }
         }
+        let knownCounters = model.stateCounters
+        if let extra = modelCounters.keys.sorted().first(where: { knownCounters[$0] == nil }) {
+            throw KernelError.invalidArgument(
+                op: "restore checkpoint",
+                message: "the checkpoint has a counter '\(extra)' that this model does not have; was it saved from another model?")
+        }
         let known = Set(targets.map(\.name))
         if let extra = modelTensors.first(where: { !known.contains($0.name) }) {
             throw KernelError.invalidArgument(
@@ -122,6 +138,7 @@ public struct TrainingCheckpoint {
         for target in targets {
             if let tensor = saved[target.name] { target.tensor.data = tensor.data }
         }
+        if !modelCounters.isEmpty { model.stateCounters = modelCounters }
         (generator ?? model.randomGenerator).snapshot = randomState
     }
 

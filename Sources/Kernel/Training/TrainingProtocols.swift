@@ -12,11 +12,20 @@ public protocol TrainableModel: AnyObject {
     /// The generator dropout and stochastic depth draw from; checkpoints save and restore it so a resumed run
     /// continues identically. Defaults to the global generator.
     var randomGenerator: RandomGenerator { get }
+    /// State kept as counts rather than tensors, by name: batch norm's `num_batches_tracked` as
+    /// `<layer>.num_batches_tracked`. Checkpoints save and restore these with the tensors.
+    var stateCounters: [String: Int] { get set }
 }
 
 extension TrainableModel {
     /// The global generator, for models that do not keep their own.
     public var randomGenerator: RandomGenerator { .global }
+
+    /// No counters, for models whose whole state is tensors.
+    public var stateCounters: [String: Int] {
+        get { [:] }
+        set {}
+    }
 }
 
 /// A source of labelled batches, such as the data loader: images `[B, C, H, W]` (or any `[B, …]`) and one

@@ -10,8 +10,9 @@ import Foundation
 /// while the loop keeps answering control requests (interrupt, shutdown) and queues shell requests until the cell
 /// ends (one execution at a time, as ipykernel). The heartbeat echoes on a third thread. SIGINT (interrupt_mode
 /// "signal") reaches the running cell through the REPL's Ctrl-C mechanism: a `fit` stops between batches, a loop
-/// with `KeyboardInterrupt`, and the interpreter keeps its state. Malformed or badly signed messages are logged and
-/// dropped.
+/// with `KeyboardInterrupt`, and the interpreter keeps its state. `input()` in a cell sends an input_request on the
+/// stdin channel (when the request allows stdin) and the cell's thread waits for the input_reply there, the only
+/// thread that uses that socket. Malformed or badly signed messages are logged and dropped.
 final class KernelSession: @unchecked Sendable {
     private let context: SocketContext
     private let shell: Socket
@@ -38,7 +39,6 @@ final class KernelSession: @unchecked Sendable {
         context = try SocketContext()
         shell = try Socket(context, type: ZMQ_ROUTER, endpoint: connection.endpoint(connection.shellPort))
         control = try Socket(context, type: ZMQ_ROUTER, endpoint: connection.endpoint(connection.controlPort))
-        // rnx has no input(): the stdin channel is bound, as clients expect, but never asks for input.
         stdin = try Socket(context, type: ZMQ_ROUTER, endpoint: connection.endpoint(connection.stdinPort))
         iopub = IOPubChannel(
             socket: try Socket(context, type: ZMQ_PUB, endpoint: connection.endpoint(connection.iopubPort)), signer: signer, session: session)
@@ -150,11 +150,19 @@ final class KernelSession: @unchecked Sendable {
             history.append((executionCount, code))
         }
         let count = executionCount
+        // Anything but a string is no expression: "" gets the error of an empty one.
+        let expressions = (request.content["user_expressions"] as? JSONObject ?? [:]).mapValues { $0 as? String ?? "" }
+        let allowsInput = request.content["allow_stdin"] as? Bool ?? false
         if !silent { iopub.publish("execute_input", ["code": code, "execution_count": count], parent: request) }
         isExecuting = true
         display.begin(parent: request, silent: silent)
+        interpreter.inputReader = { [unowned self] prompt in
+            guard allowsInput else { throw DSLError(.runtime, "input() needs a frontend that sends input (allow_stdin)") }
+            return try askForInput(prompt, request: request)
+        }
         let thread = Thread { [self] in
-            let content = execute(code, count: count, silent: silent)
+            var content = execute(code, count: count, silent: silent)
+            if content["status"] as? String == "ok" { content["user_expressions"] = evaluate(expressions) }
             finished.withLock { $0 = (request, WireMessage(type: "execute_reply", session: session, content: content, parent: request)) }
             var byte: UInt8 = 1
             _ = write(wakeup.write, &byte, 1)
@@ -187,6 +195,72 @@ final class KernelSession: @unchecked Sendable {
         _ = capture.takeImages()
         display.publish("error", ["ename": error.name, "evalue": error.value, "traceback": error.traceback])
         return ["status": "error", "execution_count": count, "ename": error.name, "evalue": error.value, "traceback": error.traceback]
+    }
+
+    /// user_expressions: each expression's repr, or its error, as IPython's `user_expressions`. Nothing is shown:
+    /// output and charts are dropped while they are evaluated.
+    private func evaluate(_ expressions: [String: String]) -> JSONObject {
+        guard !expressions.isEmpty else { return [:] }
+        let output = interpreter.output
+        let onChart = capture.onChart
+        interpreter.output = { _ in }
+        capture.onChart = nil
+        defer {
+            interpreter.output = output
+            capture.onChart = onChart
+            _ = capture.takeImages()
+        }
+        var results: JSONObject = [:]
+        for (name, code) in expressions {
+            do {
+                let value = try interpreter.evaluate(expression: code, file: "<user_expression \(name)>")
+                results[name] = ["status": "ok", "data": ["text/plain": value.repr] as JSONObject, "metadata": [:] as JSONObject] as JSONObject
+            } catch let failure as DSLError {
+                results[name] =
+                    [
+                        "status": "error", "ename": failure.kind.rawValue, "evalue": failure.message,
+                        "traceback": failure.rendered.components(separatedBy: "\n"),
+                    ]
+                    as JSONObject
+            } catch let failure {
+                results[name] = ["status": "error", "ename": "RuntimeError", "evalue": "\(failure)", "traceback": ["\(failure)"]] as JSONObject
+            }
+        }
+        return results
+    }
+
+    /// Asks the frontend of `request` for a line (input_request on the stdin channel) and waits for its input_reply,
+    /// looking at the interrupt flag every 100 ms so an interrupt stops the cell instead of leaving it waiting.
+    private func askForInput(_ prompt: String, request: WireMessage) throws -> String? {
+        display.flush()
+        let ask = WireMessage(type: "input_request", session: session, content: ["prompt": prompt, "password": false], parent: request)
+        do {
+            try stdin.send(try ask.frames(signer: signer))
+        } catch {
+            throw DSLError(.runtime, "input(): cannot ask the frontend: \(error)")
+        }
+        while true {
+            try interpreter.interrupt.check()
+            let ready: Bool
+            do {
+                ready = try Socket.waitReadable([stdin], descriptor: -1, timeoutMilliseconds: 100).sockets[0]
+            } catch {
+                throw DSLError(.runtime, "input(): cannot read the frontend's reply: \(error)")
+            }
+            guard ready else { continue }
+            let reply: WireMessage
+            do {
+                reply = try WireMessage(frames: try stdin.receive(), signer: signer)
+            } catch {
+                KernelLog.write("dropped a message on \(stdin.endpoint): \(error)")
+                continue
+            }
+            guard reply.type == "input_reply" else {
+                KernelLog.write("dropped a message of type \(reply.type) on the stdin channel")
+                continue
+            }
+            return reply.content["value"] as? String ?? ""
+        }
     }
 
     /// Sends the finished cell's reply and returns to idle.

@@ -60,9 +60,9 @@ enum KernelSpecInstall {
     /// Writes the kernelspec into `directory` (created if missing); returns it.
     static func install(into directory: String, executable: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try AtomicFile.createDirectory(directory)
         } catch {
-            throw ReplError("cannot create the kernelspec directory \(directory): \(error.localizedDescription)")
+            throw ReplError("kernelspec directory \(error)")
         }
         let session = GnuplotSession()
         defer { session.stop() }

@@ -89,12 +89,15 @@ final class Socket: @unchecked Sendable {
         }
     }
 
-    /// Waits until one of `sockets` (or the plain file descriptor `descriptor`) is readable; returns which sockets
-    /// are, and whether the descriptor is. Signals only end the wait early.
-    static func waitReadable(_ sockets: [Socket], descriptor: Int32) throws -> (sockets: [Bool], descriptor: Bool) {
+    /// Waits until one of `sockets` (or the plain file descriptor `descriptor`, unless it is -1) is readable, or
+    /// `timeoutMilliseconds` have passed (-1: no limit); returns which sockets are, and whether the descriptor is.
+    /// Signals only end the wait early.
+    static func waitReadable(
+        _ sockets: [Socket], descriptor: Int32, timeoutMilliseconds: Int = -1
+    ) throws -> (sockets: [Bool], descriptor: Bool) {
         var items = sockets.map { zmq_pollitem_t(socket: $0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
         items.append(zmq_pollitem_t(socket: nil, fd: descriptor, events: Int16(ZMQ_POLLIN), revents: 0))
-        if zmq_poll(&items, Int32(items.count), -1) < 0 {
+        if zmq_poll(&items, Int32(descriptor < 0 ? items.count - 1 : items.count), timeoutMilliseconds) < 0 {
             guard SocketError.wasInterrupted else { throw SocketError.last("poll") }
             return (sockets.map { _ in false }, false)
         }

@@ -8,11 +8,20 @@ struct NotebookExecutor {
     /// The session whose interpreter runs the cells.
     let session: Session
 
-    /// The executed notebook, and the number (1-based) of the cell whose error stopped the run, if any.
+    /// Why a run ended before its last cell.
+    enum Stop: Equatable {
+        /// Cell `cell` (1-based) failed with an error.
+        case failed(cell: Int)
+        /// Ctrl-C stopped cell `cell`, at file line `line` when its error had one.
+        case interrupted(cell: Int, line: Int?)
+    }
+
+    /// The executed notebook, and why the run stopped early, if it did (later cells stay unexecuted).
     /// Only the code cells in `numbers` run; the other cells are kept as they are.
-    func execute(_ notebook: Notebook, numbers: [Int]) -> (notebook: JupyterNotebook, failedCell: Int?) {
+    func execute(_ notebook: Notebook, numbers: [Int]) -> (notebook: JupyterNotebook, stop: Stop?) {
         var result = JupyterNotebook(cells: notebook.cells)
-        let interpreter = session.engine.interpreter
+        let engine = session.engine
+        let interpreter = engine.interpreter
         let collector = OutputCollector()
         let capture = ChartCapture()
         let previousOutput = interpreter.output
@@ -33,24 +42,34 @@ struct NotebookExecutor {
             count += 1
             session.console.notice("── cell \(number) · \(notebook.file):\(cell.startLine) ──")
             let started = Date()
+            var failure: DSLError?
             var failed = false
             do {
-                if let value = try session.engine.execute(cell.source, file: notebook.file, firstLine: cell.startLine) {
+                if let value = try engine.execute(cell.source, file: notebook.file, firstLine: cell.startLine) {
                     collector.add(.executeResult(count: count, text: value.repr))
                 }
             } catch let error as DSLError {
                 collector.add(.error(name: error.kind.rawValue, value: error.message, traceback: error.rendered.components(separatedBy: "\n")))
                 session.console.error(error.rendered)
+                failure = error
                 failed = true
             } catch {
                 collector.add(.error(name: "RuntimeError", value: "\(error)", traceback: ["\(notebook.file): error: \(error)"]))
                 session.console.error("\(notebook.file): error: \(error)")
                 failed = true
             }
+            // Ctrl-C may also end a cell without an error (a builtin that stops early and returns): the cell still
+            // shows that it was interrupted, as Jupyter shows a KeyboardInterrupt.
+            let interrupted = engine.takeInterruption()
+            if interrupted, failure?.kind != .keyboardInterrupt {
+                let message = "interrupted (Ctrl-C)"
+                collector.add(.error(name: DSLError.Kind.keyboardInterrupt.rawValue, value: message, traceback: ["\(notebook.file): \(message)"]))
+            }
             result.cells[number - 1].executionCount = count
             result.cells[number - 1].outputs = collector.take()
             result.cells[number - 1].timing = JupyterNotebook.Timing(started: started, finished: Date())
-            if failed { return (result, number) }
+            if interrupted { return (result, .interrupted(cell: number, line: failure?.location?.line)) }
+            if failed { return (result, .failed(cell: number)) }
         }
         return (result, nil)
     }

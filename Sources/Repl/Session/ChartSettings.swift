@@ -1,3 +1,4 @@
+import Basics
 import DSL
 import Foundation
 
@@ -20,9 +21,9 @@ enum ChartSettings {
         case .directory(let path):
             let absolute = absolutePath(path)
             do {
-                try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
+                try AtomicFile.createDirectory(absolute)
             } catch {
-                throw ReplError("cannot create the chart directory \(path): \(error.localizedDescription)")
+                throw ReplError("charts directory \(path): \(error.message)")
             }
             settings.chartsDirectory = absolute
         }

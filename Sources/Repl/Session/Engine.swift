@@ -78,8 +78,15 @@ final class Engine {
             interruption.withLock { $0 = true }
             interrupt.request()
         }
-        return try InterruptController.shared.whileRunning(onInterrupt: onInterrupt) {
-            try interpreter.execute(source: source, file: file, firstLine: firstLine)
+        do {
+            return try InterruptController.shared.whileRunning(onInterrupt: onInterrupt) {
+                try interpreter.execute(source: source, file: file, firstLine: firstLine)
+            }
+        } catch let error as DSLError where error.kind == .keyboardInterrupt {
+            // Under mpirun a rank may stop because another one was interrupted (data-parallel fit stops every rank at
+            // the same batch) before its own signal arrives: the error alone says it was interrupted then.
+            interruption.withLock { $0 = true }
+            throw error
         }
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import DSL
 
 /// `rnx check`: parses every code cell of a notebook and checks its names without running anything.

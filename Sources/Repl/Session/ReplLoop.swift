@@ -77,7 +77,12 @@ struct ReplLoop {
         var buffer = EntryBuffer(isComplete: engine.isComplete)
         func run(_ entry: EntryBuffer.Entry) -> Int32? {
             let succeeded = session.run(entry.source, file: "<stdin>", firstLine: entry.firstLine)
-            if engine.takeInterruption() { return ReplError.interruptedExitCode }
+            if engine.takeInterruption() {
+                // Said as `rnx run` says it: where it stopped, and that nothing after it ran.
+                let line = (succeeded ? nil : engine.lastFailureLine) ?? entry.firstLine
+                session.console.failure("<stdin>: interrupted (Ctrl-C) at line \(line); the input after it did not run")
+                return ReplError.interruptedExitCode
+            }
             return succeeded ? nil : 1
         }
         while let line = readLine(strippingNewline: true) {

@@ -1,3 +1,4 @@
+import Basics
 import DSL
 import Foundation
 
@@ -37,9 +38,14 @@ struct ScriptRunner {
 
         let started = DispatchTime.now()
         if let output {
-            let (executed, failedCell) = NotebookExecutor(session: session).execute(notebook, numbers: numbers)
+            let (executed, stop) = NotebookExecutor(session: session).execute(notebook, numbers: numbers)
             try NotebookDocument.write(executed, to: output, title: URL(fileURLWithPath: file).lastPathComponent)
-            if let failedCell { throw ReplError("\(file): stopped at cell \(failedCell); wrote \(output) up to it") }
+            switch stop {
+            case .failed(let cell): throw ReplError("\(file): stopped at cell \(cell); wrote \(output) up to it")
+            case .interrupted(let cell, let line):
+                throw interrupted(file: file, notebook: notebook, cell: cell, line: line, of: numbers, wrote: output)
+            case nil: break
+            }
             let ran = executed.cells.filter { $0.executionCount != nil }.count
             session.console.notice("ran \(Plural.count(ran, "cell")) of \(file), wrote \(output)")
             return
@@ -48,12 +54,8 @@ struct ScriptRunner {
         for number in numbers where notebook.cells[number - 1].kind == .code {
             let succeeded = session.runCell(number, showTime: true)
             if session.engine.takeInterruption() {
-                let line = succeeded ? nil : session.engine.lastFailureLine
-                let place = line.map { "at line \($0)" } ?? "(it starts at line \(notebook.cells[number - 1].startLine))"
-                let later = numbers.contains { $0 > number && notebook.cells[$0 - 1].kind == .code }
-                throw ReplError(
-                    "\(file): interrupted (Ctrl-C) in cell \(number) \(place)" + (later ? "; the cells after it did not run" : ""),
-                    exitCode: ReplError.interruptedExitCode)
+                throw interrupted(
+                    file: file, notebook: notebook, cell: number, line: succeeded ? nil : session.engine.lastFailureLine, of: numbers)
             }
             guard succeeded else {
                 throw ReplError("\(file): stopped at cell \(number)")
@@ -62,6 +64,17 @@ struct ScriptRunner {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         session.console.notice("ran \(Plural.count(ran, "cell")) of \(file) in \(DurationFormat.text(seconds))")
+    }
+
+    /// The error ending a run that Ctrl-C stopped in `cell` (at file line `line`, when known): exit status 130, and
+    /// where it stopped, whether later cells were skipped and which executed notebook was written up to it.
+    private func interrupted(file: String, notebook: Notebook, cell: Int, line: Int?, of numbers: [Int], wrote output: String? = nil) -> ReplError {
+        let place = line.map { "at line \($0)" } ?? "(it starts at line \(notebook.cells[cell - 1].startLine))"
+        let later = numbers.contains { $0 > cell && notebook.cells[$0 - 1].kind == .code }
+        return ReplError(
+            "\(file): interrupted (Ctrl-C) in cell \(cell) \(place)" + (later ? "; the cells after it did not run" : "")
+                + (output.map { "; wrote \($0) up to it" } ?? ""),
+            exitCode: ReplError.interruptedExitCode)
     }
 
     /// A `--set` name the script never mentions is still defined (one list of fast settings fits every example),

@@ -9,9 +9,9 @@ enum TextFile {
     static func save(_ text: String, to url: URL, newFileMode: mode_t = 0o666) throws {
         let directory = url.deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try AtomicFile.createDirectory(directory.path)
         } catch {
-            throw ReplError("cannot create directory \(directory.path): \(error.localizedDescription)")
+            throw ReplError(error.description)
         }
         do {
             try AtomicFile.write(Array(text.utf8), to: url.path, newFileMode: newFileMode)

@@ -9,8 +9,9 @@ final class BackgroundRnx {
     private var errorData = Data()
     private let done = DispatchGroup()
 
-    /// Starts `rnx arguments` in `directory` with `environment` added to the test's.
-    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+    /// Starts `rnx arguments` in `directory` with `environment` added to the test's, reading the file `input` (a
+    /// path in `directory`) as its standard input when given.
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: try RnxBinary.path())
         process.arguments = arguments
         process.currentDirectoryURL = directory
@@ -19,7 +20,7 @@ final class BackgroundRnx {
         for (key, value) in environment { childEnvironment[key] = value }
         process.environment = childEnvironment
         let stdout = Pipe(), stderr = Pipe()
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = try input.map { try FileHandle(forReadingFrom: directory.appendingPathComponent($0)) } ?? FileHandle.nullDevice
         process.standardOutput = stdout
         process.standardError = stderr
         output = stdout.fileHandleForReading
@@ -36,6 +37,11 @@ final class BackgroundRnx {
             errorData = errors.readDataToEndOfFile()
             done.leave()
         }
+    }
+
+    /// Sends SIGINT, as Ctrl-C on a terminal would.
+    func interrupt() {
+        process.interrupt()
     }
 
     /// Waits for the process to end and returns its status and output.

@@ -1,3 +1,5 @@
+import Basics
+
 /// One entry of a traceback: which DSL function was running and where.
 public struct TracebackFrame: CustomStringConvertible {
     /// The function's name, `<module>` for top-level code, `<lambda>` for lambdas.
@@ -30,6 +32,8 @@ public struct DSLError: Error, CustomStringConvertible {
         case assertion = "AssertionError"
         case keyboardInterrupt = "KeyboardInterrupt"
         case stopIteration = "StopIteration"
+        /// `input()` found the end of its input.
+        case endOfFile = "EOFError"
         case runtime = "RuntimeError"
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Plot
 
@@ -93,9 +94,9 @@ final class ChartContext: InterpreterExtensionState {
         if drawsHere { try capture?.record(object, context: self) }
         if drawsHere, let directory = settings.resolvedChartsDirectory(environment: settings.environment) {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try AtomicFile.createDirectory(directory)
             } catch {
-                throw DSLError(.runtime, "plot: cannot create the charts directory '\(directory)': \(error.localizedDescription)")
+                throw DSLError(.runtime, "plot: charts directory \(error)")
             }
             let stem = ChartFileNames.stem(prefix: filePrefix, title: chart.title, kind: kind.rawValue)
             if let path = try settings.chartFileNames.path(in: directory, stem: stem, for: chart) {

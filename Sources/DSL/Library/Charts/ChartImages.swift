@@ -1,3 +1,4 @@
+import Basics
 import Kernel
 import Plot
 

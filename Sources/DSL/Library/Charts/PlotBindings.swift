@@ -1,3 +1,4 @@
+import Basics
 import Kernel
 import Plot
 
@@ -220,7 +221,7 @@ enum PlotBindings {
             let names =
                 try args.isNone("labels") ? (0..<rows.count).map(String.init) : try ChartValues.strings(try args.value("labels"), args, "labels")
             guard names.count == rows.count else {
-                throw args.valueError("labels", "has \(names.count) class names for a \(rows.count)×\(rows.count) matrix")
+                throw args.valueError("labels", "has \(Plural.count(names.count, "class name")) for a \(rows.count)×\(rows.count) matrix")
             }
             chart = ChartBuilders.confusion(rows, classNames: names, normalized: normalized, labels: labels)
         }

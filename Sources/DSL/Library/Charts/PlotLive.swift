@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Kernel
 import Plot
@@ -30,6 +31,8 @@ final class LivePlotObject: DSLObject {
     private var isDisabled = false
     /// How many final charts were drawn once, at the end of a run that was not redrawn live.
     private(set) var finalDrawCount = 0
+    /// Whether the notice that the terminal is too short for a live chart was given.
+    private var notedShortTerminal = false
 
     /// A live chart; `clock` (seconds, monotonic) is for tests.
     init(every: Int?, logY: Bool, clock: @escaping () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
@@ -72,6 +75,18 @@ final class LivePlotObject: DSLObject {
             return
         }
         guard LiveRun.isWanted(context.settings), context.capture == nil else {
+            if frame.ended { drawFinalChart(frame, interpreter: interpreter, context: context) }
+            return
+        }
+        if run == nil, let rows = LiveRun.shortTerminalRows(context) {
+            // The progress bar and the epoch rows go on alone, one line per update, and the chart follows at the end
+            // (scrolling): redrawn in place, a chart taller than the screen would leave its top behind every time.
+            if !notedShortTerminal {
+                notedShortTerminal = true
+                interpreter.write(
+                    "\r\u{1B}[Jlive chart off: the terminal's \(Plural.count(rows, "row")) cannot hold it (it needs \(LiveRun.fittingRows));"
+                        + " the chart follows at the end\n")
+            }
             if frame.ended { drawFinalChart(frame, interpreter: interpreter, context: context) }
             return
         }

@@ -81,6 +81,20 @@ final class LiveRun {
         return (.text(width: width, height: height, color: ChartTerminal.textColor(mode: settings.color, environment: environment)), 0)
     }
 
+    /// Fewest terminal rows a text chart is redrawn in place in: the chart's `ChartLayout.chartLines` and the
+    /// progress bar below it, with a line to spare.
+    static let fittingRows = ChartLayout.chartLines + 2
+
+    /// The terminal's rows when they are too few for a text chart redrawn in place (fewer than `fittingRows`), else
+    /// nil. The cursor cannot move up into lines that scrolled off the screen, so a taller chart could not be erased.
+    static func shortTerminalRows(_ context: ChartContext) -> Int? {
+        let settings = context.settings
+        let environment = settings.environment
+        guard !ChartTerminal.showsSixel(mode: settings.sixel, environment: environment, answer: settings.terminalAnswer) else { return nil }
+        let rows = ChartTerminal.geometry(environment: environment).rows
+        return rows < fittingRows ? rows : nil
+    }
+
     /// Whether `frame` belongs to another run than this one (or this statement has ended).
     func isOver(_ frame: LiveFrame) -> Bool {
         isFinished || Thread.current !== thread || frame.count < lastCount

@@ -1,3 +1,5 @@
+import Basics
+
 /// A parameter of a builtin or user-defined function.
 public struct Parameter {
     /// How arguments reach the parameter.

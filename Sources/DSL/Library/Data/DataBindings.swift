@@ -1,3 +1,4 @@
+import Basics
 import Kernel
 
 /// Data sets, loaders and data bunches in the language: the bundled MNIST-5k, MNIST, CIFAR-10, image folders,
@@ -252,7 +253,7 @@ enum DataBindings {
     /// `count` samples of `dataset` chosen at random without repetition, kept in data-set order.
     static func sample(_ dataset: Dataset, count: Int, seed: UInt64?, _ args: Arguments, _ name: String) throws -> Dataset {
         guard count >= 1, count <= dataset.count else {
-            throw args.valueError(name, "must be between 1 and the \(dataset.count) samples of \(dataset.name), got \(count)")
+            throw args.valueError(name, "must be between 1 and the \(Plural.count(dataset.count, "sample")) of \(dataset.name), got \(count)")
         }
         if count == dataset.count { return dataset }
         let generator = RandomGenerator(seed: seed ?? RandomGenerator.global.next())

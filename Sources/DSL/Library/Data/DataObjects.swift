@@ -1,3 +1,4 @@
+import Basics
 import Kernel
 
 /// A Kernel `Dataset` (labelled images in memory) as a language value: `len(ds)`, `ds[i]` → (image, label),

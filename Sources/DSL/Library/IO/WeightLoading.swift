@@ -10,7 +10,7 @@ enum WeightLoading {
         """
         Read weights and batch-norm statistics from a safetensors file (saved by rnx or by PyTorch's safetensors.torch.save_file) into \(model), in place; returns a LoadReport (loaded, missing, unexpected, mismatched) that prints as a table.
         strict=True (default) refuses, changing nothing, unless the names and shapes match exactly, listing every problem at once; strict=False loads what fits and reports the rest (a new head keeps its weights). \
-        rename maps file names to model names: a dict of prefixes, e.g. rename={'linear.': 'fc.'}, or a function of the name. torchvision's ResNet names are rnx's: a torchvision checkpoint loads into resnet18() as it is; PyTorch's num_batches_tracked counters are skipped.
+        rename maps file names to model names: a dict of prefixes, e.g. rename={'linear.': 'fc.'}, or a function of the name. torchvision's ResNet names are rnx's: a torchvision checkpoint loads into resnet18() as it is; PyTorch's num_batches_tracked counters set the batch norms' counts (save writes them, so torch loads rnx's files strictly).
         """
     }
 

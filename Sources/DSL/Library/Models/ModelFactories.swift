@@ -4,12 +4,14 @@ import Kernel
 enum ModelFactories {
     static let group = BuiltinGroup(title: "Models", functions: [inputFunction, modelFunction(named: "model"), sequentialFunction])
 
-    /// `input([3, 64, 64])`: where every graph starts.
+    /// `input([3, 64, 64])`: where every graph starts; `input("name? ")`, Python's, reads a line (`InputBuiltin`).
     static let inputFunction = BuiltinFunction(
-        "input", [.required("shape"), .keywordOnly("name", .none)],
+        "input", [.optional("shape", ""), .keywordOnly("name", .none)],
         doc:
-            "The input of a model: a SymbolicTensor of per-sample shape (without the batch), e.g. input([3, 64, 64]) for 64×64 RGB images.\nCall layer builders on it (conv2d(x, 16, 3), relu(x), …) and finish with model(x, outputs). Layers get automatic names (conv2d, conv2d_1, …) unless given name=."
+            "The input of a model: a SymbolicTensor of per-sample shape (without the batch), e.g. input([3, 64, 64]) for 64×64 RGB images.\nCall layer builders on it (conv2d(x, 16, 3), relu(x), …) and finish with model(x, outputs). Layers get automatic names (conv2d, conv2d_1, …) unless given name=.\n"
+            + InputBuiltin.doc
     ) { args in
+        if case .string(let prompt) = try args.value("shape") { return try InputBuiltin.readLine(prompt: prompt, interpreter: args.interpreter) }
         let shape = try args.sampleShape("shape")
         let name = try args.optionalString("name")
         return .object(SymbolicObject(try Input(shape: shape, name: name)))

@@ -1,3 +1,4 @@
+import Basics
 import Kernel
 
 /// The hyper-parameters of an optimizer, from which Kernel optimizers are made.

@@ -29,6 +29,9 @@ final class TrainingState: InterpreterExtensionState {
     /// Training runs stopped by an interrupt so far; `grid_search` compares it before and after a trial, because
     /// `fit` consumes the interrupt request to return its partial history.
     var interruptedRuns = 0
+    /// The run directory of the `grid_search(tensorboard=)` trial running, where `fit` writes its TensorBoard events
+    /// unless given `tensorboard=`.
+    var tensorBoardTrialDirectory: String?
 
     /// Whether progress should be drawn as a bar.
     var drawsBar: Bool {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Kernel
 
@@ -10,7 +11,7 @@ enum TrainFit {
         .keywordOnly("label_smoothing", 0), .keywordOnly("clip", .none), .keywordOnly("log", .none), .keywordOnly("checkpoint", .none),
         .keywordOnly("resume", .none), .keywordOnly("callbacks", .none), .keywordOnly("every", 10), .keywordOnly("live", false),
         .keywordOnly("progress", true), .keywordOnly("quiet", false), .keywordOnly("sync_bn", false),
-        .keywordOnly("tensorboard", .none), .keywordOnly("histograms", false),
+        .keywordOnly("tensorboard", .none), .keywordOnly("histograms", false), .keywordOnly("hparams", .none),
     ]
 
     static let doc = """
@@ -23,7 +24,8 @@ enum TrainFit {
         live=True adds live_plot() to the callbacks (unless they have one): the loss chart redrawn in place on a terminal; elsewhere (a file, a pipe) the final chart is drawn once.
         progress=False hides the bar; quiet=True prints nothing but live charts. Ctrl-C stops between batches and returns the history so far; the model keeps its weights.
         tensorboard: a run directory for TensorBoard event files (default $RNX_TENSORBOARD_DIR, which `rnx run --tensorboard` sets): train/loss, train/lr, train/momentum per step, valid/loss and metrics per epoch, the model summary as text; histograms=True adds weight histograms per epoch.
-        Example: fit(model, data, 3, schedule=one_cycle(0.1), tensorboard="runs/exp1"), then `tensorboard --logdir runs`.
+        hparams: a dict {name: number, str or bool} of the run's hyper-parameters for TensorBoard's HParams dashboard (needs tensorboard=); grid_search(tensorboard=) records its trials' own.
+        Example: fit(model, data, 3, schedule=one_cycle(0.1), tensorboard="runs/exp1", hparams={"max_lr": 0.1}), then `tensorboard --logdir runs`.
         Under mpirun (rnx run --np N) each rank trains on its shard of every epoch with gradients averaged over the ranks; sync_bn=True computes batch-norm statistics over all ranks' batches.
         """
 
@@ -84,12 +86,20 @@ enum TrainFit {
         options.syncBatchNorm = try args.bool("sync_bn")
         options.metricsLogPath = try args.optionalString("log") ?? ProcessInfo.processInfo.environment["RNX_METRICS_LOG"]
         options.checkpointPath = try args.optionalString("checkpoint")
-        let tensorboardDirectory = try args.optionalString("tensorboard") ?? ProcessInfo.processInfo.environment["RNX_TENSORBOARD_DIR"]
+        let tensorboardDirectory =
+            try args.optionalString("tensorboard") ?? interpreter.extensionState(TrainingState.self).tensorBoardTrialDirectory
+            ?? ProcessInfo.processInfo.environment["RNX_TENSORBOARD_DIR"]
+        let hparams = try TrainGridSearch.hyperParameters(args, "hparams")
+        if hparams != nil, tensorboardDirectory == nil {
+            throw args.valueError(
+                "hparams", "needs tensorboard= too: the hyper-parameters go into that TensorBoard run (or use rnx run --tensorboard DIR)")
+        }
         // Only rank 0 observes training, so only rank 0 gets an event file.
         let board = try tensorboardDirectory.flatMap { directory in
             DistributedRun.rank == 0
                 ? try TensorBoardLog(
-                    directory: directory, modelSummary: model.summary(), weights: try args.bool("histograms") ? { model.trainableParameters } : nil)
+                    directory: directory, modelSummary: model.summary(), weights: try args.bool("histograms") ? { model.trainableParameters } : nil,
+                    hparams: hparams)
                 : nil
         }
 
@@ -169,9 +179,11 @@ enum TrainFit {
         if !quiet {
             var text =
                 result.suggestions.isEmpty
-                ? "lr_find: no suggestion from \(result.learningRates.count) points (the curve is too short; use more data or a larger num_it)"
+                ? "lr_find: no suggestion from \(Plural.count(result.learningRates.count, "point")) (the curve is too short; use more data or a larger num_it)"
                 : result.table()
-            if result.interrupted { text += "\ninterrupted after \(result.learningRates.count) iterations; the model's weights are restored" }
+            if result.interrupted {
+                text += "\ninterrupted after \(Plural.count(result.learningRates.count, "iteration")); the model's weights are restored"
+            }
             interpreter.write(text + "\n")
         }
         if result.interrupted { try interpreter.interrupt.settleEarlyStop() }

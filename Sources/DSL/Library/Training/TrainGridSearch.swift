@@ -1,3 +1,5 @@
+import Basics
+import Foundation
 import Kernel
 
 /// `grid_search(grid, fn)`: calls `fn(**combination)` for every combination of the grid (through the Kernel's
@@ -9,13 +11,16 @@ import Kernel
 enum TrainGridSearch {
     static let parameters: [Parameter] = [
         .required("grid"), .required("fn"), .optional("metric", .none), .optional("higher_is_better", .none),
-        .keywordOnly("quiet", false),
+        .keywordOnly("quiet", false), .keywordOnly("tensorboard", .none),
     ]
 
     static let doc = """
         Call fn(name=value, ...) for every combination of grid ({name: [values]}) and return the trials best first.
         fn returns a number (column 'score'), a dict of numbers or a History; trials are sorted by metric (default: the first entry),
         lowest first for losses and errors unless higher_is_better says. A failing trial is recorded with its error; Ctrl-C stops after the current trial.
+        tensorboard: a directory (default $RNX_TENSORBOARD_DIR, which `rnx run --tensorboard` sets) for TensorBoard's HParams dashboard: each trial is a run of its own,
+        DIR/trial-03-lr=0.1,wd=0.0005, with its parameters, the metrics fn returned and its status, and every fit inside it writes its curves there.
+        Example: grid_search({"lr": [0.01, 0.1], "wd": [0, 5e-4]}, train, tensorboard="runs/search"), then `tensorboard --logdir runs/search`.
         """
 
     /// The hidden metric the Kernel sorts by: the chosen metric, negated when lower is better.
@@ -50,6 +55,12 @@ enum TrainGridSearch {
         let quiet = try args.bool("quiet")
         let total = try combinationCount(grid)
         let state = interpreter.extensionState(TrainingState.self)
+        // Only rank 0 writes TensorBoard events, as in fit.
+        let board = try (args.optionalString("tensorboard") ?? ProcessInfo.processInfo.environment["RNX_TENSORBOARD_DIR"]).flatMap {
+            DistributedRun.rank == 0 ? try GridSearchBoard(directory: $0, grid: grid) : nil
+        }
+        let outerTrialDirectory = state.tensorBoardTrialDirectory
+        defer { state.tensorBoardTrialDirectory = outerTrialDirectory }
         let interruptsBefore = state.interruptedRuns
         var userStopped = false
         var metricOrder: [String] = []
@@ -62,15 +73,26 @@ enum TrainGridSearch {
             number += 1
             let arguments = parameters.keys.sorted().map { name in (name, parameters[name].flatMap { lookup[name]?[$0] } ?? .none) }
             let label = arguments.map { "\($0.0)=\($0.1.repr)" }.joined(separator: ", ")
+            if let board { state.tensorBoardTrialDirectory = try board.startTrial(number: number, of: total, parameters: parameters) }
             let returned: Value
             do {
                 returned = try interpreter.call(fn, [], keywords: arguments)
             } catch let error as DSLError {
+                try board?.endTrial(metrics: [:], succeeded: false)
                 if error.kind == .keyboardInterrupt { userStopped = true }
                 if !quiet { interpreter.write("trial \(number)/\(total): \(label): \(error.kind.rawValue): \(error.message)\n") }
                 throw TrialFailure(description: "\(error.kind.rawValue): \(error.message)")
             }
-            let scores = try self.scores(returned, metric: metricName)
+            let scores: [(name: String, value: Double)]
+            do {
+                scores = try self.scores(returned, metric: metricName)
+            } catch {
+                try board?.endTrial(metrics: [:], succeeded: false)
+                throw error
+            }
+            try board?.endTrial(
+                metrics: Dictionary(scores.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+                succeeded: state.interruptedRuns == interruptsBefore)
             if metricName == nil { metricName = scores.first?.name }
             if higherIsBetter == nil, let name = metricName { higherIsBetter = !(name.contains("loss") || name.contains("error")) }
             for (name, _) in scores where !metricOrder.contains(name) { metricOrder.append(name) }
@@ -82,6 +104,7 @@ enum TrainGridSearch {
             }
             return metrics
         }
+        try board?.finish()
         if userStopped || interpreter.interrupt.isRequested || state.interruptedRuns != interruptsBefore {
             if !quiet { interpreter.write("grid search interrupted after \(result.trials.count) of \(total) trials\n") }
             try interpreter.interrupt.settleEarlyStop()
@@ -144,6 +167,19 @@ enum TrainGridSearch {
             lookup[name] = map
         }
         return (grid, lookup)
+    }
+
+    /// The dict {name: value} argument `name` as hyper-parameters (nil for None), e.g. fit's `hparams=`.
+    static func hyperParameters(_ args: Arguments, _ name: String) throws -> [String: HyperParameter]? {
+        let value = try args.value(name)
+        if case .none = value { return nil }
+        guard case .dict(let dict) = value else { throw args.typeError(name, expected: "a dict {name: value}", found: value) }
+        var parameters: [String: HyperParameter] = [:]
+        for entry in dict.entries {
+            guard case .string(let key) = entry.key else { throw args.valueError(name, "keys must be parameter names (str), got \(entry.key.repr)") }
+            parameters[key] = hyperParameter(entry.value, taken: [:])
+        }
+        return parameters
     }
 
     /// Numbers, strings and bools as themselves; other values (functions, optimizers) by their text, made unique.

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Kernel
 
@@ -105,7 +106,7 @@ final class LRFinderObject: DSLObject {
     var description: String {
         let shown = result.suggestions.map { "\($0.method.rawValue)=\(String(format: "%.2e", $0.learningRate))" }
         let body = shown.isEmpty ? "no suggestion (too few points; use more data or num_it)" : shown.joined(separator: ", ")
-        return "<LRFinderResult: \(body); \(result.learningRates.count) points\(result.interrupted ? ", interrupted" : "")>"
+        return "<LRFinderResult: \(body); \(Plural.count(result.learningRates.count, "point"))\(result.interrupted ? ", interrupted" : "")>"
     }
 
     func suggestion(_ method: LRSuggestionMethod) -> Value {
@@ -127,12 +128,12 @@ final class InterpretationObject: DSLObject {
     var dslType: DSLType { TrainResults.interpretationType }
 
     var description: String {
-        "Interpretation of \(interpretation.records.count) samples, accuracy \(String(format: "%.4f", interpretation.accuracy))\n"
+        "Interpretation of \(Plural.count(interpretation.records.count, "sample")), accuracy \(String(format: "%.4f", interpretation.accuracy))\n"
             + confusionTable.description
     }
 
     var summary: String {
-        "<Interpretation: \(interpretation.records.count) samples, accuracy \(String(format: "%.4f", interpretation.accuracy))>"
+        "<Interpretation: \(Plural.count(interpretation.records.count, "sample")), accuracy \(String(format: "%.4f", interpretation.accuracy))>"
     }
 
     var confusionTable: TableObject {

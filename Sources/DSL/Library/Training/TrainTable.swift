@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Kernel
 
@@ -61,7 +62,9 @@ final class TableObject: DSLObject {
         return table.render()
     }
 
-    var summary: String { "<Table: \(rows.count) rows × \(columns.count) columns: \(columns.joined(separator: ", "))>" }
+    var summary: String {
+        "<Table: \(Plural.count(rows.count, "row")) × \(Plural.count(columns.count, "column")): \(columns.joined(separator: ", "))>"
+    }
 
     func length() throws -> Int? { rows.count }
 

@@ -1,10 +1,26 @@
 import CDNNL
 
-// Training convolutions that read their input, write their output, or both, in oneDNN's 16-channel blocked layout
-// (nChw16c): in training the model keeps its feature maps in that layout from the first convolution to the last, so
-// they are not reordered to NCHW and back around every convolution.
+// Training convolutions that read their input, write their output, or both, in oneDNN's channel-blocked layout
+// (nChw16c with AVX-512, nChw8c with AVX2): in training the model keeps its feature maps in that layout from the first
+// convolution to the last, so they are not reordered to NCHW and back around every convolution.
 
 extension DNNLConvolution {
+    /// The channels per block of the layout oneDNN's convolutions compute in on this CPU: 16 with AVX-512, 8 with AVX2,
+    /// nil below (no blocked training path). Asked once, of the instruction set oneDNN actually dispatches to, which
+    /// honours `ONEDNN_MAX_CPU_ISA`.
+    public static let channelBlockWidth: ChannelBlockWidth? = blockWidth(for: dnnl_get_effective_cpu_isa())
+
+    /// The block width of oneDNN's f32 kernels for `isa`: one vector register of floats.
+    static func blockWidth(for isa: dnnl_cpu_isa_t) -> ChannelBlockWidth? {
+        switch isa {
+        case dnnl_cpu_isa_avx2, dnnl_cpu_isa_avx2_vnni: .eight
+        case dnnl_cpu_isa_avx512_mic, dnnl_cpu_isa_avx512_mic_4ops, dnnl_cpu_isa_avx512_core, dnnl_cpu_isa_avx512_core_vnni,
+            dnnl_cpu_isa_avx512_core_bf16, dnnl_cpu_isa_avx512_core_amx:
+            .sixteen
+        default: nil
+        }
+    }
+
     /// A side of a convolution that can be kept in the blocked layout.
     public enum BlockedSide: Hashable, Sendable {
         /// The output (forward) and the output gradient (both backward passes).
@@ -13,15 +29,15 @@ extension DNNLConvolution {
         case input
     }
 
-    /// Whether oneDNN computes `side` of `shape` in the 16-channel blocked layout `nChw16c` in all three passes:
-    /// value (n, c, h, w) at `((n·C/16 + c/16)·H·W + h·W + w)·16 + c%16` — or, with exactly 16 channels, in NHWC, which
-    /// is then the same bytes. False (never throws) when oneDNN is off, has no plan, the channels are not a multiple of
-    /// 16, or oneDNN chose another layout.
+    /// Whether oneDNN computes `side` of `shape` in the blocked layout `nChw{w}c` of this CPU's `channelBlockWidth` w in
+    /// all three passes: value (n, c, h, w) at `((n·C/w + c/w)·H·W + h·W + w)·w + c%w` — or, with exactly w channels,
+    /// in NHWC, which is then the same bytes. False (never throws) when oneDNN is off, the CPU has no block width, there
+    /// is no plan, the channels are not a multiple of w, or oneDNN chose another layout.
     public static func usesChannelBlocks(_ shape: DNNLConvolutionShape, side: BlockedSide, bias: Bool) -> Bool {
         let channels = side == .output ? shape.outChannels : shape.inChannels
         let dims = side == .output ? shape.destinationDims : shape.sourceDims
-        guard isEnabled, channels % 16 == 0, case let .success(runtime) = DNNLRuntime.shared,
-            var blocked = try? DNNLObjects.descriptor(dims, dnnl_nChw16c),
+        guard isEnabled, let width = channelBlockWidth, channels % width.rawValue == 0, case let .success(runtime) = DNNLRuntime.shared,
+            var blocked = try? DNNLObjects.descriptor(dims, width == .sixteen ? dnnl_nChw16c : dnnl_nChw8c),
             var channelsLast = try? DNNLObjects.descriptor(dims, dnnl_nhwc)
         else { return false }
         return runtime.exclusive {
@@ -35,7 +51,8 @@ extension DNNLConvolution {
                 : [(forward, DNNL_ARG_SRC), (data, DNNL_ARG_DIFF_SRC), (weights, DNNL_ARG_SRC)]
             for (plan, argument) in checks {
                 guard var chosen = plan.layout(of: argument),
-                    dnnl_memory_desc_equal(&chosen, &blocked) != 0 || (channels == 16 && dnnl_memory_desc_equal(&chosen, &channelsLast) != 0)
+                    dnnl_memory_desc_equal(&chosen, &blocked) != 0
+                        || (channels == width.rawValue && dnnl_memory_desc_equal(&chosen, &channelsLast) != 0)
                 else { return false }
             }
             return true

@@ -38,12 +38,16 @@ public enum DNNLConvolution {
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
         output: UnsafeMutablePointer<Float>, shape: DNNLConvolutionShape
     ) throws {
-        try run(
-            .inference(relu: relu), shape,
-            [
-                UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: weight),
-                UnsafeMutableRawPointer(mutating: bias), UnsafeMutableRawPointer(output),
-            ])
+        try inference(input: input, layer: InferenceLayer(weight: weight, bias: bias, relu: relu, shape: shape), output: output)
+    }
+
+    /// `inference` of one layer, its weight read from (or first reordered into) `layer.reordered` when given.
+    static func inference(input: UnsafePointer<Float>, layer: InferenceLayer, output: UnsafeMutablePointer<Float>) throws {
+        let runtime = try DNNLRuntime.shared.get()
+        try runtime.exclusive {
+            let plan = try cachedPlan(.inference(relu: layer.relu), layer.shape, runtime)
+            try layer.run(plan, input: UnsafeMutableRawPointer(mutating: input), output: UnsafeMutableRawPointer(output), native: [])
+        }
     }
 
     /// One layer of `inferenceChain`: a convolution with its bias (a folded batch norm) and optional ReLU.
@@ -57,12 +61,28 @@ public enum DNNLConvolution {
         /// The sizes.
         public let shape: DNNLConvolutionShape
 
+        /// Copies of `weight` in oneDNN's layouts, kept by the caller as long as the values do not change; nil to
+        /// reorder the weight on every call.
+        var reordered: DNNLReorderedWeights?
+
         /// A layer of an inference chain.
         public init(weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu: Bool, shape: DNNLConvolutionShape) {
             self.weight = weight
             self.bias = bias
             self.relu = relu
             self.shape = shape
+        }
+
+        /// Runs `plan` (this layer's inference plan) from `input` into `output`, the arguments in `native` already in
+        /// the layouts the plan computes them in. Call inside `runtime.exclusive`.
+        func run(_ plan: DNNLConvolutionPlan, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, native: Set<Int32>) throws {
+            let plainWeight = UnsafeMutableRawPointer(mutating: weight), bias = UnsafeMutableRawPointer(mutating: bias)
+            guard let reordered else {
+                return try plan.run([input, plainWeight, bias, output], native: native)
+            }
+            try reordered.withArgument(for: plan, plain: plainWeight) { weight, nativeWeight, into in
+                try plan.run([input, weight, bias, output], native: native.union(nativeWeight), reorderedInto: into)
+            }
         }
     }
 
@@ -87,16 +107,8 @@ public enum DNNLConvolution {
                 throw DNNLRuntime.failure("oneDNN chose different layouts for the two sides of \(first.shape) → \(second.shape)")
             }
             let between = try runtime.buffer(DNNLRuntime.chainBuffer, bytes: dnnl_memory_desc_get_size(&produced))
-            try head.run(
-                [
-                    UnsafeMutableRawPointer(mutating: input), UnsafeMutableRawPointer(mutating: first.weight),
-                    UnsafeMutableRawPointer(mutating: first.bias), between,
-                ], native: [DNNL_ARG_DST])
-            try tail.run(
-                [
-                    between, UnsafeMutableRawPointer(mutating: second.weight), UnsafeMutableRawPointer(mutating: second.bias),
-                    UnsafeMutableRawPointer(output),
-                ], native: [DNNL_ARG_SRC])
+            try first.run(head, input: UnsafeMutableRawPointer(mutating: input), output: between, native: [DNNL_ARG_DST])
+            try second.run(tail, input: between, output: UnsafeMutableRawPointer(output), native: [DNNL_ARG_SRC])
         }
     }
 

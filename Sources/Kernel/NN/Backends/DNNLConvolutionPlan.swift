@@ -206,7 +206,8 @@ final class DNNLConvolutionPlan {
     /// convolution (inference keeps oneDNN's choice, which its convolution chains rely on).
     static func prefersChannelsLast(_ pass: Pass, _ shape: DNNLConvolutionShape) -> Bool {
         if case .inference = pass { return false }
-        return shape.inChannels == 16 && shape.outChannels == 16
+        // Only with 16-channel blocks (AVX-512): brgemm needs it, and with 8-channel blocks NHWC is not one block.
+        return shape.inChannels == 16 && shape.outChannels == 16 && DNNLConvolution.channelBlockWidth == .sixteen
     }
 
     /// The blocked layout oneDNN computes `argument` in, or nil when it uses the caller's plain layout.

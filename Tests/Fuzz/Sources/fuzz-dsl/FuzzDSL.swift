@@ -19,6 +19,8 @@ public func fuzzDSL(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     let interpreter = Interpreter()
     interpreter.output = { _ in }
+    // input() with a string or nothing reads a line: the end of input, never the fuzzer's own stdin.
+    interpreter.inputReader = { _ in nil }
     do {
         if let value = try Watchdog.shared.guarding(interpreter.interrupt, { try interpreter.execute(source: source, file: file) }) {
             _ = String(describing: value)

@@ -1,5 +1,5 @@
 /// A count with its noun in the right number, for every message that counts something: `1 batch`, `3 batches`,
-/// `1 epoch`, `0 cells`.
+/// `1 epoch`, `0 cells`. In Basics so that the Kernel's and Plot's messages count as the DSL's and the REPL's do.
 public enum Plural {
     /// `count` and `singular`, or its plural (`plural`, by default the singular with `s`, or `es` after s, x, sh and
     /// tch: `batches`, but `epochs`).
