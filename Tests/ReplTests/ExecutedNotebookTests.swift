@@ -67,6 +67,9 @@ final class ExecutedNotebookTests: XCTestCase {
             assert later.execution_count is None and later.outputs == []
             ids = [c.id for c in nb.cells]
             assert len(set(ids)) == len(ids)
+            # Laid out byte for byte as Jupyter saves it, so opening and saving in JupyterLab changes nothing.
+            text = open("out.ipynb", encoding="utf-8").read()
+            assert text == nbformat.writes(nbformat.reads(text, as_version=nbformat.NO_CONVERT)) + "\\n", text[:300]
             print("OK")
             """, in: directory.url)
         XCTAssertEqual(check.status, 0, check.output)

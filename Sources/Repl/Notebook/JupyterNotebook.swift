@@ -54,8 +54,8 @@ struct JupyterNotebook: Equatable {
 
     // MARK: - Writing
 
-    /// The notebook as nbformat 4.5 JSON (keys sorted and indented, as Jupyter saves notebooks).
-    func json() throws -> [UInt8] {
+    /// The notebook as nbformat 4.5 JSON, laid out as Jupyter saves notebooks (`NotebookJSON`).
+    func json() -> [UInt8] {
         let document: [String: Any] = [
             "nbformat": 4,
             "nbformat_minor": 5,
@@ -65,12 +65,7 @@ struct JupyterNotebook: Equatable {
             ],
             "cells": cells.enumerated().map { Self.json(of: $0.element, number: $0.offset + 1) },
         ]
-        do {
-            return [UInt8](try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-                + [0x0A]
-        } catch {
-            throw ReplError("cannot encode the notebook as JSON: \(error.localizedDescription)")
-        }
+        return Array((NotebookJSON.text(of: document) + "\n").utf8)
     }
 
     private static func json(of cell: Cell, number: Int) -> [String: Any] {

@@ -38,7 +38,7 @@ enum NotebookDocument {
         let text: String
         switch try Format(path: path, writing: true) {
         case .rnx: text = NotebookWriter.text(of: notebook.rnxCells)
-        case .ipynb: text = String(decoding: try notebook.json(), as: UTF8.self)
+        case .ipynb: text = String(decoding: notebook.json(), as: UTF8.self)
         case .html: text = HTMLExport.page(notebook, title: title)
         }
         try TextFile.save(text, to: URL(fileURLWithPath: path))
