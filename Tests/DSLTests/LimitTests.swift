@@ -82,6 +82,24 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(session.error("ys = [1]\nys.append(ys)\nxs == ys")?.kind, .recursion)
     }
 
+    func testTextOfSharedNestedListsIsAMemoryErrorNotAHang() throws {
+        // Each level holds the previous list twice: 2^60 leaves, yet only 61 lists.
+        let session = Session()
+        try session.run("a = [1]\nfor i in range(60):\n    a = [a, a]")
+        for source in ["str(a)", "print(a)", "f'{a!r}'", "'%s' % (a,)", "'{}'.format(a)"] {
+            let error = try XCTUnwrap(session.error(source), source)
+            XCTAssertEqual(error.kind, .memory, source)
+            XCTAssertEqual(error.message, "the text of this list would be longer than 16 MiB (it holds the same values many times over)", source)
+        }
+        // The REPL's echo and error messages show the beginning, cut.
+        guard case .list(let list) = try XCTUnwrap(session.run("a")) else { return XCTFail("a is not a list") }
+        let shown = Value.list(list).repr
+        XCTAssertTrue(shown.hasPrefix("[[[[[[") && shown.hasSuffix("..."), String(shown.suffix(40)))
+        XCTAssertLessThanOrEqual(shown.utf8.count, Value.maximumTextBytes + 64)
+        // Smaller shared structures print in full, as Python prints them.
+        XCTAssertEqual(try session.run("b = [1]\nb = [b, b]\nstr([b, b])"), "[[[1], [1]], [[1], [1]]]")
+    }
+
     func testIteratorsNestedTooDeeplyAreARecursionErrorNotAStackOverflow() throws {
         let session = Session()
         for wrap in ["zip(z)", "map(abs, z)", "enumerate(z)", "filter(None, z)"] {

@@ -43,7 +43,7 @@ public final class MetricsLog {
                 "\"valid_loss\":\(record.validLoss.map(jsonNumber) ?? "null")",
             ]
             for (i, name) in metricNames.enumerated() {
-                fields.append("\(jsonString(name)):\(i < record.metrics.count ? jsonNumber(record.metrics[i]) : "null")")
+                fields.append("\(JSONText.quoted(name)):\(i < record.metrics.count ? jsonNumber(record.metrics[i]) : "null")")
             }
             fields.append("\"seconds\":\(jsonNumber(record.seconds))")
             line = "{" + fields.joined(separator: ",") + "}"
@@ -58,16 +58,4 @@ public final class MetricsLog {
 
     private func csvNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "\(value)".lowercased() }
     private func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-    private func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// JSON text exactly as Jupyter saves a notebook (nbformat's `json.dumps(nb, sort_keys=True, indent=1,
@@ -32,7 +33,7 @@ enum NotebookJSON {
             out += "{\n"
             for (index, key) in object.keys.sorted().enumerated() {
                 out += inner
-                writeString(key, to: &out)
+                out += JSONText.quoted(key)
                 out += ": "
                 write(object[key] ?? NSNull(), indent: indent + 1, to: &out)
                 out += index == object.count - 1 ? "\n" : ",\n"
@@ -47,31 +48,12 @@ enum NotebookJSON {
                 out += index == array.count - 1 ? "\n" : ",\n"
             }
             out += closing + "]"
-        case let string as String: writeString(string, to: &out)
+        case let string as String: out += JSONText.quoted(string)
         case let flag as Bool: out += flag ? "true" : "false"
         case let integer as Int: out += String(integer)
         case let number as Double: out += pythonRepr(number)
         default: out += "null"
         }
-    }
-
-    /// Python's `json` escapes: quote, backslash, the named control characters and other controls as `\u00XX`.
-    private static func writeString(_ string: String, to out: inout String) {
-        out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 
     /// A float as Python's `repr` writes it (shortest round trip; Python's names for the non-finite values).

@@ -222,9 +222,9 @@ extension Interpreter {
             case .field(let expr, let conversion, let specSegments, let debugText):
                 var value = try evaluate(expr, scope)
                 switch conversion {
-                case "r", "a": value = .string(value.repr)
-                case "s": value = .string(value.description)
-                default: if debugText != nil && specSegments.isEmpty { value = .string(value.repr) }
+                case "r", "a": value = .string(try value.text(quoted: true))
+                case "s": value = .string(try value.text(quoted: false))
+                default: if debugText != nil && specSegments.isEmpty { value = .string(try value.text(quoted: true)) }
                 }
                 let spec = try render(specSegments, scope)
                 if let debugText { text += debugText }

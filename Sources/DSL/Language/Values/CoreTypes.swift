@@ -21,7 +21,7 @@ enum CoreTypes {
     static let str = DSLType(
         name: "str", doc: "Immutable text; index and slice by character.",
         constructor: BuiltinFunction("str", [.optional("x", "")], doc: "The text form of x, as print shows it.") { args in
-            .string(try args.value("x").description)
+            .string(try args.value("x").text(quoted: false))
         },
         methods: StringMethods.all)
     static let list = DSLType(

@@ -85,7 +85,7 @@ struct FormatSpec {
 enum Formatting {
     /// Formats a value with a spec (`.3f`, `>10`, `,d`, …); an empty spec gives `str(value)`.
     static func format(_ value: Value, spec: String) throws -> String {
-        if spec.isEmpty { return value.description }
+        if spec.isEmpty { return try value.text(quoted: false) }
         if case .object(let object) = value {
             if let text = try object.formatted(spec: spec) { return text }
             throw DSLError(.type, "format spec '\(spec)' is not supported for '\(value.typeName)' values")
@@ -108,7 +108,7 @@ enum Formatting {
             guard format.type == nil || format.type == "s", format.precision == nil, format.grouping == nil else {
                 throw DSLError(.type, "format spec '\(spec)' is not supported for '\(value.typeName)' values")
             }
-            return try pad(value.description, format, defaultAlign: "<")
+            return try pad(try value.text(quoted: false), format, defaultAlign: "<")
         }
     }
 
@@ -278,8 +278,8 @@ enum Formatting {
             } else {
                 throw DSLError(.key, "format field '{\(field)}' has no matching keyword argument")
             }
-            if conversion == "r" || conversion == "a" { value = .string(value.repr) }
-            if conversion == "s" { value = .string(value.description) }
+            if conversion == "r" || conversion == "a" { value = .string(try value.text(quoted: true)) }
+            if conversion == "s" { value = .string(try value.text(quoted: false)) }
             result += try format(value, spec: spec)
         }
         return result

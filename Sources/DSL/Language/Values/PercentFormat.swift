@@ -99,7 +99,7 @@ enum PercentFormat {
             spec += width
             switch type {
             case "s", "r":
-                let text = type == "r" ? value.repr : value.description
+                let text = try value.text(quoted: type == "r")
                 return try Formatting.format(.string(text), spec: spec + (precision.map { "." + $0 } ?? ""))
             case "d", "i", "u":
                 return try Formatting.format(.int(try integer(value)), spec: spec + "d")

@@ -1,7 +1,8 @@
 import Foundation
 
 extension Value: CustomStringConvertible {
-    /// What `str(x)` and `print(x)` show: strings without quotes, everything else like `repr`.
+    /// What `str(x)` and `print(x)` show: strings without quotes, everything else like `repr`. Text longer than
+    /// `maximumTextBytes` is cut there and ends in `...` (`text(quoted:)` throws instead).
     public var description: String {
         switch self {
         case .string(let text): return text
@@ -10,11 +11,35 @@ extension Value: CustomStringConvertible {
         }
     }
 
-    /// What the REPL shows and `repr(x)` returns: Python's notation (`'text'`, `[1, 2.5]`, `{'a': None}`).
+    /// What the REPL shows and `repr(x)` returns: Python's notation (`'text'`, `[1, 2.5]`, `{'a': None}`). Text longer
+    /// than `maximumTextBytes` is cut there and ends in `...`.
     public var repr: String {
         var visiting = Set<ObjectIdentifier>()
-        return repr(depth: 0, visiting: &visiting)
+        var budget = Value.maximumTextBytes
+        let text = repr(depth: 0, visiting: &visiting, budget: &budget)
+        return budget < 0 ? text + "..." : text
     }
+
+    /// The text `str(x)` (or `repr(x)` when `quoted`) makes, in full: a MemoryError when it would be longer than
+    /// `maximumTextBytes`. Lists holding the same list twice, nested, double their text at every level, so
+    /// `a = [a, a]` sixty times over would otherwise build 2^60 elements' worth.
+    func text(quoted: Bool) throws -> String {
+        if !quoted, case .string(let text) = self { return text }
+        if !quoted, case .object(let object) = self { return object.description }
+        var visiting = Set<ObjectIdentifier>()
+        var budget = Value.maximumTextBytes
+        let text = repr(depth: 0, visiting: &visiting, budget: &budget)
+        guard budget >= 0 else {
+            throw DSLError(
+                .memory,
+                "the text of this \(dslType.name) would be longer than \(Value.maximumTextBytes / 1_048_576) MiB (it holds the same values many times over)"
+            )
+        }
+        return text
+    }
+
+    /// The longest text `repr` builds: far more than a screen or a log line holds, reached in about a second.
+    static let maximumTextBytes = 16 << 20
 
     /// Containers nested deeper than this print as `...` (and self-containing ones as `[...]`), so printing
     /// never recurses without bound.
@@ -23,37 +48,71 @@ extension Value: CustomStringConvertible {
     /// `repr` of a value shown `depth` levels inside another one (a default value inside a function's signature).
     func repr(depth: Int) -> String {
         var visiting = Set<ObjectIdentifier>()
-        return repr(depth: depth, visiting: &visiting)
+        var budget = Value.maximumTextBytes
+        let text = repr(depth: depth, visiting: &visiting, budget: &budget)
+        return budget < 0 ? text + "..." : text
     }
 
-    private func repr(depth: Int, visiting: inout Set<ObjectIdentifier>) -> String {
+    /// The text, built while `budget` (UTF-8 bytes left) stays non-negative: once it is spent, containers stop
+    /// adding items, so the work stays bounded however often a value repeats inside another.
+    private func repr(depth: Int, visiting: inout Set<ObjectIdentifier>, budget: inout Int) -> String {
         if depth > Value.maximumReprDepth { return "..." }
-        func items(_ values: [Value]) -> String {
-            values.map { $0.repr(depth: depth + 1, visiting: &visiting) }.joined(separator: ", ")
+        switch self {
+        case .list(let list):
+            let identity = ObjectIdentifier(list)
+            guard visiting.insert(identity).inserted else { return Value.spend("[...]", from: &budget) }
+            defer { visiting.remove(identity) }
+            budget -= 2
+            return "[" + Value.items(list.items, depth: depth, visiting: &visiting, budget: &budget) + "]"
+        case .tuple(let values):
+            budget -= 3
+            let items = Value.items(values, depth: depth, visiting: &visiting, budget: &budget)
+            return values.count == 1 ? "(" + items + ",)" : "(" + items + ")"
+        case .dict(let dict):
+            let identity = ObjectIdentifier(dict)
+            guard visiting.insert(identity).inserted else { return Value.spend("{...}", from: &budget) }
+            defer { visiting.remove(identity) }
+            budget -= 2
+            var entries: [String] = []
+            for entry in dict.entries {
+                guard budget >= 0 else { break }
+                let key = entry.key.repr(depth: depth + 1, visiting: &visiting, budget: &budget)
+                let value = entry.value.repr(depth: depth + 1, visiting: &visiting, budget: &budget)
+                budget -= 4  // ": " and ", "
+                entries.append(key + ": " + value)
+            }
+            return "{" + entries.joined(separator: ", ") + "}"
+        default:
+            return Value.spend(leafText(depth: depth), from: &budget)
         }
+    }
+
+    /// `values` separated by `, `, as far as `budget` goes.
+    private static func items(_ values: [Value], depth: Int, visiting: inout Set<ObjectIdentifier>, budget: inout Int) -> String {
+        var parts: [String] = []
+        for value in values {
+            guard budget >= 0 else { break }
+            parts.append(value.repr(depth: depth + 1, visiting: &visiting, budget: &budget))
+            budget -= 2  // ", "
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// `text`, its length taken from `budget`.
+    private static func spend(_ text: String, from budget: inout Int) -> String {
+        budget -= text.utf8.count
+        return text
+    }
+
+    /// The text of a value that holds no other values.
+    private func leafText(depth: Int) -> String {
         switch self {
         case .none: return "None"
         case .bool(let flag): return flag ? "True" : "False"
         case .int(let number): return String(number)
         case .float(let number): return Value.formatFloat(number)
         case .string(let text): return Value.quote(text)
-        case .list(let list):
-            let identity = ObjectIdentifier(list)
-            guard visiting.insert(identity).inserted else { return "[...]" }
-            defer { visiting.remove(identity) }
-            return "[" + items(list.items) + "]"
-        case .tuple(let values):
-            return values.count == 1 ? "(" + items(values) + ",)" : "(" + items(values) + ")"
-        case .dict(let dict):
-            let identity = ObjectIdentifier(dict)
-            guard visiting.insert(identity).inserted else { return "{...}" }
-            defer { visiting.remove(identity) }
-            let entries = dict.entries.map {
-                $0.key.repr(depth: depth + 1, visiting: &visiting) + ": " + $0.value.repr(depth: depth + 1, visiting: &visiting)
-            }
-            return "{" + entries.joined(separator: ", ") + "}"
-        case .range(let range):
-            return range.description
+        case .range(let range): return range.description
         case .slice(let slice):
             func part(_ bound: Int?) -> String { bound.map(String.init) ?? "None" }
             return "slice(\(part(slice.start)), \(part(slice.stop)), \(part(slice.step)))"
@@ -64,6 +123,7 @@ extension Value: CustomStringConvertible {
         case .method(let method): return "<method \(method.function.signature)>"
         case .type(let type): return "<class '\(type.name)'>"
         case .object(let object): return object.repr
+        case .list, .tuple, .dict: return repr
         }
     }
 

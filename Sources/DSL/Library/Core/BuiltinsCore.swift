@@ -8,7 +8,7 @@ enum CoreBuiltins {
                 doc: "Write the values (as str shows them) separated by sep and followed by end."
             ) { args in
                 let separator = try args.string("sep")
-                let text = try args.variadic("values").map(\.description).joined(separator: separator) + (try args.string("end"))
+                let text = try args.variadic("values").map { try $0.text(quoted: false) }.joined(separator: separator) + (try args.string("end"))
                 args.interpreter.write(text)
                 return .none
             },
@@ -36,7 +36,7 @@ enum CoreBuiltins {
                     })
             },
             BuiltinFunction("repr", [.required("x")], doc: "The text the REPL shows for x (strings quoted).") { args in
-                .string(try args.value("x").repr)
+                .string(try args.value("x").text(quoted: true))
             },
             BuiltinFunction(
                 "format", [.required("value"), .optional("spec", "")],
