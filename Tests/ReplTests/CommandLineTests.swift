@@ -270,4 +270,15 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(result.output.contains("not reached"), result.output)
         XCTAssertTrue(result.output.contains("→2"), "the next cell is the one the walk stopped at:\n" + result.output)
     }
+
+    func testAChartsDirectoryBlockedByAFileSaysWhich() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("x", to: "taken")
+        try directory.write("plot([1, 2, 3])\n", to: "a.rnx")
+        let result = try RnxProcess.run(["run", "a.rnx", "--charts", "taken/charts"], in: directory.url)
+        XCTAssertEqual(result.status, 1, result.errors)
+        XCTAssertTrue(result.errors.contains("charts directory taken/charts: cannot create the directory: "), result.errors)
+        XCTAssertTrue(result.errors.contains("/taken is a file"), result.errors)
+        XCTAssertFalse(result.errors.contains("NSCocoaErrorDomain"), result.errors)
+    }
 }
