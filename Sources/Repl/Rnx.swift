@@ -183,12 +183,20 @@ struct CheckCommandLine: ParsableCommand {
     @Argument(help: ArgumentHelp("The notebooks to check.", valueName: "file.rnx"))
     var files: [String]
 
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "A global 'rnx run --set' would pin, e.g. --set lr=0.05 (repeatable): the name counts as defined, and the value must be a valid rnx expression.",
+            valueName: "name=value"))
+    var overrides: [String] = []
+
     func run() throws {
         let context = try CommandContext()
+        try context.reporting { try context.session.engine.setOverrides(overrides) }
         var failed = false
         for file in files {
             do {
-                if try !NotebookChecker(console: context.session.console).check(file: file) {
+                if try !NotebookChecker(console: context.session.console).check(file: file, settings: context.session.engine.overrideNames) {
                     failed = true
                 }
             } catch {

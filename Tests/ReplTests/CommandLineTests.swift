@@ -154,6 +154,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(bad.errors.contains("bad.rnx: 2 errors in 3 code cells"), bad.errors)
     }
 
+    func testCheckTakesTheSettingsRunWouldPin() throws {
+        // A script written for papermill-style parameters uses `limit` only when it is set from the command line.
+        try directory.write("# %%\nprint(limit * 2)\n", to: "params.rnx")
+        let unset = try RnxProcess.run(["check", "params.rnx"], in: directory.url)
+        XCTAssertEqual(unset.status, 1)
+        XCTAssertTrue(unset.errors.contains("params.rnx:2:7"), unset.errors)
+
+        let set = try RnxProcess.run(["check", "params.rnx", "--set", "limit=128", "--set", "epoch=1"], in: directory.url)
+        XCTAssertEqual(set.status, 0, set.errors)
+        XCTAssertTrue(set.output.contains("params.rnx: 1 code cell, no errors"), set.output)
+        XCTAssertTrue(set.errors.contains("warning: --set epoch: params.rnx never uses 'epoch'"), set.errors)
+
+        let badValue = try RnxProcess.run(["check", "params.rnx", "--set", "limit=12 +"], in: directory.url)
+        XCTAssertEqual(badValue.status, 1)
+        XCTAssertTrue(badValue.errors.contains("--set limit=12 +:"), badValue.errors)
+        let noEquals = try RnxProcess.run(["check", "params.rnx", "--set", "limit"], in: directory.url)
+        XCTAssertTrue(noEquals.errors.contains("--set limit: expected name=value, e.g. --set lr=0.05"), noEquals.errors)
+    }
+
     func testCheckListsEveryUndefinedNameWithoutRunning() throws {
         try directory.write(
             """

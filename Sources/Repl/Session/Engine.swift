@@ -155,9 +155,21 @@ final class Engine {
         return run("help('\(quoted)')", file: "<help>")
     }
 
-    /// Evaluates the value of a `--set name=value` option and pins the global (see `Interpreter.pinGlobal`):
+    /// Evaluates the value of each `--set name=value` option and pins the global (see `Interpreter.pinGlobal`):
     /// the script's own top-level `name = ...` leaves it unchanged. Throws with the option quoted when it is not valid.
-    func setOverride(name: String, valueSource: String) throws {
+    func setOverrides(_ options: [String]) throws {
+        for option in options {
+            guard let equals = option.firstIndex(of: "=") else {
+                throw ReplError("--set \(option): expected name=value, e.g. --set lr=0.05")
+            }
+            try setOverride(
+                name: String(option[..<equals]).trimmingCharacters(in: .whitespaces),
+                valueSource: String(option[option.index(after: equals)...]))
+        }
+    }
+
+    /// Pins the global `name` to the value of the expression `valueSource`, checked at once.
+    private func setOverride(name: String, valueSource: String) throws {
         guard Self.isIdentifier(name) else {
             throw ReplError("--set \(name)=\(valueSource): '\(name)' is not a variable name")
         }

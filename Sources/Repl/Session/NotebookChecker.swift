@@ -7,14 +7,14 @@ struct NotebookChecker {
     /// Where problems and the summary go.
     let console: Console
 
-    /// Checks `file`; returns true when every code cell parses and uses only names it defines (or builtins).
+    /// Checks `file`; returns true when every code cell parses and uses only names it defines (or builtins, or
+    /// the `settings` given with `--set`, which are warned about when the file never mentions them).
     /// Throws when the file cannot be read.
-    func check(file: String) throws -> Bool {
+    func check(file: String, settings: [String] = []) throws -> Bool {
         let notebook = try Notebook(contentsOf: file)
-        let cells = notebook.codeCellNumbers.map { number in
-            ScriptCell(source: notebook.cells[number - 1].source, firstLine: notebook.cells[number - 1].startLine)
-        }
-        let problems = NameCheck().check(cells, file: file).problems
+        warnAboutUnusedSettings(settings, in: notebook)
+        let problems = NameCheck().check(Self.cells(of: notebook), file: file, predefined: Set(settings)).problems
+        let cells = notebook.codeCellNumbers
         for problem in problems { console.error(problem.rendered) }
         let cellText = Plural.count(cells.count, "code cell")
         if problems.isEmpty {
@@ -25,5 +25,21 @@ struct NotebookChecker {
             console.error("\(file): \(Plural.count(problems.count, "error")) in \(cellText)\(skipped)")
         }
         return problems.isEmpty
+    }
+
+    /// A `--set` name the script never mentions is still defined (one list of fast settings fits every example),
+    /// but it is most likely a typo, so it is reported with the closest name the script does use.
+    func warnAboutUnusedSettings(_ names: [String], in notebook: Notebook) {
+        guard !names.isEmpty else { return }
+        let report = NameCheck().check(Self.cells(of: notebook), file: notebook.file)
+        for name in names where !report.mentionedNames.contains(name) {
+            let hint = report.suggestion(for: name).map { " (did you mean '\($0)'?)" } ?? ""
+            console.error("warning: --set \(name): \(notebook.file) never uses '\(name)'\(hint); it is defined anyway")
+        }
+    }
+
+    /// The code cells of `notebook` with the file lines they start at.
+    private static func cells(of notebook: Notebook) -> [ScriptCell] {
+        notebook.codeCellNumbers.map { ScriptCell(source: notebook.cells[$0 - 1].source, firstLine: notebook.cells[$0 - 1].startLine) }
     }
 }

@@ -23,15 +23,8 @@ struct ScriptRunner {
         session.engine.interruptEndsProgram = true
         // An empty script runs, as an empty Python file does; only asking for cells it does not have is an error.
         let numbers = notebook.cells.isEmpty && cells == nil ? [] : try CellSelection(cells ?? "all", cellCount: notebook.cells.count).numbers
-        for option in overrides {
-            guard let equals = option.firstIndex(of: "=") else {
-                throw ReplError("--set \(option): expected name=value, e.g. --set lr=0.05")
-            }
-            try session.engine.setOverride(
-                name: String(option[..<equals]).trimmingCharacters(in: .whitespaces),
-                valueSource: String(option[option.index(after: equals)...]))
-        }
-        warnAboutUnusedSettings(in: notebook)
+        try session.engine.setOverrides(overrides)
+        NotebookChecker(console: session.console).warnAboutUnusedSettings(session.engine.overrideNames, in: notebook)
         if let charts { try ChartSettings.apply(.directory(charts)) }
         if let log { try ChartSettings.setMetricsLog(log) }
         if let tensorboard { try ChartSettings.setTensorBoardDirectory(tensorboard) }
@@ -75,18 +68,5 @@ struct ScriptRunner {
             "\(file): interrupted (Ctrl-C) in cell \(cell) \(place)" + (later ? "; the cells after it did not run" : "")
                 + (output.map { "; wrote \($0) up to it" } ?? ""),
             exitCode: ReplError.interruptedExitCode)
-    }
-
-    /// A `--set` name the script never mentions is still defined (one list of fast settings fits every example),
-    /// but it is most likely a typo, so it is reported with the closest name the script does use.
-    private func warnAboutUnusedSettings(in notebook: Notebook) {
-        let names = session.engine.overrideNames
-        guard !names.isEmpty else { return }
-        let cells = notebook.codeCellNumbers.map { ScriptCell(source: notebook.cells[$0 - 1].source, firstLine: notebook.cells[$0 - 1].startLine) }
-        let report = NameCheck().check(cells, file: notebook.file)
-        for name in names where !report.mentionedNames.contains(name) {
-            let hint = report.suggestion(for: name).map { " (did you mean '\($0)'?)" } ?? ""
-            session.console.error("warning: --set \(name): \(notebook.file) never uses '\(name)'\(hint); it is defined anyway")
-        }
     }
 }

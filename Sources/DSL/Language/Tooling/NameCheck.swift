@@ -51,8 +51,8 @@ public struct NameCheck {
     }
 
     /// Parses every cell of `file`, then, when all of them parse, checks their names as one program run top to
-    /// bottom.
-    public func check(_ cells: [ScriptCell], file: String) -> NameCheckReport {
+    /// bottom. `predefined` names count as defined before the first cell (`--set` globals).
+    public func check(_ cells: [ScriptCell], file: String, predefined: Set<String> = []) -> NameCheckReport {
         var programs: [Program] = []
         var syntaxErrors: [DSLError] = []
         for cell in cells {
@@ -65,7 +65,7 @@ public struct NameCheck {
             }
         }
         let statements = programs.flatMap(\.statements)
-        var resolver = NameResolver(library: library, builtinNames: builtinNames, statements: statements)
+        var resolver = NameResolver(library: library, builtinNames: builtinNames, statements: statements, predefined: predefined)
         // With a cell that does not parse, which names it would bind is unknown: reporting names could be wrong.
         if syntaxErrors.isEmpty { resolver.checkModule(statements) }
         return NameCheckReport(
@@ -99,7 +99,7 @@ private struct NameResolver {
     private(set) var problems: [DSLError] = []
     private(set) var mentionedNames: Set<String> = []
 
-    init(library: Library, builtinNames: Set<String>, statements: [Stmt]) {
+    init(library: Library, builtinNames: Set<String>, statements: [Stmt], predefined: Set<String>) {
         self.library = library
         self.builtinNames = builtinNames
         var bindings: [(String, SourceLocation)] = []
@@ -112,7 +112,7 @@ private struct NameResolver {
         NameResolver.collectGlobalDeclarations(statements, into: &declared)
         globalDeclared = declared
         boundOnce = Set(counts.filter { $0.value == 1 && !declared.contains($0.key) }.keys)
-        defined = declared
+        defined = declared.union(predefined)
         mentionedNames = Set(firstBindings.keys).union(declared)
     }
 
