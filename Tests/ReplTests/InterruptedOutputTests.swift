@@ -5,21 +5,8 @@ import XCTest
 /// stopped, nothing after it), and `rnx run --to out.ipynb|out.html` too, still writing the notebook of the cells
 /// that ran, the interrupted one ending in a KeyboardInterrupt as Jupyter shows it (issue #20).
 final class InterruptedOutputTests: XCTestCase {
-    /// Line 10 trains (practically) forever with a checkpoint after every epoch; line 12 saves the weights.
-    private static let script = """
-        # %%
-        seed(3)
-        x = input([1, 4, 4])
-        net = model(x, dense(flatten(x), 3), name="tiny")
-        samples = tensor_dataset(randn(24, 1, 4, 4), [i % 3 for i in range(24)])
-        train, valid = split(samples, 0.25, seed=1)
-        data = databunch(train, valid, batch_size=3, seed=1)
-        # %%
-        print("training")
-        h = fit(net, data, 100000, checkpoint="run.ckpt", progress=False)
-        # %%
-        net.save_weights("after.safetensors")
-        """
+    /// `ScriptInterruptTests`' training script: line 10 trains (practically) forever, line 12 saves the weights.
+    private static let script = ScriptInterruptTests.script
 
     /// Waits until training has written its first checkpoint: Ctrl-C then lands inside `fit`.
     private func waitForTraining(in directory: TemporaryDirectory, showing output: () -> String) {

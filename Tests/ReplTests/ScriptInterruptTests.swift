@@ -5,8 +5,9 @@ import XCTest
 /// checkpoint intact, the run says which cell and line were interrupted and exits with 130, and later cells never
 /// run (they would save half-trained weights as if training had finished).
 final class ScriptInterruptTests: XCTestCase {
-    /// Cell 2 trains (practically) forever with a checkpoint after every epoch; cell 3 saves the weights.
-    private static let script = """
+    /// Cell 2 (line 10) trains (practically) forever with a checkpoint after every epoch; cell 3 (line 12) saves the
+    /// weights. `InterruptedOutputTests` interrupts it too.
+    static let script = """
         # %%
         seed(3)
         x = input([1, 4, 4])
