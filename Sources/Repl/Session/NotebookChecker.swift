@@ -12,8 +12,9 @@ struct NotebookChecker {
     /// Throws when the file cannot be read.
     func check(file: String, settings: [String] = []) throws -> Bool {
         let notebook = try Notebook(contentsOf: file)
-        warnAboutUnusedSettings(settings, in: notebook)
-        let problems = NameCheck().check(Self.cells(of: notebook), file: file, predefined: Set(settings)).problems
+        let report = NameCheck().check(Self.cells(of: notebook), file: file, predefined: Set(settings))
+        warnAboutUnusedSettings(settings, report: report, file: file)
+        let problems = report.problems
         let cells = notebook.codeCellNumbers
         for problem in problems { console.error(problem.rendered) }
         let cellText = Plural.count(cells.count, "code cell")
@@ -31,10 +32,14 @@ struct NotebookChecker {
     /// but it is most likely a typo, so it is reported with the closest name the script does use.
     func warnAboutUnusedSettings(_ names: [String], in notebook: Notebook) {
         guard !names.isEmpty else { return }
-        let report = NameCheck().check(Self.cells(of: notebook), file: notebook.file)
+        warnAboutUnusedSettings(names, report: NameCheck().check(Self.cells(of: notebook), file: notebook.file), file: notebook.file)
+    }
+
+    /// The warnings of `warnAboutUnusedSettings(_:in:)` from a name check of `file` already made.
+    private func warnAboutUnusedSettings(_ names: [String], report: NameCheckReport, file: String) {
         for name in names where !report.mentionedNames.contains(name) {
             let hint = report.suggestion(for: name).map { " (did you mean '\($0)'?)" } ?? ""
-            console.error("warning: --set \(name): \(notebook.file) never uses '\(name)'\(hint); it is defined anyway")
+            console.error("warning: --set \(name): \(file) never uses '\(name)'\(hint); it is defined anyway")
         }
     }
 

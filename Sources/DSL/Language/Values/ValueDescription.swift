@@ -13,12 +13,7 @@ extension Value: CustomStringConvertible {
 
     /// What the REPL shows and `repr(x)` returns: Python's notation (`'text'`, `[1, 2.5]`, `{'a': None}`). Text longer
     /// than `maximumTextBytes` is cut there and ends in `...`.
-    public var repr: String {
-        var visiting = Set<ObjectIdentifier>()
-        var budget = Value.maximumTextBytes
-        let text = repr(depth: 0, visiting: &visiting, budget: &budget)
-        return budget < 0 ? text + "..." : text
-    }
+    public var repr: String { repr(depth: 0) }
 
     /// The text `str(x)` (or `repr(x)` when `quoted`) makes, in full: a MemoryError when it would be longer than
     /// `maximumTextBytes`. Lists holding the same list twice, nested, double their text at every level, so
@@ -26,10 +21,8 @@ extension Value: CustomStringConvertible {
     func text(quoted: Bool) throws -> String {
         if !quoted, case .string(let text) = self { return text }
         if !quoted, case .object(let object) = self { return object.description }
-        var visiting = Set<ObjectIdentifier>()
-        var budget = Value.maximumTextBytes
-        let text = repr(depth: 0, visiting: &visiting, budget: &budget)
-        guard budget >= 0 else {
+        let (text, complete) = boundedRepr(depth: 0)
+        guard complete else {
             throw DSLError(
                 .memory,
                 "the text of this \(dslType.name) would be longer than \(Value.maximumTextBytes / 1_048_576) MiB (it holds the same values many times over)"
@@ -47,10 +40,16 @@ extension Value: CustomStringConvertible {
 
     /// `repr` of a value shown `depth` levels inside another one (a default value inside a function's signature).
     func repr(depth: Int) -> String {
+        let (text, complete) = boundedRepr(depth: depth)
+        return complete ? text : text + "..."
+    }
+
+    /// The text up to `maximumTextBytes`, and whether that is all of it.
+    private func boundedRepr(depth: Int) -> (text: String, complete: Bool) {
         var visiting = Set<ObjectIdentifier>()
         var budget = Value.maximumTextBytes
         let text = repr(depth: depth, visiting: &visiting, budget: &budget)
-        return budget < 0 ? text + "..." : text
+        return (text, budget >= 0)
     }
 
     /// The text, built while `budget` (UTF-8 bytes left) stays non-negative: once it is spent, containers stop
